@@ -1,0 +1,28 @@
+"""lccost: analytical long-context cost calculator for LLM architectures.
+
+Cache bytes, prefill and decode FLOPs, and decode memory traffic, for any architecture written
+as a YAML spec, at any context length, batch and dtype. The Python API mirrors the CLI:
+``lccost.load``, ``lccost.make_workload``, ``lccost.compare``, ``lccost.sweep``,
+``lccost.model_cost``, ``lccost.check_claims``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+_API = {
+    "load": "lccost.api", "make_workload": "lccost.api", "compare": "lccost.api",
+    "sweep": "lccost.api", "model_cost": "lccost.api", "parse_contexts": "lccost.api",
+    "check_claims": "lccost.claims",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so `lccost --help` does not pay for pydantic models it never uses.
+    if name in _API:
+        import importlib
+
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'lccost' has no attribute {name!r}")

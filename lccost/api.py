@@ -1,0 +1,97 @@
+"""The Python API: every CLI command's work, callable without the CLI.
+
+>>> import lccost
+>>> report = lccost.compare(["gemma-4-e2b", "deepseek-v4-pro"], context=131072)
+>>> report.results[0].kv_cache_bytes  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from lccost.conventions import Accounting, FlopConvention, parse_context
+from lccost.engine import ModelCost, cost
+from lccost.errors import LccostError
+from lccost.report import Conventions, Report, cost_result
+from lccost.spec.loader import load_architecture
+from lccost.spec.model import Architecture
+from lccost.workload import Workload
+
+ModelRef = str | Path | Architecture
+
+MAX_SWEEP_POINTS = 64
+
+
+def load(ref: ModelRef) -> Architecture:
+    """A validated, expanded architecture from a shipped name, a spec path or a config.json."""
+    return ref if isinstance(ref, Architecture) else load_architecture(ref)
+
+
+def make_workload(context: int, batch: int = 1, dtype: str = "bf16", kv_dtype: str | None = None,
+                  accounting: Accounting | str = Accounting.REFERENCE,
+                  flops: FlopConvention | str = FlopConvention.USEFUL,
+                  block_size: int = 16) -> Workload:
+    try:
+        return Workload(context_tokens=context, batch=batch, dtype=dtype, kv_dtype=kv_dtype,
+                        accounting=Accounting(accounting), flops=FlopConvention(flops),
+                        block_size=block_size)
+    except ValueError as error:
+        raise LccostError(str(error)) from None
+
+
+def model_cost(ref: ModelRef, workload: Workload) -> ModelCost:
+    """Every ledger of one model at one workload (what ``--explain`` prints)."""
+    return cost(load(ref), workload)
+
+
+def compare(models: Sequence[ModelRef], workload: Workload, baseline: ModelRef | None = None,
+            per_layer: bool = False) -> Report:
+    """One result per model at ``workload``; with ``baseline``, ratios to it."""
+    base = cost(load(baseline), workload) if baseline is not None else None
+    results = [cost_result(cost(load(m), workload), per_layer=per_layer, baseline=base)
+               for m in models]
+    return Report(conventions=Conventions(flop_convention=workload.flops,
+                                          accounting=workload.accounting), results=results)
+
+
+def sweep(models: Sequence[ModelRef], contexts: Sequence[int], workload: Workload,
+          baseline: ModelRef | None = None) -> Report:
+    """Results for every model at every context (the workload's other settings fixed)."""
+    architectures = [load(m) for m in models]
+    base = load(baseline) if baseline is not None else None
+    results = []
+    for architecture in architectures:
+        for context in contexts:
+            at = make_workload(context, workload.batch, workload.dtype, workload.kv_dtype,
+                               workload.accounting, workload.flops, workload.block_size)
+            base_cost = cost(base, at) if base is not None else None
+            results.append(cost_result(cost(architecture, at), baseline=base_cost))
+    return Report(conventions=Conventions(flop_convention=workload.flops,
+                                          accounting=workload.accounting), results=results)
+
+
+def parse_contexts(text: str) -> list[int]:
+    """``4k,32k,1M`` (a list) or ``1k..1M`` (powers of two from 1k to 1M, both included)."""
+    try:
+        if ".." in text:
+            low_text, high_text = text.split("..", 1)
+            low, high = parse_context(low_text), parse_context(high_text)
+            if low < 1 or high < low:
+                raise ValueError(f"range {text!r} must go from 1 or more up to a larger value")
+            contexts, value = [], low
+            while value <= high:
+                contexts.append(value)
+                value *= 2
+            if contexts[-1] != high:
+                contexts.append(high)
+        else:
+            contexts = [parse_context(part) for part in text.split(",") if part.strip()]
+    except ValueError as error:
+        raise LccostError(str(error)) from None
+    if not contexts:
+        raise LccostError(f"no context lengths in {text!r}; write e.g. 4k,32k,1M or 1k..1M")
+    if len(contexts) > MAX_SWEEP_POINTS:
+        raise LccostError(f"{len(contexts)} context lengths; a sweep takes at most "
+                          f"{MAX_SWEEP_POINTS}")
+    return contexts

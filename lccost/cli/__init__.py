@@ -1,0 +1,1 @@
+"""The command-line interface: each command parses, calls the library and prints."""

@@ -1,0 +1,73 @@
+"""The ``lccost`` command: the Typer app and the one error boundary.
+
+The library raises ``LccostError`` for anything the user can fix; ``main`` prints it as one
+paragraph on stderr and exits 1. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="lccost",
+    help=(
+        "Analytical long-context cost calculator for LLM architectures.\n\n"
+        "For a model (a shipped name, a YAML spec or a Hugging Face config.json) at a context "
+        "length, batch and dtype: bytes of cache held, FLOPs to prefill and to decode one "
+        "token, and bytes moved per decoded token.\n\n"
+        "Conventions: 1 multiply-add = 2 FLOPs; GB = 10^9 bytes, GiB = 2^30; 128k = 131072 "
+        "tokens; decode at context L = one new token with L tokens cached.\n\n"
+        "Examples:\n\n"
+        "  lccost list\n\n"
+        "  lccost compare gemma-4-e2b deepseek-v4-pro --context 128k\n\n"
+        "  lccost compare deepseek-v4-pro deepseek-v4-flash --baseline deepseek-v3.2 "
+        "--context 1M --kv-dtype native\n\n"
+        "  lccost sweep llama-3.1-8b gemma-4-e4b --context 4k..1M --format csv\n\n"
+        "  lccost show gemma-4-e2b --context 128k\n\n"
+        "  lccost claims"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _register() -> None:
+    from lccost.cli import claims, costs, specs
+
+    specs.register(app)
+    costs.register(app)
+    claims.register(app)
+
+
+def main() -> None:
+    from lccost.errors import LccostError
+
+    _register()
+    try:
+        app(standalone_mode=False)
+    except LccostError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        sys.exit(1)
+    except typer.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except typer.Abort:
+        print("Aborted.", file=sys.stderr)
+        sys.exit(1)
+    except Exception as error:
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+
+
+def get_app() -> typer.Typer:
+    """The app with every command registered (for tests: ``CliRunner().invoke(get_app(), ...)``)."""
+    if not app.registered_commands:
+        _register()
+    return app

@@ -1,0 +1,154 @@
+"""The conventions every lccost number follows, each stated once.
+
+- FLOPs: one multiply-add is ``FLOPS_PER_MAC`` = 2 FLOPs. Only matrix products are counted
+  (projections, attention scores and weighted sums, the LM head), as
+  ``torch.utils.flop_counter.FlopCounterMode`` does; softmax, norms, RoPE and activations are not.
+- Bytes: exact integers. ``GB`` = 10**9 bytes and ``GIB`` = 2**30 bytes; every output says which.
+- Context: ``"128k"`` = 131,072 tokens (k = 1024, M = 1,048,576).
+- "Decode at context L": one new token is processed with L tokens already cached; it attends to
+  the L cached tokens it may see plus itself. "Cache after L tokens": what is held between decode
+  steps once L tokens have been processed.
+- Prefill of L tokens: every token through every layer; the LM head runs for the last token only
+  (what ``generate`` does with ``logits_to_keep=1``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+
+FLOPS_PER_MAC = 2
+"""One multiply-accumulate counts as two floating-point operations."""
+
+GB = 10**9
+"""Decimal gigabyte, the unit of the published claims (and of disk vendors)."""
+
+GIB = 2**30
+"""Binary gibibyte, the unit of GPU memory capacities and of most engine logs."""
+
+KILO_TOKENS = 1024
+MEGA_TOKENS = 1024 * 1024
+
+
+class Accounting(StrEnum):
+    """Which cache the byte figures describe (see ``lccost.accounting`` for the rules)."""
+
+    REFERENCE = "reference"
+    FULL_CONTEXT = "full-context"
+    VLLM = "vllm"
+
+
+class FlopConvention(StrEnum):
+    """``useful``: causal triangle in prefill, window- and top-k-clamped attention, no masked work.
+
+    ``executed``: what an eager reference implementation runs: the full L x L score matrix in
+    prefill (masked entries included) and, where the reference computes a sparse mechanism
+    densely, the dense work.
+    """
+
+    USEFUL = "useful"
+    EXECUTED = "executed"
+
+
+class ByteUnit(StrEnum):
+    GB = "GB"
+    GIB = "GiB"
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How many bytes one element of a tensor takes, including block-scale overhead.
+
+    ``element_bits``: bits of one value. ``scale_bytes`` per ``scale_block`` values (0 for none).
+    """
+
+    name: str
+    element_bits: int
+    scale_block: int = 0
+    scale_bytes: int = 0
+    description: str = ""
+
+    def bytes_for(self, elements: int) -> Fraction:
+        """Bytes for ``elements`` values: elements x bits / 8 + ceil(elements / block) x scale."""
+        value = Fraction(elements * self.element_bits, 8)
+        if self.scale_block:
+            value += -(-elements // self.scale_block) * self.scale_bytes
+        return value
+
+
+NUMBER_FORMATS: dict[str, NumberFormat] = {
+    f.name: f
+    for f in (
+        NumberFormat("fp32", 32, description="IEEE single precision"),
+        NumberFormat("bf16", 16, description="bfloat16"),
+        NumberFormat("fp16", 16, description="IEEE half precision"),
+        NumberFormat("fp8", 8, description="fp8 (e4m3 or e5m2), per-tensor scale"),
+        NumberFormat("int8", 8, description="int8, per-tensor scale"),
+        NumberFormat("int4", 4, description="int4, per-tensor scale"),
+        NumberFormat("fp4", 4, description="fp4 e2m1, no block scale"),
+        NumberFormat(
+            "mxfp4", 4, scale_block=32, scale_bytes=1,
+            description="OCP MX fp4: e2m1 values, one ue8m0 scale byte per 32",
+        ),
+        NumberFormat(
+            "nvfp4", 4, scale_block=16, scale_bytes=1,
+            description="NVIDIA fp4: e2m1 values, one fp8 scale byte per 16",
+        ),
+    )
+}
+"""The element formats accepted for weights (``--dtype``) and cache (``--kv-dtype``)."""
+
+NATIVE_KV = "native"
+"""``--kv-dtype native``: each cache part in the storage format its spec pins (the model's own
+inference code), unpinned parts in the weight dtype."""
+
+
+def number_format(name: str) -> NumberFormat:
+    try:
+        return NUMBER_FORMATS[name]
+    except KeyError:
+        allowed = ", ".join(NUMBER_FORMATS)
+        raise ValueError(f"unknown dtype {name!r}; allowed: {allowed}") from None
+
+
+_CONTEXT_RE = re.compile(r"^\s*(\d+)\s*([kKmM]?)\s*$")
+
+
+def parse_context(text: str) -> int:
+    """Parse ``131072``, ``128k``, ``128K``, ``1M`` or ``1m`` (k = 1024, M = 1048576) to tokens."""
+    match = _CONTEXT_RE.match(text)
+    if not match:
+        raise ValueError(
+            f"context {text!r} is not a token count; write e.g. 131072, 128k or 1M "
+            "(k = 1024, M = 1048576)"
+        )
+    number, suffix = int(match.group(1)), match.group(2).lower()
+    return number * {"": 1, "k": KILO_TOKENS, "m": MEGA_TOKENS}[suffix]
+
+
+def format_context(tokens: int) -> str:
+    """``131072`` -> ``128K``; counts that are not whole K or M stay as integers."""
+    if tokens >= MEGA_TOKENS and tokens % MEGA_TOKENS == 0:
+        return f"{tokens // MEGA_TOKENS}M"
+    if tokens >= KILO_TOKENS and tokens % KILO_TOKENS == 0:
+        return f"{tokens // KILO_TOKENS}K"
+    return str(tokens)
+
+
+def format_bytes(value: int, unit: ByteUnit) -> str:
+    divisor = GB if unit is ByteUnit.GB else GIB
+    scaled = value / divisor
+    if scaled >= 100:
+        return f"{scaled:,.1f} {unit.value}"
+    if scaled >= 0.01 or value == 0:
+        return f"{scaled:,.3f} {unit.value}"
+    return f"{value / (divisor / 1e6):,.2f} {'MB' if unit is ByteUnit.GB else 'MiB'}"
+
+
+def format_flops(value: int) -> str:
+    for factor, suffix in ((10**15, "PFLOP"), (10**12, "TFLOP"), (10**9, "GFLOP"), (10**6, "MFLOP")):
+        if value >= factor:
+            return f"{value / factor:,.2f} {suffix}"
+    return f"{value:,} FLOP"

@@ -1,0 +1,185 @@
+"""The cost engine: sums the mechanisms' ledgers over layers; no formula lives here.
+
+Decode traffic per step [bytes] = the active weights read once (shared by the batch)
++ batch x (cache read + cache written + embedding rows gathered).
+Arithmetic intensity = FLOPs / bytes moved (decode: the traffic above; prefill: every weight
+once plus the cache written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from lccost.conventions import number_format
+from lccost.ledger import Ledger, PartCosts
+from lccost.mechanisms.base import LayerEnv
+from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs
+from lccost.mechanisms.hyper_connections import hyper_connection_costs
+from lccost.spec.model import Architecture
+from lccost.workload import Workload
+
+
+@dataclass(frozen=True)
+class LayerCost:
+    """One decoder layer's attention and feed-forward costs (per sequence)."""
+
+    index: int
+    attention: PartCosts
+    ffn: PartCosts
+
+    @property
+    def parts(self) -> tuple[PartCosts, PartCosts]:
+        return (self.attention, self.ffn)
+
+    def total(self, quantity: str) -> int:
+        return sum(getattr(part, quantity).total for part in self.parts)
+
+
+@dataclass(frozen=True)
+class ModelCost:
+    """Every ledger of one architecture at one workload, and the totals derived from them."""
+
+    architecture: Architecture
+    workload: Workload
+    layers: tuple[LayerCost, ...]
+    model_parts: tuple[tuple[str, PartCosts], ...]
+
+    def parts(self) -> Iterable[PartCosts]:
+        for layer in self.layers:
+            yield from layer.parts
+        for _, part in self.model_parts:
+            yield part
+
+    def ledger_of(self, quantity: str) -> Ledger:
+        """All terms of ``quantity`` (a ``PartCosts`` field), named by layer and part."""
+        terms = Ledger()
+        for layer in self.layers:
+            terms += getattr(layer.attention, quantity).prefixed(f"layer{layer.index}.attention")
+            terms += getattr(layer.ffn, quantity).prefixed(f"layer{layer.index}.ffn")
+        for name, part in self.model_parts:
+            terms += getattr(part, quantity).prefixed(name)
+        return terms
+
+    def layer_groups(self) -> list[tuple[list[int], LayerCost]]:
+        """Layers that cost the same (same spec, same KV source), with their indices."""
+        groups: dict[tuple[int, int], tuple[list[int], LayerCost]] = {}
+        for layer in self.layers:
+            # ``cost`` hands identical layers the same PartCosts objects.
+            key = id(layer.attention), id(layer.ffn)
+            groups.setdefault(key, ([], layer))[0].append(layer.index)
+        return list(groups.values())
+
+    def _sum(self, quantity: str) -> int:
+        return sum(getattr(part, quantity).total for part in self.parts())
+
+    @cached_property
+    def params_total(self) -> int:
+        return self._sum("params")
+
+    @cached_property
+    def params_active(self) -> int:
+        return self._sum("active")
+
+    @cached_property
+    def params_embedding(self) -> int:
+        spec = self.architecture.spec
+        return embedding_tables(spec.vocab_size, spec.hidden_size, spec.per_layer_embeddings,
+                                len(self.architecture.layers)).total
+
+    @property
+    def params_effective(self) -> int:
+        """All parameters except the embedding tables (Gemma's "effective" count)."""
+        return self.params_total - self.params_embedding
+
+    @cached_property
+    def cache_bytes_per_sequence(self) -> int:
+        return self._sum("cache_bytes")
+
+    @property
+    def kv_cache_bytes(self) -> int:
+        return self.workload.batch * self.cache_bytes_per_sequence
+
+    @property
+    def prefill_flops(self) -> int:
+        return self.workload.batch * self._sum("prefill_flops")
+
+    @property
+    def decode_flops(self) -> int:
+        return self.workload.batch * self._sum("decode_flops")
+
+    @cached_property
+    def decode_weight_bytes(self) -> int:
+        """Active weights in the weight dtype, read once per decode step for the whole batch."""
+        return _ceil(number_format(self.workload.dtype).bytes_for(self.params_active))
+
+    @cached_property
+    def embedding_row_bytes(self) -> int:
+        """Embedding rows gathered per token: D values, plus N·p for per-layer embeddings."""
+        spec = self.architecture.spec
+        ple = spec.per_layer_embeddings
+        values = spec.hidden_size + (ple.dim * len(self.architecture.layers) if ple else 0)
+        return _ceil(number_format(self.workload.dtype).bytes_for(values))
+
+    @property
+    def decode_cache_read_bytes(self) -> int:
+        return self.workload.batch * self._sum("cache_read_bytes")
+
+    @property
+    def decode_cache_write_bytes(self) -> int:
+        return self.workload.batch * self._sum("cache_write_bytes")
+
+    @property
+    def decode_bytes(self) -> int:
+        return (self.decode_weight_bytes + self.decode_cache_read_bytes
+                + self.decode_cache_write_bytes + self.workload.batch * self.embedding_row_bytes)
+
+    @property
+    def prefill_bytes(self) -> int:
+        """Weights read once (all of them, as a long prompt touches every expert) + cache written."""
+        weights = _ceil(number_format(self.workload.dtype).bytes_for(self.params_total))
+        return weights + self.kv_cache_bytes
+
+    @property
+    def decode_intensity(self) -> float:
+        return self.decode_flops / self.decode_bytes if self.decode_bytes else 0.0
+
+    @property
+    def prefill_intensity(self) -> float:
+        return self.prefill_flops / self.prefill_bytes if self.prefill_bytes else 0.0
+
+
+def _ceil(value: object) -> int:
+    from fractions import Fraction
+
+    assert isinstance(value, Fraction)
+    return -(-value.numerator // value.denominator)
+
+
+def cost(architecture: Architecture, workload: Workload) -> ModelCost:
+    """Cost ``architecture`` at ``workload``: every layer's mechanisms, then model-level parts.
+
+    Layers with identical specs (and identical KV sources) cost the same, so each distinct one
+    is computed once.
+    """
+    spec = architecture.spec
+    D, N = spec.hidden_size, len(architecture.layers)
+    memo: dict[object, LayerCost] = {}
+    layers = []
+    for index, layer in enumerate(architecture.layers):
+        source = architecture.kv_source(index)
+        key = (layer, source)
+        if key not in memo:
+            env = LayerEnv(D, workload, kv_source=source)
+            memo[key] = LayerCost(index, layer.attention.costs(env), layer.ffn.costs(env))
+        cached = memo[key]
+        layers.append(LayerCost(index, cached.attention, cached.ffn))
+    L = workload.context_tokens
+    model_parts: list[tuple[str, PartCosts]] = [
+        ("embeddings", embeddings_costs(spec.vocab_size, D, spec.tie_word_embeddings,
+                                        spec.per_layer_embeddings, N, L)),
+    ]
+    if spec.hyper_connections is not None:
+        model_parts.append(("mhc", hyper_connection_costs(spec.hyper_connections, D, N, L)))
+    return ModelCost(architecture, workload, tuple(layers), tuple(model_parts))

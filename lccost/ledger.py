@@ -1,0 +1,133 @@
+"""Named terms: every figure is the sum of terms, each a formula written once with its symbols.
+
+A term is built from a formula in the symbols of the mechanism's source (``"2*D*H*d"``) and the
+values of those symbols; its value is the formula evaluated in exact integer arithmetic. The same
+formula string is what ``--explain`` prints, with the numbers substituted, so the explanation can
+never drift from the arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from types import CodeType
+
+from lccost import sums
+
+_ALLOWED_NAMES = {
+    "min": min, "max": max, "cdiv": lambda a, b: -(-a // b),
+    "tri": sums.tri, "sum_window": sums.sum_window, "sum_floor": sums.sum_floor,
+    "sum_min_floor": sums.sum_min_floor,
+}
+
+
+@lru_cache(maxsize=None)
+def _compile(formula: str) -> CodeType:
+    return compile(formula, f"<formula {formula}>", "eval")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One named contribution: ``value`` = ``formula`` evaluated with ``symbols``."""
+
+    name: str
+    formula: str
+    symbols: tuple[tuple[str, int], ...]
+    value: int
+
+    def substituted(self) -> str:
+        """The formula with each symbol replaced by its value, e.g. ``2*1536*8*256``."""
+        values = dict(self.symbols)
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(0)
+            return f"{values[name]:,}" if name in values else name
+
+        return re.sub(r"[A-Za-z_][A-Za-z_0-9]*", replace, self.formula)
+
+
+def term(name: str, formula: str, **symbols: int) -> Term:
+    """Evaluate ``formula`` (Python syntax, ints, ``min``/``max``/``cdiv``) with ``symbols``."""
+    value = eval(_compile(formula), {"__builtins__": {}, **_ALLOWED_NAMES}, symbols)
+    if not isinstance(value, int):
+        raise TypeError(f"formula {formula!r} gave {value!r}, not an integer")
+    return Term(name, formula, tuple(symbols.items()), value)
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """An ordered set of terms; its total is always the sum of its terms."""
+
+    terms: tuple[Term, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return sum(t.value for t in self.terms)
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def __add__(self, other: Ledger) -> Ledger:
+        return Ledger(self.terms + other.terms)
+
+    def prefixed(self, prefix: str) -> Ledger:
+        return Ledger(tuple(
+            Term(f"{prefix}.{t.name}", t.formula, t.symbols, t.value) for t in self.terms
+        ))
+
+
+def ledger(*terms: Term | None) -> Ledger:
+    """A ledger of the given terms, leaving out ``None`` (a term that does not apply)."""
+    return Ledger(tuple(t for t in terms if t is not None))
+
+
+NO_TERMS = Ledger()
+
+
+def weight_flops(params: Ledger, tokens: int) -> Ledger:
+    """FLOPs of running ``tokens`` tokens through the weights of ``params``: 2·P·tokens each."""
+    return Ledger(tuple(
+        term(t.name, f"2*({t.formula})*tokens", tokens=tokens, **dict(t.symbols)) for t in params
+    ))
+
+
+@dataclass(frozen=True, slots=True)
+class PartCosts:
+    """What one part of a layer (attention, feed-forward, ...) costs, as ledgers.
+
+    Per sequence: ``cache_bytes`` held after L tokens; ``cache_read_bytes`` and
+    ``cache_write_bytes`` moved by one decode step; ``prefill_flops`` for a prompt of L tokens;
+    ``decode_flops`` for one new token at context L. Weights: ``params`` (all) and
+    ``active_params`` (those one token uses).
+    """
+
+    params: Ledger = NO_TERMS
+    active_params: Ledger | None = None
+    cache_bytes: Ledger = NO_TERMS
+    cache_read_bytes: Ledger = NO_TERMS
+    cache_write_bytes: Ledger = NO_TERMS
+    prefill_flops: Ledger = NO_TERMS
+    decode_flops: Ledger = NO_TERMS
+
+    @property
+    def active(self) -> Ledger:
+        return self.params if self.active_params is None else self.active_params
+
+
+QUANTITIES = (
+    "params", "active", "cache_bytes", "cache_read_bytes", "cache_write_bytes",
+    "prefill_flops", "decode_flops",
+)
+"""The ledgers of ``PartCosts``, in the order reports list them."""
+
+
+def totals(parts: Iterable[PartCosts]) -> Mapping[str, int]:
+    sums = dict.fromkeys(QUANTITIES, 0)
+    for part in parts:
+        for quantity in QUANTITIES:
+            sums[quantity] += getattr(part, quantity).total
+    return sums
+
+

@@ -1,0 +1,35 @@
+"""The mechanisms lccost knows, one module each; the unions below are the only registry.
+
+Adding a mechanism = a module with its spec model (a ``kind`` literal and its fields) and its
+``costs(env) -> PartCosts`` method, plus one entry in the union here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from lccost.mechanisms.attention import Attention
+from lccost.mechanisms.cca import CompressedConvolutionalAttention
+from lccost.mechanisms.compressed import (
+    CompressedSparseAttention,
+    HeavilyCompressedAttention,
+    V4SlidingAttention,
+)
+from lccost.mechanisms.ffn import DenseMLP, MixtureOfExperts
+from lccost.mechanisms.mla import MultiHeadLatentAttention
+
+AttentionSpec = Annotated[
+    Attention
+    | MultiHeadLatentAttention
+    | CompressedConvolutionalAttention
+    | CompressedSparseAttention
+    | HeavilyCompressedAttention
+    | V4SlidingAttention,
+    Field(discriminator="kind"),
+]
+"""Every attention mechanism, chosen by its ``kind:``."""
+
+FeedForwardSpec = Annotated[DenseMLP | MixtureOfExperts, Field(discriminator="kind")]
+"""Every feed-forward block, chosen by its ``kind:``."""

@@ -1,0 +1,128 @@
+"""Multi-head, grouped-query and multi-query attention, full or sliding-window, with cross-layer
+KV sharing.
+
+Symbols (per layer): D hidden size, H query heads, K key/value heads (H = K: MHA; K = 1: MQA),
+d head dim, W window (keys a query sees, itself included), L context tokens.
+
+Weights [parameters]: q_proj D·H·d, k_proj D·K·d, v_proj D·K·d (absent when K = V, Gemma 4
+``attention_k_eq_v``), o_proj H·d·D, output gate D·H per head (Laguna XS.2 ``g_proj``) or D·H·d
+per element. A layer that reads another layer's cache has no k_proj/v_proj (transformers 5.23.0
+``Gemma4TextAttention``: reuse layers have only q_proj, q_norm, o_proj).
+
+Cache [bytes]: K and V, 2·K·d values per token, for the tokens the accounting holds
+(``lccost.accounting``). K = V still stores two tensors in the reference: V = v_norm(x·W_k) and
+K = RoPE(k_norm(x·W_k)) differ (modeling_gemma4.py L1226), so only weights shrink. A layer that
+reads another layer's cache holds nothing.
+
+Decode at L [FLOPs]: 2·(projection weights) + QKᵀ 2·H·d·n + AV 2·H·d·n with
+n = L + 1 (full) or min(L + 1, W) (sliding): the new token sees the cached tokens and itself.
+
+Prefill of L [FLOPs]: 2·(projection weights)·L + 4·H·d·S, S = Σ_{i=1..L} min(i, W) (useful:
+causal triangle, window-clamped) or S = L² (executed: the eager reference computes the whole
+masked L x L score matrix).
+
+References: Vaswani et al. 2017 (MHA); Ainslie et al. 2023, GQA; Shazeer 2019, MQA;
+Brandon et al. 2024, "Reducing Transformer Key-Value Cache Size with Cross-Layer Attention";
+transformers 5.23.0 models/gemma4 and models/laguna.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from lccost.accounting import full_tokens, window_tokens
+from lccost.ledger import PartCosts, ledger, term, weight_flops
+from lccost.mechanisms.base import LayerEnv
+from lccost.mechanisms.storage import StorageFormat
+from lccost.spec.base import SpecModel
+
+
+class Attention(SpecModel):
+    """``kind: attention``: MHA / GQA / MQA, full (``window`` unset) or sliding-window."""
+
+    kind: Literal["attention"] = "attention"
+    query_heads: int = Field(ge=1, description="H: query heads of this layer")
+    kv_heads: int = Field(ge=1, description="K: key/value heads (H = K: MHA, K = 1: MQA)")
+    head_dim: int = Field(ge=1, description="d: width of one head")
+    window: int | None = Field(
+        None, ge=1, description="W: keys a query sees, itself included; unset = full attention")
+    k_eq_v: bool = Field(False, description="values reuse the key projection (no v_proj)")
+    output_gate: Literal["none", "per_head", "per_element"] = Field(
+        "none", description="a gate on each head's output (Laguna XS.2: per_head)")
+    kv_source_layer: int | None = Field(
+        None, ge=0, description="read this earlier layer's cache instead of holding one")
+    cache_format: StorageFormat | None = Field(
+        None, description="storage format pinned for --kv-dtype native")
+
+    @model_validator(mode="after")
+    def _heads_group(self) -> Attention:
+        if self.query_heads % self.kv_heads:
+            raise ValueError(
+                f"query_heads ({self.query_heads}) must be a multiple of kv_heads "
+                f"({self.kv_heads}): each KV head serves a whole group of query heads")
+        return self
+
+    @property
+    def owns_cache(self) -> bool:
+        return self.kv_source_layer is None
+
+    def summary(self) -> str:
+        span = "full" if self.window is None else f"window {self.window}"
+        shape = f"{self.query_heads}q/{self.kv_heads}kv x {self.head_dim}"
+        source = "" if self.owns_cache else f", reads layer {self.kv_source_layer}'s KV"
+        return f"GQA {span} {shape}{source}"
+
+    def held_tokens(self, env: LayerEnv) -> int:
+        """Tokens of K and V this layer's own cache holds after L tokens."""
+        workload = env.workload
+        if self.window is None:
+            return full_tokens(workload.context_tokens, workload.accounting, workload.block_size)
+        return window_tokens(workload.context_tokens, self.window, workload.accounting,
+                             workload.block_size)
+
+    def entry_bytes(self, env: LayerEnv) -> int:
+        """Bytes of one token's K and V: 2·K·d values in the cache format."""
+        return env.workload.cache_entry_bytes(((2 * self.kv_heads * self.head_dim,
+                                                self.cache_format),))
+
+    def costs(self, env: LayerEnv) -> PartCosts:
+        D, H, K, d, L = (env.hidden_size, self.query_heads, self.kv_heads, self.head_dim,
+                         env.context_tokens)
+        owns = self.owns_cache
+        params = ledger(
+            term("q_proj", "D*H*d", D=D, H=H, d=d),
+            term("k_proj", "D*K*d", D=D, K=K, d=d) if owns else None,
+            term("v_proj", "D*K*d", D=D, K=K, d=d) if owns and not self.k_eq_v else None,
+            term("o_proj", "H*d*D", H=H, d=d, D=D),
+            term("gate_proj", "D*H", D=D, H=H) if self.output_gate == "per_head" else None,
+            term("gate_proj", "D*H*d", D=D, H=H, d=d)
+            if self.output_gate == "per_element" else None,
+        )
+        if self.window is None:
+            decode_attn = ledger(term("attn_qk+av", "4*H*d*(L+1)", H=H, d=d, L=L))
+            useful = term("attn_qk+av", "4*H*d*tri(L)", H=H, d=d, L=L)
+        else:
+            W = self.window
+            decode_attn = ledger(term("attn_qk+av", "4*H*d*min(L+1, W)", H=H, d=d, L=L, W=W))
+            useful = term("attn_qk+av", "4*H*d*sum_window(L, W)", H=H, d=d, L=L, W=W)
+        prefill_attn = ledger(term("attn_qk+av", "4*H*d*L*L", H=H, d=d, L=L)
+                              if env.executed else useful)
+
+        reader = self if owns else env.kv_source
+        assert reader is not None, "a KV-sharing layer is costed with its source layer"
+        read_tokens, read_entry = reader.held_tokens(env), reader.entry_bytes(env)
+        if owns:
+            held = ledger(term("kv_cache", "n*e", n=read_tokens, e=read_entry))
+            written = ledger(term("kv_write", "e", e=read_entry))
+        else:
+            held = written = ledger()
+        return PartCosts(
+            params=params,
+            cache_bytes=held,
+            cache_read_bytes=ledger(term("kv_read", "n*e", n=read_tokens, e=read_entry)),
+            cache_write_bytes=written,
+            prefill_flops=weight_flops(params, L) + prefill_attn,
+            decode_flops=weight_flops(params, 1) + decode_attn,
+        )

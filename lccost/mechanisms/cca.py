@@ -1,0 +1,111 @@
+"""Compressed convolutional attention (CCA), ZAYA1's attention in a compressed latent space.
+
+Symbols: D hidden, H latent query heads, K KV heads, d head dim, C = (H + K)·d the channels of
+concat[q, k] that the convolutions mix, k0 the depthwise kernel (``cca_time0``), k1 the grouped
+kernel (``cca_time1``; H + K groups of d channels), L context tokens, W an optional window.
+
+Weights [parameters] (transformers 5.23.0 ``ZayaCCAProjection``): q_proj D·H·d, k_proj D·K·d,
+v_proj_current and v_proj_delayed D·K·d/2 each, o_proj H·d·D, depthwise conv C·k0, grouped conv
+C·d·k1 (conv biases and the per-head key temperature are vectors, not counted).
+
+Cache after L tokens [values]: K and V, 2·K·d per token, plus a fixed-size state: the conv
+state, the pre-convolution q/k projections of the last (k0 - 1) + (k1 - 1) tokens, C values
+each, and the value-shift state, the delayed value projection of the last token, K·d/2 values
+(``ZayaCCAProjection.forward``: ``update_conv_state``, ``update_recurrent_state``).
+
+Decode at L [FLOPs]: 2·(projection weights) + depthwise conv 2·C·k0·k1 (the grouped conv needs
+k1 depthwise outputs, recomputed from the conv state) + grouped conv 2·C·d·k1 + attention
+4·H·d·n, n = L + 1 (or min(L + 1, W)).
+Prefill of L [FLOPs]: 2·(projection weights)·L + 2·C·k0·(L + k1 - 1) + 2·C·d·k1·L +
+4·H·d·S, S = Σ min(i, W) (useful) or L² (executed).
+
+References: Figliolia et al., "Compressed Convolutional Attention", arXiv 2510.04476 §II-B;
+Zyphra, ZAYA1-8B technical report, arXiv 2605.05365 App. C; transformers 5.23.0 models/zaya.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from lccost.accounting import counts_states, full_tokens, window_tokens
+from lccost.ledger import PartCosts, ledger, term, weight_flops
+from lccost.mechanisms.base import LayerEnv
+from lccost.spec.base import SpecModel
+
+
+class CompressedConvolutionalAttention(SpecModel):
+    """``kind: cca``: attention on compressed q/k mixed by two causal convolutions."""
+
+    kind: Literal["cca"] = "cca"
+    query_heads: int = Field(ge=1, description="H: latent query heads")
+    kv_heads: int = Field(ge=1, description="K")
+    head_dim: int = Field(ge=1, description="d")
+    conv_kernel: int = Field(ge=1, description="k0: depthwise kernel (cca_time0)")
+    grouped_conv_kernel: int = Field(ge=1, description="k1: grouped kernel (cca_time1)")
+    window: int | None = Field(None, ge=1, description="W: optional sliding window")
+
+    @model_validator(mode="after")
+    def _shapes(self) -> CompressedConvolutionalAttention:
+        if self.query_heads % self.kv_heads:
+            raise ValueError(f"query_heads ({self.query_heads}) must be a multiple of kv_heads "
+                             f"({self.kv_heads})")
+        if (self.kv_heads * self.head_dim) % 2:
+            raise ValueError("kv_heads x head_dim must be even: half of each value comes from "
+                             "the current token, half from the previous one")
+        return self
+
+    def summary(self) -> str:
+        return f"CCA {self.query_heads}q/{self.kv_heads}kv x {self.head_dim}"
+
+    def costs(self, env: LayerEnv) -> PartCosts:
+        D, L, H, K, d = (env.hidden_size, env.context_tokens, self.query_heads, self.kv_heads,
+                         self.head_dim)
+        k0, k1 = self.conv_kernel, self.grouped_conv_kernel
+        C = (H + K) * d
+        workload = env.workload
+        projections = ledger(
+            term("q_proj", "D*H*d", D=D, H=H, d=d),
+            term("k_proj", "D*K*d", D=D, K=K, d=d),
+            term("v_proj_current", "D*K*d//2", D=D, K=K, d=d),
+            term("v_proj_delayed", "D*K*d//2", D=D, K=K, d=d),
+            term("o_proj", "H*d*D", H=H, d=d, D=D),
+        )
+        convs = ledger(
+            term("conv_depthwise", "C*k0", C=C, k0=k0),
+            term("conv_grouped", "C*d*k1", C=C, d=d, k1=k1),
+        )
+        if self.window is None:
+            held = full_tokens(L, workload.accounting, workload.block_size)
+            decode_attn = term("attn_qk+av", "4*H*d*(L+1)", H=H, d=d, L=L)
+            useful = term("attn_qk+av", "4*H*d*tri(L)", H=H, d=d, L=L)
+        else:
+            W = self.window
+            held = window_tokens(L, W, workload.accounting, workload.block_size)
+            decode_attn = term("attn_qk+av", "4*H*d*min(L+1, W)", H=H, d=d, L=L, W=W)
+            useful = term("attn_qk+av", "4*H*d*sum_window(L, W)", H=H, d=d, L=L, W=W)
+        entry = workload.cache_entry_bytes(((2 * K * d, None),))
+        cache = ledger(term("kv_cache", "n*e", n=held, e=entry))
+        state = ledger()
+        if counts_states(workload.accounting):
+            state = ledger(
+                term("conv_state", "s", s=workload.state_bytes(((k0 - 1) + (k1 - 1)) * C)),
+                term("value_shift_state", "s", s=workload.state_bytes(K * d // 2)),
+            )
+        return PartCosts(
+            params=projections + convs,
+            cache_bytes=cache + state,
+            cache_read_bytes=ledger(term("kv_read", "n*e", n=held, e=entry)) + state,
+            cache_write_bytes=ledger(term("kv_write", "e", e=entry)) + state,
+            prefill_flops=weight_flops(projections, L) + ledger(
+                term("conv_depthwise", "2*C*k0*(L+k1-1)", C=C, k0=k0, k1=k1, L=L),
+                term("conv_grouped", "2*C*d*k1*L", C=C, d=d, k1=k1, L=L),
+                term("attn_qk+av", "4*H*d*L*L", H=H, d=d, L=L) if env.executed else useful,
+            ),
+            decode_flops=weight_flops(projections, 1) + ledger(
+                term("conv_depthwise", "2*C*k0*k1", C=C, k0=k0, k1=k1),
+                term("conv_grouped", "2*C*d*k1", C=C, d=d, k1=k1),
+                decode_attn,
+            ),
+        )

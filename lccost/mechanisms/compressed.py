@@ -1,0 +1,265 @@
+"""DeepSeek V4 attention: compressed sparse attention (CSA), heavily compressed attention (HCA),
+and pure sliding-window layers, all shared-KV MQA with a sliding-window branch.
+
+Symbols: D hidden, H query heads, c head dim (one K = V head), d_r rotary dims, r_q q_lora_rank,
+g output groups of rank d_g, W window, m compression rate (CSA 4, HCA 128); CSA indexer: H_I
+heads, D_I head dim, k top-k compressed entries. L context tokens.
+
+Weights [parameters] (transformers 5.23.0 ``DeepseekV4Attention``; V4 report §2.3):
+q_a D·r_q, q_b r_q·H·c, kv D·c, grouped o_a H·c·d_g (g groups of H·c/g -> d_g), o_b g·d_g·D.
+Compressor: kv and gate projections, D·2c each for CSA (two overlapping series Ca, Cb), D·c each
+for HCA. CSA indexer: its own compressor D·2D_I twice, q_b r_q·H_I·D_I, weights_proj D·H_I.
+
+Cache after L tokens [values]:
+- window: min(L, W - 1) entries of c (K = V: one tensor; ``DeepseekV4HCACache.update`` keeps
+  the last ``sliding_window - 1``);
+- compressed: floor(L/m) entries of c, plus for CSA floor(L/m) indexer keys of D_I;
+- state (reference layout, ``DeepseekV4HCACache``/``CSACache``): the projections of the
+  L mod m tokens since the last closed block, kv and gate (2·(L mod m)·w, w = 2c for CSA, c for
+  HCA; 2·(L mod m)·2D_I for the CSA indexer), and for CSA, once a block has closed, the overlap
+  state: the last block's Ca slice of kv and gate, 2·m·c (2·m·D_I for the indexer).
+``--kv-dtype native`` (DeepSeek's inference code and vLLM): each entry 448 fp8 values with one
+ue8m0 scale per 64, the 64 rotary dims in bf16, one pad byte = 584 B (V4 report §2.3.4 and
+§3.5.1; vLLM ``deepseek_v4_attention.py``); indexer keys MXFP4 = 64 + 4 B = 68 B (V4 report
+§5.2.1); compressor state in fp32.
+
+Decode at L [FLOPs]: 2·(weights) + core attention 2·H·n·2c (QK over c, AV over c, K = V) over
+n = min(L + 1, W) window keys plus the compressed entries the new token sees, e = floor((L+1)/m)
+(an entry is visible once its block of m has closed; ``causal_threshold`` in
+``DeepseekV4HCACompressor``): all e for HCA, min(e, k) for CSA (useful) or all e (executed: the
+reference computes dense scores and masks). CSA indexer scoring: 2·H_I·D_I·e.
+
+Prefill of L [FLOPs]: 2·(weights)·L + 2·H·2c·(Σ min(i, W) + Σ min(floor(i/m), k) or
+Σ floor(i/m)) (useful), or 2·H·2c·L·(L + floor(L/m)) (executed: every query against the whole
+prompt and every compressed entry, masked); indexer 2·H_I·D_I·Σ floor(i/m) (useful) or
+2·H_I·D_I·L·floor(L/m) (executed).
+
+References: DeepSeek-AI, "DeepSeek-V4: Towards Highly Efficient Million-Token Context
+Intelligence" (2026) §2.3.1 (CSA), §2.3.2 (HCA), §2.3.4, §3.5.1, §5.2.1; transformers 5.23.0
+models/deepseek_v4.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from lccost.accounting import counts_states, full_tokens, window_tokens
+from lccost.conventions import Accounting
+from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
+from lccost.mechanisms.base import LayerEnv
+from lccost.mechanisms.storage import StorageFormat
+from lccost.spec.base import SpecModel
+
+
+class V4CacheFormat(SpecModel):
+    """Storage pinned for ``--kv-dtype native``: an entry's non-rotary and rotary parts, the pad
+    bytes that align an entry, the indexer keys and the compressor state."""
+
+    nope: StorageFormat | None = None
+    rope: StorageFormat | None = None
+    entry_pad_bytes: int = Field(0, ge=0)
+    indexer_key: StorageFormat | None = None
+    state: StorageFormat | None = None
+
+
+class CompressedIndexer(SpecModel):
+    """CSA's lightning indexer over compressed entries."""
+
+    heads: int = Field(ge=1, description="H_I")
+    head_dim: int = Field(ge=1, description="D_I")
+    top_k: int = Field(ge=1, description="k: compressed entries each query attends to")
+
+
+class _V4Attention(SpecModel):
+    query_heads: int = Field(ge=1, description="H")
+    head_dim: int = Field(ge=1, description="c: the single shared K = V head")
+    rope_head_dim: int = Field(ge=0, description="d_r: rotary dims of the head")
+    q_lora_rank: int = Field(ge=1, description="r_q")
+    output_groups: int = Field(ge=1, description="g: groups of the grouped output projection")
+    output_rank: int = Field(ge=1, description="d_g: each group's rank")
+    window: int = Field(ge=1, description="W: the sliding-window branch, itself included")
+    cache_format: V4CacheFormat | None = None
+
+    @model_validator(mode="after")
+    def _shapes(self) -> _V4Attention:
+        if self.rope_head_dim > self.head_dim:
+            raise ValueError(f"rope_head_dim ({self.rope_head_dim}) exceeds head_dim "
+                             f"({self.head_dim})")
+        if (self.query_heads * self.head_dim) % self.output_groups:
+            raise ValueError(f"query_heads x head_dim ({self.query_heads * self.head_dim}) must "
+                             f"split evenly into output_groups ({self.output_groups})")
+        return self
+
+    def _format(self) -> V4CacheFormat:
+        return self.cache_format or V4CacheFormat()
+
+    def _entry_bytes(self, env: LayerEnv) -> int:
+        fmt = self._format()
+        return env.workload.cache_entry_bytes(
+            ((self.head_dim - self.rope_head_dim, fmt.nope), (self.rope_head_dim, fmt.rope)),
+            pad_bytes=fmt.entry_pad_bytes)
+
+    def _base_params(self, D: int) -> Ledger:
+        H, c, r_q, g, d_g = (self.query_heads, self.head_dim, self.q_lora_rank,
+                             self.output_groups, self.output_rank)
+        return ledger(
+            term("q_a_proj", "D*r_q", D=D, r_q=r_q),
+            term("q_b_proj", "r_q*H*c", r_q=r_q, H=H, c=c),
+            term("kv_proj", "D*c", D=D, c=c),
+            term("o_a_proj", "H*c*d_g", H=H, c=c, d_g=d_g),
+            term("o_b_proj", "g*d_g*D", g=g, d_g=d_g, D=D),
+        )
+
+    def _window_costs(self, env: LayerEnv) -> tuple[Ledger, Ledger, Ledger, Ledger, Ledger]:
+        """(cache, read, write, decode attention, prefill attention) of the window branch."""
+        L, W, H, c = env.context_tokens, self.window, self.query_heads, self.head_dim
+        workload = env.workload
+        entry = self._entry_bytes(env)
+        held = window_tokens(L, W, workload.accounting, workload.block_size)
+        prefill = (term("window_attn", "2*H*2*c*L*L", H=H, c=c, L=L) if env.executed
+                   else term("window_attn", "2*H*2*c*sum_window(L, W)", H=H, c=c, L=L, W=W))
+        return (
+            ledger(term("window_cache", "n*e", n=held, e=entry)),
+            ledger(term("window_read", "n*e", n=held, e=entry)),
+            ledger(term("window_write", "e", e=entry)),
+            ledger(term("window_attn", "2*H*2*c*min(L+1, W)", H=H, c=c, L=L, W=W)),
+            ledger(prefill),
+        )
+
+
+class V4SlidingAttention(_V4Attention):
+    """``kind: v4_sliding``: only the sliding-window branch (V4-Flash layers 0-1, the MTP layer)."""
+
+    kind: Literal["v4_sliding"] = "v4_sliding"
+
+    def summary(self) -> str:
+        return f"V4 sliding {self.query_heads}h x {self.head_dim}, window {self.window}"
+
+    def costs(self, env: LayerEnv) -> PartCosts:
+        params = self._base_params(env.hidden_size)
+        cache, read, write, decode_attn, prefill_attn = self._window_costs(env)
+        return PartCosts(
+            params=params, cache_bytes=cache, cache_read_bytes=read, cache_write_bytes=write,
+            prefill_flops=weight_flops(params, env.context_tokens) + prefill_attn,
+            decode_flops=weight_flops(params, 1) + decode_attn,
+        )
+
+
+def _compressed_held(L: int, m: int, env: LayerEnv) -> int:
+    """Compressed entries held after L tokens: floor(L/m), page-rounded under vllm."""
+    entries = L // m
+    return full_tokens(entries, env.workload.accounting, env.workload.block_size) \
+        if env.workload.accounting is Accounting.VLLM else entries
+
+
+class HeavilyCompressedAttention(_V4Attention):
+    """``kind: hca``: one entry per ``compress_rate`` tokens (128), attended densely."""
+
+    kind: Literal["hca"] = "hca"
+    compress_rate: int = Field(ge=2, description="m': tokens per compressed entry")
+
+    def summary(self) -> str:
+        return f"HCA 1/{self.compress_rate} {self.query_heads}h x {self.head_dim}, window {self.window}"
+
+    def costs(self, env: LayerEnv) -> PartCosts:
+        D, L, H, c, m = (env.hidden_size, env.context_tokens, self.query_heads, self.head_dim,
+                         self.compress_rate)
+        workload = env.workload
+        params = self._base_params(D) + ledger(
+            term("compressor.kv_proj", "D*c", D=D, c=c),
+            term("compressor.gate_proj", "D*c", D=D, c=c),
+        )
+        cache, read, write, decode_attn, prefill_attn = self._window_costs(env)
+        entry = self._entry_bytes(env)
+        n = _compressed_held(L, m, env)
+        cache += ledger(term("compressed_cache", "n*e", n=n, e=entry))
+        read += ledger(term("compressed_read", "n*e", n=n, e=entry))
+        write += ledger(term("compressed_write", "e*((L+1)//m - L//m)", e=entry, L=L, m=m))
+        if counts_states(workload.accounting):
+            state = workload.state_bytes(2 * (L % m) * c, self._format().state)
+            cache += ledger(term("compressor_state", "s", s=state))
+        decode_attn += ledger(term("compressed_attn", "2*H*2*c*((L+1)//m)", H=H, c=c, L=L, m=m))
+        prefill_attn += ledger(
+            term("compressed_attn", "2*H*2*c*L*(L//m)", H=H, c=c, L=L, m=m) if env.executed
+            else term("compressed_attn", "2*H*2*c*sum_floor(L, m)", H=H, c=c, L=L, m=m))
+        return PartCosts(
+            params=params, cache_bytes=cache, cache_read_bytes=read, cache_write_bytes=write,
+            prefill_flops=weight_flops(params, L) + prefill_attn,
+            decode_flops=weight_flops(params, 1) + decode_attn,
+        )
+
+
+class CompressedSparseAttention(_V4Attention):
+    """``kind: csa``: one entry per ``compress_rate`` tokens (4) from overlapping windows of 2m,
+    of which a lightning indexer picks the top-k."""
+
+    kind: Literal["csa"] = "csa"
+    compress_rate: int = Field(ge=2, description="m: tokens per compressed entry")
+    indexer: CompressedIndexer
+
+    def summary(self) -> str:
+        return (f"CSA 1/{self.compress_rate} top-{self.indexer.top_k} {self.query_heads}h x "
+                f"{self.head_dim}, window {self.window}")
+
+    def costs(self, env: LayerEnv) -> PartCosts:
+        D, L, H, c, m = (env.hidden_size, env.context_tokens, self.query_heads, self.head_dim,
+                         self.compress_rate)
+        H_I, D_I, k, r_q = (self.indexer.heads, self.indexer.head_dim, self.indexer.top_k,
+                            self.q_lora_rank)
+        workload = env.workload
+        fmt = self._format()
+        params = self._base_params(D) + ledger(
+            term("compressor.kv_proj", "D*2*c", D=D, c=c),
+            term("compressor.gate_proj", "D*2*c", D=D, c=c),
+            term("indexer.kv_proj", "D*2*D_I", D=D, D_I=D_I),
+            term("indexer.gate_proj", "D*2*D_I", D=D, D_I=D_I),
+            term("indexer.q_b_proj", "r_q*H_I*D_I", r_q=r_q, H_I=H_I, D_I=D_I),
+            term("indexer.weights_proj", "D*H_I", D=D, H_I=H_I),
+        )
+        cache, read, write, decode_attn, prefill_attn = self._window_costs(env)
+        entry = self._entry_bytes(env)
+        key = workload.cache_entry_bytes(((D_I, fmt.indexer_key),))
+        n = _compressed_held(L, m, env)
+        cache += ledger(
+            term("compressed_cache", "n*e", n=n, e=entry),
+            term("indexer_key_cache", "n*e", n=n, e=key),
+        )
+        read += ledger(
+            term("compressed_read", "min(n, k)*e", n=n, k=k, e=entry),
+            term("indexer_key_read", "n*e", n=n, e=key),
+        )
+        closes = "((L+1)//m - L//m)"
+        write += ledger(
+            term("compressed_write", f"e*{closes}", e=entry, L=L, m=m),
+            term("indexer_key_write", f"e*{closes}", e=key, L=L, m=m),
+        )
+        if counts_states(workload.accounting):
+            # Buffers of the L mod m open tokens (kv and gate, 2c and 2·D_I wide) and, once a
+            # block has closed, the overlap state: the last block's Ca slices, m x c and m x D_I.
+            elements = 2 * (L % m) * (2 * c + 2 * D_I) + (2 * m * (c + D_I) if L >= m else 0)
+            state = workload.state_bytes(elements, fmt.state)
+            cache += ledger(term("compressor_state", "s", s=state))
+        e_seen = "((L+1)//m)"
+        decode_attn += ledger(
+            term("indexer_scores", f"2*H_I*D_I*{e_seen}", H_I=H_I, D_I=D_I, L=L, m=m),
+            term("compressed_attn", f"2*H*2*c*{e_seen}", H=H, c=c, L=L, m=m) if env.executed
+            else term("compressed_attn", f"2*H*2*c*min({e_seen}, k)", H=H, c=c, L=L, m=m, k=k),
+        )
+        if env.executed:
+            prefill_attn += ledger(
+                term("indexer_scores", "2*H_I*D_I*L*(L//m)", H_I=H_I, D_I=D_I, L=L, m=m),
+                term("compressed_attn", "2*H*2*c*L*(L//m)", H=H, c=c, L=L, m=m),
+            )
+        else:
+            prefill_attn += ledger(
+                term("indexer_scores", "2*H_I*D_I*sum_floor(L, m)", H_I=H_I, D_I=D_I, L=L, m=m),
+                term("compressed_attn", "2*H*2*c*sum_min_floor(L, m, k)", H=H, c=c, L=L, m=m,
+                     k=k),
+            )
+        return PartCosts(
+            params=params, cache_bytes=cache, cache_read_bytes=read, cache_write_bytes=write,
+            prefill_flops=weight_flops(params, L) + prefill_attn,
+            decode_flops=weight_flops(params, 1) + decode_attn,
+        )

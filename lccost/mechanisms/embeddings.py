@@ -1,0 +1,56 @@
+"""Token embeddings, the LM head, and Gemma 4's per-layer embeddings (PLE).
+
+Symbols: V vocabulary, D hidden, N decoder layers; PLE: V_p its vocabulary, p its width per layer.
+
+Token embedding [parameters]: V·D, gathered (one row of D values per token, no FLOPs).
+LM head: V·D more parameters unless tied to the embedding; 2·D·V FLOPs per token whose logits
+are computed (decode: 1; prefill: the last prompt token only, ``logits_to_keep=1``).
+
+Per-layer embeddings (transformers 5.23.0 ``Gemma4TextModel``, L1576-1581 and L1792; Gemma 3n):
+a table of V_p x (N·p) parameters (gathered: N·p values per token), ``per_layer_model_projection``
+D·N·p, and in every layer ``per_layer_input_gate`` D·p and ``per_layer_projection`` p·D.
+FLOPs per token: 2·(D·N·p + N·2·D·p).
+
+"Effective" parameters (the Gemma model cards' term) = total - embedding tables (token + PLE):
+the parameters that do matrix work for a token.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
+from lccost.spec.base import SpecModel
+
+
+class PerLayerEmbeddings(SpecModel):
+    """Gemma 4 E2B/E4B per-layer embeddings: a second table giving each layer p values per token."""
+
+    dim: int = Field(ge=1, description="p: hidden_size_per_layer_input")
+    vocab_size: int = Field(ge=1, description="V_p: vocab_size_per_layer_input")
+
+
+def embedding_tables(V: int, D: int, ple: PerLayerEmbeddings | None, N: int) -> Ledger:
+    """The gathered tables: token embedding V·D and the PLE table V_p·N·p."""
+    return ledger(
+        term("embed_tokens", "V*D", V=V, D=D),
+        term("ple_table", "V_p*N*p", V_p=ple.vocab_size, N=N, p=ple.dim) if ple else None,
+    )
+
+
+def embeddings_costs(V: int, D: int, tied: bool, ple: PerLayerEmbeddings | None, N: int,
+                     context_tokens: int) -> PartCosts:
+    """Costs of the token embedding, the PLE projections and the LM head."""
+    tables = embedding_tables(V, D, ple, N)
+    head = ledger(term("lm_head", "V*D", V=V, D=D))
+    ple_matmuls = ledger(
+        term("ple.model_projection", "D*N*p", D=D, N=N, p=ple.dim),
+        term("ple.layer_gate_and_projection", "N*2*D*p", N=N, D=D, p=ple.dim),
+    ) if ple else ledger()
+    params = tables + ple_matmuls + (ledger() if tied else head)
+    return PartCosts(
+        params=params,
+        active_params=ple_matmuls + head,
+        prefill_flops=weight_flops(ple_matmuls, context_tokens) + weight_flops(head, 1),
+        decode_flops=weight_flops(ple_matmuls, 1) + weight_flops(head, 1),
+    )

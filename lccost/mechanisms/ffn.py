@@ -1,0 +1,106 @@
+"""Feed-forward blocks: a dense MLP, or a mixture of experts.
+
+Symbols: D hidden size, I intermediate width, E routed experts, k experts active per token,
+S shared experts of width I_s, R router hidden width (an MLP router).
+
+Weights [parameters]: a gated MLP (SwiGLU / GeGLU) has gate, up and down: 3·D·I; an ungated one
+has up and down: 2·D·I. MoE: E·3·D·I routed + S·3·D·I_s shared + the router, D·E for a linear
+router, or D·R + 2·R·R + R·(E + extra) for ZAYA1's MLP router (down_proj, fc1, fc2, out over
+E experts plus its ``extra_router_classes`` "skip" class; transformers 5.23.0 models/zaya).
+
+Active per token: k routed + all shared experts + the router. Hash-routed layers (DeepSeek V4's
+first ``num_hash_layers``) pick experts by token id; transformers and the V4 reference still
+compute the gate scores, so they cost the same.
+
+FLOPs: decode 2·(active weights); prefill 2·(active weights)·L (every token uses k experts; which
+ones does not change the count).
+
+References: Shazeer et al. 2017 (MoE); Dai et al. 2024, DeepSeekMoE (shared experts);
+Shazeer 2020, GLU variants.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
+from lccost.mechanisms.base import LayerEnv
+from lccost.spec.base import SpecModel
+
+
+def _mlp(name: str, D: int, I: int, gated: bool, count: int = 1) -> Ledger:
+    formula = "n*3*D*I" if gated else "n*2*D*I"
+    return ledger(term(name, formula, n=count, D=D, I=I))
+
+
+class DenseMLP(SpecModel):
+    """``kind: dense``: one MLP of width ``intermediate_size``."""
+
+    kind: Literal["dense"] = "dense"
+    intermediate_size: int = Field(ge=1, description="I: the MLP's inner width")
+    gated: bool = Field(True, description="gate, up and down projections (SwiGLU/GeGLU)")
+
+    def summary(self) -> str:
+        return f"dense {self.intermediate_size}"
+
+    def costs(self, env: LayerEnv) -> PartCosts:
+        params = _mlp("mlp", env.hidden_size, self.intermediate_size, self.gated)
+        return PartCosts(
+            params=params,
+            prefill_flops=weight_flops(params, env.context_tokens),
+            decode_flops=weight_flops(params, 1),
+        )
+
+
+class MixtureOfExperts(SpecModel):
+    """``kind: moe``: routed experts (k of E active) plus always-on shared experts."""
+
+    kind: Literal["moe"] = "moe"
+    experts: int = Field(ge=1, description="E: routed experts")
+    active_experts: int = Field(ge=1, description="k: routed experts each token uses")
+    expert_intermediate_size: int = Field(ge=1, description="I: one expert's inner width")
+    shared_experts: int = Field(0, ge=0, description="S: experts every token uses")
+    shared_intermediate_size: int | None = Field(
+        None, ge=1, description="I_s: a shared expert's width (default: the routed width)")
+    gated: bool = True
+    routing: Literal["learned", "hash"] = Field(
+        "learned", description="hash: experts chosen by token id (DeepSeek V4 first layers)")
+    router_hidden_size: int | None = Field(
+        None, ge=1, description="R: an MLP router's width (ZAYA1); unset = linear router D·E")
+    extra_router_classes: int = Field(
+        0, ge=0, description="router outputs beyond the experts (ZAYA1's skip class: 1)")
+
+    @model_validator(mode="after")
+    def _active_fits(self) -> MixtureOfExperts:
+        if self.active_experts > self.experts:
+            raise ValueError(
+                f"active_experts ({self.active_experts}) cannot exceed experts ({self.experts})")
+        return self
+
+    def summary(self) -> str:
+        shared = f" + {self.shared_experts} shared" if self.shared_experts else ""
+        return (f"MoE {self.active_experts}/{self.experts} x {self.expert_intermediate_size}"
+                f"{shared}{' (hash)' if self.routing == 'hash' else ''}")
+
+    def _router(self, D: int) -> Ledger:
+        E = self.experts + self.extra_router_classes
+        if self.router_hidden_size is None:
+            return ledger(term("router", "D*E", D=D, E=E))
+        return ledger(term("router", "D*R + 2*R*R + R*E", D=D, R=self.router_hidden_size, E=E))
+
+    def costs(self, env: LayerEnv) -> PartCosts:
+        D, I = env.hidden_size, self.expert_intermediate_size
+        I_s = self.shared_intermediate_size or I
+        shared = (_mlp("shared_experts", D, I_s, self.gated, self.shared_experts)
+                  if self.shared_experts else ledger())
+        router = self._router(D)
+        params = _mlp("routed_experts", D, I, self.gated, self.experts) + shared + router
+        active = _mlp("active_experts", D, I, self.gated, self.active_experts) + shared + router
+        return PartCosts(
+            params=params,
+            active_params=active,
+            prefill_flops=weight_flops(active, env.context_tokens),
+            decode_flops=weight_flops(active, 1),
+        )

@@ -1,0 +1,1 @@
+"""Presentation: tables (rich, imported lazily), JSON, CSV and Markdown. No arithmetic here."""

@@ -1,0 +1,240 @@
+"""The architecture spec: what a YAML file describes, and its expansion to explicit layers.
+
+A spec lists its layers compactly: an entry is a layer (``attention:`` + ``ffn:``), the name of a
+template from ``layer_templates``, or ``{repeat: n, layers: [...]}``. ``kv_sharing`` states
+Gemma 4's rule once instead of on every layer. ``expand`` turns all of it into one explicit
+``Layer`` per decoder layer, and ``check_layers`` reports what no single field can: a layer that
+reads the cache of itself, of a later layer, or of a layer of another kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import Discriminator, Field, Tag
+
+from lccost.mechanisms import AttentionSpec, FeedForwardSpec
+from lccost.mechanisms.attention import Attention
+from lccost.mechanisms.embeddings import PerLayerEmbeddings
+from lccost.mechanisms.hyper_connections import HyperConnections
+from lccost.spec.base import SpecModel
+
+MAX_LAYERS = 10_000
+"""More decoder layers than any model has; a guard against runaway ``repeat`` counts."""
+
+
+class Source(SpecModel):
+    """Where values come from: ``ref`` (a model card, config.json, paper section), ``covers``."""
+
+    ref: str = Field(min_length=1)
+    covers: str = Field("", description="which values this source gives")
+
+
+class Layer(SpecModel):
+    """One decoder layer: its attention mechanism and its feed-forward block."""
+
+    attention: AttentionSpec
+    ffn: FeedForwardSpec
+
+
+class Repeat(SpecModel):
+    """``repeat: n`` times the ``layers`` list (entries, template names or nested repeats)."""
+
+    repeat: int = Field(ge=1, le=MAX_LAYERS)
+    layers: list[LayerEntry] = Field(min_length=1)
+
+
+def _entry_tag(value: Any) -> str:
+    if isinstance(value, str):
+        return "template"
+    if isinstance(value, dict) and "repeat" in value:
+        return "repeat"
+    if isinstance(value, Repeat):
+        return "repeat"
+    return "layer"
+
+
+LayerEntry = Annotated[
+    Annotated[str, Tag("template")] | Annotated[Repeat, Tag("repeat")]
+    | Annotated[Layer, Tag("layer")],
+    Discriminator(_entry_tag),
+]
+
+
+class KVSharing(SpecModel):
+    """Gemma 4's cross-layer KV sharing rule (transformers 5.23.0
+    ``Gemma4TextConfig.kv_sharing_modes``, configuration_gemma4.py L227-253): every layer from
+    ``first_shared_layer`` on holds no cache and reads the cache of the last earlier layer of the
+    same attention type (same window) that owns one."""
+
+    first_shared_layer: int = Field(ge=1, description="= num_hidden_layers - num_kv_shared_layers")
+
+
+class ArchitectureSpec(SpecModel):
+    """An LLM architecture, as written in YAML (after ``extends`` is resolved)."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    hidden_size: int = Field(ge=1, description="D")
+    vocab_size: int = Field(ge=1, description="V")
+    tie_word_embeddings: bool = False
+    max_context: int | None = Field(None, ge=1, description="max_position_embeddings")
+    per_layer_embeddings: PerLayerEmbeddings | None = None
+    hyper_connections: HyperConnections | None = None
+    kv_sharing: KVSharing | None = None
+    layer_templates: dict[str, Layer] = Field(default_factory=dict)
+    layers: list[LayerEntry] = Field(min_length=1)
+    sources: list[Source] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A spec error found after field validation: the field path and what is wrong."""
+
+    path: tuple[str | int, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A validated spec with its layers expanded, one ``Layer`` per decoder layer.
+
+    ``origins[i]`` is the path of the YAML entry that produced layer i (for error messages).
+    """
+
+    spec: ArchitectureSpec
+    layers: tuple[Layer, ...]
+    origins: tuple[tuple[str | int, ...], ...]
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def kv_source(self, index: int) -> Attention | None:
+        """The attention spec whose cache layer ``index`` reads, if it shares another's."""
+        attention = self.layers[index].attention
+        if isinstance(attention, Attention) and attention.kv_source_layer is not None:
+            source = self.layers[attention.kv_source_layer].attention
+            assert isinstance(source, Attention)
+            return source
+        return None
+
+
+def _expand_entries(entries: list[Any], templates: dict[str, Layer],
+                    path: tuple[str | int, ...], out: list[tuple[Layer, tuple[str | int, ...]]],
+                    problems: list[Problem]) -> None:
+    for i, entry in enumerate(entries):
+        here = (*path, i)
+        if isinstance(entry, str):
+            if entry not in templates:
+                known = ", ".join(sorted(templates)) or "none are defined"
+                problems.append(Problem(here, f"unknown layer template {entry!r}; "
+                                              f"layer_templates defines: {known}"))
+                continue
+            out.append((templates[entry], here))
+        elif isinstance(entry, Repeat):
+            for _ in range(entry.repeat):
+                _expand_entries(entry.layers, templates, (*here, "layers"), out, problems)
+                if len(out) > MAX_LAYERS:
+                    problems.append(Problem(here, f"expands to more than {MAX_LAYERS} layers"))
+                    return
+        else:
+            out.append((entry, here))
+
+
+def _apply_kv_sharing(layers: list[Layer], rule: KVSharing, problems: list[Problem]) -> None:
+    """Point every layer from ``first_shared_layer`` on at its producer (HF's rule)."""
+    first = rule.first_shared_layer
+    if first >= len(layers):
+        problems.append(Problem(("kv_sharing", "first_shared_layer"),
+                                f"is {first}, but the model has {len(layers)} layers; "
+                                f"allowed: 1 to {len(layers) - 1}"))
+        return
+    for i in range(first, len(layers)):
+        attention = layers[i].attention
+        if not isinstance(attention, Attention):
+            problems.append(Problem(("kv_sharing",), f"layer {i} is {attention.kind}; only "
+                                                      "kind: attention layers can share KV"))
+            continue
+        producers = [j for j in range(first) if isinstance(layers[j].attention, Attention)
+                     and layers[j].attention.window == attention.window]
+        if not producers:
+            span = "full" if attention.window is None else f"window {attention.window}"
+            problems.append(Problem(("kv_sharing",), f"layer {i} ({span}) has no earlier layer "
+                                                      f"of the same type before layer {first} "
+                                                      "to read KV from"))
+            continue
+        layers[i] = layers[i].model_copy(update={
+            "attention": attention.model_copy(update={"kv_source_layer": producers[-1]})})
+
+
+def _check_sharing(layers: list[Layer], origins: list[tuple[str | int, ...]],
+                   problems: list[Problem]) -> None:
+    for i, layer in enumerate(layers):
+        attention = layer.attention
+        if not isinstance(attention, Attention) or attention.kv_source_layer is None:
+            continue
+        j = attention.kv_source_layer
+        where = (*origins[i], "attention", "kv_source_layer")
+        if j >= i:
+            which = "itself" if j == i else f"a later layer ({j})"
+            problems.append(Problem(where, f"layer {i} reads the KV cache of {which}; a layer "
+                                           f"can only read an earlier layer's cache (0 to {i - 1})"))
+            continue
+        source = layers[j].attention
+        if not isinstance(source, Attention):
+            problems.append(Problem(where, f"layer {i} reads layer {j}'s KV, but layer {j} is "
+                                           f"{source.kind}; the source must be kind: attention"))
+        elif source.kv_source_layer is not None:
+            problems.append(Problem(where, f"layer {i} reads layer {j}, which itself reads layer "
+                                           f"{source.kv_source_layer}; point at the layer that "
+                                           "owns the cache"))
+        elif (source.window, source.kv_heads, source.head_dim) != (
+                attention.window, attention.kv_heads, attention.head_dim):
+            problems.append(Problem(where, f"layer {i} (window {attention.window}, "
+                                           f"{attention.kv_heads} kv heads x {attention.head_dim}) "
+                                           f"reads layer {j} (window {source.window}, "
+                                           f"{source.kv_heads} x {source.head_dim}); a layer can "
+                                           "only read a cache of the same type and shape"))
+
+
+def _check_top_k(spec: ArchitectureSpec, layers: list[Layer],
+                 origins: list[tuple[str | int, ...]], problems: list[Problem]) -> None:
+    """A top-k larger than the entries that can exist at ``max_context`` selects nothing more."""
+    if spec.max_context is None:
+        return
+    for i, layer in enumerate(layers):
+        attention = layer.attention
+        indexer = getattr(attention, "indexer", None)
+        if indexer is None:
+            continue
+        rate = getattr(attention, "compress_rate", 1)
+        most = spec.max_context // rate
+        if indexer.top_k > most:
+            problems.append(Problem((*origins[i], "attention", "indexer", "top_k"),
+                                    f"layer {i}: top_k {indexer.top_k} exceeds the "
+                                    f"{most} entries that exist at max_context "
+                                    f"{spec.max_context}{f' / {rate}' if rate > 1 else ''}"))
+
+
+def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:
+    """The explicit layers of ``spec`` and the cross-layer problems found (empty when valid)."""
+    problems: list[Problem] = []
+    expanded: list[tuple[Layer, tuple[str | int, ...]]] = []
+    _expand_entries(spec.layers, spec.layer_templates, ("layers",), expanded, problems)
+    if problems:
+        return None, problems
+    layers = [layer for layer, _ in expanded]
+    origins = [origin for _, origin in expanded]
+    if spec.kv_sharing is not None:
+        _apply_kv_sharing(layers, spec.kv_sharing, problems)
+    _check_sharing(layers, origins, problems)
+    _check_top_k(spec, layers, origins, problems)
+    if problems:
+        return None, problems
+    return Architecture(spec, tuple(layers), tuple(origins)), problems
+
+
+Repeat.model_rebuild()
