@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 
 from lccost.conventions import number_format
 from lccost.ledger import Ledger, PartCosts
 from lccost.mechanisms.base import LayerEnv
-from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs
+from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs, encoder_costs
 from lccost.mechanisms.hyper_connections import hyper_connection_costs
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
@@ -109,6 +110,16 @@ class ModelCost:
     def decode_flops(self) -> int:
         return self.workload.batch * self._sum("decode_flops")
 
+    def fp8_equivalent(self, quantity: str) -> int:
+        """FLOPs weighted by operand precision, in "equivalent FP8 FLOPs" (DeepSeek-V4 report
+        §1, Fig. 1): each term x bits(its compute format) / 8, so a bf16 product counts 2, an
+        fp8 one 1, an fp4 one 1/2 (tensor-core throughput ratios). Unpinned terms use --dtype."""
+        weighted = Fraction(0)
+        for term in self.ledger_of(quantity):
+            bits = number_format(term.compute or self.workload.dtype).element_bits
+            weighted += Fraction(term.value * bits, 8)
+        return self.workload.batch * _ceil(weighted)
+
     @cached_property
     def decode_weight_bytes(self) -> int:
         """Active weights in the weight dtype, read once per decode step for the whole batch."""
@@ -150,18 +161,15 @@ class ModelCost:
         return self.prefill_flops / self.prefill_bytes if self.prefill_bytes else 0.0
 
 
-def _ceil(value: object) -> int:
-    from fractions import Fraction
-
-    assert isinstance(value, Fraction)
+def _ceil(value: Fraction) -> int:
     return -(-value.numerator // value.denominator)
 
 
 def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     """Cost ``architecture`` at ``workload``: every layer's mechanisms, then model-level parts.
 
-    Layers with identical specs (and identical KV sources) cost the same, so each distinct one
-    is computed once.
+    Layers that are the same spec object (a template used many times) with the same KV source
+    cost the same, so each is computed once.
     """
     spec = architecture.spec
     D, N = spec.hidden_size, len(architecture.layers)
@@ -169,10 +177,11 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     layers = []
     for index, layer in enumerate(architecture.layers):
         source = architecture.kv_source(index)
-        key = (layer, source)
+        key = (id(layer), id(source))
         if key not in memo:
             env = LayerEnv(D, workload, kv_source=source)
-            memo[key] = LayerCost(index, layer.attention.costs(env), layer.ffn.costs(env))
+            memo[key] = LayerCost(index, layer.attention.tagged(layer.attention.costs(env)),
+                                  layer.ffn.tagged(layer.ffn.costs(env)))
         cached = memo[key]
         layers.append(LayerCost(index, cached.attention, cached.ffn))
     L = workload.context_tokens
@@ -180,6 +189,8 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
         ("embeddings", embeddings_costs(spec.vocab_size, D, spec.tie_word_embeddings,
                                         spec.per_layer_embeddings, N, L)),
     ]
+    if spec.encoders:
+        model_parts.append(("encoders", encoder_costs(spec.encoders)))
     if spec.hyper_connections is not None:
         model_parts.append(("mhc", hyper_connection_costs(spec.hyper_connections, D, N, L)))
     return ModelCost(architecture, workload, tuple(layers), tuple(model_parts))

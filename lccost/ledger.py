@@ -30,12 +30,17 @@ def _compile(formula: str) -> CodeType:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One named contribution: ``value`` = ``formula`` evaluated with ``symbols``."""
+    """One named contribution: ``value`` = ``formula`` evaluated with ``symbols``.
+
+    ``compute``: for a FLOP term, the number format its operands are multiplied in when the
+    model's spec pins one (``compute_formats``); ``None`` means the weight dtype.
+    """
 
     name: str
     formula: str
     symbols: tuple[tuple[str, int], ...]
     value: int
+    compute: str | None = None
 
     def substituted(self) -> str:
         """The formula with each symbol replaced by its value, e.g. ``2*1536*8*256``."""
@@ -74,7 +79,17 @@ class Ledger:
 
     def prefixed(self, prefix: str) -> Ledger:
         return Ledger(tuple(
-            Term(f"{prefix}.{t.name}", t.formula, t.symbols, t.value) for t in self.terms
+            Term(f"{prefix}.{t.name}", t.formula, t.symbols, t.value, t.compute)
+            for t in self.terms
+        ))
+
+    def computed_in(self, formats: Mapping[str, str]) -> Ledger:
+        """The same terms, those named in ``formats`` tagged with their compute format."""
+        if not formats:
+            return self
+        return Ledger(tuple(
+            Term(t.name, t.formula, t.symbols, t.value, formats.get(t.name, t.compute))
+            for t in self.terms
         ))
 
 

@@ -56,6 +56,7 @@ class CostResult(_Result):
     kv_cache_bytes: int
     prefill_flops: int
     decode_flops: int
+    decode_flops_fp8_equivalent: int
     decode_bytes: int
     decode_weight_bytes: int
     decode_cache_read_bytes: int
@@ -77,7 +78,8 @@ class Report(_Result):
     results: list[CostResult]
 
 
-RATIO_FIELDS = ("kv_cache_bytes", "prefill_flops", "decode_flops", "decode_bytes")
+RATIO_FIELDS = ("kv_cache_bytes", "prefill_flops", "decode_flops", "decode_flops_fp8_equivalent",
+                "decode_bytes")
 """The quantities ``--baseline`` divides: "27% of the FLOPs, 10% of the KV cache"."""
 
 
@@ -115,6 +117,7 @@ def cost_result(model_cost: ModelCost, per_layer: bool = False,
         kv_cache_bytes=model_cost.kv_cache_bytes,
         prefill_flops=model_cost.prefill_flops,
         decode_flops=model_cost.decode_flops,
+        decode_flops_fp8_equivalent=model_cost.fp8_equivalent("decode_flops"),
         decode_bytes=model_cost.decode_bytes,
         decode_weight_bytes=model_cost.decode_weight_bytes,
         decode_cache_read_bytes=model_cost.decode_cache_read_bytes,

@@ -13,7 +13,9 @@ CONTEXT_HELP = ("Context length L in tokens: 131072, 128k, 128K, 1M or 1m (k = 1
                 "prefill for a prompt of L tokens.")
 
 
-def _context(text: str) -> int:
+def _context(text: str | int) -> int:
+    if isinstance(text, int):  # the default
+        return text
     try:
         return parse_context(text)
     except ValueError as error:

@@ -34,12 +34,11 @@ from pydantic import Field, model_validator
 
 from lccost.accounting import full_tokens, window_tokens
 from lccost.ledger import PartCosts, ledger, term, weight_flops
-from lccost.mechanisms.base import LayerEnv
+from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.storage import StorageFormat
-from lccost.spec.base import SpecModel
 
 
-class Attention(SpecModel):
+class Attention(MechanismSpec):
     """``kind: attention``: MHA / GQA / MQA, full (``window`` unset) or sliding-window."""
 
     kind: Literal["attention"] = "attention"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from pydantic import Field
+
 from lccost.conventions import FlopConvention
+from lccost.ledger import PartCosts
+from lccost.mechanisms.storage import DTypeName
+from lccost.spec.base import SpecModel
 from lccost.workload import Workload
 
 if TYPE_CHECKING:
@@ -31,3 +36,24 @@ class LayerEnv:
     @property
     def executed(self) -> bool:
         return self.workload.flops is FlopConvention.EXECUTED
+
+
+class MechanismSpec(SpecModel):
+    """What every attention and feed-forward mechanism's spec has besides its own fields.
+
+    ``compute_formats`` pins the number format a FLOP term's operands are multiplied in, by term
+    name (the names ``--explain`` prints), where the model's own kernels differ from the weight
+    dtype: DeepSeek V4 runs core attention in bf16 and its indexer in fp4 while its weights are
+    fp8. It only affects the precision-weighted FLOPs (``fp8-equivalent``); raw FLOPs are
+    unchanged.
+    """
+
+    compute_formats: dict[str, DTypeName] = Field(default_factory=dict)
+
+    def tagged(self, costs: PartCosts) -> PartCosts:
+        """``costs`` with the FLOP terms tagged by ``compute_formats``."""
+        if not self.compute_formats:
+            return costs
+        return replace(costs,
+                       prefill_flops=costs.prefill_flops.computed_in(self.compute_formats),
+                       decode_flops=costs.decode_flops.computed_in(self.compute_formats))

@@ -31,11 +31,10 @@ from pydantic import Field, model_validator
 
 from lccost.accounting import counts_states, full_tokens, window_tokens
 from lccost.ledger import PartCosts, ledger, term, weight_flops
-from lccost.mechanisms.base import LayerEnv
-from lccost.spec.base import SpecModel
+from lccost.mechanisms.base import LayerEnv, MechanismSpec
 
 
-class CompressedConvolutionalAttention(SpecModel):
+class CompressedConvolutionalAttention(MechanismSpec):
     """``kind: cca``: attention on compressed q/k mixed by two causal convolutions."""
 
     kind: Literal["cca"] = "cca"

@@ -12,7 +12,8 @@ for HCA. CSA indexer: its own compressor D·2D_I twice, q_b r_q·H_I·D_I, weigh
 
 Cache after L tokens [values]:
 - window: min(L, W - 1) entries of c (K = V: one tensor; ``DeepseekV4HCACache.update`` keeps
-  the last ``sliding_window - 1``);
+  the last ``sliding_window - 1``; pure sliding layers store it twice in the reference, see
+  ``V4SlidingAttention._window_copies``);
 - compressed: floor(L/m) entries of c, plus for CSA floor(L/m) indexer keys of D_I;
 - state (reference layout, ``DeepseekV4HCACache``/``CSACache``): the projections of the
   L mod m tokens since the last closed block, kv and gate (2·(L mod m)·w, w = 2c for CSA, c for
@@ -48,7 +49,7 @@ from pydantic import Field, model_validator
 from lccost.accounting import counts_states, full_tokens, window_tokens
 from lccost.conventions import Accounting
 from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
-from lccost.mechanisms.base import LayerEnv
+from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.storage import StorageFormat
 from lccost.spec.base import SpecModel
 
@@ -72,7 +73,7 @@ class CompressedIndexer(SpecModel):
     top_k: int = Field(ge=1, description="k: compressed entries each query attends to")
 
 
-class _V4Attention(SpecModel):
+class _V4Attention(MechanismSpec):
     query_heads: int = Field(ge=1, description="H")
     head_dim: int = Field(ge=1, description="c: the single shared K = V head")
     rope_head_dim: int = Field(ge=0, description="d_r: rotary dims of the head")
@@ -112,11 +113,15 @@ class _V4Attention(SpecModel):
             term("o_b_proj", "g*d_g*D", g=g, d_g=d_g, D=D),
         )
 
+    def _window_copies(self, env: LayerEnv) -> int:
+        """Tensors the window branch stores: one (K = V share storage)."""
+        return 1
+
     def _window_costs(self, env: LayerEnv) -> tuple[Ledger, Ledger, Ledger, Ledger, Ledger]:
         """(cache, read, write, decode attention, prefill attention) of the window branch."""
         L, W, H, c = env.context_tokens, self.window, self.query_heads, self.head_dim
         workload = env.workload
-        entry = self._entry_bytes(env)
+        entry = self._entry_bytes(env) * self._window_copies(env)
         held = window_tokens(L, W, workload.accounting, workload.block_size)
         prefill = (term("window_attn", "2*H*2*c*L*L", H=H, c=c, L=L) if env.executed
                    else term("window_attn", "2*H*2*c*sum_window(L, W)", H=H, c=c, L=L, W=W))
@@ -136,6 +141,12 @@ class V4SlidingAttention(_V4Attention):
 
     def summary(self) -> str:
         return f"V4 sliding {self.query_heads}h x {self.head_dim}, window {self.window}"
+
+    def _window_copies(self, env: LayerEnv) -> int:
+        """Two under ``reference``: transformers 5.23.0 gives pure sliding layers a plain
+        ``DynamicSlidingWindowLayer``, which stores the K = V tensor as keys and again as values
+        (only ``DeepseekV4HCACache`` aliases ``values = keys``). One elsewhere."""
+        return 2 if env.workload.accounting is Accounting.REFERENCE else 1
 
     def costs(self, env: LayerEnv) -> PartCosts:
         params = self._base_params(env.hidden_size)

@@ -23,6 +23,20 @@ from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
 from lccost.spec.base import SpecModel
 
 
+class Encoder(SpecModel):
+    """A modality encoder (vision, audio tower) that text tokens never use: its parameters count
+    in ``params_total`` (model cards' totals include them) and nowhere else."""
+
+    name: str = Field(min_length=1)
+    params: int = Field(ge=0)
+    source: str = Field(min_length=1)
+
+
+def encoder_costs(encoders: list[Encoder]) -> PartCosts:
+    return PartCosts(params=ledger(*(term(e.name, "P", P=e.params) for e in encoders)),
+                     active_params=ledger())
+
+
 class PerLayerEmbeddings(SpecModel):
     """Gemma 4 E2B/E4B per-layer embeddings: a second table giving each layer p values per token."""
 

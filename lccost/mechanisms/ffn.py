@@ -26,8 +26,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
-from lccost.mechanisms.base import LayerEnv
-from lccost.spec.base import SpecModel
+from lccost.mechanisms.base import LayerEnv, MechanismSpec
 
 
 def _mlp(name: str, D: int, I: int, gated: bool, count: int = 1) -> Ledger:
@@ -35,7 +34,7 @@ def _mlp(name: str, D: int, I: int, gated: bool, count: int = 1) -> Ledger:
     return ledger(term(name, formula, n=count, D=D, I=I))
 
 
-class DenseMLP(SpecModel):
+class DenseMLP(MechanismSpec):
     """``kind: dense``: one MLP of width ``intermediate_size``."""
 
     kind: Literal["dense"] = "dense"
@@ -54,7 +53,7 @@ class DenseMLP(SpecModel):
         )
 
 
-class MixtureOfExperts(SpecModel):
+class MixtureOfExperts(MechanismSpec):
     """``kind: moe``: routed experts (k of E active) plus always-on shared experts."""
 
     kind: Literal["moe"] = "moe"

@@ -7,9 +7,11 @@ Sinkhorn-Knopp (2n + n² outputs), then mixes: pre (n streams -> 1), post (1 -> 
 (n x n over D).
 
 Weights [parameters]: per module n·D·(2n + n²). FLOPs per token per module:
-2·n·D·(2n + n²) (projection) + 2·(n·D + n·D + n²·D) (pre, post, residual mixing). The Sinkhorn
-iterations on an n x n matrix (20 for V4) are negligible and not counted. The final ``hc_head``
-collapsing n streams before the LM head (n·D·n weights) is counted once.
+2·n·D·(2n + n²) (projection) + 2·n²·D (the n x n residual mixing, a matrix product). The pre and
+post weightings are elementwise (not counted, like every non-matmul op), and so are the Sinkhorn
+iterations on an n x n matrix (20 for V4). The final ``hc_head`` collapsing n streams before the
+LM head (n·D·n weights) is counted once. (Checked against FlopCounterMode on transformers 5.23.0
+``DeepseekV4HyperConnection``: 4·(n·D)·(2n + n²) + 4·n²·D per layer.)
 
 mHC's cost is memory traffic, not FLOPs: the residual stream is n times wider (reported by V4
 as ~6.7% training wall time; Xie et al. 2026).
@@ -39,9 +41,9 @@ def hyper_connection_costs(hc: HyperConnections, D: int, N: int, context_tokens:
         term("mhc.coefficient_projections", "N*2*n*D*(2*n+n*n)", N=N, n=n, D=D),
         term("mhc.head", "n*D*n", n=n, D=D),
     )
-    mixing = ledger(term("mhc.mixing", "N*2*2*(2*n*D + n*n*D)", N=N, n=n, D=D))
+    mixing = ledger(term("mhc.residual_mixing", "N*2*2*n*n*D", N=N, n=n, D=D))
     mixing_prefill = ledger(
-        term("mhc.mixing", "N*2*2*(2*n*D + n*n*D)*L", N=N, n=n, D=D, L=context_tokens))
+        term("mhc.residual_mixing", "N*2*2*n*n*D*L", N=N, n=n, D=D, L=context_tokens))
     return PartCosts(
         params=params,
         prefill_flops=weight_flops(params, context_tokens) + mixing_prefill,

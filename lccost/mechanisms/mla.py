@@ -15,14 +15,17 @@ DeepSeek-V2 §2.1.3), plus the indexer key D_I when there is an indexer. The ref
 one fp32 scale per 128, the rope part to bf16 (FlashMLA README: 656 B) and the indexer key to fp8
 with one fp32 scale (V3.2-Exp ``k_cache`` + ``k_scale_cache``: 132 B).
 
-Decode at L [FLOPs], weights absorbed (DeepSeek-V2 §2.1.2: W_UK into the query, W_UV into the
-output; the absorbed products cost the same as kv_b on one token): 2·(weights) +
+Decode at L [FLOPs], useful: weights absorbed (DeepSeek-V2 §2.1.2: W_UK into the query, W_UV
+into the output; the absorbed products cost the same as kv_b on one token): 2·(weights) +
 QK 2·H·(c + d_r)·n + AV 2·H·c·n, n = min(L + 1, k) with an indexer (top-k tokens), else L + 1.
-Indexer scoring: 2·H_I·D_I·(L + 1), over every cached token (V3.2 §2.1: O(L) per query).
+Executed (transformers 5.23.0, no absorption): kv_b re-expands all L + 1 latents,
+2·c·H·(d_n + d_v)·(L + 1), and attention is dense over L + 1 keys, 2·H·(d_n + d_r + d_v)·(L + 1).
+Indexer: 2·(its weights) + scores and their per-head weighting 2·H_I·(D_I + 1)·(L + 1), over
+every cached token (V3.2 §2.1: O(L) per query).
 
 Prefill of L [FLOPs]: not absorbed (kv_b expands every token): 2·(weights)·L +
-2·H·(d_n + d_r + d_v)·S, S = Σ min(i, k) (useful) or L² (executed); indexer 2·H_I·D_I·tri(L)
-(useful) or L² (executed).
+2·H·(d_n + d_r + d_v)·S, S = Σ min(i, k) (useful) or L² (executed); indexer
+2·H_I·(D_I + 1)·tri(L) (useful) or L² (executed).
 
 References: DeepSeek-AI, DeepSeek-V2 (arXiv 2405.04434) §2.1; DeepSeek-V3.2-Exp technical report
 §2.1 (DSA); FlashMLA README (fp8 cache layout).
@@ -36,7 +39,7 @@ from pydantic import Field
 
 from lccost.accounting import full_tokens
 from lccost.ledger import PartCosts, ledger, term, weight_flops
-from lccost.mechanisms.base import LayerEnv
+from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.storage import StorageFormat
 from lccost.spec.base import SpecModel
 
@@ -47,18 +50,18 @@ class LightningIndexer(SpecModel):
     heads: int = Field(ge=1, description="H_I: indexer heads")
     head_dim: int = Field(ge=1, description="D_I: indexer key width")
     top_k: int = Field(ge=1, description="k: tokens each query attends to")
-    key_format: StorageFormat | None = Field(
-        None, description="indexer key storage pinned for --kv-dtype native")
 
 
 class MLACacheFormat(SpecModel):
-    """Storage pinned for ``--kv-dtype native``: the latent and the rotary key part."""
+    """Storage pinned for ``--kv-dtype native``: the latent, the rotary key part and the
+    indexer key."""
 
     latent: StorageFormat | None = None
     rope: StorageFormat | None = None
+    indexer_key: StorageFormat | None = None
 
 
-class MultiHeadLatentAttention(SpecModel):
+class MultiHeadLatentAttention(MechanismSpec):
     """``kind: mla``: DeepSeek's multi-head latent attention, optionally with an indexer."""
 
     kind: Literal["mla"] = "mla"
@@ -94,50 +97,51 @@ class MultiHeadLatentAttention(SpecModel):
         latent_entry = workload.cache_entry_bytes(((c, fmt.latent), (d_r, fmt.rope)))
         cache = ledger(term("latent_cache", "n*e", n=n_held, e=latent_entry))
         written = ledger(term("latent_write", "e", e=latent_entry))
-
         idx = self.indexer
-        if idx is None:
-            n_attended = ledger(term("attn_qk+av", "2*H*(2*c+d_r)*(L+1)", H=H, c=c, d_r=d_r, L=L))
-            useful_prefill = term("attn", "2*H*(d_n+d_r+d_v)*tri(L)", H=H, d_n=d_n, d_r=d_r,
-                                  d_v=d_v, L=L)
-            read = ledger(term("latent_read", "n*e", n=n_held, e=latent_entry))
-            prefill_attn = ledger(term("attn", "2*H*(d_n+d_r+d_v)*L*L", H=H, d_n=d_n, d_r=d_r,
-                                       d_v=d_v, L=L) if env.executed else useful_prefill)
-            decode_attn = n_attended
+        k = idx.top_k if idx else L + 1  # without an indexer every token is attended
+        read = ledger(term("latent_read", "min(n, k)*e", n=n_held, k=k, e=latent_entry))
+        if env.executed:
+            # transformers 5.23.0 DeepseekV3/V32Attention: no weight absorption; kv_b_proj
+            # re-expands every cached latent each step, and attention is dense (the top-k is a
+            # mask, not a gather).
+            decode = ledger(*(t for t in weight_flops(params, 1) if t.name != "kv_b_proj")) + ledger(
+                term("kv_b_proj", "2*c*H*(d_n+d_v)*(L+1)", c=c, H=H, d_n=d_n, d_v=d_v, L=L),
+                term("attn_qk+av", "2*H*(d_n+d_r+d_v)*(L+1)", H=H, d_n=d_n, d_r=d_r, d_v=d_v,
+                     L=L),
+            )
+            prefill_attn = term("attn_qk+av", "2*H*(d_n+d_r+d_v)*L*L", H=H, d_n=d_n, d_r=d_r,
+                                d_v=d_v, L=L)
         else:
-            H_I, D_I, k = idx.heads, idx.head_dim, idx.top_k
-            params += ledger(
+            decode = weight_flops(params, 1) + ledger(
+                term("attn_qk+av", "2*H*(2*c+d_r)*min(L+1, k)", H=H, c=c, d_r=d_r, L=L, k=k))
+            prefill_attn = term("attn_qk+av", "2*H*(d_n+d_r+d_v)*sum_window(L, k)", H=H,
+                                d_n=d_n, d_r=d_r, d_v=d_v, L=L, k=k)
+        prefill = weight_flops(params, L) + ledger(prefill_attn)
+
+        if idx is not None:
+            H_I, D_I = idx.heads, idx.head_dim
+            indexer = ledger(
                 term("indexer.wq_b", "r_q*H_I*D_I", r_q=r_q or D, H_I=H_I, D_I=D_I),
                 term("indexer.wk", "D*D_I", D=D, D_I=D_I),
                 term("indexer.weights_proj", "D*H_I", D=D, H_I=H_I),
             )
-            key_entry = workload.cache_entry_bytes(((D_I, idx.key_format),))
+            params += indexer
+            key_entry = workload.cache_entry_bytes(((D_I, fmt.indexer_key),))
             cache += ledger(term("indexer_key_cache", "n*e", n=n_held, e=key_entry))
             written += ledger(term("indexer_key_write", "e", e=key_entry))
-            read = ledger(
-                term("latent_read", "min(n, k)*e", n=n_held, k=k, e=latent_entry),
-                term("indexer_key_read", "n*e", n=n_held, e=key_entry),
-            )
-            decode_attn = ledger(
-                term("indexer_scores", "2*H_I*D_I*(L+1)", H_I=H_I, D_I=D_I, L=L),
-                term("attn_qk+av", "2*H*(2*c+d_r)*min(L+1, k)", H=H, c=c, d_r=d_r, L=L, k=k),
-            )
-            if env.executed:
-                prefill_attn = ledger(
-                    term("indexer_scores", "2*H_I*D_I*L*L", H_I=H_I, D_I=D_I, L=L),
-                    term("attn", "2*H*(d_n+d_r+d_v)*L*L", H=H, d_n=d_n, d_r=d_r, d_v=d_v, L=L),
-                )
-            else:
-                prefill_attn = ledger(
-                    term("indexer_scores", "2*H_I*D_I*tri(L)", H_I=H_I, D_I=D_I, L=L),
-                    term("attn", "2*H*(d_n+d_r+d_v)*sum_window(L, k)", H=H, d_n=d_n, d_r=d_r,
-                         d_v=d_v, L=L, k=k),
-                )
+            read += ledger(term("indexer_key_read", "n*e", n=n_held, e=key_entry))
+            # Scores q·k for every head and token, then the per-head weighting (a matmul too).
+            decode += weight_flops(indexer, 1) + ledger(
+                term("indexer_scores", "2*H_I*(D_I+1)*(L+1)", H_I=H_I, D_I=D_I, L=L))
+            prefill += weight_flops(indexer, L) + ledger(
+                term("indexer_scores", "2*H_I*(D_I+1)*L*L", H_I=H_I, D_I=D_I, L=L)
+                if env.executed else
+                term("indexer_scores", "2*H_I*(D_I+1)*tri(L)", H_I=H_I, D_I=D_I, L=L))
         return PartCosts(
             params=params,
             cache_bytes=cache,
             cache_read_bytes=read,
             cache_write_bytes=written,
-            prefill_flops=weight_flops(params, L) + prefill_attn,
-            decode_flops=weight_flops(params, 1) + decode_attn,
+            prefill_flops=prefill,
+            decode_flops=decode,
         )

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from lccost.mechanisms import AttentionSpec, FeedForwardSpec
 from lccost.mechanisms.attention import Attention
-from lccost.mechanisms.embeddings import PerLayerEmbeddings
+from lccost.mechanisms.embeddings import Encoder, PerLayerEmbeddings
 from lccost.mechanisms.hyper_connections import HyperConnections
 from lccost.spec.base import SpecModel
 
@@ -71,8 +71,56 @@ class KVSharing(SpecModel):
     first_shared_layer: int = Field(ge=1, description="= num_hidden_layers - num_kv_shared_layers")
 
 
+def _merged(base: Any, over: Any) -> Any:
+    """``over`` on top of ``base``: mappings merge key by key, ``null`` removes a key, anything
+    else replaces (the same rule as a spec's top-level ``extends``)."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        merged = {**base, **{k: _merged(base.get(k), v) for k, v in over.items()}}
+        return {k: v for k, v in merged.items() if over.get(k, v) is not None}
+    return over
+
+
+def resolve_template_extends(templates: dict[str, Any]) -> dict[str, Any]:
+    """Templates written as ``{extends: other, ...overrides}``, merged onto ``other``.
+
+    So a spec states a layer once and its variants as differences: ``moe: {extends: dense,
+    ffn: {kind: moe, ...}}``. Raises ``ValueError`` for an unknown parent or a cycle.
+    """
+    resolved: dict[str, Any] = {}
+
+    def resolve(name: str, chain: tuple[str, ...]) -> Any:
+        if name in resolved:
+            return resolved[name]
+        template = templates[name]
+        if not isinstance(template, dict) or "extends" not in template:
+            resolved[name] = template
+            return template
+        parent = template["extends"]
+        if parent in chain or parent == name:
+            raise ValueError(f"layer template cycle: {' -> '.join((*chain, name, parent))}")
+        if parent not in templates:
+            raise ValueError(f"layer template {name!r} extends {parent!r}, which is not defined; "
+                             f"defined: {', '.join(sorted(templates))}")
+        overrides = {k: v for k, v in template.items() if k != "extends"}
+        resolved[name] = _merged(resolve(parent, (*chain, name)), overrides)
+        return resolved[name]
+
+    for name in templates:
+        resolve(name, ())
+    return resolved
+
+
 class ArchitectureSpec(SpecModel):
     """An LLM architecture, as written in YAML (after ``extends`` is resolved)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _template_extends(cls, data: Any) -> Any:
+        templates = data.get("layer_templates") if isinstance(data, dict) else None
+        if isinstance(templates, dict) and any(
+                isinstance(t, dict) and "extends" in t for t in templates.values()):
+            return {**data, "layer_templates": resolve_template_extends(templates)}
+        return data
 
     name: str = Field(min_length=1)
     description: str = ""
@@ -83,6 +131,7 @@ class ArchitectureSpec(SpecModel):
     per_layer_embeddings: PerLayerEmbeddings | None = None
     hyper_connections: HyperConnections | None = None
     kv_sharing: KVSharing | None = None
+    encoders: list[Encoder] = Field(default_factory=list)
     layer_templates: dict[str, Layer] = Field(default_factory=dict)
     layers: list[LayerEntry] = Field(min_length=1)
     sources: list[Source] = Field(default_factory=list)

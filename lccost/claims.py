@@ -1,0 +1,256 @@
+"""Published claims as regression checks: each claim recomputed from the shipped specs alone.
+
+A claim (``configs/claims.yaml``) states the published text, its source, the published value
+with its stated precision, and the computation that checks it: which models, which quantity,
+at which context, dtype, cache format, accounting and FLOP convention. The tolerance is the
+rounding of the published figure and nothing else: "2.7 GB" (precision 0.1) passes for
+[2.65, 2.75) GB; "27%" (precision 1) for [26.5%, 27.5%); "about 6 GB" (precision 1) for
+[5.5, 6.5) GB.
+
+A claim that the real architecture does not reproduce is not fudged: either the accounting the
+source used is its own named computation (a preset spec under ``configs/variants/``, an
+accounting mode), or the claim carries ``known_deviation`` with the reason and the value we
+compute, which is then pinned (it must stay within the same rounding of that value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from lccost.conventions import Accounting, FlopConvention, parse_context
+from lccost.engine import ModelCost, cost
+from lccost.errors import LccostError, SpecError
+from lccost.mechanisms.attention import Attention
+from lccost.spec.base import SpecModel
+from lccost.spec.loader import CONFIG_DIRS, load_architecture, parse_yaml, resolve_ref
+from lccost.spec.model import Architecture
+from lccost.workload import Workload
+
+Quantity = Literal[
+    "kv_cache_bytes", "decode_flops", "decode_flops_fp8_equivalent", "prefill_flops",
+    "params_total", "params_effective", "params_active",
+]
+Fact = Literal[
+    "layers", "layers_owning_kv", "layers_reading_kv", "layers_sliding", "layers_full",
+    "query_heads_per_kv_head_sliding", "query_heads_per_kv_head_full", "hca_compress_rate",
+    "residual_streams",
+]
+Unit = Literal["GB", "GiB", "%", "B params", "count"]
+
+_UNIT_DIVISOR: dict[str, Fraction] = {
+    "GB": Fraction(10**9), "GiB": Fraction(2**30), "B params": Fraction(10**9),
+    "%": Fraction(1, 100), "count": Fraction(1),
+}
+
+
+class Computation(SpecModel):
+    """How to recompute a claim.
+
+    ``kind``: ``value`` (``quantity`` of ``model``), ``difference`` (``model`` minus ``other``),
+    ``ratio`` (``model`` / ``other``), ``fraction_saved`` (1 - ``model`` / ``other``),
+    ``fact`` (an architecture fact of ``model``).
+    """
+
+    kind: Literal["value", "difference", "ratio", "fraction_saved", "fact"]
+    model: str
+    other: str | None = None
+    quantity: Quantity | None = None
+    fact: Fact | None = None
+    context: str = "128k"
+    dtype: str = "bf16"
+    kv_dtype: str | None = None
+    # Enums are read from YAML strings (strict mode would want Enum instances).
+    accounting: Accounting = Field(Accounting.REFERENCE, strict=False)
+    flops: FlopConvention = Field(FlopConvention.USEFUL, strict=False)
+    label: str = ""
+
+
+class Published(SpecModel):
+    value: float
+    unit: Unit
+    precision: float = Field(ge=0, description="the last stated digit; 0 = exact")
+
+    def bounds(self) -> tuple[Fraction, Fraction]:
+        half = Fraction(str(self.precision)) / 2
+        value = Fraction(str(self.value))
+        return value - half, value + half
+
+    def text(self) -> str:
+        if self.precision == 0:
+            return f"{self.value:g} {self.unit}"
+        low, high = self.bounds()
+        return f"{self.value:g} {self.unit} [{float(low):g}, {float(high):g})"
+
+
+class KnownDeviation(SpecModel):
+    reason: str
+    computed: float = Field(description="what lccost computes, pinned")
+    precision: float | None = Field(None, ge=0, description="of the pin (default: the claim's)")
+
+
+class Claim(SpecModel):
+    id: str
+    text: str
+    source: str
+    published: Published
+    computation: Computation
+    scope: str = Field("", description="what the computation counts and leaves out")
+    also: list[Computation] = Field(default_factory=list,
+                                    description="other accountings, shown beside")
+    known_deviation: KnownDeviation | None = None
+
+
+class ClaimsFile(SpecModel):
+    claims: list[Claim]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A claim, the value computed (in the claim's unit) and whether it holds."""
+
+    claim: Claim
+    computed: Fraction
+    passed: bool
+    also: tuple[tuple[str, Fraction], ...]
+
+    @property
+    def status(self) -> str:
+        if self.claim.known_deviation is not None:
+            return "known deviation (pinned)" if self.passed else "FAIL (pinned value moved)"
+        return "pass" if self.passed else "FAIL"
+
+
+def _facts(architecture: Architecture) -> dict[str, Callable[[], int]]:
+    layers = architecture.layers
+    attentions = [layer.attention for layer in layers]
+    gqa = [a for a in attentions if isinstance(a, Attention)]
+
+    def per_kv(sliding: bool) -> int:
+        groups = {a.query_heads // a.kv_heads for a in gqa if (a.window is not None) == sliding}
+        if len(groups) != 1:
+            raise LccostError(f"{architecture.name}: query heads per KV head differ across "
+                              f"{'sliding' if sliding else 'full'} layers: {sorted(groups)}")
+        return groups.pop()
+
+    def single(values: set[int], what: str) -> int:
+        if len(values) != 1:
+            raise LccostError(f"{architecture.name}: {what} is not one value: {sorted(values)}")
+        return values.pop()
+
+    return {
+        "layers": lambda: len(layers),
+        "layers_reading_kv": lambda: sum(1 for a in gqa if a.kv_source_layer is not None),
+        "layers_owning_kv": lambda: len(layers) - sum(1 for a in gqa
+                                                      if a.kv_source_layer is not None),
+        "layers_sliding": lambda: sum(1 for a in gqa if a.window is not None),
+        "layers_full": lambda: sum(1 for a in gqa if a.window is None),
+        "query_heads_per_kv_head_sliding": lambda: per_kv(True),
+        "query_heads_per_kv_head_full": lambda: per_kv(False),
+        "hca_compress_rate": lambda: single(
+            {a.compress_rate for a in attentions if a.kind == "hca"}, "the HCA rate"),
+        "residual_streams": lambda: (architecture.spec.hyper_connections.streams
+                                     if architecture.spec.hyper_connections else 1),
+    }
+
+
+def _quantity(model_cost: ModelCost, quantity: str) -> int:
+    if quantity == "decode_flops_fp8_equivalent":
+        return model_cost.fp8_equivalent("decode_flops")
+    value = getattr(model_cost, quantity)
+    assert isinstance(value, int)
+    return value
+
+
+class _Evaluator:
+    """Loads each model once and costs it once per workload."""
+
+    def __init__(self, claims_dir: Path) -> None:
+        self.claims_dir = claims_dir
+        self.architectures: dict[str, Architecture] = {}
+
+    def architecture(self, ref: str) -> Architecture:
+        if ref not in self.architectures:
+            path = resolve_ref(ref, relative_to=self.claims_dir / "claims.yaml")
+            self.architectures[ref] = load_architecture(path)
+        return self.architectures[ref]
+
+    def evaluate(self, computation: Computation, unit: str) -> Fraction:
+        if computation.kind == "fact":
+            if computation.fact is None:
+                raise LccostError(f"claim computation of kind fact needs `fact:` "
+                                  f"({computation.label or computation.model})")
+            return Fraction(_facts(self.architecture(computation.model))[computation.fact]())
+        if computation.quantity is None:
+            raise LccostError(f"claim computation of kind {computation.kind} needs `quantity:`")
+        workload = Workload(parse_context(computation.context), 1, computation.dtype,
+                            computation.kv_dtype, computation.accounting, computation.flops)
+
+        def value(ref: str) -> Fraction:
+            assert computation.quantity is not None
+            return Fraction(_quantity(cost(self.architecture(ref), workload),
+                                      computation.quantity))
+
+        a = value(computation.model)
+        if computation.kind == "value":
+            return a / _UNIT_DIVISOR[unit]
+        if computation.other is None:
+            raise LccostError(f"claim computation of kind {computation.kind} needs `other:`")
+        b = value(computation.other)
+        if computation.kind == "difference":
+            return (a - b) / _UNIT_DIVISOR[unit]
+        if computation.kind == "ratio":
+            return a / b / _UNIT_DIVISOR[unit]
+        return (1 - a / b) / _UNIT_DIVISOR[unit]
+
+
+def claims_path() -> Path:
+    for directory in CONFIG_DIRS:
+        if (directory / "claims.yaml").exists():
+            return directory / "claims.yaml"
+    raise LccostError("configs/claims.yaml is missing from this installation")
+
+
+def load_claims(path: Path) -> list[Claim]:
+    document = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    try:
+        return ClaimsFile.model_validate(document.data).claims
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise SpecError(str(path), first["msg"], field=field) from None
+
+
+def _holds(value: Fraction, published: Published) -> bool:
+    if published.precision == 0:
+        return value == Fraction(str(published.value))
+    low, high = published.bounds()
+    return low <= value < high
+
+
+def check_claims(path: Path | None = None) -> list[Outcome]:
+    """Recompute every claim; a known deviation must still equal its pinned value."""
+    path = path or claims_path()
+    evaluator = _Evaluator(path.parent)
+    outcomes = []
+    for claim in load_claims(path):
+        unit = claim.published.unit
+        computed = evaluator.evaluate(claim.computation, unit)
+        if claim.known_deviation is None:
+            passed = _holds(computed, claim.published)
+        else:
+            deviation = claim.known_deviation
+            pinned = claim.published.model_copy(update={
+                "value": deviation.computed,
+                "precision": (claim.published.precision if deviation.precision is None
+                              else deviation.precision)})
+            passed = _holds(computed, pinned)
+        also = tuple((c.label or c.accounting.value, evaluator.evaluate(c, unit))
+                     for c in claim.also)
+        outcomes.append(Outcome(claim, computed, passed, also))
+    return outcomes
