@@ -27,7 +27,7 @@ CSV_FIELDS = (
 
 
 def to_json(report: Report) -> str:
-    return report.model_dump_json(indent=2, exclude_none=True)
+    return report.model_dump_json(indent=2)
 
 
 def to_csv(report: Report) -> str:

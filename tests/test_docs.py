@@ -1,0 +1,41 @@
+"""README's set-up commands are what CI runs, and every command teaches through --help."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_setup_commands() -> list[str]:
+    block = re.search(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert block is not None, "README.md must open with a bash block of set-up commands"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_opens_with_install_and_test_commands() -> None:
+    install, tests = readme_setup_commands()
+    assert "pip install ." in install and "lccost compare" in install
+    assert "pytest" in tests
+
+
+def test_ci_runs_exactly_the_readme_commands() -> None:
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    for command in readme_setup_commands():
+        assert command in ci
+
+
+@pytest.mark.parametrize("command", ["list", "validate", "show", "compare", "sweep", "claims"])
+def test_every_command_has_help(command: str) -> None:
+    code, out, _ = run_cli([command, "--help"])
+    assert code == 0
+    assert "Usage:" in out and len(out.splitlines()) > 5
+
+
+def test_changelog_follows_keep_a_changelog() -> None:
+    text = (ROOT / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in text and "keepachangelog.com" in text
