@@ -13,7 +13,7 @@ from pathlib import Path
 from lccost.conventions import Accounting, FlopConvention, parse_context
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError
-from lccost.report import Conventions, Report, cost_result
+from lccost.report import MAX_GENERATE_TOKENS, Conventions, Report, cost_result
 from lccost.spec.loader import load_architecture
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
@@ -46,10 +46,14 @@ def model_cost(ref: ModelRef, workload: Workload) -> ModelCost:
 
 
 def compare(models: Sequence[ModelRef], workload: Workload, baseline: ModelRef | None = None,
-            per_layer: bool = False) -> Report:
-    """One result per model at ``workload``; with ``baseline``, ratios to it."""
+            per_layer: bool = False, generate: int | None = None) -> Report:
+    """One result per model at ``workload``; with ``baseline``, ratios to it; with
+    ``generate``, the decode FLOPs of that many new tokens after the prompt."""
+    if generate is not None and not 1 <= generate <= MAX_GENERATE_TOKENS:
+        raise LccostError(f"--generate takes 1 to {MAX_GENERATE_TOKENS:,} tokens, not {generate}")
     base = cost(load(baseline), workload) if baseline is not None else None
-    results = [cost_result(cost(load(m), workload), per_layer=per_layer, baseline=base)
+    results = [cost_result(cost(load(m), workload), per_layer=per_layer, baseline=base,
+                           generate=generate)
                for m in models]
     return Report(conventions=Conventions(flop_convention=workload.flops,
                                           accounting=workload.accounting), results=results)

@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from lccost.conventions import number_format
-from lccost.ledger import Ledger, PartCosts
+from lccost.ledger import FORMULA_NAMESPACE, Ledger, PartCosts, compile_formula
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs, encoder_costs
 from lccost.mechanisms.hyper_connections import hyper_connection_costs
@@ -120,6 +120,23 @@ class ModelCost:
             weighted += Fraction(term.value * bits, 8)
         return self.workload.batch * _ceil(weighted)
 
+    def generation_flops(self, new_tokens: int, quantity: str = "decode_flops") -> int:
+        """FLOPs to generate ``new_tokens`` tokens after the prompt: the decode FLOPs at contexts
+        L, L + 1, ..., L + new_tokens - 1, summed exactly.
+
+        Every decode FLOP term depends on the context only through its symbol ``L``, so each
+        term is re-evaluated at each position; terms without ``L`` count ``new_tokens`` times.
+        Per sequence x batch.
+        """
+        L0 = self.workload.context_tokens
+        total = 0
+        for indices, layer in self.layer_groups():
+            for part in layer.parts:
+                total += len(indices) * _summed(getattr(part, quantity), L0, new_tokens)
+        for _, part in self.model_parts:
+            total += _summed(getattr(part, quantity), L0, new_tokens)
+        return self.workload.batch * total
+
     @cached_property
     def decode_weight_bytes(self) -> int:
         """Active weights in the weight dtype, read once per decode step for the whole batch."""
@@ -159,6 +176,21 @@ class ModelCost:
     @property
     def prefill_intensity(self) -> float:
         return self.prefill_flops / self.prefill_bytes if self.prefill_bytes else 0.0
+
+
+def _summed(ledger: Ledger, first_context: int, positions: int) -> int:
+    """Σ over L = first_context .. first_context + positions - 1 of the ledger's total."""
+    total = 0
+    for term in ledger:
+        symbols = dict(term.symbols)
+        if "L" not in symbols:
+            total += term.value * positions
+            continue
+        code = compile_formula(term.formula)
+        for L in range(first_context, first_context + positions):
+            symbols["L"] = L
+            total += eval(code, FORMULA_NAMESPACE, symbols)
+    return total
 
 
 def _ceil(value: Fraction) -> int:

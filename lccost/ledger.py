@@ -23,8 +23,12 @@ _ALLOWED_NAMES = {
 }
 
 
+FORMULA_NAMESPACE = {"__builtins__": {}, **_ALLOWED_NAMES}
+"""The names a formula may use besides its symbols."""
+
+
 @lru_cache(maxsize=None)
-def _compile(formula: str) -> CodeType:
+def compile_formula(formula: str) -> CodeType:
     return compile(formula, f"<formula {formula}>", "eval")
 
 
@@ -55,7 +59,7 @@ class Term:
 
 def term(name: str, formula: str, **symbols: int) -> Term:
     """Evaluate ``formula`` (Python syntax, ints, ``min``/``max``/``cdiv``) with ``symbols``."""
-    value = eval(_compile(formula), {"__builtins__": {}, **_ALLOWED_NAMES}, symbols)
+    value = eval(compile_formula(formula), FORMULA_NAMESPACE, symbols)
     if not isinstance(value, int):
         raise TypeError(f"formula {formula!r} gave {value!r}, not an integer")
     return Term(name, formula, tuple(symbols.items()), value)

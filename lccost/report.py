@@ -67,6 +67,8 @@ class CostResult(_Result):
     params_effective: int
     decode_intensity: float
     prefill_intensity: float
+    generate_tokens: int | None = None
+    generate_decode_flops: int | None = None
     baseline: str | None = None
     ratios: dict[str, float] | None = None
     layers: list[LayerResult] | None = None
@@ -103,8 +105,12 @@ def layer_results(model_cost: ModelCost) -> list[LayerResult]:
     return results
 
 
+MAX_GENERATE_TOKENS = 262_144
+"""``--generate`` sums the decode FLOPs position by position (exact); beyond this it is slow."""
+
+
 def cost_result(model_cost: ModelCost, per_layer: bool = False,
-                baseline: ModelCost | None = None) -> CostResult:
+                baseline: ModelCost | None = None, generate: int | None = None) -> CostResult:
     w = model_cost.workload
     result = CostResult(
         model=model_cost.architecture.name,
@@ -129,6 +135,8 @@ def cost_result(model_cost: ModelCost, per_layer: bool = False,
         decode_intensity=model_cost.decode_intensity,
         prefill_intensity=model_cost.prefill_intensity,
         layers=layer_results(model_cost) if per_layer else None,
+        generate_tokens=generate,
+        generate_decode_flops=model_cost.generation_flops(generate) if generate else None,
     )
     if baseline is not None:
         base = cost_result(baseline)

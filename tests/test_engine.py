@@ -95,3 +95,18 @@ def test_layer_sums_equal_totals() -> None:
     # gemma4.md §3 with transformers' 511-token windows: 12 sliding x 511 x 1,024 B
     # + 3 full x 131,072 x 2,048 B
     assert model.kv_cache_bytes == 12 * 511 * 1024 + 3 * 131072 * 2048
+
+
+def test_generation_sums_decode_flops_position_by_position(tmp_path: Path) -> None:
+    model = cost(load(spec(tmp_path, TINY)), Workload(10))
+    # contexts 10, 11, 12: weights 2 x 116,992 each + attention 3 layers x 256 x (L + 1)
+    assert model.generation_flops(3) == 3 * 2 * 116992 + 3 * 256 * (11 + 12 + 13)
+
+
+def test_generation_matches_single_positions_for_compressed_and_windowed_models() -> None:
+    # Compression blocks close (L + 1 = 128) and windows fill (511 / 127) inside the range.
+    for name, first in (("deepseek-v4-flash", 120), ("gemma-4-e2b", 505)):
+        architecture = load(name)
+        summed = cost(architecture, Workload(first)).generation_flops(12)
+        one_by_one = sum(cost(architecture, Workload(first + t)).decode_flops for t in range(12))
+        assert summed == one_by_one
