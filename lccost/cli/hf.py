@@ -1,0 +1,102 @@
+"""``lccost import-hf`` and ``lccost verify``: Hugging Face config.json files in and out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lccost.errors import LccostError
+
+FLOP_TOLERANCE = 0.02
+"""``verify`` fails when lccost's executed decode FLOPs are more than 2% off the reference's."""
+
+DEFAULT_CONTEXTS = ["1024", "4099"]
+"""``verify``'s default contexts: past every shipped window, one not a multiple of 4 or 128."""
+
+
+def import_hf(
+    config: Annotated[Path, typer.Argument(help="A Hugging Face config.json.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the spec here instead of printing it.")] = None,
+    name: Annotated[str | None, typer.Option(
+        "--name", help="The spec's name (default: the model folder, or the file's stem).")] = None,
+) -> None:
+    """Translate a config.json into an lccost YAML spec (validated; missing fields take the
+    transformers 5.23.0 class defaults, listed under notes)."""
+    from lccost.hf_import import hf_spec, spec_to_yaml
+
+    spec = hf_spec(config, name)
+    text = spec_to_yaml(spec)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise LccostError(f"{output}: cannot be written: {error.strerror}") from None
+    typer.echo(f"wrote {output} ({spec['name']})")
+
+
+def _config_path(model: str) -> Path:
+    """A config.json for ``model``: the file, a folder holding one, or a shipped model's copy
+    in a source checkout (tests/data/hf/<name>.json)."""
+    path = Path(model)
+    if path.is_dir():
+        path = path / "config.json"
+    if path.exists():
+        return path
+    import lccost
+
+    checkout = Path(lccost.__file__).resolve().parent.parent
+    bundled = checkout / "tests" / "data" / "hf" / f"{model}.json"
+    if bundled.exists():
+        return bundled
+    raise LccostError(f"{model!r} is neither a config.json, a folder holding one, nor a shipped "
+                      "model with a config.json in this checkout (tests/data/hf/); give the "
+                      "model's config.json")
+
+
+def verify(
+    model: Annotated[str, typer.Argument(
+        help="A config.json, a folder holding one, or a shipped model name.")],
+    context: Annotated[list[str] | None, typer.Option(
+        "--context", "-c", metavar="TOKENS",
+        help="Context L (repeatable, or 1k,4k): 131072, 128k, 1M.")] = None,
+    dtype: Annotated[str, typer.Option(
+        "--dtype", help="Weight and cache dtype of the reference model: bf16, fp32, fp16.",
+    )] = "bf16",
+) -> None:
+    """Check lccost against the transformers reference for one model: cache bytes (reference
+    accounting, to the byte) and executed decode FLOPs (within 2%), measured on the meta
+    device (no weights, no arithmetic). Needs torch and transformers:
+    pip install 'lccost[reference]'."""
+    from lccost.api import parse_contexts
+    from lccost.reference import require_reference, verify_hf_config
+
+    require_reference()
+    contexts = [c for text in (context or DEFAULT_CONTEXTS) for c in parse_contexts(text)]
+    path = _config_path(model)
+    rows = verify_hf_config(path, contexts, dtype=dtype)
+    typer.echo(f"{path}: transformers 5.23.0 reference (meta device, {dtype}) vs lccost "
+               "(--accounting reference --flops executed)")
+    typer.echo(f"{'context':>9}  {'cache bytes (ref)':>20}  {'lccost':>20}  {'':5}  "
+               f"{'decode FLOPs (ref)':>20}  {'lccost':>20}  diff")
+    failed = 0
+    for row in rows:
+        bytes_ok = row.cache_exact
+        flops_ok = abs(row.flops_difference) <= FLOP_TOLERANCE
+        failed += not (bytes_ok and flops_ok)
+        typer.echo(f"{row.context_tokens:>9,}  {row.reference_cache_bytes:>20,}  "
+                   f"{row.lccost_cache_bytes:>20,}  {'ok' if bytes_ok else 'DIFF':5}  "
+                   f"{row.reference_decode_flops:>20,}  {row.lccost_decode_flops:>20,}  "
+                   f"{row.flops_difference:+.3%}{'' if flops_ok else '  DIFF'}")
+    if failed:
+        raise LccostError(f"{failed} of {len(rows)} contexts disagree with the reference "
+                          "(cache bytes must match exactly, decode FLOPs within 2%)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import-hf")(import_hf)
+    app.command("verify")(verify)
