@@ -21,8 +21,14 @@ class SpecError(LccostError):
 
 
 class SpecErrors(LccostError):
-    """Several problems in one spec, each a ``SpecError``; printed one per line."""
+    """Several problems in one spec, each a ``SpecError``; printed one per line, the first
+    ``MAX_SHOWN`` of them (a generated file can hold thousands of the same mistake)."""
+
+    MAX_SHOWN = 20
 
     def __init__(self, errors: list[SpecError]) -> None:
         self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+        lines = [str(e) for e in errors[:self.MAX_SHOWN]]
+        if len(errors) > self.MAX_SHOWN:
+            lines.append(f"... and {len(errors) - self.MAX_SHOWN} more problems in this spec")
+        super().__init__("\n".join(lines))

@@ -1,9 +1,14 @@
 """Read spec files: safe YAML with positions, ``extends``, validation errors mapped to lines.
 
 The YAML dialect is YAML 1.2's core schema, not PyYAML's 1.1 defaults: only ``true``/``false``
-are booleans (``yes`` and ``on`` stay strings), ``017`` is not an octal integer, ``1e6`` is a
-float (and so not a valid integer field). Anchors, aliases and tags are refused, which also
-closes the "billion laughs" expansion. Files are capped at ``MAX_SPEC_BYTES``.
+are booleans (``yes`` and ``on`` stay strings), ``1e6`` is a float (and so not a valid integer
+field), and a leading zero (``017``: octal in 1.1, 17 in 1.2) is refused rather than guessed.
+Integers may group digits with ``_`` and are at most 2^63 - 1. Anchors, aliases and explicit
+tags are refused before anything is expanded, which also closes the "billion laughs" attack.
+Files are read up to ``MAX_SPEC_BYTES`` and nest at most ``MAX_DEPTH`` levels.
+
+Every problem is a ``SpecError`` naming the file, the line, the field path and what is allowed
+there; problems found by validation are collected into one ``SpecErrors``.
 """
 
 from __future__ import annotations
@@ -33,32 +38,7 @@ CONFIG_DIRS = (
 Position = tuple[str, int]
 """(file, 1-based line) where a value is written."""
 
-
-class _Resolver(yaml.resolver.BaseResolver):
-    """YAML 1.2 core-schema scalars (PyYAML resolves YAML 1.1's ``yes``, ``017``, ``1_0``...)."""
-
-
-for _tag, _pattern, _first in (
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("int", r"^[-+]?(?:0|[1-9][0-9_]*)$", "-+0123456789"),
-    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-              r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
-):
-    _Resolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern),
-                                    list(_first))
-
-
-class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
-              yaml.composer.Composer, yaml.constructor.SafeConstructor, _Resolver):
-    def __init__(self, stream: str) -> None:
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
-        yaml.constructor.SafeConstructor.__init__(self)
-        _Resolver.__init__(self)
-
+_MISSING = object()
 
 @dataclass
 class Document:
@@ -68,96 +48,276 @@ class Document:
     positions: dict[tuple[str | int, ...], Position] = field(default_factory=dict)
 
 
-_SCALARS = {
+MAX_INT_DIGITS = 19
+"""Integers in a spec fit in 64 bits (at most 9,223,372,036,854,775,807, 19 digits): every real
+size is far below, and the bound keeps Python's int-from-text limit and float formatting of the
+results out of reach."""
+
+MAX_INT = 2**63 - 1
+
+MAX_DEPTH = 64
+"""Nesting deeper than this is no spec (the deepest shipped spec nests 7 levels)."""
+
+
+def _int(text: str) -> int:
+    digits = text.replace("_", "")
+    if len(digits.lstrip("+-")) > 1 and digits.lstrip("+-").startswith("0"):
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise ValueError(f"{shown} has a leading zero (octal in YAML 1.1, decimal in YAML 1.2); "
+                         "allowed: a whole number without leading zeros")
+    if len(digits.lstrip("+-").lstrip("0")) > MAX_INT_DIGITS or abs(int(digits)) > MAX_INT:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise ValueError(f"{shown} is too large; allowed: whole numbers up to {MAX_INT:,} "
+                         "(2^63 - 1)")
+    return int(digits)
+
+
+def _float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(text)
+
+
+_SCALARS: dict[str, Any] = {
     "tag:yaml.org,2002:str": str,
-    "tag:yaml.org,2002:int": lambda text: int(text.replace("_", "")),
-    "tag:yaml.org,2002:float": lambda text: float(text.replace("_", "")),
+    "tag:yaml.org,2002:int": _int,
+    "tag:yaml.org,2002:float": _float,
     "tag:yaml.org,2002:bool": lambda text: text.lower() == "true",
     "tag:yaml.org,2002:null": lambda text: None,
 }
 
 
-def _construct(node: yaml.Node, path: tuple[str | int, ...], file: str,
-               positions: dict[tuple[str | int, ...], Position], seen: set[int]) -> Any:
-    line = node.start_mark.line + 1
-    if id(node) in seen:
-        raise SpecError(file, "YAML anchors and aliases (*name) are not supported in specs; "
-                              "write the value out, or use layer_templates and extends",
-                        line=line)
-    seen.add(id(node))
-    positions[path] = (file, line)
-    if isinstance(node, yaml.ScalarNode):
-        convert = _SCALARS.get(node.tag)
-        if convert is None:
-            raise SpecError(file, f"YAML tag {node.tag!r} is not supported; write a plain "
-                                  "number, string, true/false or null", line=line)
-        return convert(node.value)
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*path, i), file, positions, seen)
-                for i, item in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = _construct(key_node, (*path, "<key>"), file, positions, seen)
-            if not isinstance(key, str):
-                raise SpecError(file, f"mapping keys must be field names, not {key!r}",
-                                line=key_node.start_mark.line + 1)
-            if key in mapping:
-                raise SpecError(file, f"field {key!r} is given twice in the same mapping",
-                                line=key_node.start_mark.line + 1)
-            mapping[key] = _construct(value_node, (*path, key), file, positions, seen)
-            positions[(*path, key)] = (file, key_node.start_mark.line + 1)
-        positions.pop((*path, "<key>"), None)
-        return mapping
-    raise SpecError(file, "unsupported YAML node", line=line)  # pragma: no cover
-
-
-def _read_text(path: Path) -> str:
-    if not path.exists():
-        raise SpecError(str(path), "no such file")
-    if path.is_dir():
-        raise SpecError(str(path), "is a directory; give a spec file (.yaml)")
-    if path.stat().st_size > MAX_SPEC_BYTES:
-        raise SpecError(str(path), f"is {path.stat().st_size:,} bytes; a spec is at most "
-                                   f"{MAX_SPEC_BYTES:,} bytes")
+def read_spec_text(path: Path) -> str:
+    """The text of ``path``, read with a size bound, every failure as a ``SpecError``."""
+    name = str(path)
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise SpecError(str(path), f"is not UTF-8 text (byte {error.start}); save it as "
-                                   "UTF-8") from None
+        if not path.exists():
+            raise SpecError(name, "no such file")
+        if path.is_dir():
+            raise SpecError(name, "is a directory; give a spec file (.yaml)")
+        if not path.is_file():
+            raise SpecError(name, "is not a regular file; give a spec file (.yaml)")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_SPEC_BYTES + 1)
     except OSError as error:
-        raise SpecError(str(path), f"cannot be read: {error.strerror}") from None
+        raise SpecError(name, f"cannot be read: {error.strerror or error}") from None
+    except ValueError as error:  # e.g. a NUL byte in the path
+        raise SpecError(name.replace("\0", "\\0"), f"is not a usable path: {error}") from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SpecError(name, f"is over {MAX_SPEC_BYTES:,} bytes; a spec is at most "
+                              f"{MAX_SPEC_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise SpecError(name, f"is not UTF-8 text (byte {error.start} is 0x{raw[error.start]:02x})"
+                              "; save the file as UTF-8", line=line) from None
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core-schema scalars (PyYAML resolves YAML 1.1's ``yes``, ``017``, ``1_0``...)."""
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("int", r"^[-+]?[0-9][0-9_]*$", "-+0123456789"),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+              r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+):
+    _Resolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern),
+                                    list(_first))
+
+
+_ANCHOR_HELP = ("YAML anchors (&name) and aliases (*name) are not supported in specs; write the "
+                "value out, or use layer_templates and extends")
+
+
+class _PurePythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+try:
+    from yaml._yaml import CParser as _FastParser  # libyaml: about 10x faster
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _FastParser = _PurePythonParser
+
+SYNTAX_RECHECK_BYTES = 50_000
+"""A syntax error found by libyaml is re-parsed by PyYAML's own parser, which emits events more
+lazily and so knows which field it was in, for files up to this size."""
+
+
+class _SyntaxProblem(Exception):
+    def __init__(self, error: yaml.YAMLError, near: tuple[str | int, ...]) -> None:
+        super().__init__(str(error))
+        self.error, self.near = error, near
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being built, where it sits, and (mappings) the key read last."""
+
+    value: dict[str, Any] | list[Any]
+    path: tuple[str | int, ...]
+    key: str | None = None
+    key_line: int = 0
+
+    def next_path(self) -> tuple[str | int, ...]:
+        """The path of the value that comes next in this container."""
+        if isinstance(self.value, list):
+            return (*self.path, len(self.value))
+        return (*self.path, self.key) if self.key is not None else self.path
+
+    def near_path(self) -> tuple[str | int, ...]:
+        """Where a syntax error found here is: the pending key, else the last one read."""
+        if isinstance(self.value, dict) and self.key is None and self.value:
+            return (*self.path, next(reversed(self.value)))
+        return self.next_path()
+
+
+_RESOLVER = _Resolver()
 
 
 def parse_yaml(text: str, file: str) -> Document:
-    """Parse one YAML document that must be a mapping, recording each value's line."""
+    """Parse one YAML document that must be a mapping, recording the line of each value.
+
+    Built from parser events, not a node graph: anchors, aliases and tags are refused where they
+    appear (nothing is ever expanded), nesting is bounded without recursion, and a syntax error
+    names the field the parser had reached.
+    """
     try:
-        loader = _Loader(text)
+        return _build(_FastParser, text, file)
+    except _SyntaxProblem as problem:
+        found = problem
+    if _FastParser is not _PurePythonParser and len(text) <= SYNTAX_RECHECK_BYTES:
         try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as error:
+            _build(_PurePythonParser, text, file)
+        except _SyntaxProblem as closer:
+            found = closer
+    error = found.error
+    if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        problem = error.problem or error.context or "invalid YAML"
-        raise SpecError(file, f"is not valid YAML: {problem}", line=line) from None
-    except yaml.YAMLError as error:
-        raise SpecError(file, f"is not valid YAML: {error}") from None
-    except RecursionError:
-        raise SpecError(file, "nests too deeply to be a spec") from None
-    if node is None:
-        raise SpecError(file, "is empty; a spec is a mapping with name, hidden_size, "
-                              "vocab_size and layers")
+        column = f" (column {mark.column + 1})" if mark else ""
+        what = error.problem or error.context or "invalid YAML"
+        raise SpecError(file, f"is not valid YAML{column}: {what}; a spec is a YAML mapping "
+                              "of field: value lines", line=mark.line + 1 if mark else None,
+                        field=_render_path(found.near) if found.near else None)
+    position = getattr(error, "position", None)
+    line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+    reason = getattr(error, "reason", None) or str(error)
+    raise SpecError(file, f"is not valid YAML: {reason}; write plain UTF-8 text", line=line)
+
+
+def _build(parser_class: Any, text: str, file: str) -> Document:
     positions: dict[tuple[str | int, ...], Position] = {}
+    open_: list[_Open] = []
+    root: Any = _MISSING
+    documents = 0
     try:
-        data = _construct(node, (), file, positions, set())
-    except RecursionError:
-        raise SpecError(file, "nests too deeply to be a spec") from None
-    if not isinstance(data, dict):
-        raise SpecError(file, f"must be a mapping of fields, not a {type(data).__name__}",
-                        line=node.start_mark.line + 1)
-    return Document(data, positions)
+        parser = parser_class(text)  # PyYAML's reader checks the characters here
+    except yaml.YAMLError as error:
+        raise _SyntaxProblem(error, ()) from None
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise SpecError(file, "holds more than one YAML document (---); a spec is "
+                                          "one mapping", line=event.start_mark.line + 1)
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                open_.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue  # stream start, document end
+            line = event.start_mark.line + 1
+            parent = open_[-1] if open_ else None
+            if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+                parent.key, parent.key_line = _key(event, parent, file, line), line
+                continue
+            path = parent.next_path() if parent else ()
+            value = _value(event, path, file, line)
+            if parent is None:
+                root = value
+                positions[path] = (file, line)
+            elif isinstance(parent.value, list):
+                parent.value.append(value)
+                positions[path] = (file, line)
+            else:
+                assert parent.key is not None
+                parent.value[parent.key] = value
+                positions[path] = (file, parent.key_line)
+                parent.key = None
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_.append(_Open(value, path))
+    except yaml.YAMLError as error:
+        raise _SyntaxProblem(error, open_[-1].near_path() if open_ else ()) from None
+    finally:
+        parser.dispose()
+    if root is _MISSING or root is None:
+        raise SpecError(file, "is empty; a spec is a mapping with name, hidden_size, "
+                              "vocab_size and layers", line=1)
+    if not isinstance(root, dict):
+        raise SpecError(file, f"must be a mapping of fields (name, hidden_size, vocab_size, "
+                              f"layers, ...), not a {type(root).__name__}",
+                        line=positions[()][1])
+    return Document(root, positions)
+
+
+def _refusal(event: Any) -> str | None:
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+        return _ANCHOR_HELP
+    tag = getattr(event, "tag", None)
+    if tag not in (None, "!"):
+        return f"YAML tag {tag!r} is not supported; write a plain number, string, true/false " \
+               "or null"
+    return None
+
+
+def _key(event: Any, mapping: _Open, file: str, line: int) -> str:
+    """The field name a key event gives, or a ``SpecError``."""
+    where = _render_path(mapping.path)
+    refused = _refusal(event)
+    if refused is not None:
+        raise SpecError(file, refused, line=line, field=where)
+    if not isinstance(event, yaml.ScalarEvent) or _RESOLVER.resolve(
+            yaml.ScalarNode, event.value, event.implicit) != "tag:yaml.org,2002:str":
+        shown = event.value if isinstance(event, yaml.ScalarEvent) else "[...]"
+        raise SpecError(file, f"mapping keys must be field names (plain text), not {shown!r}",
+                        line=line, field=where)
+    assert isinstance(mapping.value, dict)
+    if event.value in mapping.value:
+        raise SpecError(file, "is given twice in the same mapping; give each field once",
+                        line=line, field=_render_path((*mapping.path, event.value)))
+    return str(event.value)
+
+
+def _value(event: Any, path: tuple[str | int, ...], file: str, line: int) -> Any:
+    """The Python value a node event starts: a scalar, or an empty dict/list to fill."""
+    refused = _refusal(event)
+    if refused is not None:
+        raise SpecError(file, refused, line=line, field=_render_path(path))
+    if len(path) > MAX_DEPTH:
+        raise SpecError(file, f"nests more than {MAX_DEPTH} levels deep; a spec is a shallow "
+                              "mapping", line=line, field=_render_path(path))
+    if isinstance(event, yaml.MappingStartEvent):
+        return {}
+    if isinstance(event, yaml.SequenceStartEvent):
+        return []
+    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    try:
+        return _SCALARS[tag](event.value)
+    except ValueError as error:
+        raise SpecError(file, str(error), line=line, field=_render_path(path)) from None
 
 
 def shipped_configs() -> dict[str, Path]:
@@ -169,22 +329,29 @@ def shipped_configs() -> dict[str, Path]:
     return {}
 
 
+def _exists(path: Path) -> bool:
+    """``path.exists()``, false for a name the OS refuses (too long, a NUL byte)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
     """A spec path for ``ref``: a file (relative to ``relative_to``'s folder) or a shipped name."""
     candidate = (relative_to.parent / ref) if relative_to else Path(ref)
-    if candidate.exists() or candidate.suffix in (".yaml", ".yml", ".json"):
-        if candidate.exists() or ref not in shipped_configs():
-            return candidate
-    shipped = shipped_configs()
-    name = Path(ref).stem if Path(ref).suffix in (".yaml", ".yml") else ref
-    if name in shipped:
-        return shipped[name]
+    if not _exists(candidate):
+        shipped = shipped_configs()
+        if ref in shipped:
+            return shipped[ref]
     return candidate
 
 
 def _merge(parent: Document, child: Document) -> Document:
     """Child values over parent values: mappings merge key by key, ``null`` removes a key,
-    anything else (lists included) replaces."""
+    anything else (lists included) replaces. Where the child replaces or removes a value, the
+    parent's positions under it are dropped, so errors point at the file that wrote the value."""
+    replaced: set[tuple[str | int, ...]] = set()
 
     def merge(base: Any, over: Any, path: tuple[str | int, ...]) -> Any:
         if isinstance(base, dict) and isinstance(over, dict):
@@ -192,39 +359,59 @@ def _merge(parent: Document, child: Document) -> Document:
             for key, value in over.items():
                 if value is None:
                     result.pop(key, None)
+                    replaced.add((*path, key))
                 elif key in result:
                     result[key] = merge(result[key], value, (*path, key))
                 else:
                     result[key] = value
             return result
+        replaced.add(path)
         return over
 
     data = merge(parent.data, child.data, ())
-    positions = dict(parent.positions)
-    positions.update(child.positions)
+    positions = {
+        where: position for where, position in parent.positions.items()
+        if not any(where[:cut] in replaced for cut in range(len(where)))
+    }
+    positions.update({where: position for where, position in child.positions.items()
+                      if _lookup(data, where) is not _MISSING})
     return Document(data, positions)
+
+
+def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        in_list = isinstance(data, list) and isinstance(part, int) and part < len(data)
+        if in_list or (isinstance(data, dict) and part in data):
+            data = data[part]
+        else:
+            return _MISSING
+    return data
 
 
 def load_document(path: Path, chain: tuple[Path, ...] = ()) -> Document:
     """Parse ``path`` and resolve its ``extends`` chain (relative to each file)."""
     resolved = path.resolve()
-    if resolved in chain:
-        cycle = " -> ".join(str(p) for p in (*chain, resolved))
-        raise SpecError(str(path), f"extends cycle: {cycle}; a spec cannot extend itself")
-    document = parse_yaml(_read_text(path), str(path))
+    document = parse_yaml(read_spec_text(path), str(path))
     parent_ref = document.data.pop("extends", None)
     if parent_ref is None:
         return document
-    line = document.positions.get(("extends",), (str(path), 0))[1]
-    if not isinstance(parent_ref, str):
-        raise SpecError(str(path), "must be a file path or a shipped model name",
-                        line=line, field="extends")
+    line = document.positions.get(("extends",), (str(path), 1))[1]
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
+        raise SpecError(str(path), f"got {parent_ref!r}; allowed: a spec file path (relative to "
+                                   "this spec) or a shipped model name", line=line,
+                        field="extends")
     parent_path = resolve_ref(parent_ref, relative_to=path)
-    if not parent_path.exists():
+    if _exists(parent_path) and parent_path.resolve() in (*chain, resolved):
+        cycle = " -> ".join(str(p) for p in (*chain, resolved, parent_path.resolve()))
+        raise SpecError(str(path), f"{parent_ref!r} makes an extends cycle ({cycle}); allowed: "
+                                   "a parent that does not extend this spec, directly or "
+                                   "through its own parents", line=line, field="extends")
+    if not _exists(parent_path) or parent_path.is_dir():
         names = ", ".join(shipped_configs())
-        raise SpecError(str(path), f"{parent_ref!r} is neither a file (relative to this "
-                                   f"spec) nor a shipped model ({names})",
-                        line=line, field="extends")
+        what = "is a directory, not a spec file" if _exists(parent_path) else \
+            "is neither a file (relative to this spec) nor a shipped model"
+        raise SpecError(str(path), f"{parent_ref!r} {what}; allowed: a spec file path or a "
+                                   f"shipped model ({names})", line=line, field="extends")
     parent = load_document(parent_path, (*chain, resolved))
     return _merge(parent, document)
 
@@ -236,35 +423,22 @@ def _render_path(path: tuple[str | int, ...]) -> str:
     return text or "(top level)"
 
 
-def _doc_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """The path of ``loc`` in the document: pydantic's union tags dropped."""
-    path: list[str | int] = []
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        elif isinstance(node, dict | list):
-            if isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
-                path.append(part)  # a missing or unknown field: keep its name
-                node = None
-            continue  # a union tag, not part of the document
-        else:
-            continue
-        path.append(part)
-    return tuple(path)
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` -> ``X`` (pydantic's locations do not name the non-null member)."""
+    while typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(members) != 1:
+            break
+        annotation = members[0]
+    return annotation
 
 
-def _is_tag(part: str) -> bool:
-    return part in _UNION_TAGS
-
-
-def _union_members(annotation: Any) -> Iterator[Any]:
+def _union_members(annotation: Any) -> Iterator[tuple[str | None, Any]]:
+    """(tag, member) of a tagged union; untagged members yield (None, member)."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         base, *metadata = typing.get_args(annotation)
-        tags = [m.tag for m in metadata if hasattr(m, "tag")]
+        tags = [m.tag for m in metadata if isinstance(getattr(m, "tag", None), str)]
         if tags:
             yield tags[0], base
         else:
@@ -274,53 +448,64 @@ def _union_members(annotation: Any) -> Iterator[Any]:
             yield from _union_members(member)
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
         kind = annotation.model_fields.get("kind")
-        yield (kind.default if kind is not None else annotation.__name__), annotation
+        yield (str(kind.default) if kind is not None else None), annotation
     else:
         yield None, annotation
 
 
-def _collect_tags() -> set[str]:
-    from lccost.mechanisms import AttentionSpec, FeedForwardSpec
-    from lccost.spec.model import LayerEntry
-
-    return {str(tag) for union in (AttentionSpec, FeedForwardSpec, LayerEntry)
-            for tag, _ in _union_members(union) if tag is not None}
-
-
-_UNION_TAGS = _collect_tags()
+def _walk(loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], Any]:
+    """Follow pydantic's error location through the schema: the document path (union tags
+    dropped) and the annotation reached (``None`` once the location leaves the schema)."""
+    current: Any = ArchitectureSpec
+    path: list[str | int] = []
+    for part in loc:
+        current = _unwrap(current)
+        if current is None:
+            path.append(part)
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part))
+            path.append(part)
+            current = info.annotation if info is not None else None
+        elif typing.get_origin(current) is list and isinstance(part, int):
+            path.append(part)
+            current = typing.get_args(current)[0]
+        elif typing.get_origin(current) is dict and isinstance(part, str):
+            path.append(part)
+            current = typing.get_args(current)[1]
+        else:
+            members = {tag: member for tag, member in _union_members(current) if tag}
+            if part in members:
+                current = members[str(part)]  # a union tag: not part of the document
+            else:
+                path.append(part)
+                current = None
+    return tuple(path), _unwrap(current)
 
 
 def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The schema model that holds the last element of ``loc`` (for 'allowed fields')."""
-    current: Any = ArchitectureSpec
-    for part in loc[:-1]:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(str(part))
-            if info is None:
-                return None
-            current = info.annotation
-            continue
-        origin = typing.get_origin(current)
-        if origin in (list, dict) and isinstance(part, int | str):
-            args = typing.get_args(current)
-            current = args[-1]
-            continue
-        members = dict(_union_members(current))
-        if part in members:
-            current = members[part]
-        elif None in members:
-            current = members[None]
-        else:
-            return None
-        origin = typing.get_origin(current)
-        while origin in (typing.Union, types.UnionType):  # Optional[Model]
-            current = next(a for a in typing.get_args(current) if a is not type(None))
-            origin = typing.get_origin(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return current
-    members = [m for _, m in _union_members(current)]
-    models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
-    return models[0] if len(models) == 1 else None
+    _, annotation = _walk(loc[:-1])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _describe(annotation: Any) -> str:
+    """What a value of ``annotation`` looks like, in words (for "required field is missing")."""
+    if annotation is int:
+        return "a whole number"
+    if annotation is str:
+        return "text"
+    if annotation is bool:
+        return "true or false"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "a mapping with fields " + ", ".join(annotation.model_fields)
+    if typing.get_origin(annotation) is list:
+        return "a list"
+    tags = sorted(tag for tag, _ in _union_members(annotation) if tag)
+    if tags:
+        return "a mapping with kind: one of " + ", ".join(tags)
+    return "a value"
 
 
 def _allowed(error: Any) -> str:
@@ -331,7 +516,8 @@ def _allowed(error: Any) -> str:
             return "unknown field; allowed here: " + ", ".join(model.model_fields)
         return "unknown field"
     if kind == "missing":
-        return "required field is missing"
+        _, annotation = _walk(tuple(error["loc"]))
+        return f"required field is missing; allowed: {_describe(annotation)}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
                  "less_than": "<"}[kind]
@@ -347,16 +533,16 @@ def _allowed(error: Any) -> str:
     if kind == "literal_error":
         return f"got {error['input']!r}; allowed: {ctx.get('expected')}"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        from lccost.mechanisms import AttentionSpec, FeedForwardSpec
-        tags = sorted(str(t) for union in (AttentionSpec, FeedForwardSpec)
-                      for t, _ in _union_members(union))
-        got = ctx.get("tag", "nothing")
-        return f"kind {got!r} is not known; allowed kinds: {', '.join(tags)}"
+        _, union = _walk(tuple(error["loc"]))
+        tags = ", ".join(sorted(tag for tag, _ in _union_members(union) if tag))
+        if kind == "union_tag_not_found":
+            return f"kind is missing; allowed kinds here: {tags}"
+        return f"kind {ctx.get('tag')!r} is not known; allowed kinds here: {tags}"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         return f"got {type(error['input']).__name__} {error['input']!r}; {error['msg'].lower()}"
     if kind == "too_short":
         return "must not be empty"
-    return error["msg"].removeprefix("Value error, ")
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _spec_error(document: Document, file: str, path: tuple[str | int, ...],
@@ -377,7 +563,9 @@ def validate_document(document: Document, file: str) -> Architecture:
     except ValidationError as error:
         errors = []
         for item in error.errors(include_url=False):
-            path = _doc_path(document.data, tuple(item["loc"]))
+            path, _ = _walk(tuple(item["loc"]))
+            if item["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                path = (*path, "kind")
             errors.append(_spec_error(document, file, path, _allowed(item)))
         raise SpecErrors(_dedupe(errors)) from None
     architecture, problems = expand(spec)
@@ -395,14 +583,19 @@ def _dedupe(errors: list[SpecError]) -> list[SpecError]:
 
 def load_architecture(ref: str | Path) -> Architecture:
     """Load a spec by path or shipped name, resolving ``extends``, validated and expanded."""
-    path = resolve_ref(str(ref)) if isinstance(ref, str) else ref
-    if not path.exists():
+    path = resolve_ref(ref) if isinstance(ref, str) else ref
+    if not _exists(path):
         names = ", ".join(shipped_configs()) or "none found"
-        raise SpecError(str(ref), f"is neither a spec file nor a shipped model; shipped "
-                                  f"models: {names}")
+        raise SpecError(str(ref), f"is neither a spec file nor a shipped model; allowed: a "
+                                  f"spec file path or a shipped model ({names})")
     if path.suffix == ".json":
-        from lccost.hf_import import architecture_from_hf_config
-
+        try:
+            from lccost.hf_import import architecture_from_hf_config
+        except ModuleNotFoundError as error:
+            if error.name != "lccost.hf_import":
+                raise
+            raise SpecError(str(path), "config.json import is not available in this version; "
+                                       "write a YAML spec") from None
         return architecture_from_hf_config(path)
     document = load_document(path)
     return validate_document(document, str(path))

@@ -80,6 +80,10 @@ def _merged(base: Any, over: Any) -> Any:
     return over
 
 
+MAX_TEMPLATE_CHAIN = 64
+"""Longest ``extends`` chain between layer templates (real specs use 2 or 3)."""
+
+
 def resolve_template_extends(templates: dict[str, Any]) -> dict[str, Any]:
     """Templates written as ``{extends: other, ...overrides}``, merged onto ``other``.
 
@@ -96,6 +100,12 @@ def resolve_template_extends(templates: dict[str, Any]) -> dict[str, Any]:
             resolved[name] = template
             return template
         parent = template["extends"]
+        if not isinstance(parent, str):
+            raise ValueError(f"layer template {name!r} extends {parent!r}; allowed: the name of "
+                             "another layer template")
+        if len(chain) >= MAX_TEMPLATE_CHAIN:
+            raise ValueError(f"layer template {name!r} is more than {MAX_TEMPLATE_CHAIN} extends "
+                             "deep")
         if parent in chain or parent == name:
             raise ValueError(f"layer template cycle: {' -> '.join((*chain, name, parent))}")
         if parent not in templates:
@@ -175,6 +185,8 @@ def _expand_entries(entries: list[Any], templates: dict[str, Layer],
                     path: tuple[str | int, ...], out: list[tuple[Layer, tuple[str | int, ...]]],
                     problems: list[Problem]) -> None:
     for i, entry in enumerate(entries):
+        if len(out) > MAX_LAYERS:
+            return
         here = (*path, i)
         if isinstance(entry, str):
             if entry not in templates:
@@ -185,7 +197,10 @@ def _expand_entries(entries: list[Any], templates: dict[str, Layer],
             out.append((templates[entry], here))
         elif isinstance(entry, Repeat):
             for _ in range(entry.repeat):
+                found = len(problems)
                 _expand_entries(entry.layers, templates, (*here, "layers"), out, problems)
+                if len(problems) > found:
+                    return  # every further pass would report the same problems again
                 if len(out) > MAX_LAYERS:
                     problems.append(Problem(here, f"expands to more than {MAX_LAYERS} layers"))
                     return
