@@ -30,14 +30,23 @@ GIB = 2**30
 
 KILO_TOKENS = 1024
 MEGA_TOKENS = 1024 * 1024
+MAX_CONTEXT_TOKENS = 2**63 - 1
+"""Far past any model; keeps every derived float (ratios, L² FLOPs in human units) finite."""
 
 
 class Accounting(StrEnum):
-    """Which cache the byte figures describe (see ``lccost.accounting`` for the rules)."""
+    """Which cache the byte figures describe (see ``lccost.accounting`` for the rules).
+
+    ``reference``: what the transformers reference implementation holds, to the byte.
+    ``full-context``: every layer that owns a cache holds all L tokens (the textbook formula).
+    ``vllm``: what vLLM's paged allocator holds for one sequence (whole blocks, its layouts).
+    ``llamacpp``: what llama.cpp allocates for ``-c L`` (context and SWA cache padded to 256).
+    """
 
     REFERENCE = "reference"
     FULL_CONTEXT = "full-context"
     VLLM = "vllm"
+    LLAMACPP = "llamacpp"
 
 
 class FlopConvention(StrEnum):
@@ -124,8 +133,13 @@ def parse_context(text: str) -> int:
             f"context {text!r} is not a token count; write e.g. 131072, 128k or 1M "
             "(k = 1024, M = 1048576)"
         )
-    number, suffix = int(match.group(1)), match.group(2).lower()
-    return number * {"": 1, "k": KILO_TOKENS, "m": MEGA_TOKENS}[suffix]
+    digits, suffix = match.group(1), match.group(2).lower()
+    if len(digits) > 20:
+        raise ValueError(f"context {text!r} is more than {MAX_CONTEXT_TOKENS:,} tokens")
+    tokens = int(digits) * {"": 1, "k": KILO_TOKENS, "m": MEGA_TOKENS}[suffix]
+    if tokens > MAX_CONTEXT_TOKENS:
+        raise ValueError(f"context {text!r} is more than {MAX_CONTEXT_TOKENS:,} tokens")
+    return tokens
 
 
 def format_context(tokens: int) -> str:

@@ -72,8 +72,17 @@ class ModelCost:
             groups.setdefault(key, ([], layer))[0].append(layer.index)
         return list(groups.values())
 
+    @cached_property
+    def _distinct_parts(self) -> tuple[tuple[PartCosts, int], ...]:
+        """Each distinct ``PartCosts`` and how often it occurs (``cost`` hands identical layers
+        the same objects), so a total is summed once per distinct layer, not per layer."""
+        counts: dict[int, tuple[PartCosts, list[int]]] = {}
+        for part in self.parts():
+            counts.setdefault(id(part), (part, [0]))[1][0] += 1
+        return tuple((part, n[0]) for part, n in counts.values())
+
     def _sum(self, quantity: str) -> int:
-        return sum(getattr(part, quantity).total for part in self.parts())
+        return sum(n * getattr(part, quantity).total for part, n in self._distinct_parts)
 
     @cached_property
     def params_total(self) -> int:
@@ -114,11 +123,12 @@ class ModelCost:
         """FLOPs weighted by operand precision, in "equivalent FP8 FLOPs" (DeepSeek-V4 report
         §1, Fig. 1): each term x bits(its compute format) / 8, so a bf16 product counts 2, an
         fp8 one 1, an fp4 one 1/2 (tensor-core throughput ratios). Unpinned terms use --dtype."""
-        weighted = Fraction(0)
-        for term in self.ledger_of(quantity):
-            bits = number_format(term.compute or self.workload.dtype).element_bits
-            weighted += Fraction(term.value * bits, 8)
-        return self.workload.batch * _ceil(weighted)
+        weighted_bits = 0  # exact: one division by 8 at the end
+        for part, n in self._distinct_parts:
+            for term in getattr(part, quantity):
+                bits = number_format(term.compute or self.workload.dtype).element_bits
+                weighted_bits += n * term.value * bits
+        return self.workload.batch * -(-weighted_bits // 8)
 
     def generation_flops(self, new_tokens: int, quantity: str = "decode_flops") -> int:
         """FLOPs to generate ``new_tokens`` tokens after the prompt: the decode FLOPs at contexts

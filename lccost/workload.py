@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from lccost.conventions import (
+    MAX_CONTEXT_TOKENS,
     NATIVE_KV,
     Accounting,
     FlopConvention,
@@ -33,8 +34,9 @@ class Workload:
     block_size: int = 16
 
     def __post_init__(self) -> None:
-        if self.context_tokens < 0:
-            raise ValueError(f"context must be 0 or more tokens, not {self.context_tokens}")
+        if not 0 <= self.context_tokens <= MAX_CONTEXT_TOKENS:
+            raise ValueError(f"context must be 0 to {MAX_CONTEXT_TOKENS:,} tokens, not "
+                             f"{self.context_tokens}")
         if self.batch < 1:
             raise ValueError(f"batch must be 1 or more, not {self.batch}")
         if self.block_size < 1:

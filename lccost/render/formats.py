@@ -6,9 +6,12 @@ import csv
 import io
 from collections.abc import Sequence
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from lccost.conventions import ByteUnit, format_bytes, format_context, format_flops
-from lccost.report import CostResult, Report
+
+if TYPE_CHECKING:  # the report models pull in pydantic; `lccost --help` should not
+    from lccost.report import CostResult, Report
 
 
 class OutputFormat(StrEnum):

@@ -244,8 +244,10 @@ def _check_sharing(layers: list[Layer], origins: list[tuple[str | int, ...]],
         where = (*origins[i], "attention", "kv_source_layer")
         if j >= i:
             which = "itself" if j == i else f"a later layer ({j})"
+            allowed = (f"an earlier layer's cache (0 to {i - 1})" if i else
+                       "an earlier layer's cache, and layer 0 has none")
             problems.append(Problem(where, f"layer {i} reads the KV cache of {which}; a layer "
-                                           f"can only read an earlier layer's cache (0 to {i - 1})"))
+                                           f"can only read {allowed}"))
             continue
         source = layers[j].attention
         if not isinstance(source, Attention):
