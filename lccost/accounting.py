@@ -1,56 +1,340 @@
-"""Accounting modes: how many tokens of a layer's cache are counted after L tokens.
+"""Accounting modes: how much of a layer's cache is counted after L tokens.
 
-Each mechanism knows its bytes per cached token; how many tokens it holds depends on which cache
-is being described. The rules, once:
+Each mechanism knows what one cached token (or one compressed entry, or one fixed-size state)
+holds; how many of them are counted, and in which layout, depends on which cache is described.
+"After L tokens" is the state between decode steps once L tokens have been processed (see
+``lccost.conventions``). Every rule is written once, below, with its source.
 
 ``reference`` (default): what the Hugging Face transformers 5.23.0 reference implementation holds
-    in its ``DynamicCache`` between decode steps.
+    in its ``DynamicCache``, to the byte.
     - full attention: all L tokens;
     - sliding window W: ``min(L, W - 1)``: ``DynamicSlidingWindowLayer`` keeps the last
       ``sliding_window - 1`` tokens after each update, since the next token makes W
-      (transformers 5.23.0 ``cache_utils.py``, ``DynamicSlidingWindowLayer.update``).
+      (transformers 5.23.0 ``cache_utils.py``, ``DynamicSlidingWindowLayer.update``);
+    - compressed entries (DeepSeek V4, m tokens each): ``floor(L / m)``, one per closed block;
+    - fixed-size states (conv, compressor buffers): counted, in the reference layout.
 
 ``full-context``: the back-of-envelope formula of most published figures: every layer that owns
-    a cache holds all L tokens. It ignores sliding windows, block rounding and every fixed-size
-    state (convolution state, compressor buffers); layers that read another layer's cache still
-    hold nothing.
+    a cache holds all L tokens. It ignores sliding windows, page rounding and every fixed-size
+    state; a compressed cache still holds ``floor(L / m)`` entries; layers that read another
+    layer's cache still hold nothing.
 
-``vllm``: what vLLM's paged allocator holds for one sequence (vLLM v0.11,
-    ``vllm/v1/kv_cache_interface.py`` and ``vllm/v1/core/single_type_kv_cache_manager.py``):
-    - full attention: ``cdiv(L, block) x block`` token slots (whole pages);
-    - sliding window: pages that still hold one of the last ``W - 1`` tokens are kept, the rest
-      are freed (``SlidingWindowManager.remove_skipped_blocks``): the slots of the pages that
-      cover positions ``[L - (W - 1), L)``;
-    - layers with ``kv_sharing_target_layer_name`` get no cache spec (vLLM PR #18212).
+``vllm``: what vLLM's paged allocator holds for one sequence in steady decode, read in vLLM
+    0.33.0 (PyPI wheel, ``vllm/_version.py`` commit ``4ba787ec9``); paths below are inside
+    ``vllm/``. Blocks count tokens, ``block_size`` B of them (``--block-size``; vLLM's default
+    is 16, FlashMLA-sparse backends prefer 64 and DeepSeek V4 256).
+    - full attention / MLA: ``cdiv(L, B)`` blocks of B token slots
+      (``v1/core/single_type_kv_cache_manager.py`` ``allocate_new_blocks``:
+      ``num_required_blocks = cdiv(num_tokens, self.block_size)``);
+    - sliding window W: once L tokens are computed, ``get_num_skipped_tokens(L) =
+      max(0, L - W + 1)`` tokens are outside the window of the next token, and
+      ``remove_skipped_blocks`` frees the blocks ``[0, skipped // B)``: whole blocks wholly
+      before the window (``SlidingWindowManager.get_num_skipped_tokens``,
+      ``SingleTypeKVCacheManager.remove_skipped_blocks``). Held: ``cdiv(L, B) - skipped // B``
+      blocks. (``SlidingWindowSpec.max_memory_usage_bytes``, the admission bound with
+      ``max_num_batched_tokens`` and "+1 block", is a peak during chunked prefill, not this.)
+    - compressed entries, ``tokens_per_state`` m (DeepSeek V4 ``MLAAttentionSpec``): a block of B
+      tokens holds ``B // m`` entries (``v1/kv_cache_interface.py``
+      ``KVCacheSpec.get_num_kernel_states``), so ``cdiv(L, B) * (B // m)`` entry slots;
+    - page bytes: ``entries per page x entry bytes``, rounded up to the spec's ``alignment``
+      where it has one (``_apply_alignment_padding``: DeepSeek V4 pages, 576 B for the
+      ``fp8_ds_mla`` layout, 512 B otherwise);
+    - layers with ``kv_sharing_target_layer_name`` get no cache spec at all
+      (``v1/worker/gpu_model_runner.py`` ``get_kv_cache_spec``: "We skip creating a
+      KVCacheSpec for it"), so a KV-sharing layer holds nothing (vLLM PR #18212);
+    - entry layouts that differ from the element dtype: ``vllm_kv_scale_bytes``,
+      ``vllm_mla_entry_bytes``, ``vllm_indexer_key_bytes``, ``vllm_v4_layout``; fixed-size
+      states: ``vllm_v4_compressor_state_bytes``, ``vllm_hybrid_block_size``.
+    Not modelled: the cross-group page unification of hybrid models
+    (``v1/core/kv_cache_planning.py`` ``unify_kv_cache_spec_page_size`` may scale a smaller
+    page's block size up to the largest page, e.g. Gemma 4's sliding layers to 2B) and the
+    padding layers added to equalise group sizes (``_get_kv_cache_groups_uniform_page_size``);
+    both depend on the whole model and the other requests sharing the pool.
+
+``llamacpp``: what llama.cpp allocates for a context of L tokens (``-c L``) with its library and
+    CLI defaults, one sequence (``n_seq_max = 1``, ``kv_unified = false``) and a physical batch
+    ``n_ubatch = 512`` (``llama_context_default_params``; ``common/common.h``), read in
+    ggml-org/llama.cpp commit ``0c1e570`` (2026-10-01, vendored by llama-cpp-python 0.3.36):
+    - the context is padded to 256: ``cparams.n_ctx = GGML_PAD(cparams.n_ctx, 256)``
+      (``src/llama-context.cpp``), and a full-attention layer holds ``n_ctx`` cells;
+    - sliding window W: ``GGML_PAD(min(n_ctx, n_swa + n_ubatch), 256)`` cells
+      (``src/llama-kv-cache-iswa.cpp``, "the SWA cache is always padded to 256");
+    - compressed entries (DeepSeek V4): ``GGML_PAD(max(1, cdiv(n_ctx, m)), 256)`` cells
+      (``src/llama-kv-cache-dsv4.cpp``, ``dsv4_comp_size``);
+    - layers that reuse another layer's cache hold nothing (``src/llama-kv-cache.cpp``: a
+      ``reuse`` layer maps to the other layer's tensors, ``map_layer_ids[il] =
+      map_layer_ids[il_reuse]``; ``src/llama-model.cpp``, ``n_layer_kv_from_start``);
+    - fixed-size states: counted, in the reference layout (llama.cpp's own state layouts are
+      not modelled).
 """
 
 from __future__ import annotations
 
-from lccost.conventions import Accounting
+from lccost.conventions import NATIVE_KV, Accounting, number_format
+from lccost.errors import LccostError
+
+LLAMACPP_CONTEXT_PAD = 256
+"""llama.cpp pads the context and every SWA / compressed cache to 256 cells
+(``src/llama-context.cpp``, ``src/llama-kv-cache-iswa.cpp``, commit 0c1e570)."""
+
+LLAMACPP_UBATCH = 512
+"""llama.cpp's default physical batch ``n_ubatch`` (``llama_context_default_params``,
+``common/common.h``), which its SWA cache keeps room for."""
+
+VLLM_FP8_DS_MLA_BYTES = 656
+"""vLLM's ``fp8_ds_mla`` MLA entry (DeepSeek V3.2 geometry, 512 latent + 64 rotary dims):
+512 fp8 e4m3 values + 4 fp32 scales (one per 128) + 64 bf16 rotary values = 512 + 16 + 128
+(vLLM 0.33.0 ``v1/attention/backends/mla/flashmla_sparse.py`` layout note;
+``model_executor/layers/attention/mla_attention.py`` ``get_kv_cache_spec``:
+``state_content_bytes={"fp8_ds_mla": 656, "nvfp4_ds_mla": 352}``)."""
+
+VLLM_NVFP4_DS_MLA_BYTES = 352
+"""vLLM's ``nvfp4_ds_mla`` MLA entry: 512 e2m1 values packed 2 per byte + 64 fp8 rotary values
++ 32 fp8 scales (one per 16) = 256 + 64 + 32 (same sources as ``VLLM_FP8_DS_MLA_BYTES``)."""
+
+VLLM_DEFAULT_BLOCK_TOKENS = 16
+"""vLLM's default ``--block-size`` (``CacheConfig.block_size``)."""
+
+VLLM_SPARSE_MLA_BLOCK_TOKENS = 64
+"""The block size vLLM requires for DeepSeek V3.2's sparse MLA (FlashMLA sparse kernels page in
+64 tokens; vLLM 0.33.0 ``platforms/cuda.py`` raises ``block_size`` to 64 for sparse MLA)."""
+
+VLLM_V4_BLOCK_TOKENS = 256
+"""The block size vLLM serves DeepSeek V4 with (``--block-size 256`` in its V4 recipe; a block
+must hold whole compressed entries of 4 and 128 tokens)."""
+
+VLLM_V4_SWA_BLOCK_TOKENS = 64
+"""DeepSeek V4's sliding-window cache uses its own block of 64 tokens, whatever ``--block-size``
+(vLLM 0.33.0 ``v1/attention/backends/mla/sparse_swa.py``, ``DeepseekV4SWACache(block_size=64)``,
+which ``models/deepseek_v4/attention.py`` constructs without a block size)."""
+
+VLLM_V4_PACKED_ALIGNMENT = 576
+"""Page alignment of DeepSeek V4 caches in the ``fp8_ds_mla`` layout (the decode kernel's TMA
+stride); ``VLLM_V4_PLAIN_ALIGNMENT`` otherwise (``models/deepseek_v4/attention.py``
+``get_kv_cache_spec``: ``alignment=576 if uses_fp8_ds_mla_layout else 512``)."""
+
+VLLM_V4_PLAIN_ALIGNMENT = 512
+
+
+def _cdiv(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def _pad(value: int, multiple: int) -> int:
+    """``GGML_PAD`` / vLLM ``round_up``: ``value`` rounded up to a multiple of ``multiple``."""
+    return _cdiv(value, multiple) * multiple
+
+
+def _llamacpp_context(context_tokens: int) -> int:
+    """``n_ctx`` for ``-c L``: L padded to 256 (``src/llama-context.cpp``)."""
+    return _pad(context_tokens, LLAMACPP_CONTEXT_PAD)
 
 
 def full_tokens(context_tokens: int, accounting: Accounting, block_size: int) -> int:
-    """Token slots a full-attention layer holds after L tokens (see the module docstring)."""
+    """Token slots a full-attention (or MLA) layer holds after L tokens.
+
+    reference, full-context: L. vllm: ``cdiv(L, B) x B``. llamacpp: ``GGML_PAD(L, 256)``.
+    (Rules and sources: the module docstring.)
+    """
     if accounting is Accounting.VLLM:
-        return -(-context_tokens // block_size) * block_size
+        return _cdiv(context_tokens, block_size) * block_size
+    if accounting is Accounting.LLAMACPP:
+        return _llamacpp_context(context_tokens)
     return context_tokens
 
 
 def window_tokens(context_tokens: int, window: int, accounting: Accounting,
                   block_size: int) -> int:
-    """Token slots a sliding-window layer of window W holds after L tokens."""
+    """Token slots a sliding-window layer of window W (keys a query sees, itself included)
+    holds after L tokens.
+
+    reference: ``min(L, W - 1)``. full-context: L. vllm: the blocks not yet freed,
+    ``(cdiv(L, B) - max(0, L - W + 1) // B) x B``. llamacpp:
+    ``GGML_PAD(min(n_ctx, W + n_ubatch), 256)`` with ``n_ctx = GGML_PAD(L, 256)``.
+    """
+    if context_tokens == 0:
+        return 0
     if accounting is Accounting.FULL_CONTEXT:
         return context_tokens
-    kept = min(context_tokens, window - 1)
     if accounting is Accounting.VLLM:
-        if kept == 0:
-            return 0
-        first = context_tokens - kept
-        first_page, last_page = first // block_size, (context_tokens - 1) // block_size
-        return (last_page - first_page + 1) * block_size
-    return kept
+        skipped = max(0, context_tokens - window + 1)
+        return (_cdiv(context_tokens, block_size) - skipped // block_size) * block_size
+    if accounting is Accounting.LLAMACPP:
+        # n_swa x (kv_unified ? n_seq_max : 1) + n_ubatch; one sequence, not unified: W + 512
+        n_ctx = _llamacpp_context(context_tokens)
+        return _pad(min(n_ctx, window + LLAMACPP_UBATCH), LLAMACPP_CONTEXT_PAD)
+    return min(context_tokens, window - 1)
+
+
+def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: Accounting,
+                       block_size: int) -> int:
+    """Entry slots a compressed cache of one entry per m tokens (DeepSeek V4 CSA / HCA and the
+    CSA indexer keys) holds after L tokens.
+
+    reference, full-context: ``floor(L / m)`` (closed blocks only). vllm:
+    ``cdiv(L, B) x (B // m)``; vLLM needs m to divide B (V4 is served with B = 256).
+    llamacpp: ``GGML_PAD(max(1, cdiv(n_ctx, m)), 256)``.
+    """
+    m = tokens_per_entry
+    if context_tokens == 0:
+        return 0
+    if accounting is Accounting.VLLM:
+        if block_size % m:
+            raise LccostError(
+                f"--accounting vllm: a block of {block_size} tokens does not hold whole entries "
+                f"of {m} tokens; vLLM pages DeepSeek V4 compressed caches in blocks that are a "
+                f"multiple of {m} (it serves V4 with --block-size 256)")
+        return _cdiv(context_tokens, block_size) * (block_size // m)
+    if accounting is Accounting.LLAMACPP:
+        return _pad(max(1, _cdiv(_llamacpp_context(context_tokens), m)), LLAMACPP_CONTEXT_PAD)
+    return context_tokens // m
 
 
 def counts_states(accounting: Accounting) -> bool:
     """Whether fixed-size states (conv, compressor buffers) are counted: not in full-context."""
     return accounting is not Accounting.FULL_CONTEXT
+
+
+# --- vLLM layouts -----------------------------------------------------------------------------
+
+
+def vllm_page_bytes(entries_per_page: int, entry_bytes: int, alignment: int | None = None) -> int:
+    """Bytes of one vLLM page: ``entries x entry bytes``, rounded up to ``alignment`` if given.
+
+    vLLM 0.33.0 ``v1/kv_cache_interface.py``: ``AttentionSpec.unpadded_page_size_bytes`` =
+    heads x states x state bytes, and ``_apply_alignment_padding`` = ``round_up(page,
+    alignment)`` for the DeepSeek V4 specs.
+    """
+    page = entries_per_page * entry_bytes
+    return _pad(page, alignment) if alignment else page
+
+
+def _bits(kv_dtype: str) -> int:
+    return number_format(kv_dtype).element_bits
+
+
+def _no_vllm_cache(kv_dtype: str, what: str) -> LccostError:
+    return LccostError(f"--accounting vllm: vLLM has no {kv_dtype} cache for {what}")
+
+
+def vllm_kv_scale_bytes(kv_heads: int, kv_dtype: str) -> int:
+    """Scale bytes per token per layer that vLLM adds to a K/V page for ``kv_dtype``.
+
+    vLLM's only int8 and int4 KV caches are per-token-head (``int8_per_token_head``,
+    ``int4_per_token_head``): one fp32 scale per head for K and one for V, packed after each
+    head's data, ``2 x K x 4`` bytes per token (vLLM 0.33.0
+    ``v1/attention/backends/triton_attn.py`` ``TritonAttentionBackend.customize_spec``:
+    ``content = (hs_k + hs_v) * dtype_size + 2 * scale_bytes``). fp8 is per-tensor (one scale
+    per layer, no page bytes). nvfp4 packs one fp8 scale per 16 values (``head_size // 2 +
+    head_size // 16`` per head: ``utils/torch_utils.py`` ``nvfp4_kv_cache_full_dim``), which the
+    nvfp4 number format already counts, so 0 here. fp4 and mxfp4 have no vLLM KV cache.
+    """
+    if kv_dtype in ("int8", "int4"):
+        return 2 * kv_heads * 4
+    if kv_dtype in ("fp4", "mxfp4"):
+        raise LccostError(
+            f"--accounting vllm: vLLM has no {kv_dtype} KV cache; its 4-bit KV caches are nvfp4 "
+            "and int4 (per token-head)")
+    return 0
+
+
+def vllm_mla_entry_bytes(latent_dim: int, rope_dim: int, kv_dtype: str, sparse: bool) -> int:
+    """Bytes of one MLA cache entry (latent ``c`` + rotary key ``d_r``) in vLLM.
+
+    One tensor of ``c + d_r`` values per token, no separate V (``MLAAttentionSpec``:
+    ``head_size_v = 0``). 16- and 32-bit dtypes: ``(c + d_r) x bytes`` (1,152 B for V3 in
+    bf16). Sparse MLA (DeepSeek V3.2, with an indexer) runs on FlashMLA-sparse, which serves
+    every quantized cache dtype except ``nvfp4_ds_mla`` as ``fp8_ds_mla``, 656 B (vLLM 0.33.0
+    ``model_executor/layers/attention/mla_attention.py``
+    ``_canonicalize_sparse_mla_kv_cache_dtype``); ``--kv-dtype native`` (DeepSeek's fp8 layout)
+    is ``fp8_ds_mla`` too, and lccost reads ``--kv-dtype nvfp4`` as vLLM's ``nvfp4_ds_mla``,
+    352 B. Dense MLA: per-tensor fp8, ``c + d_r`` bytes.
+    """
+    if kv_dtype != NATIVE_KV and _bits(kv_dtype) >= 16:
+        return (latent_dim + rope_dim) * _bits(kv_dtype) // 8
+    if kv_dtype in ("fp4", "mxfp4"):
+        raise _no_vllm_cache(kv_dtype, "MLA")
+    if not sparse:
+        if kv_dtype in (NATIVE_KV, "fp8"):
+            return latent_dim + rope_dim
+        raise _no_vllm_cache(kv_dtype, "dense MLA; use fp8 or a 16-bit dtype")
+    if (latent_dim, rope_dim) != (512, 64):
+        raise LccostError(
+            f"--accounting vllm: vLLM's fp8_ds_mla / nvfp4_ds_mla layouts are fixed to a "
+            f"512-wide latent and 64 rotary dims, not {latent_dim} + {rope_dim}")
+    return VLLM_NVFP4_DS_MLA_BYTES if kv_dtype == "nvfp4" else VLLM_FP8_DS_MLA_BYTES
+
+
+def vllm_indexer_key_bytes(head_dim: int, fp4: bool = False) -> int:
+    """Bytes of one lightning-indexer key in vLLM, whatever ``--kv-dtype``.
+
+    Default fp8: ``D_I`` fp8 values + one fp32 scale per 128 = 132 B for ``D_I`` = 128 (vLLM
+    0.33.0 ``model_executor/models/deepseek_v2.py`` ``Indexer``: ``head_dim=self.head_dim +
+    self.head_dim // self.quant_block_size * 4``, dtype uint8; the same for DeepSeek V4,
+    ``models/deepseek_v4/attention.py`` ``DeepseekV4Indexer``). With
+    ``use_fp4_indexer_cache`` (V4 only, off by default): MXFP4, ``D_I / 2 + D_I / 32`` = 68 B.
+    """
+    if fp4:
+        return head_dim // 2 + head_dim // 32
+    return head_dim + head_dim // 128 * 4
+
+
+def vllm_v4_layout(head_dim: int, rope_dim: int, kv_dtype: str) -> tuple[int, int]:
+    """``(entry bytes, page alignment)`` of a DeepSeek V4 cache entry (window and compressed)
+    in vLLM.
+
+    fp8 or ``native``: the ``fp8_ds_mla`` layout, ``c - d_r`` fp8 values, ``d_r`` bf16 rotary
+    values, one ue8m0 scale per 64 fp8 values and 1 pad byte = 448 + 128 + 7 + 1 = 584 B for
+    c = 512, d_r = 64, pages aligned to 576 B (vLLM 0.33.0
+    ``v1/attention/backends/mla/flashmla_sparse.py`` layout note;
+    ``models/deepseek_v4/attention.py`` ``_resolve_dsv4_kv_cache_dtype``, which refuses any
+    other quantized dtype, and ``get_kv_cache_spec``: ``state_content_bytes=584``,
+    ``alignment=576``). 16- and 32-bit dtypes: plain rows of c values (the FlashInfer sparse
+    path), pages aligned to 512 B.
+    """
+    if kv_dtype in (NATIVE_KV, "fp8"):
+        nope = head_dim - rope_dim
+        return nope + 2 * rope_dim + nope // 64 + 1, VLLM_V4_PACKED_ALIGNMENT
+    if _bits(kv_dtype) >= 16:
+        return head_dim * _bits(kv_dtype) // 8, VLLM_V4_PLAIN_ALIGNMENT
+    raise _no_vllm_cache(kv_dtype, "DeepSeek V4; it serves fp8 (fp8_ds_mla) or 16-bit caches")
+
+
+def vllm_v4_compressor_state_bytes(context_tokens: int, compress_rate: int, head_dim: int,
+                                   alignment: int, overlap: bool) -> int:
+    """Bytes of one DeepSeek V4 compressor's state in vLLM after L tokens.
+
+    vLLM keeps, per token, the fp32 kv and score projections, ``2 x coff x d`` values
+    (``coff`` = 2 for the overlapping CSA compressor, else 1), in a sliding window of
+    ``coff x m`` tokens, paged in blocks of 4 tokens (m = 4) or 8 (m = 128), pages aligned like
+    the V4 caches (vLLM 0.33.0 ``models/deepseek_v4/compressor.py`` ``CompressorStateCache``:
+    ``sliding_window = coff * compress_ratio``, ``block_size`` 4 / 8, ``state_dim = 2 * coff *
+    head_dim``, float32; ``DeepseekCompressor``: ``overlap = compress_ratio == 4``). Held: the
+    window rule of ``window_tokens``, in whole pages. ``d`` is the compressed head (512) for the
+    attention compressor, ``D_I`` (128) for the indexer's. vLLM serves only m = 4 and 128; for
+    another rate (a hypothetical spec) lccost pages the window in one block of ``coff x m``.
+    """
+    coff = 2 if overlap else 1
+    block = {4: 4, 128: 8}.get(compress_rate, coff * compress_rate)
+    slots = window_tokens(context_tokens, coff * compress_rate, Accounting.VLLM, block)
+    return slots // block * vllm_page_bytes(block, 2 * coff * head_dim * 4, alignment)
+
+
+def vllm_hybrid_block_size(state_bytes: int, attention_bytes_per_token: int,
+                           block_size: int) -> int:
+    """The block size vLLM uses for a hybrid attention + state (Mamba-style) model, and so the
+    bytes of its state page: ``block x attention bytes per token``.
+
+    vLLM pads each layer's state (one page, ``MambaSpec``, ``mamba_cache_mode`` "none") to
+    exactly one attention page, raising the attention block size to
+    ``B x cdiv(state, B x attention bytes per token)`` when one page of B tokens is smaller
+    than the state (vLLM 0.33.0 ``platforms/interface.py`` ``_align_hybrid_block_size``:
+    ``attn_block_size = kernel_block_alignment_size * cdiv(mamba_page_size,
+    kernel_block_alignment_size * attn_page_size_1_token)``, then
+    ``mamba_page_size_padded = attn_page_size``). Assumes B is a multiple of the backend's
+    kernel block. ZAYA's CCA conv and value-shift states are such a state (vLLM
+    ``model_executor/models/zaya.py`` @15aac33e, ``IsHybrid``,
+    ``get_mamba_state_shape_from_config``), stored in the model dtype
+    (``mamba_cache_dtype`` "auto").
+    """
+    return block_size * max(1, _cdiv(state_bytes, block_size * attention_bytes_per_token))

@@ -31,7 +31,7 @@ def load(ref: ModelRef) -> Architecture:
 def make_workload(context: int, batch: int = 1, dtype: str = "bf16", kv_dtype: str | None = None,
                   accounting: Accounting | str = Accounting.REFERENCE,
                   flops: FlopConvention | str = FlopConvention.USEFUL,
-                  block_size: int = 16) -> Workload:
+                  block_size: int | None = None) -> Workload:
     try:
         return Workload(context_tokens=context, batch=batch, dtype=dtype, kv_dtype=kv_dtype,
                         accounting=Accounting(accounting), flops=FlopConvention(flops),

@@ -22,7 +22,8 @@ class Workload:
 
     ``context_tokens`` (L): tokens cached before the decode step, and the prompt length of the
     prefill. ``kv_dtype`` is a number format name or ``"native"`` (each cache part in the format
-    its spec pins). ``block_size`` is the page size of the ``vllm`` accounting.
+    its spec pins). ``block_size`` is the page size of the ``vllm`` accounting; ``None`` means
+    the size vLLM uses for the mechanism (``LayerEnv.block_size``).
     """
 
     context_tokens: int
@@ -31,7 +32,7 @@ class Workload:
     kv_dtype: str | None = None
     accounting: Accounting = Accounting.REFERENCE
     flops: FlopConvention = FlopConvention.USEFUL
-    block_size: int = 16
+    block_size: int | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.context_tokens <= MAX_CONTEXT_TOKENS:
@@ -39,7 +40,7 @@ class Workload:
                              f"{self.context_tokens}")
         if self.batch < 1:
             raise ValueError(f"batch must be 1 or more, not {self.batch}")
-        if self.block_size < 1:
+        if self.block_size is not None and self.block_size < 1:
             raise ValueError(f"block size must be 1 or more, not {self.block_size}")
         number_format(self.dtype)
         if self.kv_dtype not in (None, NATIVE_KV):

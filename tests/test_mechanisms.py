@@ -206,11 +206,13 @@ def test_v4_native_entry_is_fp8_nope_with_scales_bf16_rope_and_padding() -> None
     real = dict(V4, head_dim=512, rope_head_dim=64, query_heads=64, output_groups=8,
                 output_rank=1024, window=128)
     sliding = V4SlidingAttention(cache_format=fmt, **real)
-    # DeepSeek V4 entry: 448 fp8 + 448/64 = 7 scale bytes + 64 x 2 B rope + 1 pad = 584 B;
-    # after 200 tokens the window holds 127 entries (one tensor outside the reference layout)
-    costs = sliding.costs(env(200, D=4096, kv_dtype="native", accounting=Accounting.VLLM,
-                              block_size=1))
-    assert costs.cache_bytes.total == 127 * 584
+    # DeepSeek V4 entry: 448 fp8 + 448/64 = 7 scale bytes + 64 x 2 B rope + 1 pad = 584 B.
+    # reference: 127 window entries, K = V stored twice for a pure sliding layer
+    assert sliding.costs(env(200, D=4096, kv_dtype="native")).cache_bytes.total == 2 * 127 * 584
+    # vllm: 64-token window blocks; 200 - 127 = 73 tokens skipped -> 1 of cdiv(200, 64) = 4
+    # blocks freed: 3 pages of 64 x 584 = 37,376 B, aligned up to 576 B: 65 x 576 = 37,440 B
+    vllm = sliding.costs(env(200, D=4096, kv_dtype="native", accounting=Accounting.VLLM))
+    assert vllm.cache_bytes.total == 3 * 37440
 
 
 def test_v4_sliding_reference_stores_k_and_v_copies() -> None:

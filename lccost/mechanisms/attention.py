@@ -32,7 +32,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lccost.accounting import full_tokens, window_tokens
+from lccost.accounting import full_tokens, vllm_kv_scale_bytes, window_tokens
+from lccost.conventions import Accounting
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.storage import StorageFormat
@@ -77,14 +78,19 @@ class Attention(MechanismSpec):
         """Tokens of K and V this layer's own cache holds after L tokens."""
         workload = env.workload
         if self.window is None:
-            return full_tokens(workload.context_tokens, workload.accounting, workload.block_size)
+            return full_tokens(workload.context_tokens, workload.accounting, env.block_size())
         return window_tokens(workload.context_tokens, self.window, workload.accounting,
-                             workload.block_size)
+                             env.block_size())
 
     def entry_bytes(self, env: LayerEnv) -> int:
-        """Bytes of one token's K and V: 2·K·d values in the cache format."""
-        return env.workload.cache_entry_bytes(((2 * self.kv_heads * self.head_dim,
-                                                self.cache_format),))
+        """Bytes of one token's K and V: 2·K·d values in the cache format, plus under vllm its
+        per-token-head scales (``lccost.accounting.vllm_kv_scale_bytes``)."""
+        workload = env.workload
+        entry = workload.cache_entry_bytes(((2 * self.kv_heads * self.head_dim,
+                                             self.cache_format),))
+        if workload.accounting is Accounting.VLLM:
+            entry += vllm_kv_scale_bytes(self.kv_heads, workload.effective_kv_dtype)
+        return entry
 
     def costs(self, env: LayerEnv) -> PartCosts:
         D, H, K, d, L = (env.hidden_size, self.query_heads, self.kv_heads, self.head_dim,

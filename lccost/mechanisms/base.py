@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from lccost.accounting import VLLM_DEFAULT_BLOCK_TOKENS
 from lccost.conventions import FlopConvention
 from lccost.ledger import PartCosts
 from lccost.mechanisms.storage import DTypeName
@@ -32,6 +33,11 @@ class LayerEnv:
     @property
     def context_tokens(self) -> int:
         return self.workload.context_tokens
+
+    def block_size(self, vllm_default: int = VLLM_DEFAULT_BLOCK_TOKENS) -> int:
+        """Tokens per page under the ``vllm`` accounting: ``--block-size`` if given, else the size
+        vLLM picks for this mechanism (``vllm_default``)."""
+        return self.workload.block_size or vllm_default
 
     @property
     def executed(self) -> bool:

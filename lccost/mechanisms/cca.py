@@ -29,7 +29,14 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lccost.accounting import counts_states, full_tokens, window_tokens
+from lccost.accounting import (
+    counts_states,
+    full_tokens,
+    vllm_hybrid_block_size,
+    vllm_kv_scale_bytes,
+    window_tokens,
+)
+from lccost.conventions import Accounting
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 
@@ -58,6 +65,27 @@ class CompressedConvolutionalAttention(MechanismSpec):
     def summary(self) -> str:
         return f"CCA {self.query_heads}q/{self.kv_heads}kv x {self.head_dim}"
 
+    def _state_elements(self) -> tuple[int, int]:
+        """(conv state, value-shift state) values: ((k0 - 1) + (k1 - 1))·C and K·d/2."""
+        C = (self.query_heads + self.kv_heads) * self.head_dim
+        return ((self.conv_kernel - 1) + (self.grouped_conv_kernel - 1)) * C, \
+            self.kv_heads * self.head_dim // 2
+
+    def _vllm_entry_bytes(self, env: LayerEnv) -> int:
+        workload = env.workload
+        return (workload.cache_entry_bytes(((2 * self.kv_heads * self.head_dim, None),))
+                + vllm_kv_scale_bytes(self.kv_heads, workload.effective_kv_dtype))
+
+    def _vllm_state_bytes(self, env: LayerEnv) -> int:
+        states = env.workload.weight_format.bytes_for(sum(self._state_elements()))
+        return -(-states.numerator // states.denominator)
+
+    def paging_tokens(self, env: LayerEnv) -> int:
+        """Tokens per page under ``vllm``: the block raised until one page holds the CCA state
+        (``lccost.accounting.vllm_hybrid_block_size``)."""
+        return vllm_hybrid_block_size(self._vllm_state_bytes(env), self._vllm_entry_bytes(env),
+                                      env.block_size())
+
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, H, K, d = (env.hidden_size, env.context_tokens, self.query_heads, self.kv_heads,
                          self.head_dim)
@@ -75,28 +103,40 @@ class CompressedConvolutionalAttention(MechanismSpec):
             term("conv_depthwise", "C*k0", C=C, k0=k0),
             term("conv_grouped", "C*d*k1", C=C, d=d, k1=k1),
         )
+        entry = workload.cache_entry_bytes(((2 * K * d, None),))
+        conv_elements, shift_elements = self._state_elements()
+        block_size = env.block_size()
+        vllm = workload.accounting is Accounting.VLLM
+        if vllm:
+            # vLLM holds both states as one Mamba-style page in the model dtype, padded to one
+            # attention page (lccost.accounting.vllm_hybrid_block_size).
+            entry = self._vllm_entry_bytes(env)
+            block_size = self.paging_tokens(env)
         if self.window is None:
-            held = full_tokens(L, workload.accounting, workload.block_size)
+            held = full_tokens(L, workload.accounting, block_size)
             decode_attn = term("attn_qk+av", "4*H*d*(L+1)", H=H, d=d, L=L)
             useful = term("attn_qk+av", "4*H*d*tri(L)", H=H, d=d, L=L)
         else:
             W = self.window
-            held = window_tokens(L, W, workload.accounting, workload.block_size)
+            held = window_tokens(L, W, workload.accounting, block_size)
             decode_attn = term("attn_qk+av", "4*H*d*min(L+1, W)", H=H, d=d, L=L, W=W)
             useful = term("attn_qk+av", "4*H*d*sum_window(L, W)", H=H, d=d, L=L, W=W)
-        entry = workload.cache_entry_bytes(((2 * K * d, None),))
         cache = ledger(term("kv_cache", "n*e", n=held, e=entry))
-        state = ledger()
-        if counts_states(workload.accounting):
-            state = ledger(
-                term("conv_state", "s", s=workload.state_bytes(((k0 - 1) + (k1 - 1)) * C)),
-                term("value_shift_state", "s", s=workload.state_bytes(K * d // 2)),
+        state = moved = ledger()
+        if vllm:
+            # held: the padded page; moved per step: the states themselves
+            state = ledger(term("state_page", "B*e", B=block_size, e=entry))
+            moved = ledger(term("states", "s", s=self._vllm_state_bytes(env)))
+        elif counts_states(workload.accounting):
+            state = moved = ledger(
+                term("conv_state", "s", s=workload.state_bytes(conv_elements)),
+                term("value_shift_state", "s", s=workload.state_bytes(shift_elements)),
             )
         return PartCosts(
             params=projections + convs,
             cache_bytes=cache + state,
-            cache_read_bytes=ledger(term("kv_read", "n*e", n=held, e=entry)) + state,
-            cache_write_bytes=ledger(term("kv_write", "e", e=entry)) + state,
+            cache_read_bytes=ledger(term("kv_read", "n*e", n=held, e=entry)) + moved,
+            cache_write_bytes=ledger(term("kv_write", "e", e=entry)) + moved,
             prefill_flops=weight_flops(projections, L) + ledger(
                 term("conv_depthwise", "2*C*k0*(L+k1-1)", C=C, k0=k0, k1=k1, L=L),
                 term("conv_grouped", "2*C*d*k1*L", C=C, d=d, k1=k1, L=L),

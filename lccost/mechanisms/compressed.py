@@ -46,9 +46,19 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lccost.accounting import counts_states, full_tokens, window_tokens
+from lccost.accounting import (
+    VLLM_V4_BLOCK_TOKENS,
+    VLLM_V4_SWA_BLOCK_TOKENS,
+    compressed_entries,
+    counts_states,
+    vllm_indexer_key_bytes,
+    vllm_page_bytes,
+    vllm_v4_compressor_state_bytes,
+    vllm_v4_layout,
+    window_tokens,
+)
 from lccost.conventions import Accounting
-from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
+from lccost.ledger import Ledger, PartCosts, Term, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.storage import StorageFormat
 from lccost.spec.base import SpecModel
@@ -96,7 +106,13 @@ class _V4Attention(MechanismSpec):
     def _format(self) -> V4CacheFormat:
         return self.cache_format or V4CacheFormat()
 
+    def _vllm_layout(self, env: LayerEnv) -> tuple[int, int]:
+        """(entry bytes, page alignment) under vllm: ``lccost.accounting.vllm_v4_layout``."""
+        return vllm_v4_layout(self.head_dim, self.rope_head_dim, env.workload.effective_kv_dtype)
+
     def _entry_bytes(self, env: LayerEnv) -> int:
+        if env.workload.accounting is Accounting.VLLM:
+            return self._vllm_layout(env)[0]
         fmt = self._format()
         return env.workload.cache_entry_bytes(
             ((self.head_dim - self.rope_head_dim, fmt.nope), (self.rope_head_dim, fmt.rope)),
@@ -122,11 +138,14 @@ class _V4Attention(MechanismSpec):
         L, W, H, c = env.context_tokens, self.window, self.query_heads, self.head_dim
         workload = env.workload
         entry = self._entry_bytes(env) * self._window_copies(env)
-        held = window_tokens(L, W, workload.accounting, workload.block_size)
+        vllm = workload.accounting is Accounting.VLLM
+        block = VLLM_V4_SWA_BLOCK_TOKENS if vllm else env.block_size(VLLM_V4_BLOCK_TOKENS)
+        held = window_tokens(L, W, workload.accounting, block)
         prefill = (term("window_attn", "2*H*2*c*L*L", H=H, c=c, L=L) if env.executed
                    else term("window_attn", "2*H*2*c*sum_window(L, W)", H=H, c=c, L=L, W=W))
         return (
-            ledger(term("window_cache", "n*e", n=held, e=entry)),
+            ledger(_held("window_cache", held, entry, block, env,
+                         self._vllm_layout(env)[1] if vllm else None)),
             ledger(term("window_read", "n*e", n=held, e=entry)),
             ledger(term("window_write", "e", e=entry)),
             ledger(term("window_attn", "2*H*2*c*min(L+1, W)", H=H, c=c, L=L, W=W)),
@@ -159,10 +178,18 @@ class V4SlidingAttention(_V4Attention):
 
 
 def _compressed_held(L: int, m: int, env: LayerEnv) -> int:
-    """Compressed entries held after L tokens: floor(L/m), page-rounded under vllm."""
-    entries = L // m
-    return full_tokens(entries, env.workload.accounting, env.workload.block_size) \
-        if env.workload.accounting is Accounting.VLLM else entries
+    """Compressed entry slots held after L tokens (``lccost.accounting.compressed_entries``)."""
+    return compressed_entries(L, m, env.workload.accounting, env.block_size(VLLM_V4_BLOCK_TOKENS))
+
+
+def _held(name: str, slots: int, entry: int, slots_per_page: int, env: LayerEnv,
+          alignment: int | None) -> Term:
+    """``slots`` x ``entry`` bytes; under vllm, whole pages of ``slots_per_page`` slots, each
+    rounded up to ``alignment`` (``lccost.accounting.vllm_page_bytes``)."""
+    if env.workload.accounting is Accounting.VLLM:
+        return term(name, "p*s", p=slots // slots_per_page,
+                    s=vllm_page_bytes(slots_per_page, entry, alignment))
+    return term(name, "n*e", n=slots, e=entry)
 
 
 class HeavilyCompressedAttention(_V4Attention):
@@ -185,10 +212,15 @@ class HeavilyCompressedAttention(_V4Attention):
         cache, read, write, decode_attn, prefill_attn = self._window_costs(env)
         entry = self._entry_bytes(env)
         n = _compressed_held(L, m, env)
-        cache += ledger(term("compressed_cache", "n*e", n=n, e=entry))
+        align = self._vllm_layout(env)[1] if workload.accounting is Accounting.VLLM else None
+        per_page = max(1, env.block_size(VLLM_V4_BLOCK_TOKENS) // m)
+        cache += ledger(_held("compressed_cache", n, entry, per_page, env, align))
         read += ledger(term("compressed_read", "n*e", n=n, e=entry))
         write += ledger(term("compressed_write", "e*((L+1)//m - L//m)", e=entry, L=L, m=m))
-        if counts_states(workload.accounting):
+        if align is not None:
+            cache += ledger(term("compressor_state", "s",
+                                 s=vllm_v4_compressor_state_bytes(L, m, c, align, False)))
+        elif counts_states(workload.accounting):
             state = workload.state_bytes(2 * (L % m) * c, self._format().state)
             cache += ledger(term("compressor_state", "s", s=state))
         decode_attn += ledger(term("compressed_attn", "2*H*2*c*((L+1)//m)", H=H, c=c, L=L, m=m))
@@ -231,11 +263,15 @@ class CompressedSparseAttention(_V4Attention):
         )
         cache, read, write, decode_attn, prefill_attn = self._window_costs(env)
         entry = self._entry_bytes(env)
-        key = workload.cache_entry_bytes(((D_I, fmt.indexer_key),))
+        vllm = workload.accounting is Accounting.VLLM
+        key = (vllm_indexer_key_bytes(D_I) if vllm
+               else workload.cache_entry_bytes(((D_I, fmt.indexer_key),)))
         n = _compressed_held(L, m, env)
+        align = self._vllm_layout(env)[1] if vllm else None
+        per_page = max(1, env.block_size(VLLM_V4_BLOCK_TOKENS) // m)
         cache += ledger(
-            term("compressed_cache", "n*e", n=n, e=entry),
-            term("indexer_key_cache", "n*e", n=n, e=key),
+            _held("compressed_cache", n, entry, per_page, env, align),
+            _held("indexer_key_cache", n, key, per_page, env, align),
         )
         read += ledger(
             term("compressed_read", "min(n, k)*e", n=n, k=k, e=entry),
@@ -246,7 +282,14 @@ class CompressedSparseAttention(_V4Attention):
             term("compressed_write", f"e*{closes}", e=entry, L=L, m=m),
             term("indexer_key_write", f"e*{closes}", e=key, L=L, m=m),
         )
-        if counts_states(workload.accounting):
+        if align is not None:
+            cache += ledger(
+                term("compressor_state", "s",
+                     s=vllm_v4_compressor_state_bytes(L, m, c, align, True)),
+                term("indexer_compressor_state", "s",
+                     s=vllm_v4_compressor_state_bytes(L, m, D_I, align, True)),
+            )
+        elif counts_states(workload.accounting):
             # Buffers of the L mod m open tokens (kv and gate, 2c and 2·D_I wide) and, once a
             # block has closed, the overlap state: the last block's Ca slices, m x c and m x D_I.
             elements = 2 * (L % m) * (2 * c + 2 * D_I) + (2 * m * (c + D_I) if L >= m else 0)

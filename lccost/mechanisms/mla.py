@@ -37,7 +37,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from lccost.accounting import full_tokens
+from lccost.accounting import (
+    VLLM_DEFAULT_BLOCK_TOKENS,
+    VLLM_SPARSE_MLA_BLOCK_TOKENS,
+    full_tokens,
+    vllm_indexer_key_bytes,
+    vllm_mla_entry_bytes,
+)
+from lccost.conventions import Accounting
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.storage import StorageFormat
@@ -93,8 +100,13 @@ class MultiHeadLatentAttention(MechanismSpec):
             term("kv_b_proj", "c*H*(d_n+d_v)", c=c, H=H, d_n=d_n, d_v=d_v),
             term("o_proj", "H*d_v*D", H=H, d_v=d_v, D=D),
         )
-        n_held = full_tokens(L, workload.accounting, workload.block_size)
-        latent_entry = workload.cache_entry_bytes(((c, fmt.latent), (d_r, fmt.rope)))
+        block = env.block_size(VLLM_SPARSE_MLA_BLOCK_TOKENS if self.indexer else
+                               VLLM_DEFAULT_BLOCK_TOKENS)
+        n_held = full_tokens(L, workload.accounting, block)
+        vllm = workload.accounting is Accounting.VLLM
+        latent_entry = (vllm_mla_entry_bytes(c, d_r, workload.effective_kv_dtype,
+                                             sparse=self.indexer is not None) if vllm
+                        else workload.cache_entry_bytes(((c, fmt.latent), (d_r, fmt.rope))))
         cache = ledger(term("latent_cache", "n*e", n=n_held, e=latent_entry))
         written = ledger(term("latent_write", "e", e=latent_entry))
         idx = self.indexer
@@ -126,7 +138,8 @@ class MultiHeadLatentAttention(MechanismSpec):
                 term("indexer.weights_proj", "D*H_I", D=D, H_I=H_I),
             )
             params += indexer
-            key_entry = workload.cache_entry_bytes(((D_I, fmt.indexer_key),))
+            key_entry = (vllm_indexer_key_bytes(D_I) if vllm
+                         else workload.cache_entry_bytes(((D_I, fmt.indexer_key),)))
             cache += ledger(term("indexer_key_cache", "n*e", n=n_held, e=key_entry))
             written += ledger(term("indexer_key_write", "e", e=key_entry))
             read += ledger(term("indexer_key_read", "n*e", n=n_held, e=key_entry))
