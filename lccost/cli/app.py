@@ -1,12 +1,14 @@
 """The ``lccost`` command: the Typer app and the one error boundary.
 
 The library raises ``LccostError`` for anything the user can fix; ``main`` prints it as one
-paragraph on stderr and exits 1. Anything else is a bug and keeps its traceback.
+paragraph on stderr and exits 1. A usage error (unknown command, bad option value) exits 2 with
+click's message. Anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
@@ -36,19 +38,23 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from lccost.cli import claims, costs, specs
+    from lccost.cli import claims, costs, deploy, hf, specs
 
     specs.register(app)
     costs.register(app)
     claims.register(app)
+    hf.register(app)
+    deploy.register(app)
 
 
 def main() -> None:
+    """Run the CLI: exit 0 on success, 1 with "Error: ..." for an ``LccostError``, 2 for a usage
+    error (click's message); anything else is a bug and keeps its traceback."""
     from lccost.errors import LccostError
 
-    _register()
+    get_app()  # registers the commands once, however often main runs in one process
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="lccost")
     except LccostError as error:
         print(f"Error: {error}", file=sys.stderr)
         sys.exit(1)
@@ -58,12 +64,34 @@ def main() -> None:
         print("Aborted.", file=sys.stderr)
         sys.exit(1)
     except Exception as error:
-        import click
+        usage = _click_error(error)
+        if usage is None:
+            raise
+        usage.show()
+        sys.exit(usage.exit_code)
+    # Without standalone mode, click returns the code of an exit it handled itself (--help: 0,
+    # Ctrl-C: 130) instead of exiting.
+    if isinstance(code, int) and not isinstance(code, bool):
+        sys.exit(code)
 
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
+
+def _click_error(error: Exception) -> Any:
+    """``error`` if it is a click usage or parameter error (which knows how to ``show`` itself
+    and its exit code), else ``None``. typer >= 0.22 vendors click as ``typer._click``, whose
+    errors derive from ``typer.TyperException``, not from ``click.ClickException``."""
+    kinds: list[type] = []
+    typer_error = getattr(typer, "TyperException", None)
+    if isinstance(typer_error, type):
+        kinds.append(typer_error)
+    try:
+        import click
+    except ImportError:  # pragma: no cover - click is typer's dependency before 0.22
+        pass
+    else:
+        kinds.append(click.ClickException)
+    if isinstance(error, tuple(kinds)) and hasattr(error, "show") and hasattr(error, "exit_code"):
+        return error
+    return None
 
 
 def get_app() -> typer.Typer:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from lccost.cli.deploy import ComputeDType, Gpus, HardwareName, emit_with_roofline
 from lccost.cli.options import (
     AccountingOption,
     Batch,
@@ -26,6 +27,14 @@ Models = Annotated[list[str], typer.Argument(
 Baseline = Annotated[str | None, typer.Option(
     "--baseline", help="A model to divide by: adds ratio columns (e.g. 27% of its FLOPs).")]
 Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+Plot = Annotated[str | None, typer.Option(
+    "--plot", metavar="FILE|-",
+    help="Draw --plot-quantity against context, log-log, one line per model: a .png, .svg or "
+         ".pdf file (needs matplotlib: pip install 'lccost[plot]'), or - (or term) for a text "
+         "plot.")]
+PlotQuantity = Annotated[str, typer.Option(
+    "--plot-quantity", help="What --plot draws: kv_cache_bytes, decode_flops, decode_bytes or "
+                            "prefill_flops.")]
 
 
 def emit(report: Report, output: OutputFormat, units: ByteUnit) -> None:
@@ -51,13 +60,16 @@ def compare(
     kv_dtype: KvDType = None,
     accounting: AccountingOption = Accounting.REFERENCE,
     flops: FlopsOption = FlopConvention.USEFUL,
-    block_size: BlockSize = 16,
+    block_size: BlockSize = None,
     baseline: Baseline = None,
     output: Format = OutputFormat.TABLE,
     units: Units = ByteUnit.GB,
     per_layer: Annotated[bool, typer.Option("--per-layer",
                                             help="Per-layer detail in JSON output.")] = False,
     explain: Explain = False,
+    hardware: HardwareName = None,
+    gpus: Gpus = 1,
+    compute_dtype: ComputeDType = None,
 ) -> None:
     """One row per model: KV cache, prefill and decode FLOPs, decode traffic, parameters.
 
@@ -68,7 +80,11 @@ def compare(
 
     workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size)
     report = api.compare(models, workload, baseline=baseline, per_layer=per_layer)
-    emit(report, output, units)
+    if hardware is None:
+        emit(report, output, units)
+    else:
+        emit_with_roofline(report, [api.model_cost(m, workload) for m in models], hardware,
+                           gpus, compute_dtype, output, units)
     if explain:
         from lccost.cli.explain import print_explanation
 
@@ -87,18 +103,61 @@ def sweep(
     kv_dtype: KvDType = None,
     accounting: AccountingOption = Accounting.REFERENCE,
     flops: FlopsOption = FlopConvention.USEFUL,
-    block_size: BlockSize = 16,
+    block_size: BlockSize = None,
     baseline: Baseline = None,
     output: Format = OutputFormat.TABLE,
     units: Units = ByteUnit.GB,
+    hardware: HardwareName = None,
+    gpus: Gpus = 1,
+    compute_dtype: ComputeDType = None,
+    plot: Plot = None,
+    plot_quantity: PlotQuantity = "kv_cache_bytes",
 ) -> None:
-    """The same quantities across context lengths, one row per model and context."""
+    """The same quantities across context lengths, one row per model and context.
+
+    Example: lccost sweep llama-3.1-8b deepseek-v4-flash --context 1k..1M --plot kv.png
+    """
     from lccost import api
 
     points = api.parse_contexts(contexts)
     workload = api.make_workload(points[0], batch, dtype, kv_dtype, accounting, flops, block_size)
+    if plot is not None:
+        from lccost.render.plot import quantity
+
+        quantity(plot_quantity)  # an unknown quantity fails before any work
     report = api.sweep(models, points, workload, baseline=baseline)
-    emit(report, output, units)
+    if hardware is None:
+        emit(report, output, units)
+    else:
+        architectures = [api.load(m) for m in models]
+        costs = [api.model_cost(a, api.make_workload(point, batch, dtype, kv_dtype, accounting,
+                                                     flops, block_size))
+                 for a in architectures for point in points]
+        emit_with_roofline(report, costs, hardware, gpus, compute_dtype, output, units)
+    if plot is not None:
+        _plot(report, models, plot, plot_quantity, to_stdout=output in (OutputFormat.TABLE,
+                                                                OutputFormat.MARKDOWN))
+
+
+def _plot(report: Report, models: list[str], target: str, quantity: str,
+          to_stdout: bool) -> None:
+    """``--plot``: a file (message on stderr) or a text plot (on stdout unless the output is
+    JSON or CSV, which must stay parseable)."""
+    from pathlib import Path
+
+    from lccost.render.plot import terminal_plot, write_plot
+
+    if target in ("-", "term"):
+        typer.echo(terminal_plot(report, quantity), nl=False, err=not to_stdout)
+        return
+    from lccost import api
+
+    limits = {a.name: a.spec.max_context
+              for a in (api.load(model) for model in dict.fromkeys(models))}
+    summary = write_plot(report, quantity, Path(target), limits)
+    dropped = (f"; {summary.dropped} zero values left out (log scale)" if summary.dropped
+               else "")
+    typer.echo(f"wrote {target}: {quantity}, {len(summary.series)} series{dropped}", err=True)
 
 
 def register(app: typer.Typer) -> None:

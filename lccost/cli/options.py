@@ -34,12 +34,16 @@ KvDType = Annotated[str | None, typer.Option(
 AccountingOption = Annotated[Accounting, typer.Option(
     "--accounting", help="Which cache: 'reference' (what transformers holds, to the byte), "
                          "'full-context' (every owning layer holds all L tokens: the textbook "
-                         "formula), 'vllm' (paged, block-rounded).")]
+                         "formula), 'vllm' (vLLM 0.33's paged blocks and cache layouts), "
+                         "'llamacpp' (llama.cpp's allocation for -c L: context padded to 256, "
+                         "sliding layers window + 512).")]
 FlopsOption = Annotated[FlopConvention, typer.Option(
     "--flops", help="'useful' (causal triangle, window/top-k clamped) or 'executed' (what an "
                     "eager reference runs: full L x L scores, dense where it computes densely).")]
-BlockSize = Annotated[int, typer.Option("--block-size", min=1,
-                                        help="Page size in tokens for --accounting vllm.")]
+BlockSize = Annotated[int | None, typer.Option(
+    "--block-size", min=1,
+    help="Page size in tokens for --accounting vllm. Default: the size vLLM uses for the "
+         "mechanism (16; 64 for DeepSeek V3.2's sparse MLA; 256 for DeepSeek V4).")]
 Units = Annotated[ByteUnit, typer.Option("--units", help="Human byte unit: GB (10^9) or GiB (2^30). "
                                                          "JSON and CSV always give exact bytes.")]
 Explain = Annotated[bool, typer.Option("--explain", help="Under each figure, the terms that make "

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from lccost.cli.deploy import ComputeDType, Gpus, HardwareName
 from lccost.cli.options import (
     AccountingOption,
     Batch,
@@ -70,12 +71,15 @@ def show(
     kv_dtype: KvDType = None,
     accounting: AccountingOption = Accounting.REFERENCE,
     flops: FlopsOption = FlopConvention.USEFUL,
-    block_size: BlockSize = 16,
+    block_size: BlockSize = None,
     units: Units = ByteUnit.GB,
     costs: Annotated[bool, typer.Option("--costs/--no-costs",
                                         help="Add per-layer cache and FLOPs.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Per-layer results as JSON.")] = False,
     explain: Explain = False,
+    hardware: HardwareName = None,
+    gpus: Gpus = 1,
+    compute_dtype: ComputeDType = None,
 ) -> None:
     """The expanded layer table: per layer its mechanism, heads, window, whose KV it reads,
     its FFN, and (at --context) its cache and FLOPs."""
@@ -88,11 +92,22 @@ def show(
     workload = make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size)
     model_cost = cost(architecture, workload)
     result = cost_result(model_cost, per_layer=True)
+    lines = None
+    if hardware is not None:
+        from lccost.hardware import rooflines
+
+        lines = rooflines([model_cost], hardware, gpus, compute_dtype)
     if as_json:
         report = Report(conventions=Conventions(flop_convention=workload.flops,
                                                 accounting=workload.accounting),
                         results=[result])
-        typer.echo(to_json(report))
+        if lines is None:
+            typer.echo(to_json(report))
+        else:
+            from lccost.render.deployment import report_with_roofline
+            from lccost.render.formats import OutputFormat
+
+            typer.echo(report_with_roofline(report, lines, OutputFormat.JSON, units), nl=False)
         return
     from lccost.render.table import print_layers, print_report
 
@@ -104,6 +119,10 @@ def show(
         print_report(Report(conventions=Conventions(flop_convention=workload.flops,
                                                     accounting=workload.accounting),
                             results=[result]), units)
+    if lines is not None:
+        from lccost.render.deployment import print_rooflines
+
+        print_rooflines(lines)
     if explain:
         from lccost.cli.explain import print_explanation
 

@@ -1,0 +1,170 @@
+"""``lccost fit``, ``lccost hardware`` and ``lccost schema``: deployment answers.
+
+Also the ``--hardware``/``--gpus``/``--compute-dtype`` options that ``compare``, ``show`` and
+``sweep`` share, and the helper that prints a report with its roofline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from lccost.cli.options import AccountingOption, Batch, BlockSize, DType, KvDType, Units
+from lccost.conventions import Accounting, ByteUnit, parse_context
+from lccost.render.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from lccost.engine import ModelCost
+    from lccost.report import Report
+
+HardwareName = Annotated[str | None, typer.Option(
+    "--hardware", metavar="NAME|PATH",
+    help="A hardware profile (see `lccost hardware`) or a profile YAML file: adds the roofline "
+         "(decode ms/step, tokens/s, which bound, time to first token).")]
+Gpus = Annotated[int, typer.Option(
+    "--gpus", min=1, help="Devices in tensor parallel: FLOPs, weights and cache split evenly; "
+                          "communication is not modelled.")]
+ComputeDType = Annotated[str | None, typer.Option(
+    "--compute-dtype", help="The peak to use (fp32, bf16, fp16, fp8, int8, fp4); default: the "
+                            "weight dtype, else what the device runs it in (bf16).")]
+
+
+def _bytes(text: str) -> int:
+    from lccost.errors import LccostError
+    from lccost.fit import parse_bytes
+
+    try:
+        return parse_bytes(text)
+    except LccostError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def _optional_context(text: str) -> int:
+    try:
+        return parse_context(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def emit_with_roofline(report: Report, model_costs: Sequence[ModelCost], hardware: str,
+                       gpus: int, compute_dtype: str | None, output: OutputFormat,
+                       units: ByteUnit) -> None:
+    """Print ``report`` with the roofline of each of ``model_costs`` (same order)."""
+    from lccost.hardware import rooflines
+    from lccost.render.deployment import report_with_roofline
+
+    lines = rooflines(model_costs, hardware, gpus, compute_dtype)
+    text = report_with_roofline(report, lines, output, units)
+    if text is not None:
+        typer.echo(text, nl=False)
+
+
+def fit(
+    models: Annotated[list[str], typer.Argument(
+        help="Shipped model names (see `lccost list`), spec files or config.json files.")],
+    hardware: HardwareName = None,
+    memory: Annotated[int | None, typer.Option(
+        "--memory", parser=_bytes, metavar="SIZE",
+        help="Memory per device instead of the profile's: 80GB (10^9 bytes), 80GiB (2^30), "
+             "or bytes.")] = None,
+    gpus: Gpus = 1,
+    batch: Batch = 1,
+    context: Annotated[int | None, typer.Option(
+        "--context", "-c", parser=_optional_context, metavar="TOKENS",
+        help="Context for 'largest batch' (default: each model's max_context, else 128k); "
+             "k = 1024, M = 1048576.")] = None,
+    dtype: DType = "bf16",
+    kv_dtype: KvDType = None,
+    accounting: AccountingOption = Accounting.REFERENCE,
+    block_size: BlockSize = None,
+    reserve: Annotated[str, typer.Option(
+        "--reserve", metavar="SHARE|SIZE",
+        help="Memory each device keeps for the runtime, activations and fragmentation: 10% "
+             "(vLLM's default gpu_memory_utilization 0.9 leaves the same), 8GB, 8GiB or 0.")
+    ] = "10%",
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")
+                      ] = OutputFormat.TABLE,
+    units: Units = ByteUnit.GB,
+) -> None:
+    """The longest context that fits at --batch, and the largest batch at --context, after the
+    weights (all parameters in --dtype) and the reserve. Exact: solved on the cost engine, not
+    by bytes per token.
+
+    Example: lccost fit llama-3.1-8b gemma-4-e4b --hardware rtx-4090 --batch 4
+    """
+    from lccost import api
+    from lccost.errors import LccostError
+    from lccost.fit import fit_many, parse_reserve
+    from lccost.hardware import load_hardware
+    from lccost.render.deployment import render_fits
+
+    if hardware is None and memory is None:
+        raise LccostError("say how much memory: --hardware NAME (see `lccost hardware`) or "
+                          "--memory SIZE (e.g. 80GB)")
+    profile = load_hardware(hardware) if hardware is not None else None
+    capacity = memory if memory is not None else profile.memory_bytes  # type: ignore[union-attr]
+    workload = api.make_workload(0, batch, dtype, kv_dtype, accounting, block_size=block_size)
+    label = profile.name if profile is not None else None
+    if profile is not None and memory is not None:
+        label = f"{profile.name} (memory set to {memory:,} bytes)"
+    results = fit_many([api.load(m) for m in models], workload, capacity, parse_reserve(reserve),
+                       gpus, context, label)
+    text = render_fits(results, output, units)
+    if text is not None:
+        typer.echo(text, nl=False)
+
+
+def hardware_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable list.")] = False,
+) -> None:
+    """The shipped hardware profiles: memory, bandwidth and dense peaks per dtype, with sources
+    in each YAML (configs/hardware). Any profile file can be passed by path instead."""
+    import json
+
+    from lccost.hardware import load_hardware, shipped_hardware
+    from lccost.render.deployment import print_hardware
+
+    profiles = [(stem, load_hardware(path)) for stem, path in shipped_hardware().items()]
+    if as_json:
+        typer.echo(json.dumps([{"id": stem, "path": str(shipped_hardware()[stem]),
+                                **profile.model_dump(mode="json")}
+                               for stem, profile in profiles], indent=2))
+        return
+    print_hardware(profiles)
+
+
+def schema(
+    out: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of standard output.")] = None,
+    hardware: Annotated[bool, typer.Option(
+        "--hardware-profile", help="The schema of hardware profiles instead of model specs.")
+    ] = False,
+) -> None:
+    """The JSON Schema of spec files (with `extends`), for editor completion and checking.
+
+    Example: lccost schema -o lccost.schema.json, then start a spec with
+    # yaml-language-server: $schema=./lccost.schema.json
+    """
+    import json
+
+    from lccost.errors import LccostError
+    from lccost.schema import hardware_json_schema, spec_json_schema
+
+    text = json.dumps(hardware_json_schema() if hardware else spec_json_schema(), indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise LccostError(f"{out}: cannot be written: {error.strerror or error}") from None
+    typer.echo(f"wrote {out}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("fit")(fit)
+    app.command("hardware")(hardware_list)
+    app.command("schema")(schema)

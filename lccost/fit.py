@@ -1,0 +1,278 @@
+"""What fits in memory: the longest context for a batch, the largest batch for a context.
+
+Memory [bytes], tensor parallel over N devices of capacity C, each keeping a reserve R (the
+runtime's own allocations, activations, fragmentation; a share of C or a byte count), weights
+and cache split evenly:
+
+    weights + batch x peak_cache(L) <= N x (C - R)
+
+- weights = every parameter (``params_total``: all experts are resident, not only the active
+  ones) in the weight dtype, rounded up to whole bytes.
+- peak_cache(L) = max over L' <= L of the engine's cache after L' tokens, per sequence: a
+  sequence passes through every length on its way to L, so the largest cache it holds on the
+  way has to fit. The cache is not always monotone in L: DeepSeek V4's compressor buffers hold
+  the L mod m open tokens in fp32 and empty when a block closes, and under ``--accounting vllm``
+  a sliding window's pages alternate between ceil((W - 1) / block) and one more.
+
+Solved exactly on the engine, not with a bytes-per-token line (sliding windows, compressed
+entries floor(L / m) and fixed states make the cache non-linear in L). The cache is monotone at
+a stride S, cache(L + S) >= cache(L) for every L, with S the least common multiple of every
+layer's compression rate m and, under the paged accountings, the page sizes: the compressor
+buffers (L mod m) and the page alignment repeat every S tokens while every other count grows. So a
+failure at any L' <= L shows up among the last S lengths (L - S, L], and peak_cache(L) is the
+maximum over those S lengths. The longest context is one less than the first length that does
+not fit: a binary search finds a boundary (fits at L, not at L + 1), then the S lengths before
+the failure are scanned, moving to any earlier failure, until none is earlier. The answer is
+capped at the spec's ``max_context`` (``SEARCH_LIMIT_TOKENS`` when the spec has none).
+
+The largest batch at context L is floor((N(C - R) - weights) / peak_cache(L)), exact because
+the cache is linear in the batch.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from lccost.conventions import GB, GIB, Accounting, number_format
+from lccost.mechanisms.base import LayerEnv
+from lccost.engine import cost
+from lccost.errors import LccostError
+from lccost.spec.model import Architecture
+from lccost.workload import Workload
+
+SEARCH_LIMIT_TOKENS = 2**40
+"""Where the search stops for a spec without ``max_context`` (about 1.1 trillion tokens)."""
+
+DEFAULT_CONTEXT_TOKENS = 131072
+"""The context of "largest batch" for a spec without ``max_context`` when none is asked for."""
+
+_BYTE_UNITS = {
+    "": 1, "b": 1,
+    "kb": 10**3, "mb": 10**6, "gb": GB, "tb": 10**12,
+    "kib": 2**10, "mib": 2**20, "gib": GIB, "tib": 2**40,
+}
+_BYTES_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+
+
+def parse_bytes(text: str) -> int:
+    """``80GB`` (10^9), ``80GiB`` (2^30), ``512MiB``, ``1.5TB`` or a plain byte count, exactly
+    (decimal digits are read as a fraction, then rounded down to whole bytes)."""
+    match = _BYTES_RE.match(text)
+    unit = match.group(2).lower() if match else ""
+    if not match or unit not in _BYTE_UNITS:
+        raise LccostError(f"{text!r} is not a memory size; write e.g. 80GB (10^9 bytes), 80GiB "
+                          "(2^30 bytes), 512MiB or a byte count")
+    value = Fraction(match.group(1)) * _BYTE_UNITS[unit]
+    return value.numerator // value.denominator
+
+
+@dataclass(frozen=True)
+class Reserve:
+    """Memory each device keeps back: a ``share`` of its capacity or a fixed ``size_bytes``."""
+
+    share: Fraction | None = None
+    size_bytes: int | None = None
+
+    def bytes_of(self, capacity_bytes: int) -> int:
+        """The reserve on a device of ``capacity_bytes``: share x C rounded up, or the bytes."""
+        if self.share is not None:
+            value = self.share * capacity_bytes
+            return -(-value.numerator // value.denominator)
+        return self.size_bytes or 0
+
+    def __str__(self) -> str:
+        if self.share is not None:
+            return f"{float(self.share * 100):g}%"
+        return f"{self.size_bytes or 0:,} bytes"
+
+
+def parse_reserve(text: str) -> Reserve:
+    """``10%`` (of each device's capacity), ``8GB``, ``8GiB`` or ``0``."""
+    stripped = text.strip()
+    if stripped.endswith("%"):
+        try:
+            share = Fraction(stripped[:-1].strip()) / 100
+        except (ValueError, ZeroDivisionError):
+            share = Fraction(-1)
+        if not 0 <= share < 1:
+            raise LccostError(f"reserve {text!r} is not a share of memory; write e.g. 10% "
+                              "(0% up to less than 100%)")
+        return Reserve(share=share)
+    return Reserve(size_bytes=parse_bytes(stripped))
+
+
+DEFAULT_RESERVE = Reserve(share=Fraction(1, 10))
+"""10%: vLLM's default ``gpu_memory_utilization`` of 0.9 leaves the same share to the runtime."""
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FitResult(_Result):
+    """One model on ``gpus`` devices: the longest context at ``batch`` and the largest batch at
+    ``context``. Byte counts are exact; ``capacity_bytes`` and ``reserve_bytes`` are per
+    device, ``usable_bytes`` = gpus x (capacity - reserve)."""
+
+    model: str
+    hardware: str | None
+    gpus: int
+    capacity_bytes: int
+    reserve: str
+    reserve_bytes: int
+    usable_bytes: int
+    weight_bytes: int
+    cache_budget_bytes: int
+    dtype: str
+    kv_dtype: str
+    accounting: Accounting
+    batch: int
+    longest_context: int | None
+    context_limit: int
+    limit_reason: Literal["max_context", "search limit"]
+    context: int
+    peak_cache_bytes_per_sequence: int
+    largest_batch: int | None
+    split: str = ("tensor parallel: weights and cache split evenly over the devices; "
+                  "communication buffers not counted")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def weights_fit(self) -> bool:
+        return self.cache_budget_bytes >= 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def capped(self) -> bool:
+        """The longest context is the limit (``max_context``): more would fit."""
+        return self.longest_context == self.context_limit
+
+
+def weight_bytes(params: int, dtype: str) -> int:
+    """Parameters in ``dtype`` (block scales included), rounded up to whole bytes."""
+    value = number_format(dtype).bytes_for(params)
+    return -(-value.numerator // value.denominator)
+
+
+PAGE_STRIDE_TOKENS = 256
+"""A multiple of every fixed page size the paged and padded accountings use whatever
+``--block-size`` (vLLM's 64-token DeepSeek V4 window blocks, llama.cpp's 256-cell padding; see
+``lccost.accounting``): their page alignment repeats every 256 tokens."""
+
+
+def cache_period(architecture: Architecture, workload: Workload) -> int:
+    """S: a stride at which the cache is monotone, cache(L + S) >= cache(L) (module docstring).
+
+    The lcm of every compression rate m (buffers of L mod m tokens); for the paged and padded
+    accountings also of the block size and ``PAGE_STRIDE_TOKENS``. Any multiple of the true
+    stride gives the same answer, only more slowly.
+    """
+    period = 1
+    for layer in architecture.layers:
+        rate = getattr(layer.attention, "compress_rate", 1)
+        period = math.lcm(period, rate if isinstance(rate, int) else 1)
+    if workload.accounting not in (Accounting.REFERENCE, Accounting.FULL_CONTEXT):
+        # Without --block-size each mechanism pages at vLLM's own size (16, 64 or 256 tokens),
+        # all of which divide PAGE_STRIDE_TOKENS.
+        period = math.lcm(period, workload.block_size or 1, PAGE_STRIDE_TOKENS)
+        env = LayerEnv(architecture.spec.hidden_size, workload)
+        for layer in architecture.layers:
+            # A mechanism that pages at its own size (ZAYA's CCA raises the block to hold its
+            # state in one page) says so.
+            paging = getattr(layer.attention, "paging_tokens", None)
+            if paging is not None and workload.accounting is Accounting.VLLM:
+                period = math.lcm(period, paging(env))
+    return period
+
+
+def first_failure(fits: Callable[[int], bool], failing: int, period: int) -> int:
+    """The first length that does not fit, given one that does not (``failing``; it may be the
+    limit + 1, not evaluated) and a predicate monotone at stride ``period``."""
+    while True:
+        earlier = next((n for n in range(max(0, failing - period), failing) if not fits(n)),
+                       None)
+        if earlier is None:
+            return failing
+        failing = earlier
+
+
+def longest_fitting(fits: Callable[[int], bool], limit: int, period: int) -> int | None:
+    """The largest L <= ``limit`` such that every length 0..L fits; ``None`` if 0 does not.
+
+    Binary search for a boundary, then ``first_failure`` (exact for a predicate monotone at
+    stride ``period``: a failure at L' implies failures at L' + kS).
+    """
+    if not fits(0):
+        return None
+    low, high = 0, limit + 1  # fits(low); high fails or is past the limit
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    return first_failure(fits, high, period) - 1
+
+
+def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
+        reserve: Reserve = DEFAULT_RESERVE, gpus: int = 1, context: int | None = None,
+        hardware: str | None = None) -> FitResult:
+    """The longest context at ``workload.batch`` and the largest batch at ``context`` (default:
+    the spec's ``max_context``, else ``DEFAULT_CONTEXT_TOKENS``) on ``gpus`` devices of
+    ``capacity_bytes`` each, keeping ``reserve`` on each. ``workload``'s context is unused."""
+    if gpus < 1:
+        raise LccostError(f"gpus must be 1 or more, not {gpus}")
+    reserve_bytes = reserve.bytes_of(capacity_bytes)
+    if reserve_bytes >= capacity_bytes:
+        raise LccostError(f"the reserve ({reserve_bytes:,} bytes) leaves nothing of "
+                          f"{capacity_bytes:,} bytes per device")
+    spec = architecture.spec
+    cache_memo: dict[int, int] = {}
+
+    def cache_per_sequence(tokens: int) -> int:
+        if tokens not in cache_memo:
+            at = replace(workload, context_tokens=tokens, batch=1)
+            cache_memo[tokens] = cost(architecture, at).cache_bytes_per_sequence
+        return cache_memo[tokens]
+
+    params_total = cost(architecture, replace(workload, context_tokens=0)).params_total
+    weights = weight_bytes(params_total, workload.dtype)
+    usable = gpus * (capacity_bytes - reserve_bytes)
+    budget = usable - weights
+    period = cache_period(architecture, workload)
+    limit = spec.max_context if spec.max_context is not None else SEARCH_LIMIT_TOKENS
+
+    def fits(tokens: int) -> bool:
+        return workload.batch * cache_per_sequence(tokens) <= budget
+
+    longest = longest_fitting(fits, limit, period) if budget >= 0 else None
+    at = context if context is not None else (spec.max_context or DEFAULT_CONTEXT_TOKENS)
+    peak = max(cache_per_sequence(n) for n in range(max(0, at - period + 1), at + 1))
+    if budget < 0:
+        largest: int | None = 0
+    else:
+        largest = budget // peak if peak else None
+    return FitResult(
+        model=architecture.name, hardware=hardware, gpus=gpus, capacity_bytes=capacity_bytes,
+        reserve=str(reserve), reserve_bytes=reserve_bytes, usable_bytes=usable,
+        weight_bytes=weights, cache_budget_bytes=budget, dtype=workload.dtype,
+        kv_dtype=workload.effective_kv_dtype, accounting=workload.accounting,
+        batch=workload.batch, longest_context=longest, context_limit=limit,
+        limit_reason="max_context" if spec.max_context is not None else "search limit",
+        context=at, peak_cache_bytes_per_sequence=peak, largest_batch=largest,
+    )
+
+
+def fit_many(architectures: Sequence[Architecture], workload: Workload, capacity_bytes: int,
+             reserve: Reserve = DEFAULT_RESERVE, gpus: int = 1, context: int | None = None,
+             hardware: str | None = None) -> list[FitResult]:
+    """``fit`` for each architecture (the comparison table of ``lccost fit``)."""
+    return [fit(a, workload, capacity_bytes, reserve, gpus, context, hardware)
+            for a in architectures]

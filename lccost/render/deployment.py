@@ -1,0 +1,215 @@
+"""Renderings of the deployment answers: roofline columns beside a report, and ``fit`` tables.
+
+Tables (rich, imported on first use), Markdown, CSV and JSON. No arithmetic beyond unit scaling.
+The JSON of a report with ``--hardware`` is the report's own JSON plus a ``roofline`` list, one
+entry per result in the same order; CSV rows gain the roofline columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from lccost.conventions import GB, GIB, ByteUnit, format_bytes, format_context
+from lccost.fit import FitResult
+from lccost.hardware import Roofline
+from lccost.render.formats import OutputFormat, to_csv, to_markdown
+from lccost.report import Report
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+ROOFLINE_CSV_FIELDS = (
+    "hardware", "gpus", "compute_dtype", "decode_step_s", "decode_tokens_per_s", "decode_bound",
+    "ttft_s", "prefill_bound",
+)
+
+
+def format_seconds(seconds: float) -> str:
+    """``0.00464`` -> ``4.64 ms``; three significant digits, in s, ms or µs."""
+    for factor, unit in ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs")):
+        if seconds >= factor:
+            return f"{seconds / factor:,.3g} {unit}"
+    return f"{seconds / 1e-9:,.3g} ns"
+
+
+def roofline_caption(rooflines: Sequence[Roofline]) -> str:
+    """The device, the peaks used and what the times leave out."""
+    first = rooflines[0]
+    estimated = " (estimated, not a vendor figure)" if first.peak_estimated else ""
+    devices = f"{first.gpus} x {first.hardware}" if first.gpus > 1 else first.hardware
+    split = (f"; tensor parallel over {first.gpus}: FLOPs, weights and cache split evenly, "
+             "communication not modelled") if first.gpus > 1 else ""
+    return (f"roofline on {devices}: peak {first.compute_dtype} "
+            f"{first.peak_flops_per_s / 1e12:,.1f} TFLOP/s{estimated}, "
+            f"{first.memory_bandwidth_bytes_per_s / 1e12:,.3g} TB/s per device; step time = "
+            "max(FLOPs / peak, bytes / bandwidth), a lower bound; TTFT = prefill of the batch's "
+            f"prompts{split}")
+
+
+def roofline_rows(rooflines: Sequence[Roofline]) -> tuple[list[str], list[list[str]]]:
+    with_context = len({r.context for r in rooflines}) > 1
+    headers = ["model", *(["context"] if with_context else []), "decode ms/step", "tokens/s",
+               "decode bound", "TTFT", "prefill bound"]
+    rows = [[r.model, *([format_context(r.context)] if with_context else []),
+             f"{r.decode.seconds * 1e3:,.3f}", f"{r.decode_tokens_per_s:,.1f}", r.decode.bound,
+             format_seconds(r.ttft_s), r.prefill.bound] for r in rooflines]
+    return headers, rows
+
+
+def _rich_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                table_caption: str, console: Console | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, caption=table_caption, caption_justify="left")
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="left" if i == 0 else "right", no_wrap=i == 0)
+    for row in rows:
+        table.add_row(*row)
+    (console or Console()).print(table)
+
+
+def _markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], note: str) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + f"\n\n{note}\n"
+
+
+def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: OutputFormat,
+                         unit: ByteUnit, console: Console | None = None) -> str | None:
+    """The report in ``output`` with the roofline beside it; tables print (returns ``None``),
+    the text formats are returned."""
+    if output is OutputFormat.JSON:
+        data: dict[str, Any] = report.model_dump(mode="json", exclude_none=True)
+        data["roofline"] = [r.model_dump(mode="json") for r in rooflines]
+        return json.dumps(data, indent=2) + "\n"
+    if output is OutputFormat.CSV:
+        reader = csv.reader(io.StringIO(to_csv(report)))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([*next(reader), *ROOFLINE_CSV_FIELDS])
+        for row, r in zip(reader, rooflines, strict=True):
+            writer.writerow([*row, r.hardware, r.gpus, r.compute_dtype, r.decode.seconds,
+                             r.decode_tokens_per_s, r.decode.bound, r.ttft_s, r.prefill.bound])
+        return buffer.getvalue()
+    headers, rows = roofline_rows(rooflines)
+    if output is OutputFormat.MARKDOWN:
+        return to_markdown(report, unit) + "\n" + _markdown(headers, rows,
+                                                            roofline_caption(rooflines))
+    from lccost.render.table import print_report
+
+    print_report(report, unit, console)
+    print_rooflines(rooflines, console)
+    return None
+
+
+def print_rooflines(rooflines: Sequence[Roofline], console: Console | None = None) -> None:
+    """The roofline table alone (``show`` prints it under its layer table)."""
+    headers, rows = roofline_rows(rooflines)
+    _rich_table(f"roofline: {rooflines[0].hardware}", headers, rows, roofline_caption(rooflines),
+                console)
+
+
+# ---------------------------------------------------------------------------------------------
+# fit
+
+
+def _context_cell(tokens: int) -> str:
+    """``131072`` -> ``128K``; counts that are not whole K or M with thousands separators."""
+    short = format_context(tokens)
+    return f"{tokens:,}" if short == str(tokens) else short
+
+
+def fit_rows(fits: Sequence[FitResult], unit: ByteUnit) -> tuple[list[str], list[list[str]]]:
+    batch = {f.batch for f in fits}
+    batch_label = f"batch {batch.pop()}" if len(batch) == 1 else "its batch"
+    headers = ["model", "weights", "cache budget", f"longest context ({batch_label})",
+               "largest batch (at context)"]
+    rows = []
+    for f in fits:
+        if f.longest_context is None:
+            longest = "weights do not fit" if not f.weights_fit else "none (fixed state too big)"
+        else:
+            longest = _context_cell(f.longest_context)
+            if f.capped:
+                longest += f" ({f.limit_reason})"
+        largest = "unbounded (no cache)" if f.largest_batch is None else f"{f.largest_batch:,}"
+        rows.append([f.model, format_bytes(f.weight_bytes, unit),
+                     format_bytes(f.cache_budget_bytes, unit) if f.weights_fit
+                     else "-" + format_bytes(-f.cache_budget_bytes, unit),
+                     longest, f"{largest} at {_context_cell(f.context)}"])
+    return headers, rows
+
+
+def fit_caption(fits: Sequence[FitResult], unit: ByteUnit) -> str:
+    first = fits[0]
+    device = first.hardware or "custom memory"
+    capacity = (f"{format_bytes(first.capacity_bytes, ByteUnit.GB)} = "
+                f"{format_bytes(first.capacity_bytes, ByteUnit.GIB)}")
+    devices = f"{first.gpus} x {device}" if first.gpus > 1 else device
+    return (f"{devices}: {capacity} per device, reserve {first.reserve} "
+            f"({format_bytes(first.reserve_bytes, unit)}) each; weights {first.dtype} (all "
+            f"parameters), KV {first.kv_dtype}, accounting {first.accounting.value}. Longest "
+            "context: every length up to it fits; capped at the model's max_context. "
+            + ("Tensor parallel: weights and cache split evenly; communication buffers not "
+               "counted. " if first.gpus > 1 else "")
+            + f"Bytes in {unit.value} ({'10^9' if unit is ByteUnit.GB else '2^30'}).")
+
+
+def fits_json(fits: Sequence[FitResult]) -> str:
+    return json.dumps({"fits": [f.model_dump(mode="json") for f in fits]}, indent=2) + "\n"
+
+
+def fits_csv(fits: Sequence[FitResult]) -> str:
+    rows = [f.model_dump(mode="json") for f in fits]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    return buffer.getvalue()
+
+
+def render_fits(fits: Sequence[FitResult], output: OutputFormat, unit: ByteUnit,
+                console: Console | None = None) -> str | None:
+    """``fit`` results in ``output``; tables print (returns ``None``), text is returned."""
+    if output is OutputFormat.JSON:
+        return fits_json(fits)
+    if output is OutputFormat.CSV:
+        return fits_csv(fits)
+    headers, rows = fit_rows(fits, unit)
+    if output is OutputFormat.MARKDOWN:
+        return _markdown(headers, rows, fit_caption(fits, unit))
+    _rich_table("lccost fit", headers, rows, fit_caption(fits, unit), console)
+    return None
+
+
+def hardware_rows(profiles: Sequence[tuple[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """One row per profile: name, memory, bandwidth and each stated peak in TFLOP/s."""
+    from lccost.hardware import PEAK_DTYPES
+
+    headers = ["name", "memory", "GB/s", *PEAK_DTYPES]
+    rows = []
+    for stem, profile in profiles:
+        stated = profile.peak_flops_per_s.stated()
+        peaks = [_tflops(stated[d]) + ("~" if d in profile.estimated else "")
+                 if d in stated else "-" for d in PEAK_DTYPES]
+        rows.append([stem, f"{profile.memory_bytes / GIB:,.4g} GiB",
+                     f"{profile.memory_bandwidth_bytes_per_s / GB:,.0f}", *peaks])
+    return headers, rows
+
+
+def _tflops(flops_per_s: int) -> str:
+    value = flops_per_s / 1e12
+    return f"{value:,.0f}" if value >= 1000 else f"{value:,.1f}"
+
+
+def print_hardware(profiles: Sequence[tuple[str, Any]], console: Console | None = None) -> None:
+    headers, rows = hardware_rows(profiles)
+    _rich_table("hardware profiles", headers, rows,
+                "memory in GiB (2^30); bandwidth in GB/s (10^9); dense peaks (no 2:4 sparsity) "
+                "in TFLOP/s (int8: TOP/s); ~ = estimate, not a vendor figure; `--hardware "
+                "NAME` takes the name", console)

@@ -1,0 +1,85 @@
+"""``lccost schema``: the JSON Schema of spec files (and of hardware profiles) for editors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lccost.hardware import shipped_hardware
+from lccost.spec.loader import parse_yaml, read_spec_text, shipped_configs
+
+JSONSCHEMA_SKIP = "jsonschema is not installed; enable with: pip install jsonschema"
+
+# The mechanism kinds of lccost.mechanisms (attention: 6, feed-forward: 2), written out.
+KINDS = {"attention", "mla", "cca", "csa", "hca", "v4_sliding", "dense", "moe"}
+
+
+def _schema(run_cli, *args: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli(["schema", *args])
+    assert code == 0, err
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def test_schema_is_json_with_every_mechanism_kind(run_cli) -> None:  # type: ignore[no-untyped-def]
+    schema = _schema(run_cli)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    kinds = set(re.findall(r'"kind": \{"const": "([a-z0-9_]+)"', json.dumps(schema)))
+    assert kinds >= KINDS
+
+
+def test_schema_accepts_extends_and_relaxes_required_with_it(run_cli) -> None:  # type: ignore[no-untyped-def]
+    schema = _schema(run_cli)
+    assert schema["properties"]["extends"]["type"] == "string"
+    assert "required" not in schema
+    assert schema["if"] == {"not": {"required": ["extends"]}}
+    assert {"name", "hidden_size", "vocab_size", "layers"} <= set(schema["then"]["required"])
+    assert schema["additionalProperties"] is False
+
+
+def test_schema_written_to_a_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "lccost.schema.json"
+    code, stdout, err = run_cli(["schema", "-o", str(out)])
+    assert (code, stdout) == (0, "") and f"wrote {out}" in err
+    assert json.loads(out.read_text(encoding="utf-8")) == _schema(run_cli)
+
+
+def test_hardware_schema(run_cli) -> None:  # type: ignore[no-untyped-def]
+    schema = _schema(run_cli, "--hardware-profile")
+    assert {"memory_bytes", "memory_bandwidth_bytes_per_s", "peak_flops_per_s"} <= set(
+        schema["required"])
+
+
+def test_shipped_specs_validate_against_the_schema(run_cli) -> None:  # type: ignore[no-untyped-def]
+    jsonschema = pytest.importorskip("jsonschema", reason=JSONSCHEMA_SKIP)
+    validator = jsonschema.Draft202012Validator(_schema(run_cli))
+    for path in shipped_configs().values():
+        data = parse_yaml(read_spec_text(path), str(path)).data
+        errors = [e.message for e in validator.iter_errors(data)]
+        assert not errors, (path, errors)
+    # A child that only extends and renames is complete; an unknown field is not.
+    assert validator.is_valid({"extends": "llama-3.1-8b", "name": "mine"})
+    assert not validator.is_valid({"extends": "llama-3.1-8b", "nmae": "mine"})
+    assert not validator.is_valid({"name": "no layers", "hidden_size": 1, "vocab_size": 1})
+    # A layer template with extends holds overrides only (null removes a key).
+    base = {"name": "t", "hidden_size": 8, "vocab_size": 8, "layers": ["b"], "layer_templates": {
+        "a": {"attention": {"kind": "attention", "query_heads": 1, "kv_heads": 1,
+                            "head_dim": 8},
+              "ffn": {"kind": "dense", "intermediate_size": 8}}}}
+    variant = {"extends": "a", "ffn": {"kind": "moe", "intermediate_size": None}}
+    assert validator.is_valid({**base, "layer_templates": {**base["layer_templates"],
+                                                           "b": variant}})
+    assert not validator.is_valid({**base, "layer_templates": {**base["layer_templates"],
+                                                               "b": {**variant, "mlp": {}}}})
+
+
+def test_shipped_profiles_validate_against_the_hardware_schema(run_cli) -> None:  # type: ignore[no-untyped-def]
+    jsonschema = pytest.importorskip("jsonschema", reason=JSONSCHEMA_SKIP)
+    validator = jsonschema.Draft202012Validator(_schema(run_cli, "--hardware-profile"))
+    for path in shipped_hardware().values():
+        data = parse_yaml(read_spec_text(path), str(path)).data
+        assert not [e.message for e in validator.iter_errors(data)], path
