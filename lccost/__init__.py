@@ -3,7 +3,8 @@
 Cache bytes, prefill and decode FLOPs, and decode memory traffic, for any architecture written
 as a YAML spec, at any context length, batch and dtype. The Python API mirrors the CLI:
 ``lccost.load``, ``lccost.make_workload``, ``lccost.compare``, ``lccost.sweep``,
-``lccost.model_cost``, ``lccost.check_claims``.
+``lccost.model_cost``, ``lccost.check_claims``, ``lccost.fit``, ``lccost.roofline``,
+``lccost.load_hardware``, ``lccost.architecture_from_hf_config``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ _API = {
     "load": "lccost.api", "make_workload": "lccost.api", "compare": "lccost.api",
     "sweep": "lccost.api", "model_cost": "lccost.api", "parse_contexts": "lccost.api",
     "check_claims": "lccost.claims",
+    "fit": "lccost.fit", "load_hardware": "lccost.hardware", "roofline": "lccost.hardware",
+    "architecture_from_hf_config": "lccost.hf_import",
 }
 
 

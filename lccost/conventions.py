@@ -162,7 +162,8 @@ def format_bytes(value: int, unit: ByteUnit) -> str:
 
 
 def format_flops(value: int) -> str:
-    for factor, suffix in ((10**15, "PFLOP"), (10**12, "TFLOP"), (10**9, "GFLOP"), (10**6, "MFLOP")):
+    for factor, suffix in ((10**15, "PFLOP"), (10**12, "TFLOP"), (10**9, "GFLOP"),
+                           (10**6, "MFLOP")):
         if value >= factor:
             return f"{value / factor:,.2f} {suffix}"
     return f"{value:,} FLOP"

@@ -175,7 +175,7 @@ class ModelCost:
 
     @property
     def prefill_bytes(self) -> int:
-        """Weights read once (all of them, as a long prompt touches every expert) + cache written."""
+        """Weights read once (all of them: a long prompt touches every expert) + cache written."""
         weights = _ceil(number_format(self.workload.dtype).bytes_for(self.params_total))
         return weights + self.kv_cache_bytes
 

@@ -41,9 +41,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from lccost.conventions import GB, GIB, Accounting, number_format
-from lccost.mechanisms.base import LayerEnv
 from lccost.engine import cost
 from lccost.errors import LccostError
+from lccost.mechanisms.base import LayerEnv
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 

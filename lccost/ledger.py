@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from types import CodeType
 
 from lccost import sums
@@ -27,7 +27,7 @@ FORMULA_NAMESPACE = {"__builtins__": {}, **_ALLOWED_NAMES}
 """The names a formula may use besides its symbols."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_formula(formula: str) -> CodeType:
     return compile(formula, f"<formula {formula}>", "eval")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import run_cli
 
 from lccost.claims import check_claims
@@ -52,6 +51,6 @@ def test_a_regressed_claim_fails_the_command(tmp_path: Path) -> None:
         "published: {value: 20, unit: \"%\", precision: 1}")
     (tmp_path / "claims.yaml").write_text(text)
     (tmp_path / "variants").symlink_to(shipped / "variants")
-    code, out, err = run_cli(["claims", "--file", str(tmp_path / "claims.yaml"), "-f", "json"])
+    code, _out, err = run_cli(["claims", "--file", str(tmp_path / "claims.yaml"), "-f", "json"])
     assert code == 1
     assert "deepseek-v4-pro-27pct-flops" in err

@@ -40,7 +40,7 @@ def test_baseline_gives_ratios() -> None:
 
 
 def test_json_names_accounting_and_conventions() -> None:
-    code, out, _ = run_cli(["compare", "gemma-4-e2b", "--accounting", "full-context",
+    _code, out, _ = run_cli(["compare", "gemma-4-e2b", "--accounting", "full-context",
                             "--flops", "executed", "-f", "json"])
     report = json.loads(out)
     assert report["conventions"]["accounting"] == "full-context"
@@ -75,7 +75,7 @@ def test_sweep_range_is_powers_of_two_and_csv_has_exact_integers() -> None:
 
 
 def test_show_lists_whose_kv_each_gemma_layer_reads() -> None:
-    code, out, _ = run_cli(["show", "gemma-4-e2b", "--json"])
+    _code, out, _ = run_cli(["show", "gemma-4-e2b", "--json"])
     layers = json.loads(out)["results"][0]["layers"]
     assert len(layers) == 35
     sources = [layer["kv_source_layer"] for layer in layers]
@@ -94,14 +94,14 @@ def test_explain_prints_formulas_with_numbers() -> None:
 
 
 def test_list_names_every_shipped_model() -> None:
-    code, out, _ = run_cli(["list", "--json"])
+    _code, out, _ = run_cli(["list", "--json"])
     names = {row["name"] for row in json.loads(out)}
     assert {"gemma-4-e2b", "gemma-4-e4b", "laguna-xs.2", "zaya1-8b", "deepseek-v3.2",
             "deepseek-v4-pro", "deepseek-v4-flash", "llama-3.1-8b"} <= names
 
 
 def test_unknown_model_is_a_one_paragraph_error() -> None:
-    code, out, err = run_cli(["compare", "no-such-model"])
+    code, _out, err = run_cli(["compare", "no-such-model"])
     assert code == 1
     assert "Traceback" not in err
     assert "no-such-model" in err and "gemma-4-e2b" in err
@@ -118,3 +118,11 @@ def test_claims_command_passes() -> None:
     code, out, err = run_cli(["claims", "--format", "json"])
     assert code == 0, err
     assert all(claim["passed"] for claim in json.loads(out))
+
+
+def test_generate_sums_the_decode_flops_of_each_new_token() -> None:
+    (one,) = results(["compare", "llama-3.1-8b", "-c", "4k"])
+    (three,) = results(["compare", "llama-3.1-8b", "-c", "4k", "--generate", "3"])
+    # each further position adds one key to 32 layers: 32 x 4 x 32 heads x 128 = 524,288 FLOPs
+    assert three["generate_tokens"] == 3
+    assert three["generate_decode_flops"] == 3 * one["decode_flops"] + 524288 * (0 + 1 + 2)

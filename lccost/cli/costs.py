@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,7 +20,9 @@ from lccost.cli.options import (
 )
 from lccost.conventions import Accounting, ByteUnit, FlopConvention
 from lccost.render.formats import OutputFormat
-from lccost.report import Report
+
+if TYPE_CHECKING:  # the report models pull in pydantic; `lccost --help` should not
+    from lccost.report import Report
 
 Models = Annotated[list[str], typer.Argument(
     help="Shipped model names (see `lccost list`), spec files or config.json files.")]
@@ -70,6 +72,10 @@ def compare(
     hardware: HardwareName = None,
     gpus: Gpus = 1,
     compute_dtype: ComputeDType = None,
+    generate: Annotated[int | None, typer.Option(
+        "--generate", min=1, metavar="N",
+        help="Also give the decode FLOPs of generating N tokens after the prompt "
+             "(JSON/CSV: generate_decode_flops; exact sum over positions L .. L+N-1).")] = None,
 ) -> None:
     """One row per model: KV cache, prefill and decode FLOPs, decode traffic, parameters.
 
@@ -79,7 +85,8 @@ def compare(
     from lccost import api
 
     workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size)
-    report = api.compare(models, workload, baseline=baseline, per_layer=per_layer)
+    report = api.compare(models, workload, baseline=baseline, per_layer=per_layer,
+                         generate=generate)
     if hardware is None:
         emit(report, output, units)
     else:

@@ -25,7 +25,8 @@ def _context(text: str | int) -> int:
 Context = Annotated[int, typer.Option("--context", "-c", parser=_context, metavar="TOKENS",
                                       help=CONTEXT_HELP)]
 Batch = Annotated[int, typer.Option("--batch", "-b", min=1,
-                                    help="Sequences decoded together (cache scales, weights do not).")]
+                                    help="Sequences decoded together (cache scales, weights do "
+                                         "not).")]
 DType = Annotated[str, typer.Option(
     "--dtype", help="Weight dtype: fp32, bf16, fp16, fp8, int8, int4, fp4, mxfp4, nvfp4.")]
 KvDType = Annotated[str | None, typer.Option(
@@ -44,7 +45,8 @@ BlockSize = Annotated[int | None, typer.Option(
     "--block-size", min=1,
     help="Page size in tokens for --accounting vllm. Default: the size vLLM uses for the "
          "mechanism (16; 64 for DeepSeek V3.2's sparse MLA; 256 for DeepSeek V4).")]
-Units = Annotated[ByteUnit, typer.Option("--units", help="Human byte unit: GB (10^9) or GiB (2^30). "
+Units = Annotated[ByteUnit, typer.Option("--units", help="Human byte unit: GB (10^9) or GiB "
+                                                         "(2^30). "
                                                          "JSON and CSV always give exact bytes.")]
 Explain = Annotated[bool, typer.Option("--explain", help="Under each figure, the terms that make "
                                                          "it: formula, numbers, value.")]

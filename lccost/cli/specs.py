@@ -39,7 +39,7 @@ def list_models(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    width = max(len(r["name"]) for r in rows)
+    width = max(len(str(r["name"])) for r in rows)
     for row in rows:
         typer.echo(f"{row['name']:<{width}}  {row['layers']:>3} layers  {row['description']}")
 

@@ -199,7 +199,8 @@ class HeavilyCompressedAttention(_V4Attention):
     compress_rate: int = Field(ge=2, description="m': tokens per compressed entry")
 
     def summary(self) -> str:
-        return f"HCA 1/{self.compress_rate} {self.query_heads}h x {self.head_dim}, window {self.window}"
+        return (f"HCA 1/{self.compress_rate} {self.query_heads}h x {self.head_dim}, "
+                f"window {self.window}")
 
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, H, c, m = (env.hidden_size, env.context_tokens, self.query_heads, self.head_dim,
@@ -292,7 +293,7 @@ class CompressedSparseAttention(_V4Attention):
         elif counts_states(workload.accounting):
             # Buffers of the L mod m open tokens (kv and gate, 2c and 2·D_I wide) and, once a
             # block has closed, the overlap state: the last block's Ca slices, m x c and m x D_I.
-            elements = 2 * (L % m) * (2 * c + 2 * D_I) + (2 * m * (c + D_I) if L >= m else 0)
+            elements = 2 * (L % m) * (2 * c + 2 * D_I) + (2 * m * (c + D_I) if m <= L else 0)
             state = workload.state_bytes(elements, fmt.state)
             cache += ledger(term("compressor_state", "s", s=state))
         e_seen = "((L+1)//m)"

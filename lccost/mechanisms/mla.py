@@ -116,7 +116,8 @@ class MultiHeadLatentAttention(MechanismSpec):
             # transformers 5.23.0 DeepseekV3/V32Attention: no weight absorption; kv_b_proj
             # re-expands every cached latent each step, and attention is dense (the top-k is a
             # mask, not a gather).
-            decode = ledger(*(t for t in weight_flops(params, 1) if t.name != "kv_b_proj")) + ledger(
+            weights = ledger(*(t for t in weight_flops(params, 1) if t.name != "kv_b_proj"))
+            decode = weights + ledger(
                 term("kv_b_proj", "2*c*H*(d_n+d_v)*(L+1)", c=c, H=H, d_n=d_n, d_v=d_v, L=L),
                 term("attn_qk+av", "2*H*(d_n+d_r+d_v)*(L+1)", H=H, d_n=d_n, d_r=d_r, d_v=d_v,
                      L=L),

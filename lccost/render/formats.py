@@ -25,7 +25,8 @@ CSV_FIELDS = (
     "model", "context", "batch", "dtype", "kv_dtype", "accounting", "flop_convention",
     "kv_cache_bytes", "prefill_flops", "decode_flops", "decode_bytes", "decode_weight_bytes",
     "decode_cache_read_bytes", "decode_cache_write_bytes", "params_total", "params_active",
-    "params_embedding", "params_effective", "decode_intensity", "prefill_intensity", "baseline",
+    "params_embedding", "params_effective", "decode_intensity", "prefill_intensity",
+    "decode_flops_fp8_equivalent", "generate_tokens", "generate_decode_flops", "baseline",
 )
 
 
@@ -58,7 +59,8 @@ def caption(report: Report, unit: ByteUnit) -> str:
             f"({'10^9' if unit is ByteUnit.GB else '2^30'})")
 
 
-def summary_rows(results: Sequence[CostResult], unit: ByteUnit) -> tuple[list[str], list[list[str]]]:
+def summary_rows(results: Sequence[CostResult],
+                 unit: ByteUnit) -> tuple[list[str], list[list[str]]]:
     """Column headers and human-readable cells shared by the table and Markdown renderings."""
     with_ratios = any(r.ratios for r in results)
     with_context = len({r.context for r in results}) > 1

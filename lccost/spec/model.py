@@ -208,6 +208,11 @@ def _expand_entries(entries: list[Any], templates: dict[str, Layer],
             out.append((entry, here))
 
 
+def _same_type(candidate: object, window: int | None) -> bool:
+    """HF's "same layer type": a ``kind: attention`` layer with the same window (or none)."""
+    return isinstance(candidate, Attention) and candidate.window == window
+
+
 def _apply_kv_sharing(layers: list[Layer], rule: KVSharing, problems: list[Problem]) -> None:
     """Point every layer from ``first_shared_layer`` on at its producer (HF's rule)."""
     first = rule.first_shared_layer
@@ -222,8 +227,8 @@ def _apply_kv_sharing(layers: list[Layer], rule: KVSharing, problems: list[Probl
             problems.append(Problem(("kv_sharing",), f"layer {i} is {attention.kind}; only "
                                                       "kind: attention layers can share KV"))
             continue
-        producers = [j for j in range(first) if isinstance(layers[j].attention, Attention)
-                     and layers[j].attention.window == attention.window]
+        producers = [j for j in range(first)
+                     if _same_type(layers[j].attention, attention.window)]
         if not producers:
             span = "full" if attention.window is None else f"window {attention.window}"
             problems.append(Problem(("kv_sharing",), f"layer {i} ({span}) has no earlier layer "
