@@ -152,13 +152,17 @@ def format_context(tokens: int) -> str:
 
 
 def format_bytes(value: int, unit: ByteUnit) -> str:
+    """Human bytes in decimal (GB, MB) or binary (GiB, MiB) units, five or six significant
+    digits so that accountings a few pages apart still print differently; below 1 MB, bytes."""
     divisor = GB if unit is ByteUnit.GB else GIB
-    scaled = value / divisor
-    if scaled >= 100:
-        return f"{scaled:,.1f} {unit.value}"
-    if scaled >= 0.01 or value == 0:
-        return f"{scaled:,.3f} {unit.value}"
-    return f"{value / (divisor / 1e6):,.2f} {'MB' if unit is ByteUnit.GB else 'MiB'}"
+    small, small_name = (10**6, "MB") if unit is ByteUnit.GB else (2**20, "MiB")
+    if value >= 100 * divisor:
+        return f"{value / divisor:,.1f} {unit.value}"
+    if value >= divisor:
+        return f"{value / divisor:,.3f} {unit.value}"
+    if value >= small:
+        return f"{value / small:,.3f} {small_name}"
+    return f"{value:,} B"
 
 
 def format_flops(value: int) -> str:

@@ -139,13 +139,8 @@ class ModelCost:
         Per sequence x batch.
         """
         L0 = self.workload.context_tokens
-        total = 0
-        for indices, layer in self.layer_groups():
-            for part in layer.parts:
-                total += len(indices) * _summed(getattr(part, quantity), L0, new_tokens)
-        for _, part in self.model_parts:
-            total += _summed(getattr(part, quantity), L0, new_tokens)
-        return self.workload.batch * total
+        return self.workload.batch * sum(n * _summed(getattr(part, quantity), L0, new_tokens)
+                                         for part, n in self._distinct_parts)
 
     @cached_property
     def decode_weight_bytes(self) -> int:

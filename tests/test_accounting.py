@@ -326,15 +326,17 @@ def test_without_block_size_each_mechanism_pages_as_vllm_serves_it() -> None:
 
 
 def test_compare_prints_a_clearly_labelled_number_per_mode() -> None:
-    # The table rounds to 3 decimals of GB: 811,585,536 and 811,597,824 B both print 0.812 GB
-    # (vLLM's whole blocks add 12 x 16 x 1,024 = 12,288 B here); JSON gives the exact bytes.
-    in_gb = {FULL: "2.416 GB", REF: "0.812 GB", VLLM: "0.812 GB", LCPP: "0.818 GB"}
+    # The table prints below 1 GB in MB with 3 decimals, so the 12 x 16 x 1,024 = 12,288 B that
+    # vLLM's whole blocks add still show: 811,585,536 / 10^6 = 811.586 MB vs 811,597,824 B =
+    # 811.598 MB; llama.cpp 817,889,280 B = 817.889 MB; full-context 2,415,919,104 B = 2.416 GB.
+    # JSON gives the exact bytes.
+    in_gb = {FULL: "2.416 GB", REF: "811.586 MB", VLLM: "811.598 MB", LCPP: "817.889 MB"}
     runner = CliRunner()
     app = get_app()
     exact = {}
     for mode in (FULL, REF, VLLM, LCPP):
         args = ["compare", "gemma-4-e2b", "--context", "128k", "--accounting", mode.value]
-        table = runner.invoke(app, args)
+        table = runner.invoke(app, args, env={"COLUMNS": "160"})  # no wrapped cells
         assert table.exit_code == 0, table.output
         assert f"accounting: {mode.value}" in " ".join(table.output.split())
         assert in_gb[mode] in table.output

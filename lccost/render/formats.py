@@ -55,8 +55,9 @@ def caption(report: Report, unit: ByteUnit) -> str:
                if len(contexts) == 1 else "contexts as listed")
     return (f"{context}, batch {first.batch}, weights {first.dtype}, KV {first.kv_dtype}; "
             f"accounting: {first.accounting.value}; FLOPs: {first.flop_convention.value} "
-            f"(2 per multiply-add); bytes in {unit.value} "
-            f"({'10^9' if unit is ByteUnit.GB else '2^30'})")
+            f"(2 per multiply-add); bytes in "
+            + ("decimal units (GB = 10^9, MB = 10^6)" if unit is ByteUnit.GB
+               else "binary units (GiB = 2^30, MiB = 2^20)"))
 
 
 def summary_rows(results: Sequence[CostResult],
