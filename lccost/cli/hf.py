@@ -40,22 +40,22 @@ def import_hf(
 
 
 def _config_path(model: str) -> Path:
-    """A config.json for ``model``: the file, a folder holding one, or a shipped model's copy
-    in a source checkout (tests/data/hf/<name>.json)."""
+    """A config.json for ``model``: the file, a folder holding one, or a shipped model's own
+    config.json (configs/hf/<name>.json, shipped with lccost; SOURCES.md there says where each
+    comes from)."""
+    from lccost.spec.loader import CONFIG_DIRS
+
     path = Path(model)
     if path.is_dir():
         path = path / "config.json"
     if path.exists():
         return path
-    import lccost
-
-    checkout = Path(lccost.__file__).resolve().parent.parent
-    bundled = checkout / "tests" / "data" / "hf" / f"{model}.json"
-    if bundled.exists():
-        return bundled
+    for directory in CONFIG_DIRS:
+        bundled = directory / "hf" / f"{model}.json"
+        if bundled.exists():
+            return bundled
     raise LccostError(f"{model!r} is neither a config.json, a folder holding one, nor a shipped "
-                      "model with a config.json in this checkout (tests/data/hf/); give the "
-                      "model's config.json")
+                      "model with its config.json (configs/hf/); give the model's config.json")
 
 
 def verify(
