@@ -269,8 +269,7 @@ def test_every_shipped_spec_validates(run_cli: RunCli) -> None:
 
 def test_every_variant_spec_validates(run_cli: RunCli) -> None:
     paths = sorted(str(p) for p in (CONFIGS / "variants").glob("*.yaml"))
-    if not paths:
-        pytest.skip("no variant specs in this checkout")
+    assert len(paths) >= 7  # the no-sharing variants, the claims' presets, the 64K-window V4
     code, _out, err = run_cli(["validate", *paths])
     assert (code, err) == (0, "")
 

@@ -150,18 +150,12 @@ def schema(
     """
     import json
 
-    from lccost.errors import LccostError
+    from lccost.cli.output import write_text
     from lccost.schema import hardware_json_schema, spec_json_schema
 
     text = json.dumps(hardware_json_schema() if hardware else spec_json_schema(), indent=2) + "\n"
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise LccostError(f"{out}: cannot be written: {error.strerror or error}") from None
-    typer.echo(f"wrote {out}", err=True)
+    if write_text(text, out):
+        typer.echo(f"wrote {out}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -25,18 +25,12 @@ def import_hf(
 ) -> None:
     """Translate a config.json into an lccost YAML spec (validated; missing fields take the
     transformers 5.23.0 class defaults, listed under notes)."""
+    from lccost.cli.output import write_text
     from lccost.hf_import import hf_spec, spec_to_yaml
 
     spec = hf_spec(config, name)
-    text = spec_to_yaml(spec)
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise LccostError(f"{output}: cannot be written: {error.strerror}") from None
-    typer.echo(f"wrote {output} ({spec['name']})")
+    if write_text(spec_to_yaml(spec), output):
+        typer.echo(f"wrote {output} ({spec['name']})")
 
 
 def _config_path(model: str) -> Path:
