@@ -73,6 +73,19 @@ from __future__ import annotations
 from lccost.conventions import NATIVE_KV, Accounting, number_format
 from lccost.errors import LccostError
 
+HELD_TOKENS_RULE: dict[Accounting, str] = {
+    Accounting.REFERENCE: "n = tokens held as transformers 5.23.0 holds them: all L on full "
+                          "layers, min(L, W - 1) on sliding ones, floor(L/m) compressed entries; "
+                          "fixed states counted",
+    Accounting.FULL_CONTEXT: "n = L on every layer that owns a cache (windows, pages and "
+                             "fixed states ignored)",
+    Accounting.VLLM: "n = vLLM token slots: whole pages of the block size; sliding layers keep "
+                     "the pages that hold the last W - 1 tokens",
+    Accounting.LLAMACPP: "n = llama.cpp cells: the context padded to 256; sliding layers "
+                         "pad(min(n_ctx, W + 512), 256)",
+}
+"""One line per accounting for ``--explain``: what ``n`` (tokens held) means in a cache term."""
+
 LLAMACPP_CONTEXT_PAD = 256
 """llama.cpp pads the context and every SWA / compressed cache to 256 cells
 (``src/llama-context.cpp``, ``src/llama-kv-cache-iswa.cpp``, commit 0c1e570)."""

@@ -61,13 +61,14 @@ def _print(outcomes: list, style: Literal["table", "markdown"]) -> None:  # type
             typer.echo("| " + " | ".join(row) + " |")
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Published claims, recomputed")
     for header in headers:
         table.add_column(header, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(escape(cell) for cell in row))
     Console().print(table)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 
+from lccost.accounting import HELD_TOKENS_RULE
 from lccost.engine import ModelCost
 from lccost.render.table import print_ledger
 
@@ -21,10 +23,11 @@ def print_explanation(model_cost: ModelCost, console: Console | None = None) -> 
         f"\n[bold]{model_cost.architecture.name}[/bold]: context L = {w.context_tokens:,}, "
         f"accounting {w.accounting.value}, FLOPs {w.flops.value} (2 per multiply-add), "
         f"weights {w.dtype}, KV {w.effective_kv_dtype}. Per sequence; totals x batch "
-        f"{w.batch}.")
+        f"{w.batch}. In cache terms, e = bytes per token entry, "
+        f"{escape(HELD_TOKENS_RULE[w.accounting])}.")
     for spec_source in model_cost.architecture.spec.sources:
-        console.print(f"  source: {spec_source.ref}" + (f" ({spec_source.covers})"
-                                                        if spec_source.covers else ""))
+        covers = f" ({spec_source.covers})" if spec_source.covers else ""
+        console.print(escape(f"  source: {spec_source.ref}{covers}"))
     for quantity, label in EXPLAINED:
         for indices, layer in model_cost.layer_groups():
             ledger = getattr(layer.attention, quantity) + getattr(layer.ffn, quantity)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from lccost.conventions import ByteUnit, format_bytes, format_flops
@@ -50,6 +51,7 @@ def print_ledger(title: str, ledger: Ledger, console: Console | None = None) -> 
     for header in ("term", "formula", "with the numbers", "value"):
         table.add_column(header, justify="right" if header == "value" else "left")
     for term in ledger:
-        table.add_row(term.name, term.formula, term.substituted(), f"{term.value:,}")
+        table.add_row(escape(term.name), escape(term.formula), escape(term.substituted()),
+                      f"{term.value:,}")
     table.add_row("total", "", "", f"{ledger.total:,}")
     console.print(table)
