@@ -9,4 +9,4 @@ class SpecModel(BaseModel):
     """Strict (``True`` and ``"12"`` are not integers), frozen (hashable) and closed
     (an unknown field is an error, not silently ignored)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)

@@ -306,6 +306,3 @@ def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:
     if problems:
         return None, problems
     return Architecture(spec, tuple(layers), tuple(origins)), problems
-
-
-Repeat.model_rebuild()
