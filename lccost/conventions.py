@@ -66,6 +66,11 @@ class ByteUnit(StrEnum):
     GIB = "GiB"
 
 
+def ceil_fraction(value: Fraction) -> int:
+    """The smallest integer >= ``value``, exactly (no float)."""
+    return -(-value.numerator // value.denominator)
+
+
 @dataclass(frozen=True)
 class NumberFormat:
     """How many bytes one element of a tensor takes, including block-scale overhead.
@@ -78,6 +83,10 @@ class NumberFormat:
     scale_block: int = 0
     scale_bytes: int = 0
     description: str = ""
+
+    def whole_bytes_for(self, elements: int) -> int:
+        """``bytes_for`` rounded up to whole bytes (a tensor occupies whole bytes)."""
+        return ceil_fraction(self.bytes_for(elements))
 
     def bytes_for(self, elements: int) -> Fraction:
         """Bytes for ``elements`` values: elements x bits / 8 + ceil(elements / block) x scale."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cached_property
 
 from lccost.conventions import number_format
@@ -52,16 +51,6 @@ class ModelCost:
             yield from layer.parts
         for _, part in self.model_parts:
             yield part
-
-    def ledger_of(self, quantity: str) -> Ledger:
-        """All terms of ``quantity`` (a ``PartCosts`` field), named by layer and part."""
-        terms = Ledger()
-        for layer in self.layers:
-            terms += getattr(layer.attention, quantity).prefixed(f"layer{layer.index}.attention")
-            terms += getattr(layer.ffn, quantity).prefixed(f"layer{layer.index}.ffn")
-        for name, part in self.model_parts:
-            terms += getattr(part, quantity).prefixed(name)
-        return terms
 
     def layer_groups(self) -> list[tuple[list[int], LayerCost]]:
         """Layers that cost the same (same spec, same KV source), with their indices."""
@@ -145,7 +134,7 @@ class ModelCost:
     @cached_property
     def decode_weight_bytes(self) -> int:
         """Active weights in the weight dtype, read once per decode step for the whole batch."""
-        return _ceil(number_format(self.workload.dtype).bytes_for(self.params_active))
+        return number_format(self.workload.dtype).whole_bytes_for(self.params_active)
 
     @cached_property
     def embedding_row_bytes(self) -> int:
@@ -153,7 +142,7 @@ class ModelCost:
         spec = self.architecture.spec
         ple = spec.per_layer_embeddings
         values = spec.hidden_size + (ple.dim * len(self.architecture.layers) if ple else 0)
-        return _ceil(number_format(self.workload.dtype).bytes_for(values))
+        return number_format(self.workload.dtype).whole_bytes_for(values)
 
     @property
     def decode_cache_read_bytes(self) -> int:
@@ -171,7 +160,7 @@ class ModelCost:
     @property
     def prefill_bytes(self) -> int:
         """Weights read once (all of them: a long prompt touches every expert) + cache written."""
-        weights = _ceil(number_format(self.workload.dtype).bytes_for(self.params_total))
+        weights = number_format(self.workload.dtype).whole_bytes_for(self.params_total)
         return weights + self.kv_cache_bytes
 
     @property
@@ -198,8 +187,6 @@ def _summed(ledger: Ledger, first_context: int, positions: int) -> int:
     return total
 
 
-def _ceil(value: Fraction) -> int:
-    return -(-value.numerator // value.denominator)
 
 
 def cost(architecture: Architecture, workload: Workload) -> ModelCost:

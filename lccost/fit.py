@@ -40,7 +40,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
-from lccost.conventions import GB, GIB, Accounting, number_format
+from lccost.conventions import GB, GIB, Accounting, ceil_fraction, number_format
 from lccost.engine import cost
 from lccost.errors import LccostError
 from lccost.mechanisms.base import LayerEnv
@@ -83,8 +83,7 @@ class Reserve:
     def bytes_of(self, capacity_bytes: int) -> int:
         """The reserve on a device of ``capacity_bytes``: share x C rounded up, or the bytes."""
         if self.share is not None:
-            value = self.share * capacity_bytes
-            return -(-value.numerator // value.denominator)
+            return ceil_fraction(self.share * capacity_bytes)
         return self.size_bytes or 0
 
     def __str__(self) -> str:
@@ -157,8 +156,7 @@ class FitResult(_Result):
 
 def weight_bytes(params: int, dtype: str) -> int:
     """Parameters in ``dtype`` (block scales included), rounded up to whole bytes."""
-    value = number_format(dtype).bytes_for(params)
-    return -(-value.numerator // value.denominator)
+    return number_format(dtype).whole_bytes_for(params)
 
 
 PAGE_STRIDE_TOKENS = 256

@@ -9,7 +9,7 @@ never drift from the arithmetic.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import CodeType
@@ -81,12 +81,6 @@ class Ledger:
     def __add__(self, other: Ledger) -> Ledger:
         return Ledger(self.terms + other.terms)
 
-    def prefixed(self, prefix: str) -> Ledger:
-        return Ledger(tuple(
-            Term(f"{prefix}.{t.name}", t.formula, t.symbols, t.value, t.compute)
-            for t in self.terms
-        ))
-
     def computed_in(self, formats: Mapping[str, str]) -> Ledger:
         """The same terms, those named in ``formats`` tagged with their compute format."""
         if not formats:
@@ -133,20 +127,3 @@ class PartCosts:
     @property
     def active(self) -> Ledger:
         return self.params if self.active_params is None else self.active_params
-
-
-QUANTITIES = (
-    "params", "active", "cache_bytes", "cache_read_bytes", "cache_write_bytes",
-    "prefill_flops", "decode_flops",
-)
-"""The ledgers of ``PartCosts``, in the order reports list them."""
-
-
-def totals(parts: Iterable[PartCosts]) -> Mapping[str, int]:
-    sums = dict.fromkeys(QUANTITIES, 0)
-    for part in parts:
-        for quantity in QUANTITIES:
-            sums[quantity] += getattr(part, quantity).total
-    return sums
-
-

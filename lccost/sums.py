@@ -36,8 +36,3 @@ def sum_min_floor(n: int, m: int, k: int) -> int:
     """
     cut = k * m
     return sum_floor(min(n, cut - 1), m) + k * max(0, n - cut + 1)
-
-
-def sum_min(n: int, k: int) -> int:
-    """sum_{i=1..n} min(i, k): a top-k over raw tokens (same form as a window of k)."""
-    return sum_window(n, k)

@@ -11,6 +11,7 @@ from lccost.conventions import (
     Accounting,
     FlopConvention,
     NumberFormat,
+    ceil_fraction,
     number_format,
 )
 from lccost.mechanisms.storage import StorageFormat
@@ -74,7 +75,7 @@ class Workload:
                 total += kv_format.bytes_for(elements)
         if native:
             total += pad_bytes
-        return -(-total.numerator // total.denominator)
+        return ceil_fraction(total)
 
     def state_bytes(self, elements: int, pinned: StorageFormat | None = None) -> int:
         """Bytes of fixed-size state (conv, compressor buffers): the cache format, as entries."""

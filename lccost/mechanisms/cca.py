@@ -77,8 +77,7 @@ class CompressedConvolutionalAttention(MechanismSpec):
                 + vllm_kv_scale_bytes(self.kv_heads, workload.effective_kv_dtype))
 
     def _vllm_state_bytes(self, env: LayerEnv) -> int:
-        states = env.workload.weight_format.bytes_for(sum(self._state_elements()))
-        return -(-states.numerator // states.denominator)
+        return env.workload.weight_format.whole_bytes_for(sum(self._state_elements()))
 
     def paging_tokens(self, env: LayerEnv) -> int:
         """Tokens per page under ``vllm``: the block raised until one page holds the CCA state
