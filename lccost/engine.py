@@ -17,6 +17,7 @@ from lccost.ledger import FORMULA_NAMESPACE, Ledger, PartCosts, compile_formula
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs, encoder_costs
 from lccost.mechanisms.hyper_connections import hyper_connection_costs
+from lccost.mechanisms.norms import norm_costs
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -217,4 +218,6 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
         model_parts.append(("encoders", encoder_costs(spec.encoders)))
     if spec.hyper_connections is not None:
         model_parts.append(("mhc", hyper_connection_costs(spec.hyper_connections, D, N, L)))
+    if spec.norms is not None:
+        model_parts.append(("norms", norm_costs(spec.norms, D, N)))
     return ModelCost(architecture, workload, tuple(layers), tuple(model_parts))

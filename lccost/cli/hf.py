@@ -26,7 +26,7 @@ def import_hf(
     """Translate a config.json into an lccost YAML spec (validated; missing fields take the
     transformers 5.23.0 class defaults, listed under notes)."""
     from lccost.cli.output import write_text
-    from lccost.hf_import import hf_spec, spec_to_yaml
+    from lccost.hf import hf_spec, spec_to_yaml
 
     spec = hf_spec(config, name)
     if write_text(spec_to_yaml(spec), output):

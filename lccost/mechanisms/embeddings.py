@@ -9,7 +9,7 @@ are computed (decode: 1; prefill: the last prompt token only, ``logits_to_keep=1
 Per-layer embeddings (transformers 5.23.0 ``Gemma4TextModel``, L1576-1581 and L1792; Gemma 3n):
 a table of V_p x (N·p) parameters (gathered: N·p values per token), ``per_layer_model_projection``
 D·N·p, and in every layer ``per_layer_input_gate`` D·p and ``per_layer_projection`` p·D.
-FLOPs per token: 2·(D·N·p + N·2·D·p).
+FLOPs per token: 2·(D·N·p + N·2·D·p). Its ``per_layer_projection_norm`` holds p weights (no FLOPs).
 
 "Effective" parameters (the Gemma model cards' term) = total - embedding tables (token + PLE):
 the parameters that do matrix work for a token.
@@ -61,7 +61,8 @@ def embeddings_costs(V: int, D: int, tied: bool, ple: PerLayerEmbeddings | None,
         term("ple.model_projection", "D*N*p", D=D, N=N, p=ple.dim),
         term("ple.layer_gate_and_projection", "N*2*D*p", N=N, D=D, p=ple.dim),
     ) if ple else ledger()
-    params = tables + ple_matmuls + (ledger() if tied else head)
+    ple_norm = ledger(term("ple.projection_norm", "p", p=ple.dim)) if ple else ledger()
+    params = tables + ple_matmuls + ple_norm + (ledger() if tied else head)
     return PartCosts(
         params=params,
         active_params=ple_matmuls + head,

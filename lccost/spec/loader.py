@@ -590,9 +590,9 @@ def load_architecture(ref: str | Path) -> Architecture:
                                   f"spec file path or a shipped model ({names})")
     if path.suffix == ".json":
         try:
-            from lccost.hf_import import architecture_from_hf_config
+            from lccost.hf import architecture_from_hf_config
         except ModuleNotFoundError as error:
-            if error.name != "lccost.hf_import":
+            if error.name != "lccost.hf":
                 raise
             raise SpecError(str(path), "config.json import is not available in this version; "
                                        "write a YAML spec") from None

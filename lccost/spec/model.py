@@ -18,6 +18,7 @@ from lccost.mechanisms import AttentionSpec, FeedForwardSpec
 from lccost.mechanisms.attention import Attention
 from lccost.mechanisms.embeddings import Encoder, PerLayerEmbeddings
 from lccost.mechanisms.hyper_connections import HyperConnections
+from lccost.mechanisms.norms import Norms
 from lccost.spec.base import SpecModel
 
 MAX_LAYERS = 10_000
@@ -140,6 +141,7 @@ class ArchitectureSpec(SpecModel):
     max_context: int | None = Field(None, ge=1, description="max_position_embeddings")
     per_layer_embeddings: PerLayerEmbeddings | None = None
     hyper_connections: HyperConnections | None = None
+    norms: Norms | None = Field(None, description="norm weights (parameters only)")
     kv_sharing: KVSharing | None = None
     encoders: list[Encoder] = Field(default_factory=list)
     layer_templates: dict[str, Layer] = Field(default_factory=dict)

@@ -1,0 +1,136 @@
+"""Builders the family modules share: layer mappings, top-level fields, the usual patterns.
+
+Each returns the plain mapping a YAML spec would hold (validated later by the spec schema);
+the ``Fields`` readers have already checked every value they take.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lccost.hf.core import Built, Fields
+
+ATTENTION_TYPES = ("full_attention", "sliding_attention")
+
+
+def attention(H: int, K: int, d: int, window: int | None = None, **extra: Any) -> dict[str, Any]:
+    """A ``kind: attention`` layer; ``extra`` holds only non-default flags."""
+    spec: dict[str, Any] = {"kind": "attention", "query_heads": H, "kv_heads": K, "head_dim": d}
+    if window is not None:
+        spec["window"] = window
+    spec.update({k: v for k, v in extra.items() if v not in (False, None, "none")})
+    return spec
+
+
+def dense(intermediate: int, gated: bool = True, bias: bool = False) -> dict[str, Any]:
+    spec: dict[str, Any] = {"kind": "dense", "intermediate_size": intermediate}
+    if not gated:
+        spec["gated"] = False
+    if bias:
+        spec["bias"] = True
+    return spec
+
+
+def moe(experts: int, active: int, width: int, shared: int = 0,
+        shared_width: int | None = None, **extra: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {"kind": "moe", "experts": experts, "active_experts": active,
+                            "expert_intermediate_size": width}
+    if shared:
+        spec["shared_experts"] = shared
+        if shared_width is not None and shared_width != width:
+            spec["shared_intermediate_size"] = shared_width
+    spec.update({k: v for k, v in extra.items() if v not in (False, None, 0)})
+    return spec
+
+
+def head_dim(f: Fields, key: str = "head_dim") -> int:
+    """``head_dim`` or, when null or not a field, hidden_size // num_attention_heads (the
+    classes' ``__post_init__`` / modeling fallback ``getattr(config, "head_dim", None) or
+    hidden_size // num_attention_heads``)."""
+    if key in f.defaults or f.has(key):
+        value = f.opt_int(key)
+        if value is not None:
+            return value
+    return f.int("hidden_size") // f.int("num_attention_heads")
+
+
+def kv_heads(f: Fields, key: str = "num_key_value_heads") -> int:
+    """``num_key_value_heads``; null means MHA (``__post_init__``: = num_attention_heads)."""
+    kv = f.opt_int(key)
+    return kv if kv is not None else f.int("num_attention_heads")
+
+
+def check_heads(f: Fields, H: int, K: int, key: str = "num_key_value_heads") -> int:
+    """K, reported when it does not divide H (transformers' ``repeat_kv`` cannot group)."""
+    if H % K:
+        f.report(key, f"is {K}, which does not divide num_attention_heads ({H}); allowed: a "
+                      "divisor of num_attention_heads")
+        return H
+    return K
+
+
+def alternating(n: int, pattern: int) -> list[str]:
+    """Gemma's default ``layer_types``: every ``pattern``-th layer full, the others sliding."""
+    return ["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(n)]
+
+
+def top(f: Fields, tie: bool | None = None, final_norms: int = 1,
+        per_layer_norms: int = 2, max_context_key: str = "max_position_embeddings"
+        ) -> dict[str, Any]:
+    """hidden_size, vocab_size, tied embeddings, max_context and the norm vectors."""
+    spec: dict[str, Any] = {
+        "hidden_size": f.int("hidden_size"), "vocab_size": f.int("vocab_size"),
+        "tie_word_embeddings": f.flag("tie_word_embeddings") if tie is None else tie,
+    }
+    if max_context_key:
+        max_context = f.opt_int(max_context_key)
+        if max_context is not None:
+            spec["max_context"] = max_context
+    spec["norms"] = {"per_layer": per_layer_norms, "final": final_norms}
+    return spec
+
+
+def layer_types(f: Fields, n: int, default: list[str], allowed: tuple[str, ...] = ATTENTION_TYPES
+                ) -> list[str]:
+    """``layer_types`` or ``default`` when null."""
+    return f.str_list("layer_types", n, allowed) or default
+
+
+def uniform(f: Fields, windows: list[int | None], *, qkv_bias: bool = False,
+            o_bias: bool = False, mlp_bias: bool = False, qk_norm: str = "none",
+            per_layer_norms: int = 2, final_norms: int = 1, gated: bool = True,
+            intermediate_key: str = "intermediate_size") -> Built:
+    """A decoder whose layers are all GQA attention (full or windowed) + one dense MLP: Llama
+    and its many descendants."""
+    H = f.int("num_attention_heads")
+    K = check_heads(f, H, kv_heads(f))
+    d = head_dim(f)
+    ffn = dense(f.int(intermediate_key), gated, mlp_bias)
+    layers = [{"attention": attention(H, K, d, w, qkv_bias=qkv_bias, o_bias=o_bias,
+                                      qk_norm=qk_norm),
+               "ffn": dict(ffn)} for w in windows]
+    return Built(top(f, per_layer_norms=per_layer_norms, final_norms=final_norms), layers)
+
+
+def sliding_types_window(f: Fields, n: int, types: list[str]) -> list[int | None]:
+    """One window per layer: ``sliding_window`` on sliding layers, none on full ones."""
+    window = f.opt_int("sliding_window")
+    return [window if t == "sliding_attention" else None for t in types]
+
+
+def qwen_windows(f: Fields, has_layer_types: bool = True) -> list[int | None]:
+    """Qwen2/Qwen3 ``__post_init__``: the window only with use_sliding_window; default
+    layer_types = sliding from layer ``max_window_layers`` on."""
+    n = f.layers()
+    use = f.flag("use_sliding_window")
+    window = f.opt_int("sliding_window")
+    if not use:
+        window = None
+    if not has_layer_types:
+        return [window] * n
+    start = f.int("max_window_layers", minimum=0)
+    types = f.str_list("layer_types", n, ATTENTION_TYPES)
+    if types is None:
+        types = ["sliding_attention" if window is not None and i >= start else "full_attention"
+                 for i in range(n)]
+    return [window if t == "sliding_attention" else None for t in types]

@@ -1,0 +1,273 @@
+"""The census: every causal-LM model type of transformers 5.23.0, imported by lccost and measured.
+
+``python -m lccost.hf.census`` (needs the ``reference`` extra: torch 2.13.0, transformers
+5.23.0). For every model type in ``MODEL_FOR_CAUSAL_LM_MAPPING_NAMES``, its default config and
+the non-default variants of ``VARIANTS`` are each written with ``save_pretrained`` (so the file
+is what a user has), imported by lccost, built by transformers on the meta device (no weights,
+no arithmetic: every shape is real) and prefilled at ``contexts`` tokens (short, and past every
+window and compression boundary). Verdict per row:
+
+- ``exact``: the cache bytes after each prefill (``lccost.reference.cache_bytes``) and
+  ``sum(p.numel() for p in model.parameters())`` equal lccost's ``kv_cache_bytes``
+  (``--accounting reference``, bf16) and ``params_total``;
+- ``refused``: lccost refuses the file, and the reason is its error;
+- ``wrong``: lccost imports it and a number differs (CI fails on any such row);
+- ``unbuildable``: transformers itself cannot build or run the config on the meta device (the
+  reason is its error); lccost's answer is not checked.
+
+The results are written to tests/data/census.json (with the versions and the date) and
+docs/coverage.md is generated from it (``coverage_markdown``); tests/test_census_data.py fails
+when the two drift or a row is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import signal
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from lccost.errors import LccostError
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CENSUS_JSON = ROOT / "tests" / "data" / "census.json"
+COVERAGE_MD = ROOT / "docs" / "coverage.md"
+
+S, F = "sliding_attention", "full_attention"
+
+VARIANTS: dict[str, list[dict[str, Any]]] = {
+    "llama": [{"num_key_value_heads": 8, "head_dim": 64, "attention_bias": True,
+               "mlp_bias": True, "tie_word_embeddings": True}],
+    "mistral": [{"sliding_window": 64, "head_dim": 96}],
+    "qwen2": [{"use_sliding_window": True, "sliding_window": 64, "max_window_layers": 4}],
+    "qwen3": [{"use_sliding_window": True, "sliding_window": 64, "max_window_layers": 30}],
+    "qwen3_moe": [{"num_experts": 16, "mlp_only_layers": [0, 3], "decoder_sparse_step": 2}],
+    "gemma2": [{"sliding_window": 64, "layer_types": [S, F, F] * 8 + [S, F]}],
+    "gemma3_text": [{"sliding_window": 64, "sliding_window_pattern": 3}],
+    "gemma4_text": [{"sliding_window": 64, "num_kv_shared_layers": 10, "attention_k_eq_v": True,
+                     "num_global_key_value_heads": 1, "global_head_dim": 128}],
+    "gpt_oss": [{"sliding_window": 64, "num_local_experts": 8}],
+}
+"""Non-default variants per model type: keyword arguments of its configuration class."""
+
+DEFAULT_CONTEXTS = (7, 4100)
+"""Prefill lengths: inside every window, and past the 4096 windows and 128 compression rates."""
+
+ROW_TIMEOUT_S = 120
+
+
+def _window_contexts(data: dict[str, Any]) -> list[int]:
+    """Extra prefill lengths just past a window the config sets (when not huge)."""
+    text = data.get("text_config") if isinstance(data.get("text_config"), dict) else data
+    assert isinstance(text, dict)
+    window = text.get("sliding_window")
+    if isinstance(window, int) and not isinstance(window, bool) and 8 < window <= 16384 \
+            and window + 3 not in DEFAULT_CONTEXTS:
+        return [window + 3]
+    return []
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _Timeout
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:300]
+
+
+def census_row(model_type: str, variant: str, kwargs: dict[str, Any],
+               contexts: Sequence[int] = DEFAULT_CONTEXTS) -> dict[str, Any]:
+    """One row: save the config, import it with lccost, measure transformers, compare."""
+    import torch
+    from transformers import AutoConfig
+
+    from lccost.api import make_workload
+    from lccost.engine import cost
+    from lccost.hf import architecture_from_hf_config
+    from lccost.reference import build_reference_model, cache_bytes
+
+    row: dict[str, Any] = {"model_type": model_type, "variant": variant}
+    try:
+        config = AutoConfig.for_model(model_type, **kwargs)
+    except Exception as error:  # transformers refuses the variant itself
+        return {**row, "verdict": "unbuildable", "reason": f"config: {_first_line(error)}"}
+    with tempfile.TemporaryDirectory() as folder:
+        config.save_pretrained(folder)
+        path = Path(folder) / "config.json"
+        data = json.loads(path.read_text())
+        try:
+            architecture = architecture_from_hf_config(path, name=model_type)
+        except LccostError as error:
+            reason = str(error).replace(str(path), "config.json").splitlines()[0]
+            return {**row, "verdict": "refused", "reason": reason}
+        try:
+            from lccost.reference import reference_config
+
+            reference = reference_config(data)
+            model = build_reference_model(reference, device="meta", dtype="bf16")
+            params = sum(p.numel() for p in model.parameters())
+            measured: dict[str, int] = {}
+            vocab = reference.get_text_config().vocab_size
+            for L in [*contexts, *_window_contexts(data)]:
+                ids = torch.randint(3, vocab, (1, L), device="meta") if vocab > 3 else \
+                    torch.zeros((1, L), dtype=torch.long, device="meta")
+                with torch.no_grad():
+                    out = model(input_ids=ids, use_cache=True)
+                measured[str(L)] = cache_bytes(out.past_key_values)
+        except _Timeout:
+            raise
+        except Exception as error:
+            return {**row, "verdict": "unbuildable",
+                    "reason": f"transformers on meta: {type(error).__name__}: "
+                              f"{_first_line(error)}"}
+    ours = {L: cost(architecture, make_workload(int(L), dtype="bf16")).kv_cache_bytes
+            for L in measured}
+    ours_params = cost(architecture, make_workload(1, dtype="bf16")).params_total
+    row.update(reference_params=params, lccost_params=ours_params,
+               reference_cache_bytes=measured, lccost_cache_bytes=ours)
+    exact = params == ours_params and all(measured[L] == ours[L] for L in measured)
+    row["verdict"] = "exact" if exact else "wrong"
+    return row
+
+
+def causal_lm_model_types() -> list[str]:
+    from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
+
+    return sorted(MODEL_FOR_CAUSAL_LM_MAPPING_NAMES)
+
+
+def run_census(only: Sequence[str] | None = None, log: Any = sys.stderr) -> Iterator[dict[str, Any]]:
+    """Every row of the census (or of the model types in ``only``)."""
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    signal.signal(signal.SIGALRM, _alarm)
+    for model_type in only or causal_lm_model_types():
+        for variant, kwargs in [("default", {}), *(
+                (f"variant {i + 1}", v) for i, v in enumerate(VARIANTS.get(model_type, [])))]:
+            signal.alarm(ROW_TIMEOUT_S)
+            try:
+                row = census_row(model_type, variant, kwargs)
+            except _Timeout:
+                row = {"model_type": model_type, "variant": variant, "verdict": "unbuildable",
+                       "reason": f"timed out after {ROW_TIMEOUT_S} s"}
+            finally:
+                signal.alarm(0)
+            if variant != "default":
+                row["config"] = kwargs
+            print(f"{model_type:28} {variant:10} {row['verdict']:11} {row.get('reason', '')}"
+                  f"{_diff(row)}", file=log, flush=True)
+            yield row
+
+
+def _diff(row: dict[str, Any]) -> str:
+    if row["verdict"] != "wrong":
+        return ""
+    return (f" params {row['reference_params']} vs {row['lccost_params']} "
+            f"({row['lccost_params'] - row['reference_params']:+}); cache "
+            f"{row['reference_cache_bytes']} vs {row['lccost_cache_bytes']}")
+
+
+def summary(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Model types by verdict: a type is exact when every row of it is exact, wrong when any
+    is wrong, else refused (or unbuildable) by its default row."""
+    by_type: dict[str, list[str]] = {}
+    for row in rows:
+        by_type.setdefault(row["model_type"], []).append(row["verdict"])
+    counts = {"exact": 0, "refused": 0, "wrong": 0, "unbuildable": 0}
+    for verdicts in by_type.values():
+        if "wrong" in verdicts:
+            counts["wrong"] += 1
+        elif all(v == "exact" for v in verdicts):
+            counts["exact"] += 1
+        elif "refused" in verdicts:
+            counts["refused"] += 1
+        else:
+            counts["unbuildable"] += 1
+    return counts
+
+
+def coverage_markdown(census: dict[str, Any]) -> str:
+    """docs/coverage.md, generated from the census data (tests check it does not drift)."""
+    rows = census["rows"]
+    counts = summary(rows)
+    lines = [
+        "# Hugging Face config.json coverage",
+        "",
+        "Generated by `python -m lccost.hf.census` from `tests/data/census.json` (transformers "
+        f"{census['transformers']}, torch {census['torch']}, {census['date']}); do not edit by "
+        "hand.",
+        "",
+        "Every causal-LM model type transformers registers, its default config and the "
+        "non-default variants of `lccost.hf.census.VARIANTS`, each written by `save_pretrained`, "
+        "built on the meta device and prefilled at "
+        f"{', '.join(map(str, census['contexts']))} tokens (and just past its window): "
+        "**exact** means lccost's `params_total` and `kv_cache_bytes` (`--accounting "
+        "reference`, bf16) equal transformers' parameter count and cache bytes at every "
+        "length; **refused** gives lccost's reason; **unbuildable** means transformers itself "
+        "cannot build or run that config on the meta device.",
+        "",
+        f"Model types: **{counts['exact']} exact**, {counts['refused']} refused, "
+        f"{counts['wrong']} wrong, {counts['unbuildable']} unbuildable "
+        f"(of {sum(counts.values())}).",
+        "",
+        "| model_type | config | verdict | parameters | reason |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        params = f"{row['reference_params']:,}" if "reference_params" in row else ""
+        reason = str(row.get("reason", "")).replace("|", "\\|")
+        config = row["variant"]
+        if "config" in row:
+            config += ": `" + json.dumps(row["config"], separators=(",", ":")) + "`"
+        lines.append(f"| {row['model_type']} | {config} | {row['verdict']} | {params} | "
+                     f"{reason} |")
+    return "\n".join(lines) + "\n"
+
+
+def exact_families(census: dict[str, Any]) -> list[str]:
+    """Model types whose every census row is exact (README's list)."""
+    by_type: dict[str, list[str]] = {}
+    for row in census["rows"]:
+        by_type.setdefault(row["model_type"], []).append(row["verdict"])
+    return sorted(t for t, v in by_type.items() if all(x == "exact" for x in v))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lccost.hf.census", description=__doc__)
+    parser.add_argument("--only", nargs="*", help="model types to run (default: all); with "
+                                                  "--only nothing is written")
+    parser.add_argument("--write", action="store_true", help="write census.json and "
+                                                             "coverage.md (full runs only)")
+    parser.add_argument("--render", action="store_true", help="only regenerate coverage.md "
+                                                              "from census.json")
+    args = parser.parse_args(argv)
+    if args.render:
+        COVERAGE_MD.write_text(coverage_markdown(json.loads(CENSUS_JSON.read_text())))
+        return 0
+    import torch
+    import transformers
+
+    rows = list(run_census(args.only))
+    print(summary(rows), file=sys.stderr)
+    if args.write and not args.only:
+        census = {"transformers": transformers.__version__, "torch": torch.__version__,
+                  "date": datetime.date.today().isoformat(), "contexts": list(DEFAULT_CONTEXTS),
+                  "rows": rows}
+        CENSUS_JSON.write_text(json.dumps(census, indent=1) + "\n")
+        COVERAGE_MD.write_text(coverage_markdown(census))
+    return 1 if any(r["verdict"] == "wrong" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""One module per ``model_type`` (see ``lccost.hf``'s docstring for how to add one).
+
+``REFUSED``: causal-LM model types of transformers 5.23.0 that need a mechanism lccost does not
+model, with the mechanism named (the census and ``import-hf`` print it).
+"""
+
+from __future__ import annotations
+
+MODEL_TYPE_NAMES: dict[str, str] = {}
+"""Module name -> model_type where they differ (a ``-`` in the model type)."""
+
+_STATE = "has recurrent state layers"
+REFUSED: dict[str, str] = {
+    "mamba": "every layer is a Mamba selective-state-space layer",
+    "mamba2": "every layer is a Mamba2 state layer",
+    "falcon_mamba": "every layer is a Mamba state layer",
+    "rwkv": "every layer is an RWKV recurrent (time-mix) layer",
+    "xlstm": "every layer is an xLSTM recurrent layer",
+    "recurrent_gemma": "its layers include RG-LRU recurrent blocks",
+    "bamba": "its layers include Mamba2 state layers",
+    "zamba": "its layers include Mamba state layers",
+    "zamba2": "its layers include Mamba2 state layers",
+    "jamba": "its layers include Mamba state layers",
+    "falcon_h1": "its layers run Mamba2 state mixers in parallel with attention",
+    "nemotron_h": "its layers include Mamba2 state layers",
+    "granitemoehybrid": "its layers include Mamba2 state layers",
+    "qwen3_next": "its layers include gated DeltaNet linear-attention layers",
+    "qwen3_5": "its layers include gated DeltaNet linear-attention layers",
+    "qwen3_5_text": "its layers include gated DeltaNet linear-attention layers",
+    "qwen3_5_moe": "its layers include gated DeltaNet linear-attention layers",
+    "qwen3_5_moe_text": "its layers include gated DeltaNet linear-attention layers",
+    "kimi_linear": "its layers include Kimi delta-attention linear layers",
+    "lfm2": "its layers include short-convolution state layers",
+    "lfm2_moe": "its layers include short-convolution state layers",
+    "olmo_hybrid": "its layers include linear-attention state layers",
+    "minimax": "its layers include lightning (linear) attention layers",
+    "llama4": "its layers use chunked attention with interleaved NoPE layers",
+    "llama4_text": "its layers use chunked attention with interleaved NoPE layers",
+}
