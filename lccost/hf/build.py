@@ -134,3 +134,37 @@ def qwen_windows(f: Fields, has_layer_types: bool = True) -> list[int | None]:
         types = ["sliding_attention" if window is not None and i >= start else "full_attention"
                  for i in range(n)]
     return [window if t == "sliding_attention" else None for t in types]
+
+
+def mla_layers(f: Fields, indexer: dict[str, int] | None, mlp_types: list[str]
+               ) -> list[dict[str, Any]]:
+    """DeepSeek V3-style layers: MLA (latent norms on) + a dense MLP or a MoE with
+    n_shared_experts shared experts of moe_intermediate_size (DeepseekV3MoE: one shared MLP of
+    moe_intermediate_size x n_shared_experts, the same parameters)."""
+    spec: dict[str, Any] = {"kind": "mla", "query_heads": f.int("num_attention_heads")}
+    q_lora = f.opt_int("q_lora_rank")
+    if q_lora is not None:
+        spec["q_lora_rank"] = q_lora
+    spec.update({
+        "kv_lora_rank": f.int("kv_lora_rank"),
+        "qk_nope_head_dim": f.int("qk_nope_head_dim"),
+        "qk_rope_head_dim": f.int("qk_rope_head_dim"), "v_head_dim": f.int("v_head_dim"),
+        "latent_norms": True,
+    })
+    if f.flag("attention_bias"):
+        f.report("attention_bias", "is true: biases on the MLA projections are not modelled by "
+                                   "lccost, so the import is refused rather than guessed")
+    if "mlp_bias" in f.defaults and f.flag("mlp_bias"):
+        f.report("mlp_bias", "is true: MLP biases in an MLA model are not modelled by lccost")
+    if indexer is not None:
+        spec["indexer"] = indexer
+    layers = []
+    experts = f.int("n_routed_experts")
+    active = f.int("num_experts_per_tok")
+    width = f.int("moe_intermediate_size")
+    shared = f.int("n_shared_experts", minimum=0)
+    dense_width = f.int("intermediate_size")
+    for mlp in mlp_types:
+        ffn = dense(dense_width) if mlp == "dense" else moe(experts, active, width, shared)
+        layers.append({"attention": dict(spec), "ffn": ffn})
+    return layers

@@ -10,7 +10,8 @@ per element. A layer that reads another layer's cache has no k_proj/v_proj (tran
 ``Gemma4TextAttention``: reuse layers have only q_proj, q_norm, o_proj). Parameters that do no
 matrix work (so no FLOPs): biases H·d + 2·K·d on q/k/v (``qkv_bias``; K·d once when K = V) and
 D on o_proj (``o_bias``); query/key norms (``qk_norm``) of d weights each when shared by the
-heads ("head": Qwen3, Gemma) or H·d and K·d when over all heads ("full": OLMo 2, Cohere).
+heads ("head": Qwen3, Gemma) or H·d and K·d when over all heads ("full": OLMo 2, Cohere);
+attention sinks, one learned logit per query head, H (``sinks``: gpt-oss).
 
 Cache [bytes]: K and V, 2·K·d values per token, for the tokens the accounting holds
 (``lccost.accounting``). K = V still stores two tensors in the reference: V = v_norm(x·W_k) and
@@ -58,6 +59,7 @@ class Attention(MechanismSpec):
     o_bias: bool = Field(False, description="o_proj has a bias")
     qk_norm: Literal["none", "head", "full"] = Field(
         "none", description="query/key norm weights: head = d each, full = H·d and K·d")
+    sinks: bool = Field(False, description="a learned sink logit per query head (gpt-oss)")
     kv_source_layer: int | None = Field(
         None, ge=0, description="read this earlier layer's cache instead of holding one")
     cache_format: StorageFormat | None = Field(
@@ -110,6 +112,7 @@ class Attention(MechanismSpec):
             term("qk_norm", "(1 + k)*d", k=int(owns), d=d) if self.qk_norm == "head" else None,
             term("qk_norm", "H*d + k*K*d", H=H, k=int(owns), K=K, d=d)
             if self.qk_norm == "full" else None,
+            term("sinks", "H", H=H) if self.sinks else None,
         )
 
     def costs(self, env: LayerEnv) -> PartCosts:

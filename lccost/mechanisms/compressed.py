@@ -9,6 +9,8 @@ Weights [parameters] (transformers 5.23.0 ``DeepseekV4Attention``; V4 report §2
 q_a D·r_q, q_b r_q·H·c, kv D·c, grouped o_a H·c·d_g (g groups of H·c/g -> d_g), o_b g·d_g·D.
 Compressor: kv and gate projections, D·2c each for CSA (two overlapping series Ca, Cb), D·c each
 for HCA. CSA indexer: its own compressor D·2D_I twice, q_b r_q·H_I·D_I, weights_proj D·H_I.
+Without matrix work (no FLOPs): attention sinks H, the q and kv norms r_q + c; a compressor's
+position bias m·w and kv norm c (w = 2c CSA, c HCA); the CSA indexer's m·2D_I and D_I.
 
 Cache after L tokens [values]:
 - window: min(L, W - 1) entries of c (K = V: one tensor; ``DeepseekV4HCACache.update`` keeps
@@ -118,6 +120,21 @@ class _V4Attention(MechanismSpec):
             ((self.head_dim - self.rope_head_dim, fmt.nope), (self.rope_head_dim, fmt.rope)),
             pad_bytes=fmt.entry_pad_bytes)
 
+    def _vectors(self) -> Ledger:
+        """Parameters without matrix work: sinks, norms, compressor position biases."""
+        H, c, r_q = self.query_heads, self.head_dim, self.q_lora_rank
+        base = ledger(term("sinks", "H", H=H), term("q_a_norm+kv_norm", "r_q + c", r_q=r_q, c=c))
+        m = getattr(self, "compress_rate", None)
+        if m is None:
+            return base
+        w = c if isinstance(self, HeavilyCompressedAttention) else 2 * c
+        base += ledger(term("compressor.position_bias+kv_norm", "m*w + c", m=m, w=w, c=c))
+        indexer = getattr(self, "indexer", None)
+        if indexer is not None:
+            base += ledger(term("indexer.position_bias+kv_norm", "m*2*D_I + D_I", m=m,
+                                D_I=indexer.head_dim))
+        return base
+
     def _base_params(self, D: int) -> Ledger:
         H, c, r_q, g, d_g = (self.query_heads, self.head_dim, self.q_lora_rank,
                              self.output_groups, self.output_rank)
@@ -171,7 +188,8 @@ class V4SlidingAttention(_V4Attention):
         params = self._base_params(env.hidden_size)
         cache, read, write, decode_attn, prefill_attn = self._window_costs(env)
         return PartCosts(
-            params=params, cache_bytes=cache, cache_read_bytes=read, cache_write_bytes=write,
+            params=params + self._vectors(), cache_bytes=cache, cache_read_bytes=read,
+            cache_write_bytes=write,
             prefill_flops=weight_flops(params, env.context_tokens) + prefill_attn,
             decode_flops=weight_flops(params, 1) + decode_attn,
         )
@@ -229,7 +247,8 @@ class HeavilyCompressedAttention(_V4Attention):
             term("compressed_attn", "2*H*2*c*L*(L//m)", H=H, c=c, L=L, m=m) if env.executed
             else term("compressed_attn", "2*H*2*c*sum_floor(L, m)", H=H, c=c, L=L, m=m))
         return PartCosts(
-            params=params, cache_bytes=cache, cache_read_bytes=read, cache_write_bytes=write,
+            params=params + self._vectors(), cache_bytes=cache, cache_read_bytes=read,
+            cache_write_bytes=write,
             prefill_flops=weight_flops(params, L) + prefill_attn,
             decode_flops=weight_flops(params, 1) + decode_attn,
         )
@@ -314,7 +333,8 @@ class CompressedSparseAttention(_V4Attention):
                      k=k),
             )
         return PartCosts(
-            params=params, cache_bytes=cache, cache_read_bytes=read, cache_write_bytes=write,
+            params=params + self._vectors(), cache_bytes=cache, cache_read_bytes=read,
+            cache_write_bytes=write,
             prefill_flops=weight_flops(params, L) + prefill_attn,
             decode_flops=weight_flops(params, 1) + decode_attn,
         )

@@ -10,7 +10,8 @@ E experts plus its ``extra_router_classes`` "skip" class; transformers 5.23.0 mo
 
 Parameters without matrix work (no FLOPs): MLP biases, gated 2·I + D, ungated I + D
 (``bias``); a router bias E (``router_bias``); an expert-selection bias E that is a parameter
-(``score_correction_bias``: DeepSeek V3's ``e_score_correction_bias``); per-expert biases
+(``score_correction_bias``: DeepSeek V3's ``e_score_correction_bias``); an MLP router's
+R-wide biases, norm and state scale (``router_vectors``: ZAYA1 4, 5 after the first layer); per-expert biases
 E·(2·I + D) gated (``expert_bias``: gpt-oss). A shared-expert gate D·1 (``shared_expert_gate``:
 Qwen2-MoE) is a matrix product and counts as active weights.
 
@@ -85,6 +86,8 @@ class MixtureOfExperts(MechanismSpec):
     extra_router_classes: int = Field(
         0, ge=0, description="router outputs beyond the experts (ZAYA1's skip class: 1)")
     router_bias: bool = Field(False, description="the linear router has a bias (E)")
+    router_vectors: int = Field(
+        0, ge=0, description="R-wide vectors of an MLP router: biases, norm, state scale")
     score_correction_bias: bool = Field(
         False, description="a learned expert-selection bias of E (DeepSeek V3 noaux_tc)")
     expert_bias: bool = Field(False, description="every expert's projections have biases")
@@ -115,6 +118,8 @@ class MixtureOfExperts(MechanismSpec):
         E = self.experts + self.extra_router_classes
         return ledger(
             term("router_bias", "E", E=E) if self.router_bias else None,
+            term("router_vectors", "n*R", n=self.router_vectors, R=self.router_hidden_size or 0)
+            if self.router_vectors else None,
             term("score_correction_bias", "E", E=self.experts)
             if self.score_correction_bias else None,
         ) + (_mlp_bias("expert_bias", D, I, self.gated, experts)

@@ -6,7 +6,9 @@ k top-k tokens.
 
 Weights [parameters]: q_a D·r_q, q_b r_q·H·(d_n + d_r) (or q_proj D·H·(d_n + d_r)),
 kv_a D·(c + d_r), kv_b c·H·(d_n + d_v), o H·d_v·D. Indexer: wq_b r_q·H_I·D_I, wk D·D_I,
-weights_proj D·H_I (DeepSeek-V3.2-Exp ``inference/model.py`` ``Indexer``).
+weights_proj D·H_I (DeepSeek-V3.2-Exp ``inference/model.py`` ``Indexer``). Without matrix work
+(no FLOPs): the latent norms r_q + c (``latent_norms``: ``q_a_layernorm``, ``kv_a_layernorm``)
+and the indexer's key LayerNorm 2·D_I.
 
 Cache [bytes per token]: the latent c and the rotary key d_r (one entry, not per-head K and V:
 DeepSeek-V2 §2.1.3), plus the indexer key D_I when there is an indexer. The reference
@@ -78,6 +80,7 @@ class MultiHeadLatentAttention(MechanismSpec):
     qk_nope_head_dim: int = Field(ge=1, description="d_n")
     qk_rope_head_dim: int = Field(ge=1, description="d_r: the cached rotary key width")
     v_head_dim: int = Field(ge=1, description="d_v")
+    latent_norms: bool = Field(False, description="RMSNorms on the q and kv latents (r_q + c)")
     indexer: LightningIndexer | None = None
     cache_format: MLACacheFormat | None = None
 
@@ -99,6 +102,10 @@ class MultiHeadLatentAttention(MechanismSpec):
             term("kv_a_proj", "D*(c+d_r)", D=D, c=c, d_r=d_r),
             term("kv_b_proj", "c*H*(d_n+d_v)", c=c, H=H, d_n=d_n, d_v=d_v),
             term("o_proj", "H*d_v*D", H=H, d_v=d_v, D=D),
+        )
+        norms = ledger(
+            term("q_a_layernorm", "r_q", r_q=r_q) if r_q and self.latent_norms else None,
+            term("kv_a_layernorm", "c", c=c) if self.latent_norms else None,
         )
         block = env.block_size(VLLM_SPARSE_MLA_BLOCK_TOKENS if self.indexer else
                                VLLM_DEFAULT_BLOCK_TOKENS)
@@ -139,6 +146,7 @@ class MultiHeadLatentAttention(MechanismSpec):
                 term("indexer.weights_proj", "D*H_I", D=D, H_I=H_I),
             )
             params += indexer
+            norms += ledger(term("indexer.k_norm", "2*D_I", D_I=D_I))
             key_entry = (vllm_indexer_key_bytes(D_I) if vllm
                          else workload.cache_entry_bytes(((D_I, fmt.indexer_key),)))
             cache += ledger(term("indexer_key_cache", "n*e", n=n_held, e=key_entry))
@@ -152,7 +160,7 @@ class MultiHeadLatentAttention(MechanismSpec):
                 if env.executed else
                 term("indexer_scores", "2*H_I*(D_I+1)*tri(L)", H_I=H_I, D_I=D_I, L=L))
         return PartCosts(
-            params=params,
+            params=params + norms,
             cache_bytes=cache,
             cache_read_bytes=read,
             cache_write_bytes=written,
