@@ -22,8 +22,11 @@ def attention(H: int, K: int, d: int, window: int | None = None, **extra: Any) -
     return spec
 
 
-def dense(intermediate: int, gated: bool = True, bias: bool = False) -> dict[str, Any]:
+def dense(intermediate: int, gated: bool = True, bias: bool = False,
+          activation_params: int = 0) -> dict[str, Any]:
     spec: dict[str, Any] = {"kind": "dense", "intermediate_size": intermediate}
+    if activation_params:
+        spec["activation_params"] = activation_params
     if not gated:
         spec["gated"] = False
     if bias:
@@ -47,7 +50,7 @@ def head_dim(f: Fields, key: str = "head_dim") -> int:
     """``head_dim`` or, when null or not a field, hidden_size // num_attention_heads (the
     classes' ``__post_init__`` / modeling fallback ``getattr(config, "head_dim", None) or
     hidden_size // num_attention_heads``)."""
-    if key in f.defaults or f.has(key):
+    if key not in f.family.ignored and (key in f.defaults or f.has(key)):
         value = f.opt_int(key)
         if value is not None:
             return value
@@ -72,6 +75,13 @@ def check_heads(f: Fields, H: int, K: int, key: str = "num_key_value_heads") -> 
 def alternating(n: int, pattern: int) -> list[str]:
     """Gemma's default ``layer_types``: every ``pattern``-th layer full, the others sliding."""
     return ["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(n)]
+
+
+def no_lm_head_bias(f: Fields) -> None:
+    """``lm_head_bias`` (a V-wide bias on the LM head) is refused: not modelled."""
+    if f.flag("lm_head_bias"):
+        f.report("lm_head_bias", "is true: a bias on the LM head is not modelled by lccost, so "
+                                 "the import is refused rather than guessed")
 
 
 def top(f: Fields, tie: bool | None = None, final_norms: int = 1,
@@ -99,13 +109,13 @@ def layer_types(f: Fields, n: int, default: list[str], allowed: tuple[str, ...] 
 def uniform(f: Fields, windows: list[int | None], *, qkv_bias: bool = False,
             o_bias: bool = False, mlp_bias: bool = False, qk_norm: str = "none",
             per_layer_norms: int = 2, final_norms: int = 1, gated: bool = True,
-            intermediate_key: str = "intermediate_size") -> Built:
+            intermediate_key: str = "intermediate_size", activation_params: int = 0) -> Built:
     """A decoder whose layers are all GQA attention (full or windowed) + one dense MLP: Llama
     and its many descendants."""
     H = f.int("num_attention_heads")
     K = check_heads(f, H, kv_heads(f))
     d = head_dim(f)
-    ffn = dense(f.int(intermediate_key), gated, mlp_bias)
+    ffn = dense(f.int(intermediate_key), gated, mlp_bias, activation_params)
     layers = [{"attention": attention(H, K, d, w, qkv_bias=qkv_bias, o_bias=o_bias,
                                       qk_norm=qk_norm),
                "ffn": dict(ffn)} for w in windows]
@@ -122,10 +132,11 @@ def qwen_windows(f: Fields, has_layer_types: bool = True) -> list[int | None]:
     """Qwen2/Qwen3 ``__post_init__``: the window only with use_sliding_window; default
     layer_types = sliding from layer ``max_window_layers`` on."""
     n = f.layers()
-    use = f.flag("use_sliding_window")
-    window = f.opt_int("sliding_window")
-    if not use:
-        window = None
+    window = None
+    if f.flag("use_sliding_window"):
+        window = f.opt_int("sliding_window")
+    else:  # __post_init__ sets sliding_window = None: whatever the file says is not used
+        f.mark_used("sliding_window")
     if not has_layer_types:
         return [window] * n
     start = f.int("max_window_layers", minimum=0)

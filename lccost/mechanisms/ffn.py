@@ -13,7 +13,8 @@ Parameters without matrix work (no FLOPs): MLP biases, gated 2·I + D, ungated I
 (``score_correction_bias``: DeepSeek V3's ``e_score_correction_bias``); an MLP router's
 R-wide biases, norm and state scale (``router_vectors``: ZAYA1 4, 5 after the first layer); per-expert biases
 E·(2·I + D) gated (``expert_bias``: gpt-oss). A shared-expert gate D·1 (``shared_expert_gate``:
-Qwen2-MoE) is a matrix product and counts as active weights.
+Qwen2-MoE) is a matrix product and counts as active weights. A learned activation's scalars
+(``activation_params``: Apertus' xIELU has 2) hold parameters too.
 
 Active per token: k routed + all shared experts + the router. Hash-routed layers (DeepSeek V4's
 first ``num_hash_layers``) pick experts by token id; transformers and the V4 reference still
@@ -53,6 +54,8 @@ class DenseMLP(MechanismSpec):
     intermediate_size: int = Field(ge=1, description="I: the MLP's inner width")
     gated: bool = Field(True, description="gate, up and down projections (SwiGLU/GeGLU)")
     bias: bool = Field(False, description="the projections have biases")
+    activation_params: int = Field(
+        0, ge=0, description="learned scalars of the activation (Apertus xIELU: 2)")
 
     def summary(self) -> str:
         return f"dense {self.intermediate_size}"
@@ -60,7 +63,9 @@ class DenseMLP(MechanismSpec):
     def costs(self, env: LayerEnv) -> PartCosts:
         params = _mlp("mlp", env.hidden_size, self.intermediate_size, self.gated)
         biases = (_mlp_bias("mlp_bias", env.hidden_size, self.intermediate_size, self.gated)
-                  if self.bias else ledger())
+                  if self.bias else ledger()) + ledger(
+            term("activation_params", "a", a=self.activation_params)
+            if self.activation_params else None)
         return PartCosts(
             params=params + biases,
             prefill_flops=weight_flops(params, env.context_tokens),
