@@ -86,7 +86,7 @@ class ModelCost:
     def params_embedding(self) -> int:
         spec = self.architecture.spec
         return embedding_tables(spec.vocab_size, spec.hidden_size, spec.per_layer_embeddings,
-                                len(self.architecture.layers)).total
+                                len(self.architecture.layers), spec.learned_positions or 0).total
 
     @property
     def params_effective(self) -> int:
@@ -212,7 +212,8 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     L = workload.context_tokens
     model_parts: list[tuple[str, PartCosts]] = [
         ("embeddings", embeddings_costs(spec.vocab_size, D, spec.tie_word_embeddings,
-                                        spec.per_layer_embeddings, N, L)),
+                                        spec.per_layer_embeddings, N, L,
+                                        spec.learned_positions or 0)),
     ]
     if spec.encoders:
         model_parts.append(("encoders", encoder_costs(spec.encoders)))

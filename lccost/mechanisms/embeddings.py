@@ -2,7 +2,8 @@
 
 Symbols: V vocabulary, D hidden, N decoder layers; PLE: V_p its vocabulary, p its width per layer.
 
-Token embedding [parameters]: V·D, gathered (one row of D values per token, no FLOPs).
+Token embedding [parameters]: V·D, gathered (one row of D values per token, no FLOPs); learned
+absolute position embeddings (GPT-2 ``wpe``, OPT) P·D more, gathered the same way.
 LM head: V·D more parameters unless tied to the embedding; 2·D·V FLOPs per token whose logits
 are computed (decode: 1; prefill: the last prompt token only, ``logits_to_keep=1``).
 
@@ -44,18 +45,20 @@ class PerLayerEmbeddings(SpecModel):
     vocab_size: int = Field(ge=1, description="V_p: vocab_size_per_layer_input")
 
 
-def embedding_tables(V: int, D: int, ple: PerLayerEmbeddings | None, N: int) -> Ledger:
-    """The gathered tables: token embedding V·D and the PLE table V_p·N·p."""
+def embedding_tables(V: int, D: int, ple: PerLayerEmbeddings | None, N: int,
+                     positions: int = 0) -> Ledger:
+    """The gathered tables: token embedding V·D, learned positions P·D, the PLE table V_p·N·p."""
     return ledger(
         term("embed_tokens", "V*D", V=V, D=D),
+        term("embed_positions", "P*D", P=positions, D=D) if positions else None,
         term("ple_table", "V_p*N*p", V_p=ple.vocab_size, N=N, p=ple.dim) if ple else None,
     )
 
 
 def embeddings_costs(V: int, D: int, tied: bool, ple: PerLayerEmbeddings | None, N: int,
-                     context_tokens: int) -> PartCosts:
+                     context_tokens: int, positions: int = 0) -> PartCosts:
     """Costs of the token embedding, the PLE projections and the LM head."""
-    tables = embedding_tables(V, D, ple, N)
+    tables = embedding_tables(V, D, ple, N, positions)
     head = ledger(term("lm_head", "V*D", V=V, D=D))
     ple_matmuls = ledger(
         term("ple.model_projection", "D*N*p", D=D, N=N, p=ple.dim),

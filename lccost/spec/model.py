@@ -139,6 +139,8 @@ class ArchitectureSpec(SpecModel):
     vocab_size: int = Field(ge=1, description="V")
     tie_word_embeddings: bool = False
     max_context: int | None = Field(None, ge=1, description="max_position_embeddings")
+    learned_positions: int | None = Field(
+        None, ge=1, description="rows of a learned absolute position embedding (GPT-2 wpe)")
     per_layer_embeddings: PerLayerEmbeddings | None = None
     hyper_connections: HyperConnections | None = None
     norms: Norms | None = Field(None, description="norm weights (parameters only)")
