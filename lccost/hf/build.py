@@ -109,12 +109,15 @@ def layer_types(f: Fields, n: int, default: list[str], allowed: tuple[str, ...] 
 def uniform(f: Fields, windows: list[int | None], *, qkv_bias: bool = False,
             o_bias: bool = False, mlp_bias: bool = False, qk_norm: str = "none",
             per_layer_norms: int = 2, final_norms: int = 1, gated: bool = True,
-            intermediate_key: str = "intermediate_size", activation_params: int = 0) -> Built:
+            intermediate_key: str = "intermediate_size", activation_params: int = 0,
+            head_dim_required: bool = False) -> Built:
     """A decoder whose layers are all GQA attention (full or windowed) + one dense MLP: Llama
     and its many descendants."""
     H = f.int("num_attention_heads")
     K = check_heads(f, H, kv_heads(f))
-    d = head_dim(f)
+    # head_dim_required: the modeling code reads config.head_dim without a fallback, so
+    # transformers cannot build the model when it is null (it raises); lccost refuses too.
+    d = f.int("head_dim") if head_dim_required else head_dim(f)
     ffn = dense(f.int(intermediate_key), gated, mlp_bias, activation_params)
     layers = [{"attention": attention(H, K, d, w, qkv_bias=qkv_bias, o_bias=o_bias,
                                       qk_norm=qk_norm),
