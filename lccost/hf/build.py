@@ -150,11 +150,10 @@ def qwen_windows(f: Fields, has_layer_types: bool = True) -> list[int | None]:
     return [window if t == "sliding_attention" else None for t in types]
 
 
-def mla_layers(f: Fields, indexer: dict[str, int] | None, mlp_types: list[str]
-               ) -> list[dict[str, Any]]:
-    """DeepSeek V3-style layers: MLA (latent norms on) + a dense MLP or a MoE with
-    n_shared_experts shared experts of moe_intermediate_size (DeepseekV3MoE: one shared MLP of
-    moe_intermediate_size x n_shared_experts, the same parameters)."""
+def mla_attention(f: Fields, indexer: dict[str, int] | None = None,
+                  v_head_dim: int | None = None) -> dict[str, Any]:
+    """A DeepSeek V2/V3-style MLA layer with its q/kv latent RMSNorms (q_lora_rank null: a
+    plain q_proj); biases on its projections are refused (not modelled)."""
     spec: dict[str, Any] = {"kind": "mla", "query_heads": f.int("num_attention_heads")}
     q_lora = f.opt_int("q_lora_rank")
     if q_lora is not None:
@@ -162,7 +161,8 @@ def mla_layers(f: Fields, indexer: dict[str, int] | None, mlp_types: list[str]
     spec.update({
         "kv_lora_rank": f.int("kv_lora_rank"),
         "qk_nope_head_dim": f.int("qk_nope_head_dim"),
-        "qk_rope_head_dim": f.int("qk_rope_head_dim"), "v_head_dim": f.int("v_head_dim"),
+        "qk_rope_head_dim": f.int("qk_rope_head_dim"),
+        "v_head_dim": v_head_dim if v_head_dim is not None else f.int("v_head_dim"),
         "latent_norms": True,
     })
     if f.flag("attention_bias"):
@@ -172,13 +172,20 @@ def mla_layers(f: Fields, indexer: dict[str, int] | None, mlp_types: list[str]
         f.report("mlp_bias", "is true: MLP biases in an MLA model are not modelled by lccost")
     if indexer is not None:
         spec["indexer"] = indexer
-    layers = []
+    return spec
+
+
+def mla_layers(f: Fields, indexer: dict[str, int] | None, mlp_types: list[str]
+               ) -> list[dict[str, Any]]:
+    """DeepSeek V3-style layers: MLA + a dense MLP or a MoE with n_shared_experts shared
+    experts of moe_intermediate_size (DeepseekV3MoE: one shared MLP of moe_intermediate_size x
+    n_shared_experts, the same parameters)."""
+    spec = mla_attention(f, indexer)
     experts = f.int("n_routed_experts")
     active = f.int("num_experts_per_tok")
     width = f.int("moe_intermediate_size")
     shared = f.int("n_shared_experts", minimum=0)
     dense_width = f.int("intermediate_size")
-    for mlp in mlp_types:
-        ffn = dense(dense_width) if mlp == "dense" else moe(experts, active, width, shared)
-        layers.append({"attention": dict(spec), "ffn": ffn})
-    return layers
+    return [{"attention": dict(spec),
+             "ffn": dense(dense_width) if mlp == "dense" else moe(experts, active, width, shared)}
+            for mlp in mlp_types]
