@@ -213,7 +213,7 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     model_parts: list[tuple[str, PartCosts]] = [
         ("embeddings", embeddings_costs(spec.vocab_size, D, spec.tie_word_embeddings,
                                         spec.per_layer_embeddings, N, L,
-                                        spec.learned_positions or 0)),
+                                        spec.learned_positions or 0, spec.lm_head_bias)),
     ]
     if spec.encoders:
         model_parts.append(("encoders", encoder_costs(spec.encoders)))

@@ -135,6 +135,10 @@ def census_row(model_type: str, variant: str, kwargs: dict[str, Any],
         except LccostError as error:
             reason = str(error).replace(str(path), "config.json").splitlines()[0]
             row.update(verdict="refused", reason=reason)
+            from lccost.hf import family
+
+            if family(model_type) is None:
+                return row  # no family module: nothing imported, nothing to excuse
             try:
                 _measure(data, contexts[:1])
             except _Timeout:

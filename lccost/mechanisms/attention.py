@@ -10,7 +10,8 @@ per element. A layer that reads another layer's cache has no k_proj/v_proj (tran
 ``Gemma4TextAttention``: reuse layers have only q_proj, q_norm, o_proj). Parameters that do no
 matrix work (so no FLOPs): biases H·d + 2·K·d on q/k/v (``qkv_bias``; K·d once when K = V) and
 D on o_proj (``o_bias``); query/key norms (``qk_norm``) of d weights each when shared by the
-heads ("head": Qwen3, Gemma) or H·d and K·d when over all heads ("full": OLMo 2, Cohere);
+heads ("head": Qwen3, Gemma; "head_ln": LayerNorms with bias, 2·d each, Persimmon, Phi) or
+H·d and K·d when over all heads ("full": OLMo 2, Cohere);
 attention sinks, one learned logit per query head, H (``sinks``: gpt-oss).
 
 Cache [bytes]: K and V, 2·K·d values per token, for the tokens the accounting holds
@@ -57,8 +58,9 @@ class Attention(MechanismSpec):
         "none", description="a gate on each head's output (Laguna XS.2: per_head)")
     qkv_bias: bool = Field(False, description="q_proj, k_proj and v_proj have biases")
     o_bias: bool = Field(False, description="o_proj has a bias")
-    qk_norm: Literal["none", "head", "full"] = Field(
-        "none", description="query/key norm weights: head = d each, full = H·d and K·d")
+    qk_norm: Literal["none", "head", "head_ln", "full"] = Field(
+        "none", description="query/key norms: head = d weights each, head_ln = d weights and d "
+                            "biases each, full = H·d and K·d weights")
     sinks: bool = Field(False, description="a learned sink logit per query head (gpt-oss)")
     kv_source_layer: int | None = Field(
         None, ge=0, description="read this earlier layer's cache instead of holding one")
@@ -110,6 +112,8 @@ class Attention(MechanismSpec):
             if self.qkv_bias else None,
             term("o_bias", "D", D=D) if self.o_bias else None,
             term("qk_norm", "(1 + k)*d", k=int(owns), d=d) if self.qk_norm == "head" else None,
+            term("qk_norm", "(1 + k)*2*d", k=int(owns), d=d) if self.qk_norm == "head_ln"
+            else None,
             term("qk_norm", "H*d + k*K*d", H=H, k=int(owns), K=K, d=d)
             if self.qk_norm == "full" else None,
             term("sinks", "H", H=H) if self.sinks else None,

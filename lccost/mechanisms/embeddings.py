@@ -4,7 +4,8 @@ Symbols: V vocabulary, D hidden, N decoder layers; PLE: V_p its vocabulary, p it
 
 Token embedding [parameters]: V·D, gathered (one row of D values per token, no FLOPs); learned
 absolute position embeddings (GPT-2 ``wpe``, OPT) P·D more, gathered the same way.
-LM head: V·D more parameters unless tied to the embedding; 2·D·V FLOPs per token whose logits
+LM head: V·D more parameters unless tied to the embedding, and a bias of V when it has one
+(GPT-J, Phi: ``lm_head_bias``; no FLOPs); 2·D·V FLOPs per token whose logits
 are computed (decode: 1; prefill: the last prompt token only, ``logits_to_keep=1``).
 
 Per-layer embeddings (transformers 5.23.0 ``Gemma4TextModel``, L1576-1581 and L1792; Gemma 3n):
@@ -56,7 +57,8 @@ def embedding_tables(V: int, D: int, ple: PerLayerEmbeddings | None, N: int,
 
 
 def embeddings_costs(V: int, D: int, tied: bool, ple: PerLayerEmbeddings | None, N: int,
-                     context_tokens: int, positions: int = 0) -> PartCosts:
+                     context_tokens: int, positions: int = 0,
+                     lm_head_bias: bool = False) -> PartCosts:
     """Costs of the token embedding, the PLE projections and the LM head."""
     tables = embedding_tables(V, D, ple, N, positions)
     head = ledger(term("lm_head", "V*D", V=V, D=D))
@@ -65,10 +67,11 @@ def embeddings_costs(V: int, D: int, tied: bool, ple: PerLayerEmbeddings | None,
         term("ple.layer_gate_and_projection", "N*2*D*p", N=N, D=D, p=ple.dim),
     ) if ple else ledger()
     ple_norm = ledger(term("ple.projection_norm", "p", p=ple.dim)) if ple else ledger()
-    params = tables + ple_matmuls + ple_norm + (ledger() if tied else head)
+    head_bias = ledger(term("lm_head_bias", "V", V=V)) if lm_head_bias else ledger()
+    params = tables + ple_matmuls + ple_norm + (ledger() if tied else head) + head_bias
     return PartCosts(
         params=params,
-        active_params=ple_matmuls + head,
+        active_params=ple_matmuls + head + head_bias,
         prefill_flops=weight_flops(ple_matmuls, context_tokens) + weight_flops(head, 1),
         decode_flops=weight_flops(ple_matmuls, 1) + weight_flops(head, 1),
     )

@@ -14,7 +14,8 @@ Parameters without matrix work (no FLOPs): MLP biases, gated 2·I + D, ungated I
 R-wide biases, norm and state scale (``router_vectors``: ZAYA1 4, 5 after the first layer); per-expert biases
 E·(2·I + D) gated (``expert_bias``: gpt-oss). A shared-expert gate D·1 (``shared_expert_gate``:
 Qwen2-MoE) is a matrix product and counts as active weights. A learned activation's scalars
-(``activation_params``: Apertus' xIELU has 2) hold parameters too.
+(``activation_params``: Apertus' xIELU has 2) and an inner norm of width I (``inner_norm``:
+BitNet's ``ffn_sub_norm``) hold parameters too.
 
 Active per token: k routed + all shared experts + the router. Hash-routed layers (DeepSeek V4's
 first ``num_hash_layers``) pick experts by token id; transformers and the V4 reference still
@@ -56,6 +57,7 @@ class DenseMLP(MechanismSpec):
     bias: bool = Field(False, description="the projections have biases")
     activation_params: int = Field(
         0, ge=0, description="learned scalars of the activation (Apertus xIELU: 2)")
+    inner_norm: bool = Field(False, description="an RMSNorm of width I before down_proj (BitNet)")
 
     def summary(self) -> str:
         return f"dense {self.intermediate_size}"
@@ -65,7 +67,8 @@ class DenseMLP(MechanismSpec):
         biases = (_mlp_bias("mlp_bias", env.hidden_size, self.intermediate_size, self.gated)
                   if self.bias else ledger()) + ledger(
             term("activation_params", "a", a=self.activation_params)
-            if self.activation_params else None)
+            if self.activation_params else None,
+            term("inner_norm", "I", I=self.intermediate_size) if self.inner_norm else None)
         return PartCosts(
             params=params + biases,
             prefill_flops=weight_flops(params, env.context_tokens),

@@ -138,6 +138,7 @@ class ArchitectureSpec(SpecModel):
     hidden_size: int = Field(ge=1, description="D")
     vocab_size: int = Field(ge=1, description="V")
     tie_word_embeddings: bool = False
+    lm_head_bias: bool = Field(False, description="the LM head has a bias of V (GPT-J, Phi)")
     max_context: int | None = Field(None, ge=1, description="max_position_embeddings")
     learned_positions: int | None = Field(
         None, ge=1, description="rows of a learned absolute position embedding (GPT-2 wpe)")
