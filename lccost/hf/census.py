@@ -55,6 +55,7 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     "deepseek_v2": [{"num_experts_per_tok": 6, "first_k_dense_replace": 1, "q_lora_rank": None}],
     "minicpm3": [{"v_head_dim": None, "q_lora_rank": 512}],
     "glm4_moe_lite": [{"head_dim": 32, "mlp_layer_types": ["dense"] * 3 + ["sparse"] * 44}],
+    "nemotron": [{"head_dim": 128, "num_key_value_heads": 8}],
     "ministral": [{"head_dim": 128, "sliding_window": 64}],
     "hunyuan_v1_dense": [{"head_dim": 128, "num_key_value_heads": 8}],
     "hunyuan_v1_moe": [{"head_dim": 128, "num_experts": 4, "moe_topk": 2}],
@@ -213,7 +214,8 @@ def summary(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
 
 def type_verdicts(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
     """One verdict per model type: wrong when any row is; exact when some row is exact and
-    every other row is exact or a refusal of a config transformers cannot build either;
+    every other row is exact, unbuildable, or a refusal of a config transformers cannot build
+    either;
     refused when lccost refuses a config transformers builds; else unbuildable."""
     by_type: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -221,7 +223,8 @@ def type_verdicts(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
     verdicts = {}
     for model_type, typed in by_type.items():
         kinds = [r["verdict"] for r in typed]
-        excused = [r["verdict"] == "exact" or r.get("reference_fails") for r in typed]
+        excused = [r["verdict"] in ("exact", "unbuildable") or r.get("reference_fails")
+                   for r in typed]
         if "wrong" in kinds:
             verdicts[model_type] = "wrong"
         elif "exact" in kinds and all(excused):
