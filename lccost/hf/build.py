@@ -189,3 +189,16 @@ def mla_layers(f: Fields, indexer: dict[str, int] | None, mlp_types: list[str]
     return [{"attention": dict(spec),
              "ffn": dense(dense_width) if mlp == "dense" else moe(experts, active, width, shared)}
             for mlp in mlp_types]
+
+
+def check_legacy_moe_freq(f: Fields) -> None:
+    """``moe_layer_freq`` of DeepSeek's own configs: not a transformers 5.23.0 field (its
+    modeling code makes every layer from first_k_dense_replace on a MoE, i.e. freq 1); any
+    other value describes a model transformers does not build, so it is refused."""
+    if not f.has("moe_layer_freq"):
+        return
+    f.mark_used("moe_layer_freq")
+    if f.data.get("moe_layer_freq") != 1:
+        f.report("moe_layer_freq", f"is {f.data.get('moe_layer_freq')!r}; transformers 5.23.0 "
+                                   "ignores it and builds a MoE in every layer from "
+                                   "first_k_dense_replace on (freq 1), so only 1 is imported")

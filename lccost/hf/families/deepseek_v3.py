@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
-from lccost.hf.build import mla_layers
+from lccost.hf.build import check_legacy_moe_freq, mla_layers
 
 
 def build(f: Fields) -> Built:
+    check_legacy_moe_freq(f)
     n = f.layers()
     dense_layers = min(f.int("first_k_dense_replace", minimum=0), n)
     return Built(b.top(f), mla_layers(f, None, ["dense"] * dense_layers + ["sparse"] * (n - dense_layers)))
@@ -46,6 +47,7 @@ FAMILY = Family(
     },
     attribute_map={"num_local_experts": "n_routed_experts", "num_mtp_layers": "num_nextn_predict_layers"},
     ignored={
+        "ep_size": "the expert-parallel degree of DeepSeek's own code; no shape",
         "head_dim": "derived in __post_init__ (= qk_rope_head_dim)",
         "qk_head_dim": "derived in __post_init__ (= qk_nope + qk_rope)",
         "num_key_value_heads": "not read by MLA (one latent per token)",

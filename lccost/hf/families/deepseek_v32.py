@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
-from lccost.hf.build import mla_layers
+from lccost.hf.build import check_legacy_moe_freq, mla_layers
 
 
 def build(f: Fields) -> Built:
+    check_legacy_moe_freq(f)
     n = f.layers()
     f.mark_used("num_experts")
     mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse"))
@@ -60,6 +61,7 @@ FAMILY = Family(
     },
     attribute_map={"num_local_experts": "n_routed_experts"},
     ignored={
+        "ep_size": "the expert-parallel degree of DeepSeek's own code; no shape",
         "head_dim": "derived in __post_init__ (= qk_rope_head_dim)",
         "qk_head_dim": "derived in __post_init__ (= qk_nope + qk_rope)",
         "num_key_value_heads": "not read by MLA (one latent per token)",

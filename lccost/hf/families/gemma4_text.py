@@ -97,6 +97,10 @@ FAMILY = Family(
         "global_head_dim": 512,
         "num_global_key_value_heads": None,
     },
+    ignored={
+        "expert_intermediate_size": "an older name of moe_intermediate_size; read only with "
+                                    "enable_moe_block, which is refused",
+    },
     per_layer=frozenset(["head_dim", "num_key_value_heads"]),
     build=build,
 )
