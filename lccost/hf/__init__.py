@@ -129,8 +129,13 @@ def _build(config: JsonConfig, fam: Family) -> tuple[Built, list[Fields]]:
     for reader in readers:
         reader.check_accounted()
     if problems:
-        raise SpecErrors(_dedupe(problems))
+        raise _one_or_all(_dedupe(problems))
     return built, readers
+
+
+def _one_or_all(problems: list[SpecError]) -> SpecError | SpecErrors:
+    """One problem as itself, several as ``SpecErrors`` (printed one per line)."""
+    return problems[0] if len(problems) == 1 else SpecErrors(problems)
 
 
 class _Stop(Exception):

@@ -149,6 +149,9 @@ def census_row(model_type: str, variant: str, kwargs: dict[str, Any],
                                   f"{type(built).__name__})")
                 row["reference_fails"] = True
             return row
+        except Exception as error:  # lccost must never fail this way: a defect, reported
+            return {**row, "verdict": "wrong",
+                    "reason": f"lccost raised {type(error).__name__}: {_first_line(error)}"}
     try:
         params, measured = _measure(data, lengths)
     except _Timeout:

@@ -181,6 +181,8 @@ def parse_config_text(text: str, file: str) -> JsonConfig:
     end = parser.skip(end)
     if end < len(text):
         raise parser.fail(end, "extra text after the JSON value")
+    if len(parser.problems) == 1:
+        raise parser.problems[0]
     if parser.problems:
         raise SpecErrors(parser.problems)
     if not isinstance(data, dict):
