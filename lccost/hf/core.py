@@ -107,9 +107,11 @@ class Fields:
         for key, value in data.items():
             canonical = alias.get(key, key)
             if canonical in self.data and self.data[canonical] != value:
-                self.report(key, f"= {value!r} and {self.written_as[canonical]} = "
+                self.problems.append(SpecError(
+                    config.file, f"= {value!r} and {self.written_as[canonical]} = "
                                  f"{self.data[canonical]!r} name the same attribute "
-                                 f"({family.class_name}.attribute_map); give one")
+                                 f"({family.class_name}.attribute_map); give one",
+                    line=config.line((*path, key)), field=self.name(key)))
             self.data.setdefault(canonical, value)
             self.written_as.setdefault(canonical, key)
         self.defaults = {alias.get(k, k): v for k, v in family.defaults.items()}
@@ -299,7 +301,12 @@ class Fields:
 
     # -- accounting ------------------------------------------------------------------------
     def check_accounted(self, also_ignored: Mapping[str, str] | None = None) -> None:
-        """Report every key neither read nor listed as cost-irrelevant."""
+        """Report every key neither read nor listed as cost-irrelevant; ``per_layer_config``
+        that the family's modeling code does not read is checked as such (only ``{}`` passes)."""
+        if "per_layer_config" in self.data and "per_layer_config" not in self.used:
+            layers = self.data.get("num_hidden_layers")
+            self.per_layer_overrides(layers if isinstance(layers, int) and 0 < layers <= MAX_LAYERS
+                                     else MAX_LAYERS)
         ignored = {**COMMON_IGNORED, **self.family.ignored, **(also_ignored or {})}
         for canonical, written in self.written_as.items():
             if canonical in self.used or canonical in ignored or written in ignored:
