@@ -37,6 +37,8 @@ from lccost.errors import LccostError
 ROOT = Path(__file__).resolve().parent.parent.parent
 CENSUS_JSON = ROOT / "tests" / "data" / "census.json"
 COVERAGE_MD = ROOT / "docs" / "coverage.md"
+README_MD = ROOT / "README.md"
+README_START, README_END = "<!-- census:families -->", "<!-- /census:families -->"
 
 S, F = "sliding_attention", "full_attention"
 
@@ -282,6 +284,24 @@ def exact_families(census: dict[str, Any]) -> list[str]:
     return sorted(t for t, v in type_verdicts(census["rows"]).items() if v == "exact")
 
 
+def readme_block(census: dict[str, Any]) -> str:
+    """README's list of exactly imported model types, between its census markers."""
+    families = exact_families(census)
+    return (f"{README_START}\n{len(families)} model types, exact in parameters and cache bytes: "
+            + ", ".join(f"`{t}`" for t in families) + f".\n{README_END}")
+
+
+def with_readme_block(readme: str, census: dict[str, Any]) -> str:
+    start, end = readme.index(README_START), readme.index(README_END) + len(README_END)
+    return readme[:start] + readme_block(census) + readme[end:]
+
+
+def write_docs(census: dict[str, Any]) -> None:
+    """docs/coverage.md and README's family list, from the census data."""
+    COVERAGE_MD.write_text(coverage_markdown(census))
+    README_MD.write_text(with_readme_block(README_MD.read_text(), census))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lccost.hf.census", description=__doc__)
     parser.add_argument("--only", nargs="*", help="model types to run (default: all); with "
@@ -289,10 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="write census.json and "
                                                              "coverage.md (full runs only)")
     parser.add_argument("--render", action="store_true", help="only regenerate coverage.md "
-                                                              "from census.json")
+                                                              "and README's list from "
+                                                              "census.json")
     args = parser.parse_args(argv)
     if args.render:
-        COVERAGE_MD.write_text(coverage_markdown(json.loads(CENSUS_JSON.read_text())))
+        write_docs(json.loads(CENSUS_JSON.read_text()))
         return 0
     import torch
     import transformers
@@ -304,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "date": datetime.date.today().isoformat(), "contexts": list(DEFAULT_CONTEXTS),
                   "rows": rows}
         CENSUS_JSON.write_text(json.dumps(census, indent=1) + "\n")
-        COVERAGE_MD.write_text(coverage_markdown(census))
+        write_docs(census)
     return 1 if any(r["verdict"] == "wrong" for r in rows) else 0
 
 
