@@ -196,15 +196,23 @@ def test_deepseek_v3_dense_layers_come_first() -> None:
 
 
 # ------------------------------------------------------------------------------------- errors
-def test_unknown_model_type_lists_the_supported_ones(tmp_path: Path) -> None:
+def test_unknown_model_type_says_it_has_no_importer(tmp_path: Path) -> None:
     path = tmp_path / "config.json"
-    path.write_text('{\n  "model_type": "bert",\n  "hidden_size": 768\n}\n')
+    path.write_text('{\n  "model_type": "no_such_model",\n  "hidden_size": 768\n}\n')
     code, out, err = run_cli(["import-hf", str(path)])
     assert code == 1 and out == ""
-    assert err.startswith(f"Error: {path}:2: model_type: model_type 'bert' is not supported")
-    for model_type in ("gemma4", "laguna", "zaya", "deepseek_v4", "deepseek_v32", "llama"):
-        assert model_type in err
-    assert set(supported_model_types()) >= {"gemma4_text", "deepseek_v3", "gpt_oss", "qwen3_moe"}
+    assert err.startswith(f"Error: {path}:2: model_type: model_type 'no_such_model' has no "
+                          "lccost importer")
+    assert set(supported_model_types()) >= {"gemma4_text", "deepseek_v3", "gpt_oss", "qwen3_moe",
+                                            "gemma4", "laguna", "zaya", "deepseek_v4", "llama"}
+
+
+def test_an_encoder_decoder_model_type_is_refused_naming_why(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_text('{\n  "model_type": "bart"\n}\n')
+    code, _, err = run_cli(["import-hf", str(path)])
+    assert code == 1
+    assert "the decoder of an encoder-decoder model" in err
 
 
 def test_bad_json_names_the_file_and_line(tmp_path: Path) -> None:

@@ -99,9 +99,10 @@ def _model_family(config: JsonConfig) -> Family:
     if model_type in REFUSED:
         raise SpecError(config.file, f"model_type {model_type!r}: {REFUSED[model_type]}; not "
                                      "modelled by lccost", line=line, field="model_type")
-    raise SpecError(config.file, f"model_type {model_type!r} is not supported (docs/coverage.md "
-                                 f"lists what is); supported: "
-                                 f"{', '.join(supported_model_types())}",
+    raise SpecError(config.file, f"model_type {model_type!r} has no lccost importer (its "
+                                 "mechanisms have not been checked against transformers); "
+                                 f"{len(supported_model_types())} model types have one, "
+                                 "listed in docs/coverage.md and by lccost import-hf --help",
                     line=line, field="model_type")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 MODEL_TYPE_NAMES: dict[str, str] = {}
 """Module name -> model_type where they differ (a ``-`` in the model type)."""
 
-_STATE = "has recurrent state layers"
 REFUSED: dict[str, str] = {
     "mamba": "every layer is a Mamba selective-state-space layer",
     "mamba2": "every layer is a Mamba2 state layer",
@@ -36,4 +35,17 @@ REFUSED: dict[str, str] = {
     "minimax": "its layers include lightning (linear) attention layers",
     "llama4": "its layers use chunked attention with interleaved NoPE layers",
     "llama4_text": "its layers use chunked attention with interleaved NoPE layers",
+    **{t: "a BERT-style encoder run as a decoder (is_decoder); lccost costs decoder-only LMs"
+       for t in ("bert", "bert-generation", "big_bird", "camembert", "data2vec-text", "electra",
+                 "ernie", "megatron-bert", "rembert", "roberta", "roberta-prelayernorm",
+                 "roc_bert", "roformer", "xlm-roberta", "xlm-roberta-xl", "xmod", "xlm",
+                 "xlnet")},
+    **{t: "the decoder of an encoder-decoder model (cross-attention to encoder states); "
+          "lccost costs decoder-only LMs"
+       for t in ("bart", "bigbird_pegasus", "blenderbot", "blenderbot-small", "marian", "mbart",
+                 "mvp", "pegasus", "plbart", "prophetnet", "trocr", "whisper", "musicgen",
+                 "musicgen_melody", "moss_transcribe_diarize")},
+    "mllama": "its layers include cross-attention to image states",
+    "reformer": "its layers use LSH and local attention with chunked caches",
+    "moshi": "a multi-stream audio-text decoder with a depth transformer",
 }
