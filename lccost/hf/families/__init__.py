@@ -46,6 +46,8 @@ REFUSED: dict[str, str] = {
                  "mvp", "pegasus", "plbart", "prophetnet", "trocr", "whisper", "musicgen",
                  "musicgen_melody", "moss_transcribe_diarize")},
     "mllama": "its layers include cross-attention to image states",
+    "openai-gpt": "transformers' OpenAIGPT keeps no KV cache (every step recomputes the prefix), "
+                  "while lccost models cached decoding",
     "reformer": "its layers use LSH and local attention with chunked caches",
     "moshi": "a multi-stream audio-text decoder with a depth transformer",
 }
