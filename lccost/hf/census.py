@@ -202,7 +202,7 @@ def run_census(only: Sequence[str] | None = None, log: Any = sys.stderr) -> Iter
 
 
 def _diff(row: dict[str, Any]) -> str:
-    if row["verdict"] != "wrong":
+    if row["verdict"] != "wrong" or "reference_params" not in row:
         return ""
     return (f" params {row['reference_params']} vs {row['lccost_params']} "
             f"({row['lccost_params'] - row['reference_params']:+}); cache "
