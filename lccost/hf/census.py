@@ -59,12 +59,46 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     "glm4_moe_lite": [{"head_dim": 32, "mlp_layer_types": ["dense"] * 3 + ["sparse"] * 44}],
     "nemotron": [{"head_dim": 128, "num_key_value_heads": 8}],
     "ministral": [{"head_dim": 128, "sliding_window": 64}],
+    "cohere": [{"use_qk_norm": True, "attention_bias": True}],
+    "cohere2": [{"sliding_window": 64, "sliding_window_pattern": 2}],
+    "olmo3": [{"sliding_window": 64, "num_key_value_heads": 8}],
+    "exaone4": [{"sliding_window": 64, "sliding_window_pattern": 3}],
+    "glm4_moe": [{"use_qk_norm": True, "first_k_dense_replace": 3, "n_shared_experts": 2}],
+    "laguna": [{"gating": "per-element", "sliding_window": 64,
+                "layer_types": [F, S, S, S] * 10, "num_attention_heads_per_layer": [48, 64] * 20}],
+    "zaya": [{"sliding_window": 64, "layer_types": ["hybrid", "hybrid_sliding"] * 20}],
+    "deepseek_v4": [{"compress_rates": {"compressed_sparse_attention": 8,
+                                        "heavily_compressed_attention": 64},
+                     "sliding_window": 64, "num_hidden_layers": 6}],
+    "deepseek_v3": [{"q_lora_rank": None, "first_k_dense_replace": 5, "n_shared_experts": 2}],
+    "stablelm": [{"qk_layernorm": True, "use_qkv_bias": True, "use_parallel_residual": True}],
+    "phi": [{"qk_layernorm": True}],
+    "falcon": [{"new_decoder_architecture": True, "num_attention_heads": 64, "hidden_size": 4096},
+               {"new_decoder_architecture": True, "num_kv_heads": 8, "num_attention_heads": 64,
+                "hidden_size": 4096}, {"multi_query": False, "bias": True}],
+    "gpt_bigcode": [{"multi_query": False}],
+    "granitemoeshared": [{"shared_intermediate_size": 1024}],
+    "qwen2_moe": [{"shared_expert_intermediate_size": 0, "mlp_only_layers": [1]}],
+    "starcoder2": [{"sliding_window": 64, "use_bias": False}],
+    "phi3": [{"sliding_window": 64}],
+    "granite_swa": [{"sliding_window": 32}],
+    "opt": [{"enable_bias": False, "do_layer_norm_before": False}],
     "hunyuan_v1_dense": [{"head_dim": 128, "num_key_value_heads": 8}],
     "hunyuan_v1_moe": [{"head_dim": 128, "num_experts": 4, "moe_topk": 2}],
     "dots1": [{"n_routed_experts": 8, "num_experts_per_tok": 2, "n_shared_experts": 1,
                "first_k_dense_replace": 1, "max_window_layers": 30, "num_hidden_layers": 40}],
 }
 """Non-default variants per model type: keyword arguments of its configuration class."""
+
+def variants(model_type: str) -> list[dict[str, Any]]:
+    """The non-default variants of ``model_type``: ``VARIANTS``, else (for a type lccost
+    imports) three layers instead of the default count, set through its canonical name."""
+    from lccost.hf import family
+
+    if model_type in VARIANTS:
+        return VARIANTS[model_type]
+    return [{"num_hidden_layers": 3}] if family(model_type) is not None else []
+
 
 DEFAULT_CONTEXTS = (7, 4100)
 """Prefill lengths: inside every window, and past the 4096 windows and 128 compression rates."""
@@ -185,7 +219,7 @@ def run_census(only: Sequence[str] | None = None, log: Any = sys.stderr) -> Iter
     signal.signal(signal.SIGALRM, _alarm)
     for model_type in only or causal_lm_model_types():
         for variant, kwargs in [("default", {}), *(
-                (f"variant {i + 1}", v) for i, v in enumerate(VARIANTS.get(model_type, [])))]:
+                (f"variant {i + 1}", v) for i, v in enumerate(variants(model_type)))]:
             signal.alarm(ROW_TIMEOUT_S)
             try:
                 row = census_row(model_type, variant, kwargs)
@@ -218,21 +252,17 @@ def summary(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
 
 
 def type_verdicts(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
-    """One verdict per model type: wrong when any row is; exact when some row is exact and
-    every other row is exact, unbuildable, or a refusal of a config transformers cannot build
-    either;
-    refused when lccost refuses a config transformers builds; else unbuildable."""
-    by_type: dict[str, list[dict[str, Any]]] = {}
+    """One verdict per model type: wrong when any row is; exact when some row is exact (every
+    row lccost imported matched; a variant it refuses keeps its reason in the table); refused
+    when lccost refuses every row; else unbuildable (transformers builds none)."""
+    by_type: dict[str, list[str]] = {}
     for row in rows:
-        by_type.setdefault(row["model_type"], []).append(row)
+        by_type.setdefault(row["model_type"], []).append(row["verdict"])
     verdicts = {}
-    for model_type, typed in by_type.items():
-        kinds = [r["verdict"] for r in typed]
-        excused = [r["verdict"] in ("exact", "unbuildable") or r.get("reference_fails")
-                   for r in typed]
+    for model_type, kinds in by_type.items():
         if "wrong" in kinds:
             verdicts[model_type] = "wrong"
-        elif "exact" in kinds and all(excused):
+        elif "exact" in kinds:
             verdicts[model_type] = "exact"
         elif "refused" in kinds:
             verdicts[model_type] = "refused"
@@ -259,7 +289,8 @@ def coverage_markdown(census: dict[str, Any]) -> str:
         "**exact** means lccost's `params_total` and `kv_cache_bytes` (`--accounting "
         "reference`, bf16) equal transformers' parameter count and cache bytes at every "
         "length; **refused** gives lccost's reason; **unbuildable** means transformers itself "
-        "cannot build or run that config on the meta device.",
+        "cannot build or run that config on the meta device. A model type counts as exact when "
+        "every row lccost imports matches (a variant lccost refuses keeps its reason).",
         "",
         f"Model types: **{counts['exact']} exact**, {counts['refused']} refused, "
         f"{counts['wrong']} wrong, {counts['unbuildable']} unbuildable "
@@ -308,6 +339,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                   "--only nothing is written")
     parser.add_argument("--write", action="store_true", help="write census.json and "
                                                              "coverage.md (full runs only)")
+    parser.add_argument("--supported", action="store_true",
+                        help="run only the model types lccost has an importer for")
+    parser.add_argument("--out", type=Path, help="with --only/--supported: write the rows here")
+    parser.add_argument("--merge", type=Path, help="replace census.json's rows of the model "
+                                                   "types in this rows file (from --out), then "
+                                                   "regenerate the documents")
     parser.add_argument("--render", action="store_true", help="only regenerate coverage.md "
                                                               "and README's list from "
                                                               "census.json")
@@ -315,11 +352,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.render:
         write_docs(json.loads(CENSUS_JSON.read_text()))
         return 0
+    if args.merge:
+        census = json.loads(CENSUS_JSON.read_text())
+        update = json.loads(args.merge.read_text())
+        types = {r["model_type"] for r in update["rows"]}
+        order = [r["model_type"] for r in census["rows"]]
+        rows = [r for r in census["rows"] if r["model_type"] not in types] + update["rows"]
+        rank = {t: i for i, t in enumerate(dict.fromkeys(order + sorted(types)))}
+        census["rows"] = sorted(rows, key=lambda r: rank[r["model_type"]])
+        census["date"] = update["date"]
+        CENSUS_JSON.write_text(json.dumps(census, indent=1) + "\n")
+        write_docs(census)
+        return 0
     import torch
     import transformers
 
-    rows = list(run_census(args.only))
+    only = args.only
+    if args.supported:
+        from lccost.hf import supported_model_types
+
+        only = [t for t in causal_lm_model_types() if t in set(supported_model_types())]
+    rows = list(run_census(only))
     print(summary(rows), file=sys.stderr)
+    if args.out and only:
+        args.out.write_text(json.dumps({"transformers": transformers.__version__,
+                                        "date": datetime.date.today().isoformat(),
+                                        "rows": rows}, indent=1) + "\n")
     if args.write and not args.only:
         census = {"transformers": transformers.__version__, "torch": torch.__version__,
                   "date": datetime.date.today().isoformat(), "contexts": list(DEFAULT_CONTEXTS),

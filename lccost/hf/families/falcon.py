@@ -21,6 +21,12 @@ def build(f: Fields) -> Built:
     kv = H if kv is None else kv  # FalconConfig.__post_init__
     if new_arch:
         K = b.check_heads(f, H, kv, "num_kv_heads")
+        if K != H:
+            # FalconAttention (L313-321) expands K and V to all heads before caching them.
+            refuse(f, "num_kv_heads", f"is {K} with new_decoder_architecture: transformers "
+                                      "5.23.0 caches K and V expanded to all "
+                                      f"{H} heads while the projections hold {K} (a cache "
+                                      "wider than its projections)")
     elif multi_query:
         K = 1  # FalconAttention: one K/V head (qkv out = hidden + 2·head_dim)
     else:
