@@ -23,7 +23,7 @@ Adding a family (one file plus its census row):
    ``FAMILY = Family(model_type=..., class_name=..., source=..., defaults={...},
    attribute_map={...}, ignored={field: reason}, per_layer=frozenset(...), build=build)``.
    ``defaults`` are the class's field defaults as written in its ``configuration_*.py``;
-   ``build(f: Fields) -> Built`` reads every field it needs through ``f`` (``f.int``,
+   ``build(f: Fields) -> Built`` reads every field it needs through ``f`` (``f.integer``,
    ``f.flag``, ``f.str_list``, ...) and returns the top-level fields and one layer mapping per
    layer. A field the family needs but lccost cannot model is refused with ``core.refuse``,
    naming the mechanism. Reuse ``build.uniform`` for Llama-like decoders.

@@ -54,13 +54,13 @@ def head_dim(f: Fields, key: str = "head_dim") -> int:
         value = f.opt_int(key)
         if value is not None:
             return value
-    return f.int("hidden_size") // f.int("num_attention_heads")
+    return f.integer("hidden_size") // f.integer("num_attention_heads")
 
 
 def kv_heads(f: Fields, key: str = "num_key_value_heads") -> int:
     """``num_key_value_heads``; null means MHA (``__post_init__``: = num_attention_heads)."""
     kv = f.opt_int(key)
-    return kv if kv is not None else f.int("num_attention_heads")
+    return kv if kv is not None else f.integer("num_attention_heads")
 
 
 def check_heads(f: Fields, H: int, K: int, key: str = "num_key_value_heads") -> int:
@@ -89,7 +89,7 @@ def top(f: Fields, tie: bool | None = None, final_norms: int = 1,
         ) -> dict[str, Any]:
     """hidden_size, vocab_size, tied embeddings, max_context and the norm vectors."""
     spec: dict[str, Any] = {
-        "hidden_size": f.int("hidden_size"), "vocab_size": f.int("vocab_size"),
+        "hidden_size": f.integer("hidden_size"), "vocab_size": f.integer("vocab_size"),
         "tie_word_embeddings": f.flag("tie_word_embeddings") if tie is None else tie,
     }
     if max_context_key:
@@ -113,12 +113,12 @@ def uniform(f: Fields, windows: list[int | None], *, qkv_bias: bool = False,
             head_dim_required: bool = False) -> Built:
     """A decoder whose layers are all GQA attention (full or windowed) + one dense MLP: Llama
     and its many descendants."""
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = check_heads(f, H, kv_heads(f))
     # head_dim_required: the modeling code reads config.head_dim without a fallback, so
     # transformers cannot build the model when it is null (it raises); lccost refuses too.
-    d = f.int("head_dim") if head_dim_required else head_dim(f)
-    ffn = dense(f.int(intermediate_key), gated, mlp_bias, activation_params)
+    d = f.integer("head_dim") if head_dim_required else head_dim(f)
+    ffn = dense(f.integer(intermediate_key), gated, mlp_bias, activation_params)
     layers = [{"attention": attention(H, K, d, w, qkv_bias=qkv_bias, o_bias=o_bias,
                                       qk_norm=qk_norm),
                "ffn": dict(ffn)} for w in windows]
@@ -142,7 +142,7 @@ def qwen_windows(f: Fields, has_layer_types: bool = True) -> list[int | None]:
         f.mark_used("sliding_window")
     if not has_layer_types:
         return [window] * n
-    start = f.int("max_window_layers", minimum=0)
+    start = f.integer("max_window_layers", minimum=0)
     types = f.str_list("layer_types", n, ATTENTION_TYPES)
     if types is None:
         types = ["sliding_attention" if window is not None and i >= start else "full_attention"
@@ -154,15 +154,15 @@ def mla_attention(f: Fields, indexer: dict[str, int] | None = None,
                   v_head_dim: int | None = None) -> dict[str, Any]:
     """A DeepSeek V2/V3-style MLA layer with its q/kv latent RMSNorms (q_lora_rank null: a
     plain q_proj); biases on its projections are refused (not modelled)."""
-    spec: dict[str, Any] = {"kind": "mla", "query_heads": f.int("num_attention_heads")}
+    spec: dict[str, Any] = {"kind": "mla", "query_heads": f.integer("num_attention_heads")}
     q_lora = f.opt_int("q_lora_rank")
     if q_lora is not None:
         spec["q_lora_rank"] = q_lora
     spec.update({
-        "kv_lora_rank": f.int("kv_lora_rank"),
-        "qk_nope_head_dim": f.int("qk_nope_head_dim"),
-        "qk_rope_head_dim": f.int("qk_rope_head_dim"),
-        "v_head_dim": v_head_dim if v_head_dim is not None else f.int("v_head_dim"),
+        "kv_lora_rank": f.integer("kv_lora_rank"),
+        "qk_nope_head_dim": f.integer("qk_nope_head_dim"),
+        "qk_rope_head_dim": f.integer("qk_rope_head_dim"),
+        "v_head_dim": v_head_dim if v_head_dim is not None else f.integer("v_head_dim"),
         "latent_norms": True,
     })
     if f.flag("attention_bias"):
@@ -181,11 +181,11 @@ def mla_layers(f: Fields, indexer: dict[str, int] | None, mlp_types: list[str]
     experts of moe_intermediate_size (DeepseekV3MoE: one shared MLP of moe_intermediate_size x
     n_shared_experts, the same parameters)."""
     spec = mla_attention(f, indexer)
-    experts = f.int("n_routed_experts")
-    active = f.int("num_experts_per_tok")
-    width = f.int("moe_intermediate_size")
-    shared = f.int("n_shared_experts", minimum=0)
-    dense_width = f.int("intermediate_size")
+    experts = f.integer("n_routed_experts")
+    active = f.integer("num_experts_per_tok")
+    width = f.integer("moe_intermediate_size")
+    shared = f.integer("n_shared_experts", minimum=0)
+    dense_width = f.integer("intermediate_size")
     return [{"attention": dict(spec),
              "ffn": dense(dense_width) if mlp == "dense" else moe(experts, active, width, shared)}
             for mlp in mlp_types]

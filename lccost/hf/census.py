@@ -211,11 +211,12 @@ def causal_lm_model_types() -> list[str]:
     return sorted(MODEL_FOR_CAUSAL_LM_MAPPING_NAMES)
 
 
-def run_census(only: Sequence[str] | None = None, log: Any = sys.stderr) -> Iterator[dict[str, Any]]:
+def run_census(only: Sequence[str] | None = None, log: Any = sys.stderr
+               ) -> Iterator[dict[str, Any]]:
     """Every row of the census (or of the model types in ``only``)."""
     from transformers.utils import logging
 
-    logging.set_verbosity_error()
+    logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     signal.signal(signal.SIGALRM, _alarm)
     for model_type in only or causal_lm_model_types():
         for variant, kwargs in [("default", {}), *(

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from json.decoder import scanstring
+from json import decoder
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +90,9 @@ class _Parser:
             return self.array(pos + 1, path)
         if char == '"':
             return self.string(pos + 1)
-        for word, literal in _LITERALS.items():
+        for word, constant in _LITERALS.items():
             if self.text.startswith(word, pos):
-                return literal, pos + len(word)
+                return constant, pos + len(word)
         match = _NUMBER.match(self.text, pos)
         if match is None or match.end() == pos:
             shown = self.text[pos:pos + 12].split("\n")[0]
@@ -120,7 +120,8 @@ class _Parser:
 
     def string(self, pos: int) -> tuple[str, int]:
         try:
-            return scanstring(self.text, pos, True)
+            text, end = decoder.scanstring(self.text, pos, True)  # type: ignore[attr-defined]
+            return str(text), int(end)
         except ValueError as error:
             raise self.fail(pos, str(error).split(":")[0]) from None
 

@@ -11,6 +11,26 @@ from lccost.hf.core import Built, Fields
 
 TOWERS = ("vision_config", "audio_config")
 
+MULTIMODAL_IGNORED: dict[str, str] = dict.fromkeys(
+    (
+        "mm_tokens_per_image",
+        "boi_token_index",
+        "eoi_token_index",
+        "image_token_index",
+        "boi_token_id",
+        "eoi_token_id",
+        "image_token_id",
+        "video_token_id",
+        "boa_token_id",
+        "eoa_token_index",
+        "audio_token_id",
+        "eoa_token_id",
+        "vision_soft_tokens_per_image",
+    ),
+    "a multimodal token id or tower setting; the text decoder's shapes do not depend on it",
+)
+"""Wrapper fields of Gemma3Config / Gemma4Config that no text-decoder cost depends on."""
+
 
 def build_wrapper(f: Fields) -> Built:
     """The text family's build on ``f.text``; tie_word_embeddings from text_config, else the
@@ -27,7 +47,9 @@ def build_wrapper(f: Fields) -> Built:
     towers = [key for key in TOWERS if f.has(key) and f.get(key)]
     if towers:
         verb = "describe" if len(towers) > 1 else "describes"
-        built.notes.append(f"{' and '.join(towers)} {verb} encoders whose parameters a "
-                           "config.json does not count: they are not imported (list them under "
-                           "encoders to include them in params_total).")
+        built.notes.append(
+            f"{' and '.join(towers)} {verb} encoders whose parameters a "
+            "config.json does not count: they are not imported (list them under "
+            "encoders to include them in params_total)."
+        )
     return built

@@ -11,7 +11,8 @@ E experts plus its ``extra_router_classes`` "skip" class; transformers 5.23.0 mo
 Parameters without matrix work (no FLOPs): MLP biases, gated 2·I + D, ungated I + D
 (``bias``); a router bias E (``router_bias``); an expert-selection bias E that is a parameter
 (``score_correction_bias``: DeepSeek V3's ``e_score_correction_bias``); an MLP router's
-R-wide biases, norm and state scale (``router_vectors``: ZAYA1 4, 5 after the first layer); per-expert biases
+R-wide biases, norm and state scale (``router_vectors``: ZAYA1 4, 5 after the first layer);
+per-expert biases
 E·(2·I + D) gated (``expert_bias``: gpt-oss). A shared-expert gate D·1 (``shared_expert_gate``:
 Qwen2-MoE) is a matrix product and counts as active weights. A learned activation's scalars
 (``activation_params``: Apertus' xIELU has 2) and an inner norm of width I (``inner_norm``:

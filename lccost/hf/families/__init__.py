@@ -1,8 +1,7 @@
 """One module per ``model_type`` (see ``lccost.hf``'s docstring for how to add one).
 
 ``REFUSED``: causal-LM model types of transformers 5.23.0 that need a mechanism lccost does not
-model, with the mechanism named (the census and ``import-hf`` print it).
-"""
+model, with the mechanism named (the census and ``import-hf`` print it)."""
 
 from __future__ import annotations
 
@@ -35,19 +34,53 @@ REFUSED: dict[str, str] = {
     "minimax": "its layers include lightning (linear) attention layers",
     "llama4": "its layers use chunked attention with interleaved NoPE layers",
     "llama4_text": "its layers use chunked attention with interleaved NoPE layers",
-    **{t: "a BERT-style encoder run as a decoder (is_decoder); lccost costs decoder-only LMs"
-       for t in ("bert", "bert-generation", "big_bird", "camembert", "data2vec-text", "electra",
-                 "ernie", "megatron-bert", "rembert", "roberta", "roberta-prelayernorm",
-                 "roc_bert", "roformer", "xlm-roberta", "xlm-roberta-xl", "xmod", "xlm",
-                 "xlnet")},
-    **{t: "the decoder of an encoder-decoder model (cross-attention to encoder states); "
-          "lccost costs decoder-only LMs"
-       for t in ("bart", "bigbird_pegasus", "blenderbot", "blenderbot-small", "marian", "mbart",
-                 "mvp", "pegasus", "plbart", "prophetnet", "trocr", "whisper", "musicgen",
-                 "musicgen_melody", "moss_transcribe_diarize")},
+    **dict.fromkeys(
+        (
+            "bert",
+            "bert-generation",
+            "big_bird",
+            "camembert",
+            "data2vec-text",
+            "electra",
+            "ernie",
+            "megatron-bert",
+            "rembert",
+            "roberta",
+            "roberta-prelayernorm",
+            "roc_bert",
+            "roformer",
+            "xlm-roberta",
+            "xlm-roberta-xl",
+            "xmod",
+            "xlm",
+            "xlnet",
+        ),
+        "a BERT-style encoder run as a decoder (is_decoder); lccost costs decoder-only LMs",
+    ),
+    **dict.fromkeys(
+        (
+            "bart",
+            "bigbird_pegasus",
+            "blenderbot",
+            "blenderbot-small",
+            "marian",
+            "mbart",
+            "mvp",
+            "pegasus",
+            "plbart",
+            "prophetnet",
+            "trocr",
+            "whisper",
+            "musicgen",
+            "musicgen_melody",
+            "moss_transcribe_diarize",
+        ),
+        "the decoder of an encoder-decoder model (cross-attention to encoder states); "
+        "lccost costs decoder-only LMs",
+    ),
     "mllama": "its layers include cross-attention to image states",
     "openai-gpt": "transformers' OpenAIGPT keeps no KV cache (every step recomputes the prefix), "
-                  "while lccost models cached decoding",
+    "while lccost models cached decoding",
     "reformer": "its layers use LSH and local attention with chunked caches",
     "moshi": "a multi-stream audio-text decoder with a depth transformer",
 }

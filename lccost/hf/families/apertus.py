@@ -1,5 +1,5 @@
-"""Apertus (modeling_apertus.py: per-head q_norm/k_norm; an ungated MLP with the xIELU
-activation's two learned scalars).
+"""Apertus (modeling_apertus.py: per-head q_norm/k_norm; an ungated MLP with the xIELU activation's
+two learned scalars).
 
 Defaults: transformers 5.23.0 models/apertus/configuration_apertus.py, ApertusConfig."""
 
@@ -11,12 +11,20 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, qk_norm="head",
-                     gated=False, activation_params=2)
+    return b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=bias,
+        o_bias=bias,
+        qk_norm="head",
+        gated=False,
+        activation_params=2,
+    )
 
 
 FAMILY = Family(
-    model_type="apertus", class_name="ApertusConfig",
+    model_type="apertus",
+    class_name="ApertusConfig",
     source="transformers 5.23.0 models/apertus/configuration_apertus.py",
     defaults={
         "vocab_size": 131072,

@@ -10,12 +10,14 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias"),
-                     gated=False)
+    return b.uniform(
+        f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias"), gated=False
+    )
 
 
 FAMILY = Family(
-    model_type="arcee", class_name="ArceeConfig",
+    model_type="arcee",
+    class_name="ArceeConfig",
     source="transformers 5.23.0 models/arcee/configuration_arcee.py",
     defaults={
         "vocab_size": 32000,

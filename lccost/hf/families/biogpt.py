@@ -1,5 +1,5 @@
-"""BioGPT (modeling_biogpt.py: OPT-like: MHA and an ungated MLP with biases, LayerNorms with
-bias, learned positions of max_position_embeddings + 2 rows).
+"""BioGPT (modeling_biogpt.py: OPT-like: MHA and an ungated MLP with biases, LayerNorms with bias,
+learned positions of max_position_embeddings + 2 rows).
 
 Defaults: transformers 5.23.0 models/biogpt/configuration_biogpt.py, BioGptConfig."""
 
@@ -11,18 +11,21 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.int("hidden_size"), f.int("num_attention_heads")
+    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
     if D % H:
         f.report("num_attention_heads", f"is {H}, which does not divide hidden_size ({D})")
     att = b.attention(H, H, D // max(H, 1), qkv_bias=True, o_bias=True)
-    ffn = b.dense(f.int("intermediate_size"), gated=False, bias=True)
+    ffn = b.dense(f.integer("intermediate_size"), gated=False, bias=True)
     top = b.top(f, per_layer_norms=4, final_norms=2)
-    top["learned_positions"] = f.int("max_position_embeddings") + 2  # BioGptLearnedPositionalEmbedding
+    top["learned_positions"] = (
+        f.integer("max_position_embeddings") + 2
+    )  # BioGptLearnedPositionalEmbedding
     return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="biogpt", class_name="BioGptConfig",
+    model_type="biogpt",
+    class_name="BioGptConfig",
     source="transformers 5.23.0 models/biogpt/configuration_biogpt.py",
     defaults={
         "vocab_size": 42384,

@@ -11,19 +11,22 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
     att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias)
-    ffn = b.dense(f.int("intermediate_size"))
+    ffn = b.dense(f.integer("intermediate_size"))
     ffn["inner_norm"] = True
     # two RMSNorms per layer plus attn_sub_norm (D) before o_proj
-    return Built(b.top(f, per_layer_norms=3), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(
+        b.top(f, per_layer_norms=3), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)]
+    )
 
 
 FAMILY = Family(
-    model_type="bitnet", class_name="BitNetConfig",
+    model_type="bitnet",
+    class_name="BitNetConfig",
     source="transformers 5.23.0 models/bitnet/configuration_bitnet.py",
     defaults={
         "vocab_size": 128256,

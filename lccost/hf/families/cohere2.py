@@ -1,5 +1,5 @@
-"""Cohere 2 (modeling_cohere2.py: one LayerNorm without bias per layer; default layer_types
-from the kwarg sliding_window_pattern, 4).
+"""Cohere 2 (modeling_cohere2.py: one LayerNorm without bias per layer; default layer_types from the
+kwarg sliding_window_pattern, 4).
 
 Defaults: transformers 5.23.0 models/cohere2/configuration_cohere2.py, Cohere2Config."""
 
@@ -11,15 +11,17 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    pattern = f.int("sliding_window_pattern")
+    pattern = f.integer("sliding_window_pattern")
     types = b.layer_types(f, n, b.alternating(n, pattern))
     bias = f.flag("attention_bias")
-    return b.uniform(f, b.sliding_types_window(f, n, types), qkv_bias=bias, o_bias=bias,
-                     per_layer_norms=1)
+    return b.uniform(
+        f, b.sliding_types_window(f, n, types), qkv_bias=bias, o_bias=bias, per_layer_norms=1
+    )
 
 
 FAMILY = Family(
-    model_type="cohere2", class_name="Cohere2Config",
+    model_type="cohere2",
+    class_name="Cohere2Config",
     source="transformers 5.23.0 models/cohere2/configuration_cohere2.py",
     defaults={
         "vocab_size": 256000,

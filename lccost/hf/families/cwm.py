@@ -10,12 +10,15 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    types = b.layer_types(f, n, ["sliding_attention" if (i + 1) % 4 else "full_attention" for i in range(n)])
+    types = b.layer_types(
+        f, n, ["sliding_attention" if (i + 1) % 4 else "full_attention" for i in range(n)]
+    )
     return b.uniform(f, b.sliding_types_window(f, n, types), mlp_bias=f.flag("mlp_bias"))
 
 
 FAMILY = Family(
-    model_type="cwm", class_name="CwmConfig",
+    model_type="cwm",
+    class_name="CwmConfig",
     source="transformers 5.23.0 models/cwm/configuration_cwm.py",
     defaults={
         "vocab_size": 128256,

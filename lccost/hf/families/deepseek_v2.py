@@ -1,5 +1,5 @@
-"""DeepSeek V2 (modeling_deepseek_v2.py: MLA with latent norms; MoE from first_k_dense_replace
-on with n_shared_experts shared experts of moe_intermediate_size).
+"""DeepSeek V2 (modeling_deepseek_v2.py: MLA with latent norms; MoE from first_k_dense_replace on
+with n_shared_experts shared experts of moe_intermediate_size).
 
 Defaults: transformers 5.23.0 models/deepseek_v2/configuration_deepseek_v2.py, DeepseekV2Config."""
 
@@ -11,16 +11,22 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    first_dense = min(f.int("first_k_dense_replace", minimum=0), n)
+    first_dense = min(f.integer("first_k_dense_replace", minimum=0), n)
     if f.get("num_experts_per_tok") is None:
-        f.report("num_experts_per_tok", "is null (the DeepseekV2Config default), which transformers "
-                                        "cannot build; allowed: a whole number")
+        f.report(
+            "num_experts_per_tok",
+            "is null (the DeepseekV2Config default), which transformers "
+            "cannot build; allowed: a whole number",
+        )
         f.data["num_experts_per_tok"] = 1
-    return Built(b.top(f), b.mla_layers(f, None, ["dense"] * first_dense + ["sparse"] * (n - first_dense)))
+    return Built(
+        b.top(f), b.mla_layers(f, None, ["dense"] * first_dense + ["sparse"] * (n - first_dense))
+    )
 
 
 FAMILY = Family(
-    model_type="deepseek_v2", class_name="DeepseekV2Config",
+    model_type="deepseek_v2",
+    class_name="DeepseekV2Config",
     source="transformers 5.23.0 models/deepseek_v2/configuration_deepseek_v2.py",
     defaults={
         "vocab_size": 102400,

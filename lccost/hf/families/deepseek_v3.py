@@ -7,19 +7,22 @@ Defaults: transformers 5.23.0 models/deepseek_v3/configuration_deepseek_v3.py, D
 from __future__ import annotations
 
 from lccost.hf import build as b
-from lccost.hf.core import Built, Family, Fields
 from lccost.hf.build import check_legacy_moe_freq, mla_layers
+from lccost.hf.core import Built, Family, Fields
 
 
 def build(f: Fields) -> Built:
     check_legacy_moe_freq(f)
     n = f.layers()
-    dense_layers = min(f.int("first_k_dense_replace", minimum=0), n)
-    return Built(b.top(f), mla_layers(f, None, ["dense"] * dense_layers + ["sparse"] * (n - dense_layers)))
+    dense_layers = min(f.integer("first_k_dense_replace", minimum=0), n)
+    return Built(
+        b.top(f), mla_layers(f, None, ["dense"] * dense_layers + ["sparse"] * (n - dense_layers))
+    )
 
 
 FAMILY = Family(
-    model_type="deepseek_v3", class_name="DeepseekV3Config",
+    model_type="deepseek_v3",
+    class_name="DeepseekV3Config",
     source="transformers 5.23.0 models/deepseek_v3/configuration_deepseek_v3.py",
     defaults={
         "vocab_size": 129280,
@@ -45,7 +48,10 @@ FAMILY = Family(
         "attention_bias": False,
         "num_mtp_layers": 1,
     },
-    attribute_map={"num_local_experts": "n_routed_experts", "num_mtp_layers": "num_nextn_predict_layers"},
+    attribute_map={
+        "num_local_experts": "n_routed_experts",
+        "num_mtp_layers": "num_nextn_predict_layers",
+    },
     ignored={
         "ep_size": "the expert-parallel degree of DeepSeek's own code; no shape",
         "head_dim": "derived in __post_init__ (= qk_rope_head_dim)",

@@ -1,14 +1,15 @@
-"""DeepSeek V3.2 (DeepseekV32Config.__post_init__: mlp_layer_types defaults to
-first_k_dense_replace dense layers; every layer is MLA with the lightning indexer, whose key
-LayerNorm has weight and bias).
+"""DeepSeek V3.2 (DeepseekV32Config.__post_init__: mlp_layer_types defaults to first_k_dense_replace
+dense layers; every layer is MLA with the lightning indexer, whose key LayerNorm has weight and
+bias).
 
-Defaults: transformers 5.23.0 models/deepseek_v32/configuration_deepseek_v32.py, DeepseekV32Config."""
+Defaults: transformers 5.23.0 models/deepseek_v32/configuration_deepseek_v32.py,
+DeepseekV32Config."""
 
 from __future__ import annotations
 
 from lccost.hf import build as b
-from lccost.hf.core import Built, Family, Fields
 from lccost.hf.build import check_legacy_moe_freq, mla_layers
+from lccost.hf.core import Built, Family, Fields
 
 
 def build(f: Fields) -> Built:
@@ -16,17 +17,21 @@ def build(f: Fields) -> Built:
     n = f.layers()
     f.mark_used("num_experts")
     mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse"))
-    first_dense = min(f.int("first_k_dense_replace", minimum=0), n)
+    first_dense = min(f.integer("first_k_dense_replace", minimum=0), n)
     if mlp_types is None:
         mlp_types = ["dense"] * first_dense + ["sparse"] * (n - first_dense)
     b.layer_types(f, n, [], ("indexed_attention",))
-    indexer = {"heads": f.int("index_n_heads"), "head_dim": f.int("index_head_dim"),
-               "top_k": f.int("index_topk")}
+    indexer = {
+        "heads": f.integer("index_n_heads"),
+        "head_dim": f.integer("index_head_dim"),
+        "top_k": f.integer("index_topk"),
+    }
     return Built(b.top(f), mla_layers(f, indexer, mlp_types))
 
 
 FAMILY = Family(
-    model_type="deepseek_v32", class_name="DeepseekV32Config",
+    model_type="deepseek_v32",
+    class_name="DeepseekV32Config",
     source="transformers 5.23.0 models/deepseek_v32/configuration_deepseek_v32.py",
     defaults={
         "vocab_size": 129280,

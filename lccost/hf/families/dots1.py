@@ -1,6 +1,6 @@
-"""dots.llm1 (modeling_dots1.py: per-head q_norm/k_norm; dense layers before
-first_k_dense_replace, then MoE with n_shared_experts shared experts of moe_intermediate_size;
-e_score_correction_bias is a buffer).
+"""dots.llm1 (modeling_dots1.py: per-head q_norm/k_norm; dense layers before first_k_dense_replace,
+then MoE with n_shared_experts shared experts of moe_intermediate_size; e_score_correction_bias
+is a buffer).
 
 Defaults: transformers 5.23.0 models/dots1/configuration_dots1.py, Dots1Config."""
 
@@ -12,34 +12,54 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
     window = f.opt_int("sliding_window")
-    start = f.int("max_window_layers", minimum=0)
-    types = b.layer_types(f, n, ["sliding_attention" if window is not None and i >= start
-                                 else "full_attention" for i in range(n)])
-    first_dense = min(f.int("first_k_dense_replace", minimum=0), n)
+    start = f.integer("max_window_layers", minimum=0)
+    types = b.layer_types(
+        f,
+        n,
+        [
+            "sliding_attention" if window is not None and i >= start else "full_attention"
+            for i in range(n)
+        ],
+    )
+    first_dense = min(f.integer("first_k_dense_replace", minimum=0), n)
     experts, active = f.opt_int("n_routed_experts"), f.opt_int("num_experts_per_tok")
     if experts is None or active is None:
-        f.report("n_routed_experts", "and num_experts_per_tok must be set: Dots1Config defaults them "
-                                     "to null, which transformers cannot build")
+        f.report(
+            "n_routed_experts",
+            "and num_experts_per_tok must be set: Dots1Config defaults them "
+            "to null, which transformers cannot build",
+        )
         experts = active = 1
     shared = f.opt_int("n_shared_experts", minimum=0) or 0
-    width, dense_width = f.int("moe_intermediate_size"), f.int("intermediate_size")
+    width, dense_width = f.integer("moe_intermediate_size"), f.integer("intermediate_size")
     layers = []
     for i, t in enumerate(types):
-        ffn = (b.dense(dense_width) if i < first_dense else
-               b.moe(experts, active, width, shared))
-        layers.append({"attention": b.attention(H, K, d, window if t == "sliding_attention" else None,
-                                                qkv_bias=bias, o_bias=bias, qk_norm="head"),
-                       "ffn": ffn})
+        ffn = b.dense(dense_width) if i < first_dense else b.moe(experts, active, width, shared)
+        layers.append(
+            {
+                "attention": b.attention(
+                    H,
+                    K,
+                    d,
+                    window if t == "sliding_attention" else None,
+                    qkv_bias=bias,
+                    o_bias=bias,
+                    qk_norm="head",
+                ),
+                "ffn": ffn,
+            }
+        )
     return Built(b.top(f), layers)
 
 
 FAMILY = Family(
-    model_type="dots1", class_name="Dots1Config",
+    model_type="dots1",
+    class_name="Dots1Config",
     source="transformers 5.23.0 models/dots1/configuration_dots1.py",
     defaults={
         "vocab_size": 152064,

@@ -14,7 +14,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="ernie4_5", class_name="Ernie4_5Config",
+    model_type="ernie4_5",
+    class_name="Ernie4_5Config",
     source="transformers 5.23.0 models/ernie4_5/configuration_ernie4_5.py",
     defaults={
         "vocab_size": 103424,

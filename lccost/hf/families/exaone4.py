@@ -1,5 +1,5 @@
-"""EXAONE 4 (modeling_exaone4.py: per-head q_norm/k_norm; RMSNorms after attention and after
-the MLP; default layer_types from sliding_window_pattern).
+"""EXAONE 4 (modeling_exaone4.py: per-head q_norm/k_norm; RMSNorms after attention and after the
+MLP; default layer_types from sliding_window_pattern).
 
 Defaults: transformers 5.23.0 models/exaone4/configuration_exaone4.py, Exaone4Config."""
 
@@ -12,16 +12,20 @@ from lccost.hf.core import Built, Family, Fields
 def build(f: Fields) -> Built:
     n = f.layers()
     window = f.opt_int("sliding_window")
-    pattern = f.int("sliding_window_pattern", minimum=0) if window is not None else 0
+    pattern = f.integer("sliding_window_pattern", minimum=0) if window is not None else 0
     f.mark_used("sliding_window_pattern")
-    default = (["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(n)]
-               if pattern else ["full_attention"] * n)
+    default = (
+        ["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(n)]
+        if pattern
+        else ["full_attention"] * n
+    )
     types = b.layer_types(f, n, default)
     return b.uniform(f, b.sliding_types_window(f, n, types), qk_norm="head")
 
 
 FAMILY = Family(
-    model_type="exaone4", class_name="Exaone4Config",
+    model_type="exaone4",
+    class_name="Exaone4Config",
     source="transformers 5.23.0 models/exaone4/configuration_exaone4.py",
     defaults={
         "vocab_size": 102400,

@@ -12,28 +12,43 @@ from lccost.hf.core import Built, Family, Fields
 def build(f: Fields) -> Built:
     n = f.layers()
     window = f.opt_int("sliding_window")
-    pattern = f.int("sliding_window_pattern", minimum=0) if window is not None else 0
+    pattern = f.integer("sliding_window_pattern", minimum=0) if window is not None else 0
     f.mark_used("sliding_window_pattern")
-    default = (["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(n)]
-               if pattern else ["full_attention"] * n)
+    default = (
+        ["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(n)]
+        if pattern
+        else ["full_attention"] * n
+    )
     types = b.layer_types(f, n, default)
-    first_dense = f.int("first_k_dense_replace", minimum=0)
+    first_dense = f.integer("first_k_dense_replace", minimum=0)
     mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse")) or [
-        "dense" if i < first_dense else "sparse" for i in range(n)]
-    H = f.int("num_attention_heads")
+        "dense" if i < first_dense else "sparse" for i in range(n)
+    ]
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
-    moe = b.moe(f.int("num_experts"), f.int("num_experts_per_tok"), f.int("moe_intermediate_size"),
-                f.int("num_shared_experts", minimum=0))
-    dense = b.dense(f.int("intermediate_size"))
-    layers = [{"attention": b.attention(H, K, d, window if t == "sliding_attention" else None,
-                                        qk_norm="head"),
-               "ffn": dict(dense if m == "dense" else moe)} for t, m in zip(types, mlp_types)]
+    moe = b.moe(
+        f.integer("num_experts"),
+        f.integer("num_experts_per_tok"),
+        f.integer("moe_intermediate_size"),
+        f.integer("num_shared_experts", minimum=0),
+    )
+    dense = b.dense(f.integer("intermediate_size"))
+    layers = [
+        {
+            "attention": b.attention(
+                H, K, d, window if t == "sliding_attention" else None, qk_norm="head"
+            ),
+            "ffn": dict(dense if m == "dense" else moe),
+        }
+        for t, m in zip(types, mlp_types, strict=True)
+    ]
     return Built(b.top(f), layers)
 
 
 FAMILY = Family(
-    model_type="exaone_moe", class_name="ExaoneMoeConfig",
+    model_type="exaone_moe",
+    class_name="ExaoneMoeConfig",
     source="transformers 5.23.0 models/exaone_moe/configuration_exaone_moe.py",
     defaults={
         "vocab_size": 102400,

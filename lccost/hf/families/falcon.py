@@ -12,7 +12,7 @@ from lccost.hf.core import Built, Family, Fields, refuse
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.int("hidden_size"), f.int("num_attention_heads")
+    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
     if D % H:
         f.report("num_attention_heads", f"is {H}, which does not divide hidden_size ({D})")
     d = D // max(H, 1)
@@ -23,17 +23,25 @@ def build(f: Fields) -> Built:
         K = b.check_heads(f, H, kv, "num_kv_heads")
         if K != H:
             # FalconAttention (L313-321) expands K and V to all heads before caching them.
-            refuse(f, "num_kv_heads", f"is {K} with new_decoder_architecture: transformers "
-                                      "5.23.0 caches K and V expanded to all "
-                                      f"{H} heads while the projections hold {K} (a cache "
-                                      "wider than its projections)")
+            refuse(
+                f,
+                "num_kv_heads",
+                f"is {K} with new_decoder_architecture: transformers "
+                "5.23.0 caches K and V expanded to all "
+                f"{H} heads while the projections hold {K} (a cache "
+                "wider than its projections)",
+            )
     elif multi_query:
         K = 1  # FalconAttention: one K/V head (qkv out = hidden + 2·head_dim)
     else:
         if kv != H:
-            refuse(f, "num_kv_heads", f"is {kv} without new_decoder_architecture or multi_query: "
-                                      "the weights are full MHA but the cache would be viewed as "
-                                      f"{kv} heads")
+            refuse(
+                f,
+                "num_kv_heads",
+                f"is {kv} without new_decoder_architecture or multi_query: "
+                "the weights are full MHA but the cache would be viewed as "
+                f"{kv} heads",
+            )
         K = H
     parallel = f.flag("parallel_attn")
     ln = f.opt_int("num_ln_in_parallel_attn")
@@ -44,12 +52,15 @@ def build(f: Fields) -> Built:
     f.mark_used("alibi")
     att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias)
     ffn = b.dense(f.opt_int("ffn_hidden_size") or 4 * D, gated=False, bias=bias)
-    return Built(b.top(f, per_layer_norms=2 * norms, final_norms=2),
-                 [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(
+        b.top(f, per_layer_norms=2 * norms, final_norms=2),
+        [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)],
+    )
 
 
 FAMILY = Family(
-    model_type="falcon", class_name="FalconConfig",
+    model_type="falcon",
+    class_name="FalconConfig",
     source="transformers 5.23.0 models/falcon/configuration_falcon.py",
     defaults={
         "vocab_size": 65024,

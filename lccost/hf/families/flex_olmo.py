@@ -10,17 +10,18 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
-    ffn = b.moe(f.int("num_experts"), f.int("num_experts_per_tok"), f.int("intermediate_size"))
+    ffn = b.moe(f.integer("num_experts"), f.integer("num_experts_per_tok"), f.integer("intermediate_size"))
     att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias, qk_norm="full")
     return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="flex_olmo", class_name="FlexOlmoConfig",
+    model_type="flex_olmo",
+    class_name="FlexOlmoConfig",
     source="transformers 5.23.0 models/flex_olmo/configuration_flex_olmo.py",
     defaults={
         "vocab_size": 100352,

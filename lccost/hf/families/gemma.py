@@ -15,7 +15,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="gemma", class_name="GemmaConfig",
+    model_type="gemma",
+    class_name="GemmaConfig",
     source="transformers 5.23.0 models/gemma/configuration_gemma.py",
     defaults={
         "vocab_size": 256000,

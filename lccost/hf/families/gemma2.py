@@ -15,18 +15,25 @@ def build(f: Fields) -> Built:
     window = f.opt_int("sliding_window")
     bias = f.flag("attention_bias")
     f.mark_used("use_bidirectional_attention")
-    H = f.int("num_attention_heads")
-    K = b.check_heads(f, H, f.int("num_key_value_heads"))
-    d = f.int("head_dim")
-    ffn = b.dense(f.int("intermediate_size"))
-    layers = [{"attention": b.attention(H, K, d, window if t == b.ATTENTION_TYPES[1] else None,
-                                        qkv_bias=bias, o_bias=bias), "ffn": dict(ffn)}
-              for t in types]
+    H = f.integer("num_attention_heads")
+    K = b.check_heads(f, H, f.integer("num_key_value_heads"))
+    d = f.integer("head_dim")
+    ffn = b.dense(f.integer("intermediate_size"))
+    layers = [
+        {
+            "attention": b.attention(
+                H, K, d, window if t == b.ATTENTION_TYPES[1] else None, qkv_bias=bias, o_bias=bias
+            ),
+            "ffn": dict(ffn),
+        }
+        for t in types
+    ]
     return Built(b.top(f, per_layer_norms=4), layers)
 
 
 FAMILY = Family(
-    model_type="gemma2", class_name="Gemma2Config",
+    model_type="gemma2",
+    class_name="Gemma2Config",
     source="transformers 5.23.0 models/gemma2/configuration_gemma2.py",
     defaults={
         "vocab_size": 256000,

@@ -11,24 +11,37 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    pattern = f.int("sliding_window_pattern")
+    pattern = f.integer("sliding_window_pattern")
     types = b.layer_types(f, n, b.alternating(n, pattern))
     window = f.opt_int("sliding_window")
     if window is not None and f.flag("use_bidirectional_attention"):
         window = window // 2 + 1  # Gemma3TextConfig.__post_init__: exclusive bounds
     bias = f.flag("attention_bias")
-    H = f.int("num_attention_heads")
-    K = b.check_heads(f, H, f.int("num_key_value_heads"))
-    d = f.int("head_dim")
-    ffn = b.dense(f.int("intermediate_size"))
-    layers = [{"attention": b.attention(H, K, d, window if t == b.ATTENTION_TYPES[1] else None,
-                                        qkv_bias=bias, o_bias=bias, qk_norm="head"),
-               "ffn": dict(ffn)} for t in types]
+    H = f.integer("num_attention_heads")
+    K = b.check_heads(f, H, f.integer("num_key_value_heads"))
+    d = f.integer("head_dim")
+    ffn = b.dense(f.integer("intermediate_size"))
+    layers = [
+        {
+            "attention": b.attention(
+                H,
+                K,
+                d,
+                window if t == b.ATTENTION_TYPES[1] else None,
+                qkv_bias=bias,
+                o_bias=bias,
+                qk_norm="head",
+            ),
+            "ffn": dict(ffn),
+        }
+        for t in types
+    ]
     return Built(b.top(f, per_layer_norms=4), layers)
 
 
 FAMILY = Family(
-    model_type="gemma3_text", class_name="Gemma3TextConfig",
+    model_type="gemma3_text",
+    class_name="Gemma3TextConfig",
     source="transformers 5.23.0 models/gemma3/configuration_gemma3.py",
     defaults={
         "vocab_size": 262208,
@@ -48,7 +61,7 @@ FAMILY = Family(
     },
     ignored={
         "_sliding_window_pattern": "a private copy save_pretrained writes; __post_init__ reads "
-                                   "the kwarg sliding_window_pattern, and layer_types decides",
+        "the kwarg sliding_window_pattern, and layer_types decides",
     },
     build=build,
 )

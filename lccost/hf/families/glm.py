@@ -13,7 +13,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="glm", class_name="GlmConfig",
+    model_type="glm",
+    class_name="GlmConfig",
     source="transformers 5.23.0 models/glm/configuration_glm.py",
     defaults={
         "vocab_size": 151552,

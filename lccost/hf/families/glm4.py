@@ -13,7 +13,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="glm4", class_name="Glm4Config",
+    model_type="glm4",
+    class_name="Glm4Config",
     source="transformers 5.23.0 models/glm4/configuration_glm4.py",
     defaults={
         "vocab_size": 151552,

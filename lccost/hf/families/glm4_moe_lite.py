@@ -1,7 +1,8 @@
 """GLM-4 MoE Lite (modeling_glm4_moe_lite.py: MLA with latent norms; mlp_layer_types, default one
 dense layer then MoE with n_shared_experts; head_dim is an alias of qk_rope_head_dim).
 
-Defaults: transformers 5.23.0 models/glm4_moe_lite/configuration_glm4_moe_lite.py, Glm4MoeLiteConfig."""
+Defaults: transformers 5.23.0 models/glm4_moe_lite/configuration_glm4_moe_lite.py,
+Glm4MoeLiteConfig."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse")) or ["dense"] + ["sparse"] * (n - 1)
+    mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse")) or ["dense"] + ["sparse"] * (
+        n - 1
+    )
     return Built(b.top(f), b.mla_layers(f, None, mlp_types))
 
 
 FAMILY = Family(
-    model_type="glm4_moe_lite", class_name="Glm4MoeLiteConfig",
+    model_type="glm4_moe_lite",
+    class_name="Glm4MoeLiteConfig",
     source="transformers 5.23.0 models/glm4_moe_lite/configuration_glm4_moe_lite.py",
     defaults={
         "vocab_size": 154880,

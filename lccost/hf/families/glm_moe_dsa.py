@@ -12,21 +12,29 @@ from lccost.hf.core import Built, Family, Fields, refuse
 def build(f: Fields) -> Built:
     n = f.layers()
     mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse"))
-    first_dense = min(f.int("first_k_dense_replace", minimum=0), n)
+    first_dense = min(f.integer("first_k_dense_replace", minimum=0), n)
     if mlp_types is None:
         mlp_types = ["dense"] * first_dense + ["sparse"] * (n - first_dense)
     b.layer_types(f, n, [], ("indexed_attention",))
     kinds = f.str_list("indexer_types", n, ("full", "shared"))
     if kinds is not None and "shared" in kinds:
-        refuse(f, "indexer_types", f"layer {kinds.index('shared')} reuses an earlier layer's "
-                                   "indexer selection (a shared DSA indexer)")
-    indexer = {"heads": f.int("index_n_heads"), "head_dim": f.int("index_head_dim"),
-               "top_k": f.int("index_topk")}
+        refuse(
+            f,
+            "indexer_types",
+            f"layer {kinds.index('shared')} reuses an earlier layer's "
+            "indexer selection (a shared DSA indexer)",
+        )
+    indexer = {
+        "heads": f.integer("index_n_heads"),
+        "head_dim": f.integer("index_head_dim"),
+        "top_k": f.integer("index_topk"),
+    }
     return Built(b.top(f), b.mla_layers(f, indexer, mlp_types))
 
 
 FAMILY = Family(
-    model_type="glm_moe_dsa", class_name="GlmMoeDsaConfig",
+    model_type="glm_moe_dsa",
+    class_name="GlmMoeDsaConfig",
     source="transformers 5.23.0 models/glm_moe_dsa/configuration_glm_moe_dsa.py",
     defaults={
         "vocab_size": 154880,

@@ -10,7 +10,7 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.int("hidden_size"), f.int("num_attention_heads")
+    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
     if D % H:
         f.report("n_head", f"is {H}, which does not divide n_embd ({D})")
     K = 1 if f.flag("multi_query") else H
@@ -18,12 +18,13 @@ def build(f: Fields) -> Built:
     att = b.attention(H, K, D // max(H, 1), qkv_bias=True, o_bias=True)
     ffn = b.dense(inner, gated=False, bias=True)
     top = b.top(f, per_layer_norms=4, final_norms=2)
-    top["learned_positions"] = f.int("max_position_embeddings")
+    top["learned_positions"] = f.integer("max_position_embeddings")
     return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="gpt_bigcode", class_name="GPTBigCodeConfig",
+    model_type="gpt_bigcode",
+    class_name="GPTBigCodeConfig",
     source="transformers 5.23.0 models/gpt_bigcode/configuration_gpt_bigcode.py",
     defaults={
         "vocab_size": 50257,
@@ -37,7 +38,12 @@ FAMILY = Family(
         "multi_query": True,
         "tie_word_embeddings": True,
     },
-    attribute_map={"hidden_size": "n_embd", "max_position_embeddings": "n_positions", "num_attention_heads": "n_head", "num_hidden_layers": "n_layer"},
+    attribute_map={
+        "hidden_size": "n_embd",
+        "max_position_embeddings": "n_positions",
+        "num_attention_heads": "n_head",
+        "num_hidden_layers": "n_layer",
+    },
     ignored={
         "num_key_value_heads": "derived from multi_query by __post_init__ (1 or n_head)",
         "attention_softmax_in_fp32": "a precision setting",

@@ -11,12 +11,21 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=True, gated=False,
-                     per_layer_norms=4, final_norms=2)
+    return b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=True,
+        gated=False,
+        per_layer_norms=4,
+        final_norms=2,
+    )
 
 
 FAMILY = Family(
-    model_type="gpt_neox", class_name="GPTNeoXConfig",
+    model_type="gpt_neox",
+    class_name="GPTNeoXConfig",
     source="transformers 5.23.0 models/gpt_neox/configuration_gpt_neox.py",
     defaults={
         "vocab_size": 50432,

@@ -1,5 +1,5 @@
-"""gpt-oss (modeling_gpt_oss.py: default layer_types alternate sliding / full; every layer a
-MoE of num_local_experts with biased gated experts and a biased router; attention sinks).
+"""gpt-oss (modeling_gpt_oss.py: default layer_types alternate sliding / full; every layer a MoE of
+num_local_experts with biased gated experts and a biased router; attention sinks).
 
 Defaults: transformers 5.23.0 models/gpt_oss/configuration_gpt_oss.py, GptOssConfig."""
 
@@ -12,21 +12,39 @@ from lccost.hf.core import Built, Family, Fields
 def build(f: Fields) -> Built:
     n = f.layers()
     types = b.layer_types(f, n, b.alternating(n, 2))
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
-    d = f.int("head_dim")
+    d = f.integer("head_dim")
     window = f.opt_int("sliding_window")
     bias = f.flag("attention_bias")
-    ffn = b.moe(f.int("num_local_experts"), f.int("num_experts_per_tok"),
-                f.int("intermediate_size"), router_bias=True, expert_bias=True)
-    layers = [{"attention": b.attention(H, K, d, window if t == b.ATTENTION_TYPES[1] else None,
-                                        qkv_bias=bias, o_bias=bias, sinks=True),
-               "ffn": dict(ffn)} for t in types]
+    ffn = b.moe(
+        f.integer("num_local_experts"),
+        f.integer("num_experts_per_tok"),
+        f.integer("intermediate_size"),
+        router_bias=True,
+        expert_bias=True,
+    )
+    layers = [
+        {
+            "attention": b.attention(
+                H,
+                K,
+                d,
+                window if t == b.ATTENTION_TYPES[1] else None,
+                qkv_bias=bias,
+                o_bias=bias,
+                sinks=True,
+            ),
+            "ffn": dict(ffn),
+        }
+        for t in types
+    ]
     return Built(b.top(f), layers)
 
 
 FAMILY = Family(
-    model_type="gpt_oss", class_name="GptOssConfig",
+    model_type="gpt_oss",
+    class_name="GptOssConfig",
     source="transformers 5.23.0 models/gpt_oss/configuration_gpt_oss.py",
     defaults={
         "num_hidden_layers": 36,

@@ -11,7 +11,7 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.int("hidden_size"), f.int("num_attention_heads")
+    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
     if D % H:
         f.report("n_head", f"is {H}, which does not divide n_embd ({D})")
     inner = f.opt_int("n_inner") or 4 * D
@@ -19,12 +19,12 @@ def build(f: Fields) -> Built:
     ffn = b.dense(inner, gated=False, bias=True)
     top = b.top(f, per_layer_norms=2, final_norms=2)
     top["lm_head_bias"] = True  # the causal LM's lm_head has a bias
-    return Built(top,
-                 [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="gptj", class_name="GPTJConfig",
+    model_type="gptj",
+    class_name="GPTJConfig",
     source="transformers 5.23.0 models/gptj/configuration_gptj.py",
     defaults={
         "vocab_size": 50400,
@@ -36,7 +36,12 @@ FAMILY = Family(
         "n_inner": None,
         "tie_word_embeddings": False,
     },
-    attribute_map={"max_position_embeddings": "n_positions", "hidden_size": "n_embd", "num_attention_heads": "n_head", "num_hidden_layers": "n_layer"},
+    attribute_map={
+        "max_position_embeddings": "n_positions",
+        "hidden_size": "n_embd",
+        "num_attention_heads": "n_head",
+        "num_hidden_layers": "n_layer",
+    },
     ignored={
         "rotary_dim": "rotary dims; no shape",
     },

@@ -1,7 +1,8 @@
-"""Granite MoE SWA (modeling_granitemoe_swa.py: attention sinks, default layer_types one full
-then three sliding; every layer a MoE, a shared expert when shared_intermediate_size > 0).
+"""Granite MoE SWA (modeling_granitemoe_swa.py: attention sinks, default layer_types one full then
+three sliding; every layer a MoE, a shared expert when shared_intermediate_size > 0).
 
-Defaults: transformers 5.23.0 models/granitemoe_swa/configuration_granitemoe_swa.py, GraniteMoeSWAConfig."""
+Defaults: transformers 5.23.0 models/granitemoe_swa/configuration_granitemoe_swa.py,
+GraniteMoeSWAConfig."""
 
 from __future__ import annotations
 
@@ -11,22 +12,35 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    types = b.layer_types(f, n, ["full_attention" if i % 4 == 0 else "sliding_attention" for i in range(n)])
-    H = f.int("num_attention_heads")
+    types = b.layer_types(
+        f, n, ["full_attention" if i % 4 == 0 else "sliding_attention" for i in range(n)]
+    )
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
-    shared = f.int("shared_intermediate_size", minimum=0)
-    ffn = b.moe(f.int("num_local_experts"), f.int("num_experts_per_tok"), f.int("intermediate_size"),
-                1 if shared else 0, shared or None)
+    shared = f.integer("shared_intermediate_size", minimum=0)
+    ffn = b.moe(
+        f.integer("num_local_experts"),
+        f.integer("num_experts_per_tok"),
+        f.integer("intermediate_size"),
+        1 if shared else 0,
+        shared or None,
+    )
     windows = b.sliding_types_window(f, n, types)
-    layers = [{"attention": b.attention(H, K, d, w, qkv_bias=bias, o_bias=bias, sinks=True),
-               "ffn": dict(ffn)} for w in windows]
+    layers = [
+        {
+            "attention": b.attention(H, K, d, w, qkv_bias=bias, o_bias=bias, sinks=True),
+            "ffn": dict(ffn),
+        }
+        for w in windows
+    ]
     return Built(b.top(f), layers)
 
 
 FAMILY = Family(
-    model_type="granitemoe_swa", class_name="GraniteMoeSWAConfig",
+    model_type="granitemoe_swa",
+    class_name="GraniteMoeSWAConfig",
     source="transformers 5.23.0 models/granitemoe_swa/configuration_granitemoe_swa.py",
     defaults={
         "vocab_size": 32000,

@@ -1,7 +1,8 @@
 """Granite MoE with a shared expert (modeling_granitemoeshared.py: a gated shared MLP of
 shared_intermediate_size when it is non-zero).
 
-Defaults: transformers 5.23.0 models/granitemoeshared/configuration_granitemoeshared.py, GraniteMoeSharedConfig."""
+Defaults: transformers 5.23.0 models/granitemoeshared/configuration_granitemoeshared.py,
+GraniteMoeSharedConfig."""
 
 from __future__ import annotations
 
@@ -11,19 +12,25 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
-    shared = f.int("shared_intermediate_size", minimum=0)
-    ffn = b.moe(f.int("num_local_experts"), f.int("num_experts_per_tok"), f.int("intermediate_size"),
-                1 if shared else 0, shared or None)
+    shared = f.integer("shared_intermediate_size", minimum=0)
+    ffn = b.moe(
+        f.integer("num_local_experts"),
+        f.integer("num_experts_per_tok"),
+        f.integer("intermediate_size"),
+        1 if shared else 0,
+        shared or None,
+    )
     att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias)
     return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="granitemoeshared", class_name="GraniteMoeSharedConfig",
+    model_type="granitemoeshared",
+    class_name="GraniteMoeSharedConfig",
     source="transformers 5.23.0 models/granitemoeshared/configuration_granitemoeshared.py",
     defaults={
         "vocab_size": 32000,

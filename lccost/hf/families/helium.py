@@ -10,11 +10,14 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias"))
+    return b.uniform(
+        f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias")
+    )
 
 
 FAMILY = Family(
-    model_type="helium", class_name="HeliumConfig",
+    model_type="helium",
+    class_name="HeliumConfig",
     source="transformers 5.23.0 models/helium/configuration_helium.py",
     defaults={
         "vocab_size": 48000,

@@ -1,7 +1,8 @@
-"""HunYuan dense (modeling_hunyuan_v1_dense.py: per-head query/key layernorms; head_dim has
-no fallback, so null cannot be built).
+"""HunYuan dense (modeling_hunyuan_v1_dense.py: per-head query/key layernorms; head_dim has no
+fallback, so null cannot be built).
 
-Defaults: transformers 5.23.0 models/hunyuan_v1_dense/configuration_hunyuan_v1_dense.py, HunYuanDenseV1Config."""
+Defaults: transformers 5.23.0 models/hunyuan_v1_dense/configuration_hunyuan_v1_dense.py,
+HunYuanDenseV1Config."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, qk_norm="head",
-                     head_dim_required=True)
+    return b.uniform(
+        f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, qk_norm="head", head_dim_required=True
+    )
 
 
 FAMILY = Family(
-    model_type="hunyuan_v1_dense", class_name="HunYuanDenseV1Config",
+    model_type="hunyuan_v1_dense",
+    class_name="HunYuanDenseV1Config",
     source="transformers 5.23.0 models/hunyuan_v1_dense/configuration_hunyuan_v1_dense.py",
     defaults={
         "vocab_size": 290943,

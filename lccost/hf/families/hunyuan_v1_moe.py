@@ -1,7 +1,8 @@
 """HunYuan MoE (modeling_hunyuan_v1_moe.py: every layer num_experts experts of intermediate_size
 plus one shared MLP of the same width; per-head query/key layernorms).
 
-Defaults: transformers 5.23.0 models/hunyuan_v1_moe/configuration_hunyuan_v1_moe.py, HunYuanMoEV1Config."""
+Defaults: transformers 5.23.0 models/hunyuan_v1_moe/configuration_hunyuan_v1_moe.py,
+HunYuanMoEV1Config."""
 
 from __future__ import annotations
 
@@ -11,18 +12,19 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
-    d = f.int("head_dim")
+    d = f.integer("head_dim")
     bias = f.flag("attention_bias")
-    width = f.int("intermediate_size")
-    ffn = b.moe(f.int("num_experts"), f.int("num_experts_per_tok"), width, 1)
+    width = f.integer("intermediate_size")
+    ffn = b.moe(f.integer("num_experts"), f.integer("num_experts_per_tok"), width, 1)
     att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias, qk_norm="head")
     return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="hunyuan_v1_moe", class_name="HunYuanMoEV1Config",
+    model_type="hunyuan_v1_moe",
+    class_name="HunYuanMoEV1Config",
     source="transformers 5.23.0 models/hunyuan_v1_moe/configuration_hunyuan_v1_moe.py",
     defaults={
         "vocab_size": 290943,

@@ -11,12 +11,19 @@ from lccost.hf.core import Built, Family, Fields
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
     post = f.flag("use_post_norm")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias"),
-                     per_layer_norms=4 if post else 2)
+    return b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=f.flag("mlp_bias"),
+        per_layer_norms=4 if post else 2,
+    )
 
 
 FAMILY = Family(
-    model_type="hyperclovax", class_name="HyperCLOVAXConfig",
+    model_type="hyperclovax",
+    class_name="HyperCLOVAXConfig",
     source="transformers 5.23.0 models/hyperclovax/configuration_hyperclovax.py",
     defaults={
         "vocab_size": 32000,

@@ -1,5 +1,5 @@
-"""InternLM3 (modular_internlm3.py: Llama shapes; qkv_bias and bias are aliases of
-attention_bias and mlp_bias).
+"""InternLM3 (modular_internlm3.py: Llama shapes; qkv_bias and bias are aliases of attention_bias
+and mlp_bias).
 
 Defaults: transformers 5.23.0 models/internlm3/configuration_internlm3.py, InternLM3Config."""
 
@@ -10,12 +10,18 @@ from lccost.hf.core import Built, Family, Fields
 
 
 def build(f: Fields) -> Built:
-    return b.uniform(f, [None] * f.layers(), qkv_bias=f.flag("attention_bias"),
-                     o_bias=f.flag("attention_bias"), mlp_bias=f.flag("mlp_bias"))
+    return b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=f.flag("attention_bias"),
+        o_bias=f.flag("attention_bias"),
+        mlp_bias=f.flag("mlp_bias"),
+    )
 
 
 FAMILY = Family(
-    model_type="internlm3", class_name="InternLM3Config",
+    model_type="internlm3",
+    class_name="InternLM3Config",
     source="transformers 5.23.0 models/internlm3/configuration_internlm3.py",
     defaults={
         "vocab_size": 128512,

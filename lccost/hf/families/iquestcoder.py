@@ -10,11 +10,14 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias"))
+    return b.uniform(
+        f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias")
+    )
 
 
 FAMILY = Family(
-    model_type="iquestcoder", class_name="IQuestCoderConfig",
+    model_type="iquestcoder",
+    class_name="IQuestCoderConfig",
     source="transformers 5.23.0 models/iquestcoder/configuration_iquestcoder.py",
     defaults={
         "vocab_size": 76800,

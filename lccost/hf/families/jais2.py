@@ -10,12 +10,21 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias"),
-                     gated=False, per_layer_norms=4, final_norms=2)
+    return b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=f.flag("mlp_bias"),
+        gated=False,
+        per_layer_norms=4,
+        final_norms=2,
+    )
 
 
 FAMILY = Family(
-    model_type="jais2", class_name="Jais2Config",
+    model_type="jais2",
+    class_name="Jais2Config",
     source="transformers 5.23.0 models/jais2/configuration_jais2.py",
     defaults={
         "vocab_size": 150272,

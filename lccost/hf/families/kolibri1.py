@@ -11,21 +11,30 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    types = b.layer_types(f, n, ["full_attention" if (i + 1) % 5 == 0 else "sliding_attention"
-                                 for i in range(n)])
-    H = f.int("num_attention_heads")
+    types = b.layer_types(
+        f, n, ["full_attention" if (i + 1) % 5 == 0 else "sliding_attention" for i in range(n)]
+    )
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
-    shared = f.int("shared_expert_intermediate_size", minimum=0)
-    moe = b.moe(f.int("num_experts"), f.int("num_experts_per_tok"), f.int("moe_intermediate_size"),
-                1 if shared else 0, shared or None)
-    layers = [{"attention": b.attention(H, K, d, w, qk_norm="head"), "ffn": dict(moe)}
-              for w in b.sliding_types_window(f, n, types)]
+    shared = f.integer("shared_expert_intermediate_size", minimum=0)
+    moe = b.moe(
+        f.integer("num_experts"),
+        f.integer("num_experts_per_tok"),
+        f.integer("moe_intermediate_size"),
+        1 if shared else 0,
+        shared or None,
+    )
+    layers = [
+        {"attention": b.attention(H, K, d, w, qk_norm="head"), "ffn": dict(moe)}
+        for w in b.sliding_types_window(f, n, types)
+    ]
     return Built(b.top(f, per_layer_norms=4), layers)
 
 
 FAMILY = Family(
-    model_type="kolibri1", class_name="Kolibri1Config",
+    model_type="kolibri1",
+    class_name="Kolibri1Config",
     source="transformers 5.23.0 models/kolibri1/configuration_kolibri1.py",
     defaults={
         "vocab_size": 128000,

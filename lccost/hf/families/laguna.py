@@ -1,5 +1,5 @@
-"""Laguna (modeling_laguna.py: LagunaAttention with g_proj L324-356, LagunaDecoderLayer
-L412-419, LagunaSparseMoeBlock with one shared expert L218-229).
+"""Laguna (modeling_laguna.py: LagunaAttention with g_proj L324-356, LagunaDecoderLayer L412-419,
+LagunaSparseMoeBlock with one shared expert L218-229).
 
 Defaults: transformers 5.23.0 models/laguna/configuration_laguna.py, LagunaConfig."""
 
@@ -10,10 +10,10 @@ from lccost.hf.core import Built, Family, Fields
 
 
 def build(f: Fields) -> Built:
-    n, K = f.layers(), f.int("num_key_value_heads")
-    d = f.int("head_dim")
+    n, K = f.layers(), f.integer("num_key_value_heads")
+    d = f.integer("head_dim")
     types = b.layer_types(f, n, ["full_attention"] * n)
-    default_heads = f.int("num_attention_heads")
+    default_heads = f.integer("num_attention_heads")
     heads = f.int_list("num_attention_heads_per_layer", n, minimum=1) or [default_heads] * n
     notes = []
     mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse"))
@@ -22,38 +22,58 @@ def build(f: Fields) -> Built:
         # third-party Laguna configs use it for the dense layers, so it is honoured here.
         only = f.int_list("mlp_only_layers", None, minimum=0) or []
         mlp_types = ["dense" if i in only else "sparse" for i in range(n)]
-        notes.append("mlp_only_layers is not a transformers 5.23.0 LagunaConfig field; it "
-                     "decides the dense layers here (transformers would make only layer 0 dense).")
+        notes.append(
+            "mlp_only_layers is not a transformers 5.23.0 LagunaConfig field; it "
+            "decides the dense layers here (transformers would make only layer 0 dense)."
+        )
     mlp_types = mlp_types or ["dense"] + ["sparse"] * (n - 1)
     gating = f.choice("gating", (True, False, "per-head", "per-element"))
     # LagunaAttention: gate_per_head = gating is True or gating == "per-head"; anything else
     # (False, "per-element") builds the per-element g_proj, which the forward pass applies.
     gate = "per_head" if gating is True or gating == "per-head" else "per_element"
     if gating is False:
-        notes.append("gating is false, but transformers 5.23.0 LagunaAttention still builds and "
-                     "applies a per-element gate (gate_per_head is False): counted as such.")
+        notes.append(
+            "gating is false, but transformers 5.23.0 LagunaAttention still builds and "
+            "applies a per-element gate (gate_per_head is False): counted as such."
+        )
     bias = f.flag("attention_bias")
-    window = f.int("sliding_window")
+    window = f.integer("sliding_window")
     layers = []
     for i in range(n):
         if heads[i] % K:
-            f.report("num_attention_heads_per_layer", f"entry {i}: {heads[i]} heads is not a "
-                                                      f"multiple of num_key_value_heads ({K})")
+            f.report(
+                "num_attention_heads_per_layer",
+                f"entry {i}: {heads[i]} heads is not a multiple of num_key_value_heads ({K})",
+            )
             continue
-        attention = b.attention(heads[i], K, d, window if types[i] == "sliding_attention" else None,
-                                output_gate=gate, qkv_bias=bias, o_bias=bias, qk_norm="head")
+        attention = b.attention(
+            heads[i],
+            K,
+            d,
+            window if types[i] == "sliding_attention" else None,
+            output_gate=gate,
+            qkv_bias=bias,
+            o_bias=bias,
+            qk_norm="head",
+        )
         if mlp_types[i] == "dense":
-            ffn = b.dense(f.int("intermediate_size"))
+            ffn = b.dense(f.integer("intermediate_size"))
         else:
-            ffn = b.moe(f.int("num_experts"), f.int("num_experts_per_tok"),
-                        f.int("moe_intermediate_size"), 1, f.int("shared_expert_intermediate_size"),
-                        score_correction_bias=True)
+            ffn = b.moe(
+                f.integer("num_experts"),
+                f.integer("num_experts_per_tok"),
+                f.integer("moe_intermediate_size"),
+                1,
+                f.integer("shared_expert_intermediate_size"),
+                score_correction_bias=True,
+            )
         layers.append({"attention": attention, "ffn": ffn})
     return Built(b.top(f), layers, notes)
 
 
 FAMILY = Family(
-    model_type="laguna", class_name="LagunaConfig",
+    model_type="laguna",
+    class_name="LagunaConfig",
     source="transformers 5.23.0 models/laguna/configuration_laguna.py",
     defaults={
         "vocab_size": 100352,

@@ -1,5 +1,5 @@
-"""Llama (modeling_llama.py: LlamaAttention q/k/v/o with attention_bias, LlamaMLP with mlp_bias,
-two RMSNorms per layer and a final one).
+"""Llama (modeling_llama.py: LlamaAttention q/k/v/o with attention_bias, LlamaMLP with mlp_bias, two
+RMSNorms per layer and a final one).
 
 Defaults: transformers 5.23.0 models/llama/configuration_llama.py, LlamaConfig."""
 
@@ -11,11 +11,14 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias"))
+    return b.uniform(
+        f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias")
+    )
 
 
 FAMILY = Family(
-    model_type="llama", class_name="LlamaConfig",
+    model_type="llama",
+    class_name="LlamaConfig",
     source="transformers 5.23.0 models/llama/configuration_llama.py",
     defaults={
         "vocab_size": 32000,

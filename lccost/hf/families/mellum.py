@@ -12,22 +12,28 @@ def build(f: Fields) -> Built:
     n = f.layers()
     types = b.layer_types(f, n, ["full_attention"] * n)
     mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse")) or ["sparse"] * n
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
-    moe = b.moe(f.int("num_experts"), f.int("num_experts_per_tok"), f.int("moe_intermediate_size"))
-    dense = b.dense(f.int("intermediate_size"))
+    moe = b.moe(f.integer("num_experts"), f.integer("num_experts_per_tok"), f.integer("moe_intermediate_size"))
+    dense = b.dense(f.integer("intermediate_size"))
     windows = b.sliding_types_window(f, n, types)
     if f.opt_int("num_mtp_layers", minimum=0):
         f.mark_used("mtp_layer_types", "mtp_mlp_layer_types")
-    layers = [{"attention": b.attention(H, K, d, w, qkv_bias=bias, o_bias=bias, qk_norm="head"),
-               "ffn": dict(moe if m == "sparse" else dense)} for w, m in zip(windows, mlp_types)]
+    layers = [
+        {
+            "attention": b.attention(H, K, d, w, qkv_bias=bias, o_bias=bias, qk_norm="head"),
+            "ffn": dict(moe if m == "sparse" else dense),
+        }
+        for w, m in zip(windows, mlp_types, strict=True)
+    ]
     return Built(b.top(f), layers)
 
 
 FAMILY = Family(
-    model_type="mellum", class_name="MellumConfig",
+    model_type="mellum",
+    class_name="MellumConfig",
     source="transformers 5.23.0 models/mellum/configuration_mellum.py",
     defaults={
         "vocab_size": 98304,
@@ -50,7 +56,10 @@ FAMILY = Family(
         "mtp_layer_types": None,
         "mtp_mlp_layer_types": None,
     },
-    attribute_map={"num_experts": "num_local_experts", "num_mtp_layers": "num_nextn_predict_layers"},
+    attribute_map={
+        "num_experts": "num_local_experts",
+        "num_mtp_layers": "num_nextn_predict_layers",
+    },
     ignored={
         "num_mtp_layers": "multi-token-prediction layers are not built by the causal LM",
         "mtp_layer_types": "multi-token-prediction layers",

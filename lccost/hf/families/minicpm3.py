@@ -11,15 +11,16 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.int("hidden_size"), f.int("num_attention_heads")
+    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
     v = f.opt_int("v_head_dim")
     att = b.mla_attention(f, v_head_dim=v if v is not None else D // H)
-    ffn = b.dense(f.int("intermediate_size"), bias=f.flag("mlp_bias"))
+    ffn = b.dense(f.integer("intermediate_size"), bias=f.flag("mlp_bias"))
     return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="minicpm3", class_name="MiniCPM3Config",
+    model_type="minicpm3",
+    class_name="MiniCPM3Config",
     source="transformers 5.23.0 models/minicpm3/configuration_minicpm3.py",
     defaults={
         "vocab_size": 73448,

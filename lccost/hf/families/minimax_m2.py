@@ -10,16 +10,19 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
-    ffn = b.moe(f.int("num_local_experts"), f.int("num_experts_per_tok"), f.int("intermediate_size"))
+    ffn = b.moe(
+        f.integer("num_local_experts"), f.integer("num_experts_per_tok"), f.integer("intermediate_size")
+    )
     att = b.attention(H, K, d, qk_norm="full")
     return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="minimax_m2", class_name="MiniMaxM2Config",
+    model_type="minimax_m2",
+    class_name="MiniMaxM2Config",
     source="transformers 5.23.0 models/minimax_m2/configuration_minimax_m2.py",
     defaults={
         "vocab_size": 200064,

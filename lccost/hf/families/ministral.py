@@ -11,12 +11,15 @@ from lccost.hf.core import Built, Family, Fields
 def build(f: Fields) -> Built:
     n = f.layers()
     window = f.opt_int("sliding_window")
-    types = b.layer_types(f, n, ["sliding_attention" if window is not None else "full_attention"] * n)
+    types = b.layer_types(
+        f, n, ["sliding_attention" if window is not None else "full_attention"] * n
+    )
     return b.uniform(f, b.sliding_types_window(f, n, types), head_dim_required=True)
 
 
 FAMILY = Family(
-    model_type="ministral", class_name="MinistralConfig",
+    model_type="ministral",
+    class_name="MinistralConfig",
     source="transformers 5.23.0 models/ministral/configuration_ministral.py",
     defaults={
         "vocab_size": 32000,

@@ -13,7 +13,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="ministral3", class_name="Ministral3Config",
+    model_type="ministral3",
+    class_name="Ministral3Config",
     source="transformers 5.23.0 models/ministral3/configuration_ministral3.py",
     defaults={
         "vocab_size": 131072,

@@ -14,7 +14,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="mistral", class_name="MistralConfig",
+    model_type="mistral",
+    class_name="MistralConfig",
     source="transformers 5.23.0 models/mistral/configuration_mistral.py",
     defaults={
         "vocab_size": 32000,

@@ -11,17 +11,21 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     window = f.opt_int("sliding_window")
-    ffn = b.moe(f.int("num_local_experts"), f.int("num_experts_per_tok"), f.int("intermediate_size"))
-    return Built(b.top(f), [{"attention": b.attention(H, K, d, window), "ffn": dict(ffn)}
-                            for _ in range(n)])
+    ffn = b.moe(
+        f.integer("num_local_experts"), f.integer("num_experts_per_tok"), f.integer("intermediate_size")
+    )
+    return Built(
+        b.top(f), [{"attention": b.attention(H, K, d, window), "ffn": dict(ffn)} for _ in range(n)]
+    )
 
 
 FAMILY = Family(
-    model_type="mixtral", class_name="MixtralConfig",
+    model_type="mixtral",
+    class_name="MixtralConfig",
     source="transformers 5.23.0 models/mixtral/configuration_mixtral.py",
     defaults={
         "vocab_size": 32000,

@@ -10,12 +10,20 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, gated=False,
-                     per_layer_norms=0, final_norms=0)
+    return b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=bias,
+        o_bias=bias,
+        gated=False,
+        per_layer_norms=0,
+        final_norms=0,
+    )
 
 
 FAMILY = Family(
-    model_type="nanochat", class_name="NanoChatConfig",
+    model_type="nanochat",
+    class_name="NanoChatConfig",
     source="transformers 5.23.0 models/nanochat/configuration_nanochat.py",
     defaults={
         "vocab_size": 50304,

@@ -1,5 +1,5 @@
-"""Nemotron (modeling_nemotron.py: an ungated up/down MLP; LayerNorm1P with bias; head_dim has
-no fallback).
+"""Nemotron (modeling_nemotron.py: an ungated up/down MLP; LayerNorm1P with bias; head_dim has no
+fallback).
 
 Defaults: transformers 5.23.0 models/nemotron/configuration_nemotron.py, NemotronConfig."""
 
@@ -11,12 +11,22 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias"),
-                     gated=False, per_layer_norms=4, final_norms=2, head_dim_required=True)
+    return b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=f.flag("mlp_bias"),
+        gated=False,
+        per_layer_norms=4,
+        final_norms=2,
+        head_dim_required=True,
+    )
 
 
 FAMILY = Family(
-    model_type="nemotron", class_name="NemotronConfig",
+    model_type="nemotron",
+    class_name="NemotronConfig",
     source="transformers 5.23.0 models/nemotron/configuration_nemotron.py",
     defaults={
         "vocab_size": 256000,

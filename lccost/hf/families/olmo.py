@@ -10,12 +10,14 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
-    return b.uniform(f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, per_layer_norms=0,
-                     final_norms=0)
+    return b.uniform(
+        f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, per_layer_norms=0, final_norms=0
+    )
 
 
 FAMILY = Family(
-    model_type="olmo", class_name="OlmoConfig",
+    model_type="olmo",
+    class_name="OlmoConfig",
     source="transformers 5.23.0 models/olmo/configuration_olmo.py",
     defaults={
         "vocab_size": 50304,

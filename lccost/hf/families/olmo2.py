@@ -1,5 +1,5 @@
-"""OLMo 2 (modeling_olmo2.py: q_norm and k_norm over all heads (H·d, K·d); two RMSNorms per
-layer, after attention and after the MLP).
+"""OLMo 2 (modeling_olmo2.py: q_norm and k_norm over all heads (H·d, K·d); two RMSNorms per layer,
+after attention and after the MLP).
 
 Defaults: transformers 5.23.0 models/olmo2/configuration_olmo2.py, Olmo2Config."""
 
@@ -15,7 +15,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="olmo2", class_name="Olmo2Config",
+    model_type="olmo2",
+    class_name="Olmo2Config",
     source="transformers 5.23.0 models/olmo2/configuration_olmo2.py",
     defaults={
         "vocab_size": 50304,

@@ -10,14 +10,18 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    types = b.layer_types(f, n, ["sliding_attention" if (i + 1) % 4 else "full_attention" for i in range(n)])
+    types = b.layer_types(
+        f, n, ["sliding_attention" if (i + 1) % 4 else "full_attention" for i in range(n)]
+    )
     bias = f.flag("attention_bias")
-    return b.uniform(f, b.sliding_types_window(f, n, types), qkv_bias=bias, o_bias=bias,
-                     qk_norm="full")
+    return b.uniform(
+        f, b.sliding_types_window(f, n, types), qkv_bias=bias, o_bias=bias, qk_norm="full"
+    )
 
 
 FAMILY = Family(
-    model_type="olmo3", class_name="Olmo3Config",
+    model_type="olmo3",
+    class_name="Olmo3Config",
     source="transformers 5.23.0 models/olmo3/configuration_olmo3.py",
     defaults={
         "vocab_size": 50304,

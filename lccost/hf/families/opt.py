@@ -11,13 +11,16 @@ from lccost.hf.core import Built, Family, Fields, refuse
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.int("hidden_size"), f.int("num_attention_heads")
+    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
     if D % H:
         f.report("num_attention_heads", f"is {H}, which does not divide hidden_size ({D})")
     proj = f.opt_int("word_embed_proj_dim")
     if proj is not None and proj != D:
-        refuse(f, "word_embed_proj_dim", f"is {proj}, not hidden_size: project_in/project_out "
-                                         "around the decoder")
+        refuse(
+            f,
+            "word_embed_proj_dim",
+            f"is {proj}, not hidden_size: project_in/project_out around the decoder",
+        )
     bias = f.flag("enable_bias")
     affine = f.flag("layer_norm_elementwise_affine")
     # OPTDecoder builds final_layer_norm only with do_layer_norm_before and not
@@ -25,15 +28,16 @@ def build(f: Fields) -> Built:
     final = f.flag("do_layer_norm_before") and not f.flag("_remove_final_layer_norm")
     vectors = (2 if bias else 1) if affine else 0
     att = b.attention(H, H, D // max(H, 1), qkv_bias=bias, o_bias=bias)
-    ffn = b.dense(f.int("ffn_dim"), gated=False, bias=bias)
+    ffn = b.dense(f.integer("ffn_dim"), gated=False, bias=bias)
     top = b.top(f, per_layer_norms=2 * vectors, final_norms=vectors if final else 0)
     # OPTLearnedPositionalEmbedding: max_position_embeddings + 2 rows (offset 2)
-    top["learned_positions"] = f.int("max_position_embeddings") + 2
+    top["learned_positions"] = f.integer("max_position_embeddings") + 2
     return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="opt", class_name="OPTConfig",
+    model_type="opt",
+    class_name="OPTConfig",
     source="transformers 5.23.0 models/opt/configuration_opt.py",
     defaults={
         "vocab_size": 50272,

@@ -1,5 +1,5 @@
-"""Persimmon (modeling_persimmon.py: MHA with biases, per-head LayerNorms with bias on q and k
-with qk_layernorm; an ungated MLP with biases; LayerNorms with bias).
+"""Persimmon (modeling_persimmon.py: MHA with biases, per-head LayerNorms with bias on q and k with
+qk_layernorm; an ungated MLP with biases; LayerNorms with bias).
 
 Defaults: transformers 5.23.0 models/persimmon/configuration_persimmon.py, PersimmonConfig."""
 
@@ -11,12 +11,22 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     norm = "head_ln" if f.flag("qk_layernorm") else "none"
-    return b.uniform(f, [None] * f.layers(), qkv_bias=True, o_bias=True, mlp_bias=True, gated=False,
-                     qk_norm=norm, per_layer_norms=4, final_norms=2)
+    return b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=True,
+        o_bias=True,
+        mlp_bias=True,
+        gated=False,
+        qk_norm=norm,
+        per_layer_norms=4,
+        final_norms=2,
+    )
 
 
 FAMILY = Family(
-    model_type="persimmon", class_name="PersimmonConfig",
+    model_type="persimmon",
+    class_name="PersimmonConfig",
     source="transformers 5.23.0 models/persimmon/configuration_persimmon.py",
     defaults={
         "vocab_size": 262144,

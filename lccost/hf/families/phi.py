@@ -11,14 +11,24 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     norm = "head_ln" if f.flag("qk_layernorm") else "none"
-    built = b.uniform(f, [None] * f.layers(), qkv_bias=True, o_bias=True, mlp_bias=True,
-                      gated=False, qk_norm=norm, per_layer_norms=2, final_norms=2)
+    built = b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=True,
+        o_bias=True,
+        mlp_bias=True,
+        gated=False,
+        qk_norm=norm,
+        per_layer_norms=2,
+        final_norms=2,
+    )
     built.top["lm_head_bias"] = True  # PhiForCausalLM: lm_head bias=True
     return built
 
 
 FAMILY = Family(
-    model_type="phi", class_name="PhiConfig",
+    model_type="phi",
+    class_name="PhiConfig",
     source="transformers 5.23.0 models/phi/configuration_phi.py",
     defaults={
         "vocab_size": 51200,

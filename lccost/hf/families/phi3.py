@@ -1,5 +1,5 @@
-"""Phi-3 (modeling_phi3.py: fused qkv_proj and gate_up_proj, no biases; sliding_window, when set,
-on every layer).
+"""Phi-3 (modeling_phi3.py: fused qkv_proj and gate_up_proj, no biases; sliding_window, when set, on
+every layer).
 
 Defaults: transformers 5.23.0 models/phi3/configuration_phi3.py, Phi3Config."""
 
@@ -14,7 +14,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="phi3", class_name="Phi3Config",
+    model_type="phi3",
+    class_name="Phi3Config",
     source="transformers 5.23.0 models/phi3/configuration_phi3.py",
     defaults={
         "vocab_size": 32064,

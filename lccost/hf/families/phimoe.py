@@ -11,20 +11,25 @@ from lccost.hf.core import Built, Family, Fields
 def build(f: Fields) -> Built:
     n = f.layers()
     b.no_lm_head_bias(f)
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
     window = f.opt_int("sliding_window")
-    ffn = b.moe(f.int("num_local_experts"), f.int("num_experts_per_tok"), f.int("intermediate_size"))
+    ffn = b.moe(
+        f.integer("num_local_experts"), f.integer("num_experts_per_tok"), f.integer("intermediate_size")
+    )
     att = b.attention(H, K, d, window, qkv_bias=bias, o_bias=bias)
     # LayerNorms with bias: two vectors each, two per layer and a final one.
-    return Built(b.top(f, per_layer_norms=4, final_norms=2),
-                 [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(
+        b.top(f, per_layer_norms=4, final_norms=2),
+        [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)],
+    )
 
 
 FAMILY = Family(
-    model_type="phimoe", class_name="PhimoeConfig",
+    model_type="phimoe",
+    class_name="PhimoeConfig",
     source="transformers 5.23.0 models/phimoe/configuration_phimoe.py",
     defaults={
         "vocab_size": 32064,

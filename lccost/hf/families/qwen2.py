@@ -14,7 +14,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="qwen2", class_name="Qwen2Config",
+    model_type="qwen2",
+    class_name="Qwen2Config",
     source="transformers 5.23.0 models/qwen2/configuration_qwen2.py",
     defaults={
         "vocab_size": 151936,

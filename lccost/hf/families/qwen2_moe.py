@@ -1,5 +1,5 @@
-"""Qwen2-MoE (modeling_qwen2_moe.py: q/k/v biases with qkv_bias; MoE layers as in Qwen3-MoE
-plus one shared expert of shared_expert_intermediate_size behind a sigmoid gate D x 1).
+"""Qwen2-MoE (modeling_qwen2_moe.py: q/k/v biases with qkv_bias; MoE layers as in Qwen3-MoE plus one
+shared expert of shared_expert_intermediate_size behind a sigmoid gate D x 1).
 
 Defaults: transformers 5.23.0 models/qwen2_moe/configuration_qwen2_moe.py, Qwen2MoeConfig."""
 
@@ -10,24 +10,30 @@ from lccost.hf.core import Built, Family, Fields
 
 
 def build(f: Fields) -> Built:
-    n = f.layers()
-    H = f.int("num_attention_heads")
+    f.layers()  # checked (and capped) before the per-layer lists are read
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("qkv_bias")
     only = f.int_list("mlp_only_layers", None, minimum=0) or []
-    step = f.int("decoder_sparse_step")
-    experts = f.int("num_experts", minimum=0)
-    active = f.int("num_experts_per_tok")
-    width = f.int("moe_intermediate_size")
-    shared_width = f.int("shared_expert_intermediate_size", minimum=0)
-    dense_width = f.int("intermediate_size")
+    step = f.integer("decoder_sparse_step")
+    experts = f.integer("num_experts", minimum=0)
+    active = f.integer("num_experts_per_tok")
+    width = f.integer("moe_intermediate_size")
+    shared_width = f.integer("shared_expert_intermediate_size", minimum=0)
+    dense_width = f.integer("intermediate_size")
     layers = []
     for i, window in enumerate(b.qwen_windows(f)):
         sparse = i not in only and experts > 0 and (i + 1) % step == 0
         if sparse:
-            ffn = b.moe(experts, min(active, experts), width, 1 if shared_width else 0,
-                        shared_width or None, shared_expert_gate=bool(shared_width))
+            ffn = b.moe(
+                experts,
+                min(active, experts),
+                width,
+                1 if shared_width else 0,
+                shared_width or None,
+                shared_expert_gate=bool(shared_width),
+            )
         else:
             ffn = b.dense(dense_width)
         layers.append({"attention": b.attention(H, K, d, window, qkv_bias=bias), "ffn": ffn})
@@ -35,7 +41,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="qwen2_moe", class_name="Qwen2MoeConfig",
+    model_type="qwen2_moe",
+    class_name="Qwen2MoeConfig",
     source="transformers 5.23.0 models/qwen2_moe/configuration_qwen2_moe.py",
     defaults={
         "vocab_size": 151936,

@@ -14,7 +14,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="qwen3", class_name="Qwen3Config",
+    model_type="qwen3",
+    class_name="Qwen3Config",
     source="transformers 5.23.0 models/qwen3/configuration_qwen3.py",
     defaults={
         "vocab_size": 151936,

@@ -1,5 +1,5 @@
-"""Qwen3-MoE (modeling_qwen3_moe.py L308: MoE where layer_idx not in mlp_only_layers and
-(layer_idx + 1) % decoder_sparse_step == 0; no shared expert; per-head q_norm/k_norm).
+"""Qwen3-MoE (modeling_qwen3_moe.py L308: MoE where layer_idx not in mlp_only_layers and (layer_idx
++ 1) % decoder_sparse_step == 0; no shared expert; per-head q_norm/k_norm).
 
 Defaults: transformers 5.23.0 models/qwen3_moe/configuration_qwen3_moe.py, Qwen3MoeConfig."""
 
@@ -10,28 +10,35 @@ from lccost.hf.core import Built, Family, Fields
 
 
 def build(f: Fields) -> Built:
-    n = f.layers()
-    H = f.int("num_attention_heads")
+    f.layers()  # checked (and capped) before the per-layer lists are read
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
     only = f.int_list("mlp_only_layers", None, minimum=0) or []
-    step = f.int("decoder_sparse_step")
-    experts = f.int("num_experts", minimum=0)
-    active = f.int("num_experts_per_tok")
-    width = f.int("moe_intermediate_size")
-    dense_width = f.int("intermediate_size")
+    step = f.integer("decoder_sparse_step")
+    experts = f.integer("num_experts", minimum=0)
+    active = f.integer("num_experts_per_tok")
+    width = f.integer("moe_intermediate_size")
+    dense_width = f.integer("intermediate_size")
     layers = []
     for i, window in enumerate(b.qwen_windows(f, has_layer_types=False)):
         sparse = i not in only and experts > 0 and (i + 1) % step == 0
         ffn = b.moe(experts, min(active, experts), width) if sparse else b.dense(dense_width)
-        layers.append({"attention": b.attention(H, K, d, window, qkv_bias=bias, o_bias=bias,
-                                                qk_norm="head"), "ffn": ffn})
+        layers.append(
+            {
+                "attention": b.attention(
+                    H, K, d, window, qkv_bias=bias, o_bias=bias, qk_norm="head"
+                ),
+                "ffn": ffn,
+            }
+        )
     return Built(b.top(f), layers)
 
 
 FAMILY = Family(
-    model_type="qwen3_moe", class_name="Qwen3MoeConfig",
+    model_type="qwen3_moe",
+    class_name="Qwen3MoeConfig",
     source="transformers 5.23.0 models/qwen3_moe/configuration_qwen3_moe.py",
     defaults={
         "vocab_size": 151936,

@@ -9,12 +9,18 @@ from lccost.hf.core import Built, Family, Fields
 
 
 def build(f: Fields) -> Built:
-    return b.uniform(f, [None] * f.layers(), qkv_bias=f.flag("attention_bias"),
-                     o_bias=f.flag("attention_out_bias"), mlp_bias=f.flag("mlp_bias"))
+    return b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=f.flag("attention_bias"),
+        o_bias=f.flag("attention_out_bias"),
+        mlp_bias=f.flag("mlp_bias"),
+    )
 
 
 FAMILY = Family(
-    model_type="seed_oss", class_name="SeedOssConfig",
+    model_type="seed_oss",
+    class_name="SeedOssConfig",
     source="transformers 5.23.0 models/seed_oss/configuration_seed_oss.py",
     defaults={
         "vocab_size": 155136,

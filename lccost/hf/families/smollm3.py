@@ -17,12 +17,18 @@ def build(f: Fields) -> Built:
     types = b.layer_types(f, n, default)
     f.mark_used("no_rope_layers", "no_rope_layer_interval")
     bias = f.flag("attention_bias")
-    return b.uniform(f, b.sliding_types_window(f, n, types), qkv_bias=bias, o_bias=bias,
-                     mlp_bias=f.flag("mlp_bias"))
+    return b.uniform(
+        f,
+        b.sliding_types_window(f, n, types),
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=f.flag("mlp_bias"),
+    )
 
 
 FAMILY = Family(
-    model_type="smollm3", class_name="SmolLM3Config",
+    model_type="smollm3",
+    class_name="SmolLM3Config",
     source="transformers 5.23.0 models/smollm3/configuration_smollm3.py",
     defaults={
         "vocab_size": 128256,

@@ -11,17 +11,22 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.int("num_attention_heads")
+    H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     att = b.attention(H, K, d, qkv_bias=f.flag("attention_bias"))
-    moe = b.moe(f.int("n_routed_experts"), f.int("num_experts_per_tok"),
-                f.int("moe_intermediate_size"), f.int("n_shared_experts", minimum=0))
+    moe = b.moe(
+        f.integer("n_routed_experts"),
+        f.integer("num_experts_per_tok"),
+        f.integer("moe_intermediate_size"),
+        f.integer("n_shared_experts", minimum=0),
+    )
     return Built(b.top(f), [{"attention": dict(att), "ffn": dict(moe)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="solar_open", class_name="SolarOpenConfig",
+    model_type="solar_open",
+    class_name="SolarOpenConfig",
     source="transformers 5.23.0 models/solar_open/configuration_solar_open.py",
     defaults={
         "vocab_size": 196608,

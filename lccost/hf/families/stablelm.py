@@ -12,12 +12,19 @@ from lccost.hf.core import Built, Family, Fields
 def build(f: Fields) -> Built:
     parallel = f.flag("use_parallel_residual")
     norm = "full" if f.flag("qk_layernorm") else "none"
-    return b.uniform(f, [None] * f.layers(), qkv_bias=f.flag("use_qkv_bias"), qk_norm=norm,
-                     per_layer_norms=2 if parallel else 4, final_norms=2)
+    return b.uniform(
+        f,
+        [None] * f.layers(),
+        qkv_bias=f.flag("use_qkv_bias"),
+        qk_norm=norm,
+        per_layer_norms=2 if parallel else 4,
+        final_norms=2,
+    )
 
 
 FAMILY = Family(
-    model_type="stablelm", class_name="StableLmConfig",
+    model_type="stablelm",
+    class_name="StableLmConfig",
     source="transformers 5.23.0 models/stablelm/configuration_stablelm.py",
     defaults={
         "vocab_size": 50304,

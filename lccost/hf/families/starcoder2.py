@@ -11,12 +11,21 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     bias = f.flag("use_bias")
-    return b.uniform(f, [f.opt_int("sliding_window")] * f.layers(), qkv_bias=bias, o_bias=bias,
-                     mlp_bias=bias, gated=False, per_layer_norms=4, final_norms=2)
+    return b.uniform(
+        f,
+        [f.opt_int("sliding_window")] * f.layers(),
+        qkv_bias=bias,
+        o_bias=bias,
+        mlp_bias=bias,
+        gated=False,
+        per_layer_norms=4,
+        final_norms=2,
+    )
 
 
 FAMILY = Family(
-    model_type="starcoder2", class_name="Starcoder2Config",
+    model_type="starcoder2",
+    class_name="Starcoder2Config",
     source="transformers 5.23.0 models/starcoder2/configuration_starcoder2.py",
     defaults={
         "vocab_size": 49152,

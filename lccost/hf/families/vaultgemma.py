@@ -16,7 +16,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="vaultgemma", class_name="VaultGemmaConfig",
+    model_type="vaultgemma",
+    class_name="VaultGemmaConfig",
     source="transformers 5.23.0 models/vaultgemma/configuration_vaultgemma.py",
     defaults={
         "vocab_size": 256000,

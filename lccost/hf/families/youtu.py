@@ -11,12 +11,13 @@ from lccost.hf.core import Built, Family, Fields
 def build(f: Fields) -> Built:
     n = f.layers()
     att = b.mla_attention(f)
-    ffn = b.dense(f.int("intermediate_size"))
+    ffn = b.dense(f.integer("intermediate_size"))
     return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 
 
 FAMILY = Family(
-    model_type="youtu", class_name="YoutuConfig",
+    model_type="youtu",
+    class_name="YoutuConfig",
     source="transformers 5.23.0 models/youtu/configuration_youtu.py",
     defaults={
         "vocab_size": 128256,

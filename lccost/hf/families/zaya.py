@@ -1,5 +1,5 @@
-"""ZAYA1 (modeling_zaya.py: ZayaCCAProjection, ZayaRouter with the extra skip class
-L506-533, ZayaExperts).
+"""ZAYA1 (modeling_zaya.py: ZayaCCAProjection, ZayaRouter with the extra skip class L506-533,
+ZayaExperts).
 
 Defaults: transformers 5.23.0 models/zaya/configuration_zaya.py, ZayaConfig."""
 
@@ -14,8 +14,11 @@ def build(f: Fields) -> Built:
     types = b.layer_types(f, n, ["hybrid"] * n, ("hybrid", "hybrid_sliding"))
     window = f.opt_int("sliding_window")
     if "hybrid_sliding" in types and window is None:
-        f.report("sliding_window", "is null, but layer_types has hybrid_sliding layers "
-                                   "(ZayaConfig requires a window for them)")
+        f.report(
+            "sliding_window",
+            "is null, but layer_types has hybrid_sliding layers "
+            "(ZayaConfig requires a window for them)",
+        )
     if f.flag("attention_bias"):
         refuse(f, "attention_bias", "is true: biases on ZAYA1's CCA projections")
     if f.flag("lm_head_bias"):
@@ -23,18 +26,25 @@ def build(f: Fields) -> Built:
     layers = []
     for i, kind in enumerate(types):
         attention: dict[str, object] = {
-            "kind": "cca", "query_heads": f.int("num_attention_heads"),
-            "kv_heads": f.int("num_key_value_heads"), "head_dim": f.int("head_dim"),
-            "conv_kernel": f.int("cca_time0"), "grouped_conv_kernel": f.int("cca_time1"),
+            "kind": "cca",
+            "query_heads": f.integer("num_attention_heads"),
+            "kv_heads": f.integer("num_key_value_heads"),
+            "head_dim": f.integer("head_dim"),
+            "conv_kernel": f.integer("cca_time0"),
+            "grouped_conv_kernel": f.integer("cca_time1"),
         }
         if kind == "hybrid_sliding":
             attention["window"] = window
-        ffn = b.moe(f.int("num_experts"), f.int("num_experts_per_tok"),
-                    f.int("moe_intermediate_size"), router_hidden_size=f.int("router_hidden_size"),
-                    extra_router_classes=1,
-                    # down_proj, fc1, fc2 biases and the router norm; router_states_scale
-                    # from layer 1 on (it scales the previous layer's router state)
-                    router_vectors=4 if i == 0 else 5)
+        ffn = b.moe(
+            f.integer("num_experts"),
+            f.integer("num_experts_per_tok"),
+            f.integer("moe_intermediate_size"),
+            router_hidden_size=f.integer("router_hidden_size"),
+            extra_router_classes=1,
+            # down_proj, fc1, fc2 biases and the router norm; router_states_scale
+            # from layer 1 on (it scales the previous layer's router state)
+            router_vectors=4 if i == 0 else 5,
+        )
         layers.append({"attention": attention, "ffn": ffn})
     # Two RMSNorms and two residual scalers of four D-wide vectors each per layer; the final
     # norm plus input_hidden_states_scale and _bias.
@@ -42,7 +52,8 @@ def build(f: Fields) -> Built:
 
 
 FAMILY = Family(
-    model_type="zaya", class_name="ZayaConfig",
+    model_type="zaya",
+    class_name="ZayaConfig",
     source="transformers 5.23.0 models/zaya/configuration_zaya.py",
     defaults={
         "vocab_size": 262272,
