@@ -342,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                              "coverage.md (full runs only)")
     parser.add_argument("--supported", action="store_true",
                         help="run only the model types lccost has an importer for")
+    parser.add_argument("--unsupported", action="store_true",
+                        help="run only the model types lccost has no importer for")
     parser.add_argument("--out", type=Path, help="with --only/--supported: write the rows here")
     parser.add_argument("--merge", type=Path, help="replace census.json's rows of the model "
                                                    "types in this rows file (from --out), then "
@@ -354,8 +356,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_docs(json.loads(CENSUS_JSON.read_text()))
         return 0
     if args.merge:
-        census = json.loads(CENSUS_JSON.read_text())
         update = json.loads(args.merge.read_text())
+        census = (json.loads(CENSUS_JSON.read_text()) if CENSUS_JSON.exists() else
+                  {key: update[key] for key in ("transformers", "torch", "contexts")} |
+                  {"date": update["date"], "rows": []})
         types = {r["model_type"] for r in update["rows"]}
         order = [r["model_type"] for r in census["rows"]]
         rows = [r for r in census["rows"] if r["model_type"] not in types] + update["rows"]
@@ -373,10 +377,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lccost.hf import supported_model_types
 
         only = [t for t in causal_lm_model_types() if t in set(supported_model_types())]
+    if args.unsupported:
+        from lccost.hf import supported_model_types
+
+        only = [t for t in causal_lm_model_types() if t not in set(supported_model_types())]
     rows = list(run_census(only))
     print(summary(rows), file=sys.stderr)
     if args.out and only:
         args.out.write_text(json.dumps({"transformers": transformers.__version__,
+                                        "torch": torch.__version__,
+                                        "contexts": list(DEFAULT_CONTEXTS),
                                         "date": datetime.date.today().isoformat(),
                                         "rows": rows}, indent=1) + "\n")
     if args.write and not args.only:
