@@ -110,8 +110,11 @@ class MultiHeadLatentAttention(MechanismSpec):
         cache = ledger(term("latent_cache", "n*e", n=n_held, e=latent_entry))
         written = ledger(term("latent_write", "e", e=latent_entry))
         idx = self.indexer
-        k = idx.top_k if idx else L + 1  # without an indexer every token is attended
-        read = ledger(term("latent_read", "min(n, k)*e", n=n_held, k=k, e=latent_entry))
+        # Without an indexer every token is attended. No symbol may stand for a value derived
+        # from L: ``--generate`` re-evaluates each formula at L + 1, L + 2, ... with the other
+        # symbols as bound here, so such a symbol would go stale.
+        read = ledger(term("latent_read", "min(n, k)*e", n=n_held, k=idx.top_k, e=latent_entry)
+                      if idx else term("latent_read", "n*e", n=n_held, e=latent_entry))
         if env.executed:
             # transformers 5.23.0 DeepseekV3/V32Attention: no weight absorption; kv_b_proj
             # re-expands every cached latent each step, and attention is dense (the top-k is a
@@ -124,11 +127,17 @@ class MultiHeadLatentAttention(MechanismSpec):
             )
             prefill_attn = term("attn_qk+av", "2*H*(d_n+d_r+d_v)*L*L", H=H, d_n=d_n, d_r=d_r,
                                 d_v=d_v, L=L)
-        else:
+        elif idx is not None:
+            k = idx.top_k
             decode = weight_flops(params, 1) + ledger(
                 term("attn_qk+av", "2*H*(2*c+d_r)*min(L+1, k)", H=H, c=c, d_r=d_r, L=L, k=k))
             prefill_attn = term("attn_qk+av", "2*H*(d_n+d_r+d_v)*sum_window(L, k)", H=H,
                                 d_n=d_n, d_r=d_r, d_v=d_v, L=L, k=k)
+        else:
+            decode = weight_flops(params, 1) + ledger(
+                term("attn_qk+av", "2*H*(2*c+d_r)*(L+1)", H=H, c=c, d_r=d_r, L=L))
+            prefill_attn = term("attn_qk+av", "2*H*(d_n+d_r+d_v)*tri(L)", H=H, d_n=d_n,
+                                d_r=d_r, d_v=d_v, L=L)
         prefill = weight_flops(params, L) + ledger(prefill_attn)
 
         if idx is not None:
