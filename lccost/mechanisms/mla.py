@@ -20,12 +20,13 @@ into the output; the absorbed products cost the same as kv_b on one token): 2·(
 QK 2·H·(c + d_r)·n + AV 2·H·c·n, n = min(L + 1, k) with an indexer (top-k tokens), else L + 1.
 Executed (transformers 5.23.0, no absorption): kv_b re-expands all L + 1 latents,
 2·c·H·(d_n + d_v)·(L + 1), and attention is dense over L + 1 keys, 2·H·(d_n + d_r + d_v)·(L + 1).
-Indexer: 2·(its weights) + scores and their per-head weighting 2·H_I·(D_I + 1)·(L + 1), over
-every cached token (V3.2 §2.1: O(L) per query).
+Indexer: 2·(its weights) + scores 2·H_I·D_I·(L + 1), over every cached token (V3.2 §2.1: O(L)
+per query); the per-head weighting is not counted (``lccost.conventions``, lightning indexers).
+Executed adds it, 2·H_I·(L + 1): transformers' ``DeepseekV32Indexer`` runs it as a matmul.
 
 Prefill of L [FLOPs]: not absorbed (kv_b expands every token): 2·(weights)·L +
 2·H·(d_n + d_r + d_v)·S, S = Σ min(i, k) (useful) or L² (executed); indexer
-2·H_I·(D_I + 1)·tri(L) (useful) or L² (executed).
+2·H_I·D_I·tri(L) (useful) or 2·H_I·(D_I + 1)·L² (executed).
 
 References: DeepSeek-AI, DeepSeek-V2 (arXiv 2405.04434) §2.1; DeepSeek-V3.2-Exp technical report
 §2.1 (DSA); FlashMLA README (fp8 cache layout).
@@ -153,13 +154,19 @@ class MultiHeadLatentAttention(MechanismSpec):
             cache += ledger(term("indexer_key_cache", "n*e", n=n_held, e=key_entry))
             written += ledger(term("indexer_key_write", "e", e=key_entry))
             read += ledger(term("indexer_key_read", "n*e", n=n_held, e=key_entry))
-            # Scores q·k for every head and token, then the per-head weighting (a matmul too).
-            decode += weight_flops(indexer, 1) + ledger(
-                term("indexer_scores", "2*H_I*(D_I+1)*(L+1)", H_I=H_I, D_I=D_I, L=L))
-            prefill += weight_flops(indexer, L) + ledger(
-                term("indexer_scores", "2*H_I*(D_I+1)*L*L", H_I=H_I, D_I=D_I, L=L)
-                if env.executed else
-                term("indexer_scores", "2*H_I*(D_I+1)*tri(L)", H_I=H_I, D_I=D_I, L=L))
+            # useful: the score products q·k, 2·H_I·D_I per token scored (``lccost.conventions``, lightning indexers).
+            # executed: transformers' DeepseekV32Indexer also applies the per-head weighting as
+            # a matmul (weights[1 x H_I] @ scores[H_I x T]), which FlopCounterMode counts.
+            if env.executed:
+                decode += weight_flops(indexer, 1) + ledger(
+                    term("indexer_scores", "2*H_I*(D_I+1)*(L+1)", H_I=H_I, D_I=D_I, L=L))
+                prefill += weight_flops(indexer, L) + ledger(
+                    term("indexer_scores", "2*H_I*(D_I+1)*L*L", H_I=H_I, D_I=D_I, L=L))
+            else:
+                decode += weight_flops(indexer, 1) + ledger(
+                    term("indexer_scores", "2*H_I*D_I*(L+1)", H_I=H_I, D_I=D_I, L=L))
+                prefill += weight_flops(indexer, L) + ledger(
+                    term("indexer_scores", "2*H_I*D_I*tri(L)", H_I=H_I, D_I=D_I, L=L))
         return PartCosts(
             params=params,
             cache_bytes=cache,
