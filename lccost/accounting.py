@@ -14,10 +14,12 @@ holds; how many of them are counted, and in which layout, depends on which cache
     - compressed entries (DeepSeek V4, m tokens each): ``floor(L / m)``, one per closed block;
     - fixed-size states (conv, compressor buffers): counted, in the reference layout.
 
-``full-context``: the back-of-envelope formula of most published figures: every layer that owns
-    a cache holds all L tokens. It ignores sliding windows, page rounding and every fixed-size
-    state; a compressed cache still holds ``floor(L / m)`` entries; layers that read another
-    layer's cache still hold nothing.
+``full-context``: the back-of-envelope formula of a mechanism's own publications, defined per
+    mechanism in one table, ``docs/accountings.md``: no page rounding, padding or fixed-size
+    state; a standard attention layer holds all L tokens (its window ignored: the textbook
+    formula), a compressed cache ``floor(L / m)`` entries, DeepSeek V4's window branch its
+    ``min(L, W)`` tokens (the V4 report counts it so); layers that read another layer's cache
+    hold nothing.
 
 ``vllm``: what vLLM's paged allocator holds for one sequence in steady decode, read in vLLM
     0.33.0 (PyPI wheel, ``vllm/_version.py`` commit ``4ba787ec9``); paths below are inside
@@ -78,7 +80,8 @@ HELD_TOKENS_RULE: dict[Accounting, str] = {
                           "layers, min(L, W - 1) on sliding ones, floor(L/m) compressed entries; "
                           "fixed states counted",
     Accounting.FULL_CONTEXT: "n = L on every layer that owns a cache (windows, pages and "
-                             "fixed states ignored)",
+                             "fixed states ignored), except DeepSeek V4 window branches: "
+                             "min(L, W); docs/accountings.md",
     Accounting.VLLM: "n = vLLM token slots: whole pages of the block size; sliding layers keep "
                      "the pages that hold the last W - 1 tokens",
     Accounting.LLAMACPP: "n = llama.cpp cells: the context padded to 256; sliding layers "
@@ -189,14 +192,15 @@ def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: A
     llamacpp: ``GGML_PAD(max(1, cdiv(n_ctx, m)), 256)``.
     """
     m = tokens_per_entry
+    # Refused at every L, 0 included: a layout vLLM cannot page is wrong at any context.
+    if accounting is Accounting.VLLM and block_size % m:
+        raise LccostError(
+            f"--accounting vllm: a block of {block_size} tokens does not hold whole entries "
+            f"of {m} tokens; vLLM pages DeepSeek V4 compressed caches in blocks that are a "
+            f"multiple of {m} (it serves V4 with --block-size 256)")
     if context_tokens == 0:
         return 0
     if accounting is Accounting.VLLM:
-        if block_size % m:
-            raise LccostError(
-                f"--accounting vllm: a block of {block_size} tokens does not hold whole entries "
-                f"of {m} tokens; vLLM pages DeepSeek V4 compressed caches in blocks that are a "
-                f"multiple of {m} (it serves V4 with --block-size 256)")
         return _cdiv(context_tokens, block_size) * (block_size // m)
     if accounting is Accounting.LLAMACPP:
         return _pad(max(1, _cdiv(_llamacpp_context(context_tokens), m)), LLAMACPP_CONTEXT_PAD)

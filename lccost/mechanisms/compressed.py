@@ -140,7 +140,13 @@ class _V4Attention(MechanismSpec):
         entry = self._entry_bytes(env) * self._window_copies(env)
         vllm = workload.accounting is Accounting.VLLM
         block = VLLM_V4_SWA_BLOCK_TOKENS if vllm else env.block_size(VLLM_V4_BLOCK_TOKENS)
-        held = window_tokens(L, W, workload.accounting, block)
+        if workload.accounting is Accounting.FULL_CONTEXT:
+            # The V4 report's own figure counts the window branch as its n_win tokens (its
+            # Fig. 1 KV ratios come out only with the window held, not the context: deepseek.md
+            # §4), so full-context keeps min(L, W) here (docs/accountings.md).
+            held = min(L, W)
+        else:
+            held = window_tokens(L, W, workload.accounting, block)
         prefill = (term("window_attn", "2*H*2*c*L*L", H=H, c=c, L=L) if env.executed
                    else term("window_attn", "2*H*2*c*sum_window(L, W)", H=H, c=c, L=L, W=W))
         return (
