@@ -6,6 +6,8 @@ multiply-add; bf16 = 2 bytes; decode at L = one new token with L cached (it sees
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from lccost.conventions import Accounting, FlopConvention
@@ -156,7 +158,7 @@ def test_cca_decode_flops() -> None:
     assert CCA.costs(env(6, D=32)).decode_flops.total == 6144 + 384 + 1536 + 896
 
 
-V4 = {"query_heads": 2, "head_dim": 16, "rope_head_dim": 4, "q_lora_rank": 8,
+V4: dict[str, Any] = {"query_heads": 2, "head_dim": 16, "rope_head_dim": 4, "q_lora_rank": 8,
       "output_groups": 2, "output_rank": 4, "window": 4}  # D = 32
 # base weights: q_a 32*8=256, q_b 8*2*16=256, kv 32*16=512, o_a 2*16*4=128, o_b 2*4*32=256
 V4_BASE_PARAMS = 1408

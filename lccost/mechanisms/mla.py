@@ -154,7 +154,8 @@ class MultiHeadLatentAttention(MechanismSpec):
             cache += ledger(term("indexer_key_cache", "n*e", n=n_held, e=key_entry))
             written += ledger(term("indexer_key_write", "e", e=key_entry))
             read += ledger(term("indexer_key_read", "n*e", n=n_held, e=key_entry))
-            # useful: the score products q·k, 2·H_I·D_I per token scored (``lccost.conventions``, lightning indexers).
+            # useful: the score products q·k, 2·H_I·D_I per token scored (``lccost.conventions``,
+            # lightning indexers).
             # executed: transformers' DeepseekV32Indexer also applies the per-head weighting as
             # a matmul (weights[1 x H_I] @ scores[H_I x T]), which FlopCounterMode counts.
             if env.executed:
