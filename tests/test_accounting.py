@@ -20,22 +20,24 @@ from typer.testing import CliRunner
 
 from lccost import api
 from lccost.accounting import (
-    VLLM_V4_SWA_BLOCK_TOKENS,
-    compressed_entries,
     counts_states,
     full_tokens,
     vllm_hybrid_block_size,
     vllm_indexer_key_bytes,
     vllm_kv_scale_bytes,
-    vllm_mla_entry_bytes,
     vllm_page_bytes,
-    vllm_v4_compressor_state_bytes,
-    vllm_v4_layout,
     window_tokens,
 )
 from lccost.cli.app import get_app
 from lccost.conventions import Accounting
 from lccost.errors import LccostError
+from lccost.mechanisms.compressed import (
+    VLLM_V4_SWA_BLOCK_TOKENS,
+    compressed_entries,
+    vllm_v4_compressor_state_bytes,
+    vllm_v4_layout,
+)
+from lccost.mechanisms.mla import vllm_mla_entry_bytes
 
 REF, FULL, VLLM, LCPP = (Accounting.REFERENCE, Accounting.FULL_CONTEXT, Accounting.VLLM,
                          Accounting.LLAMACPP)

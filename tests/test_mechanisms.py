@@ -23,7 +23,7 @@ from lccost.mechanisms.compressed import (
 )
 from lccost.mechanisms.ffn import DenseMLP, MixtureOfExperts
 from lccost.mechanisms.mla import LightningIndexer, MLACacheFormat, MultiHeadLatentAttention
-from lccost.mechanisms.storage import StorageFormat
+from lccost.storage import StorageFormat
 from lccost.workload import Workload
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from lccost import api
-from lccost.accounting import vllm_mla_entry_bytes
 from lccost.conventions import Accounting
 from lccost.engine import ModelCost
+from lccost.mechanisms.mla import vllm_mla_entry_bytes
 
 MODES = tuple(Accounting)
 L = 131072

@@ -32,6 +32,7 @@ from pydantic import Field, model_validator
 from lccost.accounting import (
     counts_states,
     full_tokens,
+    paging_period,
     vllm_hybrid_block_size,
     vllm_kv_scale_bytes,
     window_tokens,
@@ -65,6 +66,12 @@ class CompressedConvolutionalAttention(MechanismSpec):
     def summary(self) -> str:
         return f"CCA {self.query_heads}q/{self.kv_heads}kv x {self.head_dim}"
 
+    def query_heads_per_kv_head(self) -> int:
+        return self.query_heads // self.kv_heads
+
+    def sliding_window(self) -> int | None:
+        return self.window
+
     def _state_elements(self) -> tuple[int, int]:
         """(conv state, value-shift state) values: ((k0 - 1) + (k1 - 1))·C and K·d/2."""
         C = (self.query_heads + self.kv_heads) * self.head_dim
@@ -79,11 +86,18 @@ class CompressedConvolutionalAttention(MechanismSpec):
     def _vllm_state_bytes(self, env: LayerEnv) -> int:
         return env.workload.weight_format.whole_bytes_for(sum(self._state_elements()))
 
-    def paging_tokens(self, env: LayerEnv) -> int:
+    def _vllm_block_tokens(self, env: LayerEnv) -> int:
         """Tokens per page under ``vllm``: the block raised until one page holds the CCA state
         (``lccost.accounting.vllm_hybrid_block_size``)."""
         return vllm_hybrid_block_size(self._vllm_state_bytes(env), self._vllm_entry_bytes(env),
                                       env.block_size())
+
+    def cache_period(self, env: LayerEnv) -> int:
+        """vllm: its raised block; llamacpp: the 256-cell padding; 1 otherwise."""
+        accounting = env.workload.accounting
+        if accounting is Accounting.VLLM:
+            return self._vllm_block_tokens(env)
+        return paging_period(accounting, env.block_size())
 
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, H, K, d = (env.hidden_size, env.context_tokens, self.query_heads, self.kv_heads,
@@ -110,7 +124,7 @@ class CompressedConvolutionalAttention(MechanismSpec):
             # vLLM holds both states as one Mamba-style page in the model dtype, padded to one
             # attention page (lccost.accounting.vllm_hybrid_block_size).
             entry = self._vllm_entry_bytes(env)
-            block_size = self.paging_tokens(env)
+            block_size = self._vllm_block_tokens(env)
         if self.window is None:
             held = full_tokens(L, workload.accounting, block_size)
             decode_attn = term("attn_qk+av", "4*H*d*(L+1)", H=H, d=d, L=L)

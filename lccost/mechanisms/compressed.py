@@ -42,26 +42,119 @@ models/deepseek_v4.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field, model_validator
 
 from lccost.accounting import (
-    VLLM_V4_BLOCK_TOKENS,
-    VLLM_V4_SWA_BLOCK_TOKENS,
-    compressed_entries,
+    LLAMACPP_CONTEXT_PAD,
+    bits,
+    cdiv,
     counts_states,
+    llamacpp_context,
+    no_vllm_cache,
+    paging_period,
+    round_up,
     vllm_indexer_key_bytes,
     vllm_page_bytes,
-    vllm_v4_compressor_state_bytes,
-    vllm_v4_layout,
     window_tokens,
 )
-from lccost.conventions import Accounting
+from lccost.conventions import NATIVE_KV, Accounting
+from lccost.errors import LccostError
 from lccost.ledger import Ledger, PartCosts, Term, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
-from lccost.mechanisms.storage import StorageFormat
 from lccost.spec.base import SpecModel
+from lccost.storage import StorageFormat
+
+VLLM_V4_BLOCK_TOKENS = 256
+"""The block size vLLM serves DeepSeek V4 with (``--block-size 256`` in its V4 recipe; a block
+must hold whole compressed entries of 4 and 128 tokens)."""
+
+VLLM_V4_SWA_BLOCK_TOKENS = 64
+"""DeepSeek V4's sliding-window cache uses its own block of 64 tokens, whatever ``--block-size``
+(vLLM 0.33.0 ``v1/attention/backends/mla/sparse_swa.py``, ``DeepseekV4SWACache(block_size=64)``,
+which ``models/deepseek_v4/attention.py`` constructs without a block size)."""
+
+VLLM_V4_PACKED_ALIGNMENT = 576
+"""Page alignment of DeepSeek V4 caches in the ``fp8_ds_mla`` layout (the decode kernel's TMA
+stride); ``VLLM_V4_PLAIN_ALIGNMENT`` otherwise (``models/deepseek_v4/attention.py``
+``get_kv_cache_spec``: ``alignment=576 if uses_fp8_ds_mla_layout else 512``)."""
+
+VLLM_V4_PLAIN_ALIGNMENT = 512
+
+
+
+def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: Accounting,
+                       block_size: int) -> int:
+    """Entry slots a compressed cache of one entry per m tokens (DeepSeek V4 CSA / HCA and the
+    CSA indexer keys) holds after L tokens.
+
+    reference, full-context: ``floor(L / m)`` (closed blocks only). vllm:
+    ``cdiv(L, B) x (B // m)``; vLLM needs m to divide B (V4 is served with B = 256).
+    llamacpp: ``GGML_PAD(max(1, cdiv(n_ctx, m)), 256)``.
+    """
+    m = tokens_per_entry
+    # Refused at every L, 0 included: a layout vLLM cannot page is wrong at any context.
+    if accounting is Accounting.VLLM and block_size % m:
+        raise LccostError(
+            f"--accounting vllm: a block of {block_size} tokens does not hold whole entries "
+            f"of {m} tokens; vLLM pages DeepSeek V4 compressed caches in blocks that are a "
+            f"multiple of {m} (it serves V4 with --block-size 256)")
+    if context_tokens == 0:
+        return 0
+    if accounting is Accounting.VLLM:
+        return cdiv(context_tokens, block_size) * (block_size // m)
+    if accounting is Accounting.LLAMACPP:
+        return round_up(max(1, cdiv(llamacpp_context(context_tokens), m)), LLAMACPP_CONTEXT_PAD)
+    return context_tokens // m
+
+
+def vllm_v4_layout(head_dim: int, rope_dim: int, kv_dtype: str) -> tuple[int, int]:
+    """``(entry bytes, page alignment)`` of a DeepSeek V4 cache entry (window and compressed)
+    in vLLM.
+
+    fp8 or ``native``: the ``fp8_ds_mla`` layout, ``c - d_r`` fp8 values, ``d_r`` bf16 rotary
+    values, one ue8m0 scale per 64 fp8 values and 1 pad byte = 448 + 128 + 7 + 1 = 584 B for
+    c = 512, d_r = 64, pages aligned to 576 B (vLLM 0.33.0
+    ``v1/attention/backends/mla/flashmla_sparse.py`` layout note;
+    ``models/deepseek_v4/attention.py`` ``_resolve_dsv4_kv_cache_dtype``, which refuses any
+    other quantized dtype, and ``get_kv_cache_spec``: ``state_content_bytes=584``,
+    ``alignment=576``). 16- and 32-bit dtypes: plain rows of c values (the FlashInfer sparse
+    path), pages aligned to 512 B.
+    """
+    if kv_dtype in (NATIVE_KV, "fp8"):
+        nope = head_dim - rope_dim
+        return nope + 2 * rope_dim + nope // 64 + 1, VLLM_V4_PACKED_ALIGNMENT
+    if bits(kv_dtype) >= 16:
+        return head_dim * bits(kv_dtype) // 8, VLLM_V4_PLAIN_ALIGNMENT
+    raise no_vllm_cache(kv_dtype, "DeepSeek V4; it serves fp8 (fp8_ds_mla) or 16-bit caches")
+
+
+def vllm_v4_state_block_tokens(compress_rate: int, overlap: bool) -> int:
+    """Tokens per page of a V4 compressor's state in vLLM: 4 (m = 4) or 8 (m = 128), else one
+    block of ``coff x m`` (``vllm_v4_compressor_state_bytes``)."""
+    return {4: 4, 128: 8}.get(compress_rate, (2 if overlap else 1) * compress_rate)
+
+
+def vllm_v4_compressor_state_bytes(context_tokens: int, compress_rate: int, head_dim: int,
+                                   alignment: int, overlap: bool) -> int:
+    """Bytes of one DeepSeek V4 compressor's state in vLLM after L tokens.
+
+    vLLM keeps, per token, the fp32 kv and score projections, ``2 x coff x d`` values
+    (``coff`` = 2 for the overlapping CSA compressor, else 1), in a sliding window of
+    ``coff x m`` tokens, paged in blocks of 4 tokens (m = 4) or 8 (m = 128), pages aligned like
+    the V4 caches (vLLM 0.33.0 ``models/deepseek_v4/compressor.py`` ``CompressorStateCache``:
+    ``sliding_window = coff * compress_ratio``, ``block_size`` 4 / 8, ``state_dim = 2 * coff *
+    head_dim``, float32; ``DeepseekCompressor``: ``overlap = compress_ratio == 4``). Held: the
+    window rule of ``window_tokens``, in whole pages. ``d`` is the compressed head (512) for the
+    attention compressor, ``D_I`` (128) for the indexer's. vLLM serves only m = 4 and 128; for
+    another rate (a hypothetical spec) lccost pages the window in one block of ``coff x m``.
+    """
+    coff = 2 if overlap else 1
+    block = vllm_v4_state_block_tokens(compress_rate, overlap)
+    slots = window_tokens(context_tokens, coff * compress_rate, Accounting.VLLM, block)
+    return slots // block * vllm_page_bytes(block, 2 * coff * head_dim * 4, alignment)
 
 
 class V4CacheFormat(SpecModel):
@@ -107,7 +200,7 @@ class _V4Attention(MechanismSpec):
         return self.cache_format or V4CacheFormat()
 
     def _vllm_layout(self, env: LayerEnv) -> tuple[int, int]:
-        """(entry bytes, page alignment) under vllm: ``lccost.accounting.vllm_v4_layout``."""
+        """(entry bytes, page alignment) under vllm: ``vllm_v4_layout``."""
         return vllm_v4_layout(self.head_dim, self.rope_head_dim, env.workload.effective_kv_dtype)
 
     def _entry_bytes(self, env: LayerEnv) -> int:
@@ -133,13 +226,33 @@ class _V4Attention(MechanismSpec):
         """Tensors the window branch stores: one (K = V share storage)."""
         return 1
 
+    def _window_block_tokens(self, env: LayerEnv) -> int:
+        """vLLM pages the window in its own 64-token blocks; llama.cpp pads it to 256 cells."""
+        if env.workload.accounting is Accounting.VLLM:
+            return VLLM_V4_SWA_BLOCK_TOKENS
+        return env.block_size(VLLM_V4_BLOCK_TOKENS)
+
+    def cache_period(self, env: LayerEnv) -> int:
+        """The window's page (vllm) or padding (llamacpp); 1 otherwise."""
+        return paging_period(env.workload.accounting, self._window_block_tokens(env))
+
+    def _compressed_period(self, env: LayerEnv, m: int, overlap: bool) -> int:
+        """lcm of the window's period, m (the compressor frees its m - 1 buffered tokens when a
+        block closes), the compressed cache's pages and, under vllm, the state's pages."""
+        accounting = env.workload.accounting
+        period = math.lcm(_V4Attention.cache_period(self, env), m,
+                          paging_period(accounting, env.block_size(VLLM_V4_BLOCK_TOKENS)))
+        if accounting is Accounting.VLLM:
+            period = math.lcm(period, vllm_v4_state_block_tokens(m, overlap))
+        return period
+
     def _window_costs(self, env: LayerEnv) -> tuple[Ledger, Ledger, Ledger, Ledger, Ledger]:
         """(cache, read, write, decode attention, prefill attention) of the window branch."""
         L, W, H, c = env.context_tokens, self.window, self.query_heads, self.head_dim
         workload = env.workload
         entry = self._entry_bytes(env) * self._window_copies(env)
         vllm = workload.accounting is Accounting.VLLM
-        block = VLLM_V4_SWA_BLOCK_TOKENS if vllm else env.block_size(VLLM_V4_BLOCK_TOKENS)
+        block = self._window_block_tokens(env)
         if workload.accounting is Accounting.FULL_CONTEXT:
             # The V4 report's own figure counts the window branch as its n_win tokens (its
             # Fig. 1 KV ratios come out only with the window held, not the context: deepseek.md
@@ -184,7 +297,7 @@ class V4SlidingAttention(_V4Attention):
 
 
 def _compressed_held(L: int, m: int, env: LayerEnv) -> int:
-    """Compressed entry slots held after L tokens (``lccost.accounting.compressed_entries``)."""
+    """Compressed entry slots held after L tokens (``compressed_entries``)."""
     return compressed_entries(L, m, env.workload.accounting, env.block_size(VLLM_V4_BLOCK_TOKENS))
 
 
@@ -207,6 +320,9 @@ class HeavilyCompressedAttention(_V4Attention):
     def summary(self) -> str:
         return (f"HCA 1/{self.compress_rate} {self.query_heads}h x {self.head_dim}, "
                 f"window {self.window}")
+
+    def cache_period(self, env: LayerEnv) -> int:
+        return self._compressed_period(env, self.compress_rate, overlap=False)
 
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, H, c, m = (env.hidden_size, env.context_tokens, self.query_heads, self.head_dim,
@@ -252,6 +368,18 @@ class CompressedSparseAttention(_V4Attention):
     def summary(self) -> str:
         return (f"CSA 1/{self.compress_rate} top-{self.indexer.top_k} {self.query_heads}h x "
                 f"{self.head_dim}, window {self.window}")
+
+    def cache_period(self, env: LayerEnv) -> int:
+        return self._compressed_period(env, self.compress_rate, overlap=True)
+
+    def context_problems(self, max_context: int) -> list[tuple[tuple[str, ...], str]]:
+        """A top-k above the floor(max_context / m) entries selects nothing more."""
+        most = max_context // self.compress_rate
+        if self.indexer.top_k <= most:
+            return []
+        return [(("indexer", "top_k"), f"top_k {self.indexer.top_k} exceeds the {most} entries "
+                                       f"that exist at max_context {max_context} / "
+                                       f"{self.compress_rate}")]
 
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, H, c, m = (env.hidden_size, env.context_tokens, self.query_heads, self.head_dim,

@@ -40,16 +40,60 @@ from pydantic import Field
 
 from lccost.accounting import (
     VLLM_DEFAULT_BLOCK_TOKENS,
-    VLLM_SPARSE_MLA_BLOCK_TOKENS,
+    bits,
     full_tokens,
+    no_vllm_cache,
+    paging_period,
     vllm_indexer_key_bytes,
-    vllm_mla_entry_bytes,
 )
-from lccost.conventions import Accounting
+from lccost.conventions import NATIVE_KV, Accounting
+from lccost.errors import LccostError
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
-from lccost.mechanisms.storage import StorageFormat
 from lccost.spec.base import SpecModel
+from lccost.storage import StorageFormat
+
+VLLM_FP8_DS_MLA_BYTES = 656
+"""vLLM's ``fp8_ds_mla`` MLA entry (DeepSeek V3.2 geometry, 512 latent + 64 rotary dims):
+512 fp8 e4m3 values + 4 fp32 scales (one per 128) + 64 bf16 rotary values = 512 + 16 + 128
+(vLLM 0.33.0 ``v1/attention/backends/mla/flashmla_sparse.py`` layout note;
+``model_executor/layers/attention/mla_attention.py`` ``get_kv_cache_spec``:
+``state_content_bytes={"fp8_ds_mla": 656, "nvfp4_ds_mla": 352}``)."""
+
+VLLM_NVFP4_DS_MLA_BYTES = 352
+"""vLLM's ``nvfp4_ds_mla`` MLA entry: 512 e2m1 values packed 2 per byte + 64 fp8 rotary values
++ 32 fp8 scales (one per 16) = 256 + 64 + 32 (same sources as ``VLLM_FP8_DS_MLA_BYTES``)."""
+
+VLLM_SPARSE_MLA_BLOCK_TOKENS = 64
+"""The block size vLLM requires for DeepSeek V3.2's sparse MLA (FlashMLA sparse kernels page in
+64 tokens; vLLM 0.33.0 ``platforms/cuda.py`` raises ``block_size`` to 64 for sparse MLA)."""
+
+
+def vllm_mla_entry_bytes(latent_dim: int, rope_dim: int, kv_dtype: str, sparse: bool) -> int:
+    """Bytes of one MLA cache entry (latent ``c`` + rotary key ``d_r``) in vLLM.
+
+    One tensor of ``c + d_r`` values per token, no separate V (``MLAAttentionSpec``:
+    ``head_size_v = 0``). 16- and 32-bit dtypes: ``(c + d_r) x bytes`` (1,152 B for V3 in
+    bf16). Sparse MLA (DeepSeek V3.2, with an indexer) runs on FlashMLA-sparse, which serves
+    every quantized cache dtype except ``nvfp4_ds_mla`` as ``fp8_ds_mla``, 656 B (vLLM 0.33.0
+    ``model_executor/layers/attention/mla_attention.py``
+    ``_canonicalize_sparse_mla_kv_cache_dtype``); ``--kv-dtype native`` (DeepSeek's fp8 layout)
+    is ``fp8_ds_mla`` too, and lccost reads ``--kv-dtype nvfp4`` as vLLM's ``nvfp4_ds_mla``,
+    352 B. Dense MLA: per-tensor fp8, ``c + d_r`` bytes.
+    """
+    if kv_dtype != NATIVE_KV and bits(kv_dtype) >= 16:
+        return (latent_dim + rope_dim) * bits(kv_dtype) // 8
+    if kv_dtype in ("fp4", "mxfp4"):
+        raise no_vllm_cache(kv_dtype, "MLA")
+    if not sparse:
+        if kv_dtype in (NATIVE_KV, "fp8"):
+            return latent_dim + rope_dim
+        raise no_vllm_cache(kv_dtype, "dense MLA; use fp8 or a 16-bit dtype")
+    if (latent_dim, rope_dim) != (512, 64):
+        raise LccostError(
+            f"--accounting vllm: vLLM's fp8_ds_mla / nvfp4_ds_mla layouts are fixed to a "
+            f"512-wide latent and 64 rotary dims, not {latent_dim} + {rope_dim}")
+    return VLLM_NVFP4_DS_MLA_BYTES if kv_dtype == "nvfp4" else VLLM_FP8_DS_MLA_BYTES
 
 
 class LightningIndexer(SpecModel):
@@ -86,6 +130,22 @@ class MultiHeadLatentAttention(MechanismSpec):
         sparse = f" + indexer top-{self.indexer.top_k}" if self.indexer else ""
         return f"MLA {self.query_heads}h latent {self.kv_lora_rank}+{self.qk_rope_head_dim}{sparse}"
 
+    def _block_tokens(self, env: LayerEnv) -> int:
+        """vLLM's block: ``--block-size``, else 64 for sparse MLA (an indexer), else 16."""
+        return env.block_size(VLLM_SPARSE_MLA_BLOCK_TOKENS if self.indexer else
+                              VLLM_DEFAULT_BLOCK_TOKENS)
+
+    def cache_period(self, env: LayerEnv) -> int:
+        """The page (vllm) or cell padding (llamacpp) the cache grows by; 1 otherwise."""
+        return paging_period(env.workload.accounting, self._block_tokens(env))
+
+    def context_problems(self, max_context: int) -> list[tuple[tuple[str, ...], str]]:
+        """A top-k above ``max_context`` tokens selects nothing more: a mistyped spec."""
+        if self.indexer is None or self.indexer.top_k <= max_context:
+            return []
+        return [(("indexer", "top_k"), f"top_k {self.indexer.top_k} exceeds the {max_context} "
+                                       f"entries that exist at max_context {max_context}")]
+
     def costs(self, env: LayerEnv) -> PartCosts:
         D, H, L = env.hidden_size, self.query_heads, env.context_tokens
         c, d_r, d_n, d_v = (self.kv_lora_rank, self.qk_rope_head_dim, self.qk_nope_head_dim,
@@ -101,9 +161,7 @@ class MultiHeadLatentAttention(MechanismSpec):
             term("kv_b_proj", "c*H*(d_n+d_v)", c=c, H=H, d_n=d_n, d_v=d_v),
             term("o_proj", "H*d_v*D", H=H, d_v=d_v, D=D),
         )
-        block = env.block_size(VLLM_SPARSE_MLA_BLOCK_TOKENS if self.indexer else
-                               VLLM_DEFAULT_BLOCK_TOKENS)
-        n_held = full_tokens(L, workload.accounting, block)
+        n_held = full_tokens(L, workload.accounting, self._block_tokens(env))
         vllm = workload.accounting is Accounting.VLLM
         latent_entry = (vllm_mla_entry_bytes(c, d_r, workload.effective_kv_dtype,
                                              sparse=self.indexer is not None) if vllm
