@@ -13,6 +13,7 @@ from pathlib import Path
 from lccost.conventions import Accounting, FlopConvention, parse_context
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError
+from lccost.hf_import import architecture_from_hf_config
 from lccost.report import MAX_GENERATE_TOKENS, Conventions, Report, cost_result
 from lccost.spec.loader import load_architecture
 from lccost.spec.model import Architecture
@@ -25,7 +26,11 @@ MAX_SWEEP_POINTS = 64
 
 def load(ref: ModelRef) -> Architecture:
     """A validated, expanded architecture from a shipped name, a spec path or a config.json."""
-    return ref if isinstance(ref, Architecture) else load_architecture(ref)
+    if isinstance(ref, Architecture):
+        return ref
+    if Path(ref).suffix == ".json" and Path(ref).is_file():
+        return architecture_from_hf_config(Path(ref))
+    return load_architecture(ref)
 
 
 def make_workload(context: int, batch: int = 1, dtype: str = "bf16", kv_dtype: str | None = None,

@@ -26,9 +26,9 @@ from pydantic import Field, ValidationError
 from lccost.conventions import Accounting, FlopConvention, parse_context
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError, SpecError
-from lccost.spec.base import SpecModel
 from lccost.spec.loader import CONFIG_DIRS, load_architecture, parse_yaml, resolve_ref
 from lccost.spec.model import Architecture
+from lccost.strict import SpecModel
 from lccost.workload import Workload
 
 Quantity = Literal[

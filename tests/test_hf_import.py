@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from helpers import run_cli
 
+from lccost.api import load
 from lccost.conventions import Accounting, FlopConvention
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError, SpecError, SpecErrors
@@ -238,7 +239,7 @@ def test_bad_json_names_the_file_and_line(tmp_path: Path) -> None:
     assert code == 1
     assert err.startswith(f"Error: {path}:3: is not valid JSON")
     with pytest.raises(SpecError, match="is not valid JSON"):
-        load_architecture(path)  # compare, show, validate: the same error
+        load(path)  # compare, show, validate: the same error
 
 
 def test_json_that_is_not_an_object_is_refused(tmp_path: Path) -> None:

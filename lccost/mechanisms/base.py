@@ -47,8 +47,8 @@ from pydantic import Field
 from lccost.accounting import VLLM_DEFAULT_BLOCK_TOKENS
 from lccost.conventions import FlopConvention
 from lccost.ledger import PartCosts
-from lccost.spec.base import SpecModel
 from lccost.storage import DTypeName
+from lccost.strict import SpecModel
 from lccost.workload import Workload
 
 

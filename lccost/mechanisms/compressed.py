@@ -64,8 +64,8 @@ from lccost.conventions import NATIVE_KV, Accounting
 from lccost.errors import LccostError
 from lccost.ledger import Ledger, PartCosts, Term, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
-from lccost.spec.base import SpecModel
 from lccost.storage import StorageFormat
+from lccost.strict import SpecModel
 
 VLLM_V4_BLOCK_TOKENS = 256
 """The block size vLLM serves DeepSeek V4 with (``--block-size 256`` in its V4 recipe; a block

@@ -50,8 +50,8 @@ from lccost.conventions import NATIVE_KV, Accounting
 from lccost.errors import LccostError
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
-from lccost.spec.base import SpecModel
 from lccost.storage import StorageFormat
+from lccost.strict import SpecModel
 
 VLLM_FP8_DS_MLA_BYTES = 656
 """vLLM's ``fp8_ds_mla`` MLA entry (DeepSeek V3.2 geometry, 512 latent + 64 rotary dims):

@@ -589,13 +589,9 @@ def load_architecture(ref: str | Path) -> Architecture:
         raise SpecError(str(ref), f"is neither a spec file nor a shipped model; allowed: a "
                                   f"spec file path or a shipped model ({names})")
     if path.suffix == ".json":
-        try:
-            from lccost.hf_import import architecture_from_hf_config
-        except ModuleNotFoundError as error:
-            if error.name != "lccost.hf_import":
-                raise
-            raise SpecError(str(path), "config.json import is not available in this version; "
-                                       "write a YAML spec") from None
-        return architecture_from_hf_config(path)
+        # The importer sits above the loader (it validates through it); lccost.api.load reads
+        # a config.json.
+        raise SpecError(str(path), "is a config.json; import it with lccost.api.load or "
+                                   "`lccost import-hf`, or write a YAML spec")
     document = load_document(path)
     return validate_document(document, str(path))

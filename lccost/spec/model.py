@@ -18,7 +18,7 @@ from lccost.mechanisms import AttentionSpec, FeedForwardSpec
 from lccost.mechanisms.base import MechanismSpec
 from lccost.mechanisms.embeddings import Encoder, PerLayerEmbeddings
 from lccost.mechanisms.hyper_connections import HyperConnections
-from lccost.spec.base import SpecModel
+from lccost.strict import SpecModel
 
 MAX_LAYERS = 10_000
 """More decoder layers than any model has; a guard against runaway ``repeat`` counts."""
