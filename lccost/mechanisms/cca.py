@@ -13,6 +13,12 @@ state, the pre-convolution q/k projections of the last (k0 - 1) + (k1 - 1) token
 each, and the value-shift state, the delayed value projection of the last token, K·d/2 values
 (``ZayaCCAProjection.forward``: ``update_conv_state``, ``update_recurrent_state``).
 
+Per accounting: reference K and V as for ``attention``, plus both states; full-context L tokens
+of K and V (a window ignored, as for ``attention``), no state (``docs/accountings.md``); vllm
+whole blocks, the states held as one Mamba-style page padded to one attention page (the block
+raised to fit it: ``lccost.accounting.vllm_hybrid_block_size``); llamacpp padded cells, states
+in the reference layout.
+
 Decode at L [FLOPs]: 2·(projection weights) + depthwise conv 2·C·k0·k1 (the grouped conv needs
 k1 depthwise outputs, recomputed from the conv state) + grouped conv 2·C·d·k1 + attention
 4·H·d·n, n = L + 1 (or min(L + 1, W)).

@@ -19,6 +19,12 @@ Cache after L tokens [values]:
   L mod m tokens since the last closed block, kv and gate (2·(L mod m)·w, w = 2c for CSA, c for
   HCA; 2·(L mod m)·2D_I for the CSA indexer), and for CSA, once a block has closed, the overlap
   state: the last block's Ca slice of kv and gate, 2·m·c (2·m·D_I for the indexer).
+Per accounting: reference as above; full-context floor(L/m) entries (and keys) plus the window
+branch's min(L, W) entries, once, and no compressor state: the V4 report counts the window as
+its n_win tokens (``docs/accountings.md``); vllm ``vllm_v4_layout`` entries in 576/512 B-aligned
+pages, 64-token window blocks, B = 256 compressed blocks, fp32 compressor state pages
+(``vllm_v4_compressor_state_bytes``); llamacpp the window pad(min(n_ctx, W + 512), 256) cells
+and GGML_PAD(max(1, cdiv(n_ctx, m)), 256) compressed cells, state in the reference layout.
 ``--kv-dtype native`` (DeepSeek's inference code and vLLM): each entry 448 fp8 values with one
 ue8m0 scale per 64, the 64 rotary dims in bf16, one pad byte = 584 B (V4 report §2.3.4 and
 §3.5.1; vLLM ``deepseek_v4_attention.py``); indexer keys MXFP4 = 64 + 4 B = 68 B (V4 report

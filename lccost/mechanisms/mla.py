@@ -15,6 +15,11 @@ DeepSeek-V2 §2.1.3), plus the indexer key D_I when there is an indexer. The ref
 one fp32 scale per 128, the rope part to bf16 (FlashMLA README: 656 B) and the indexer key to fp8
 with one fp32 scale (V3.2-Exp ``k_cache`` + ``k_scale_cache``: 132 B).
 
+Per accounting: reference and full-context L entries (no window, no state: full-context is
+the reference here, as in DeepSeek-V2 §2.1.3's (d_c + d_R)·l per token); vllm whole blocks of
+16 tokens (64 for sparse MLA) of vLLM's layouts (``vllm_mla_entry_bytes``; indexer keys
+``lccost.accounting.vllm_indexer_key_bytes``); llamacpp the context padded to 256.
+
 Decode at L [FLOPs], useful: weights absorbed (DeepSeek-V2 §2.1.2: W_UK into the query, W_UV
 into the output; the absorbed products cost the same as kv_b on one token): 2·(weights) +
 QK 2·H·(c + d_r)·n + AV 2·H·c·n, n = min(L + 1, k) with an indexer (top-k tokens), else L + 1.
