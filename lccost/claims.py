@@ -21,14 +21,20 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, field_validator
 
-from lccost.conventions import Accounting, FlopConvention, parse_context
+from lccost.conventions import (
+    NATIVE_KV,
+    Accounting,
+    FlopConvention,
+    number_format,
+    parse_context,
+)
 from lccost.engine import ModelCost, cost
-from lccost.errors import LccostError, SpecError
+from lccost.errors import LccostError
 from lccost.mechanisms.attention import Attention
 from lccost.spec.base import SpecModel
-from lccost.spec.loader import CONFIG_DIRS, load_architecture, parse_yaml, resolve_ref
+from lccost.spec.loader import CONFIG_DIRS, load_architecture, load_model, resolve_ref
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -70,11 +76,37 @@ class Computation(SpecModel):
     flops: FlopConvention = Field(FlopConvention.USEFUL, strict=False)
     label: str = ""
 
+    @field_validator("context")
+    @classmethod
+    def _a_context(cls, text: str) -> str:
+        """A context ``parse_context`` reads, of at least one token (decode at L = 0 has no
+        cache to read, and a ratio of two zero-token costs divides by zero)."""
+        if parse_context(text) < 1:
+            raise ValueError(f"context {text!r} is 0 tokens; allowed: 1 or more, e.g. 128k")
+        return text
+
+    @field_validator("dtype")
+    @classmethod
+    def _a_dtype(cls, name: str) -> str:
+        number_format(name)
+        return name
+
+    @field_validator("kv_dtype")
+    @classmethod
+    def _a_kv_dtype(cls, name: str | None) -> str | None:
+        if name is not None and name != NATIVE_KV:
+            try:
+                number_format(name)
+            except ValueError as error:
+                raise ValueError(f"{error}, or {NATIVE_KV}") from None
+        return name
+
 
 class Published(SpecModel):
-    value: float
+    value: float = Field(allow_inf_nan=False)
     unit: Unit
-    precision: float = Field(ge=0, description="the last stated digit; 0 = exact")
+    precision: float = Field(ge=0, allow_inf_nan=False,
+                             description="the last stated digit; 0 = exact")
 
     def bounds(self) -> tuple[Fraction, Fraction]:
         half = Fraction(str(self.precision)) / 2
@@ -90,8 +122,9 @@ class Published(SpecModel):
 
 class KnownDeviation(SpecModel):
     reason: str
-    computed: float = Field(description="what lccost computes, pinned")
-    precision: float | None = Field(None, ge=0, description="of the pin (default: the claim's)")
+    computed: float = Field(allow_inf_nan=False, description="what lccost computes, pinned")
+    precision: float | None = Field(None, ge=0, allow_inf_nan=False,
+                                    description="of the pin (default: the claim's)")
 
 
 class Claim(SpecModel):
@@ -217,13 +250,10 @@ def claims_path() -> Path:
 
 
 def load_claims(path: Path) -> list[Claim]:
-    document = parse_yaml(path.read_text(encoding="utf-8"), str(path))
-    try:
-        return ClaimsFile.model_validate(document.data).claims
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise SpecError(str(path), first["msg"], field=field) from None
+    """The claims of ``path``, read through the spec loader (``load_model``): the same size and
+    nesting caps and YAML refusals, every problem listed at its file:line and field."""
+    return load_model(path, ClaimsFile, "claims file", "claims",
+                      "a claims file (.yaml)").claims
 
 
 def _holds(value: Fraction, published: Published) -> bool:
