@@ -433,9 +433,12 @@ def _chain(path: Path) -> list[tuple[tuple[Path, str], Document, str | None]]:
                                   "to this spec) or a shipped model name", line=line,
                             field="extends")
         if len(chain) >= MAX_EXTENDS_CHAIN:
-            raise SpecError(name, f"{parent_ref!r} makes an extends chain of more than "
-                                  f"{MAX_EXTENDS_CHAIN} files (from {shown_path(path)}); "
-                                  f"allowed: at most {MAX_EXTENDS_CHAIN}", line=line,
+            first = chain[0][1]
+            raise SpecError(shown_path(path), f"starts an extends chain of more than "
+                                              f"{MAX_EXTENDS_CHAIN} files ({shown_path(path)} -> "
+                                              f"... -> {name} -> {parent_ref}); allowed: at "
+                                              f"most {MAX_EXTENDS_CHAIN}",
+                            line=first.positions.get(("extends",), ("", None))[1],
                             field="extends")
         parent_path = resolve_ref(parent_ref, relative_to=current)
         if _exists(parent_path) and parent_path.resolve() in seen:
