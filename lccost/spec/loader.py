@@ -134,6 +134,7 @@ class _PurePythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Pa
         yaml.parser.Parser.__init__(self)
 
 
+_FastParser: Any
 try:
     from yaml._yaml import CParser as _FastParser  # libyaml: about 10x faster
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -228,14 +229,14 @@ def _build(parser_class: Any, text: str, file: str, noun: str, fields: str) -> D
                 if documents > 1:
                     raise SpecError(file, "holds more than one YAML document (---); a "
                                           f"{noun} is one mapping",
-                                    line=event.start_mark.line + 1)
+                                    line=_line(event))
                 continue
             if isinstance(event, yaml.CollectionEndEvent):
                 open_.pop()
                 continue
             if not isinstance(event, yaml.NodeEvent):
                 continue  # stream start, document end
-            line = event.start_mark.line + 1
+            line = _line(event)
             parent = open_[-1] if open_ else None
             if parent is not None and isinstance(parent.value, dict) and parent.key is None:
                 parent.key, parent.key_line = _key(event, parent, file, line), line
@@ -267,6 +268,18 @@ def _build(parser_class: Any, text: str, file: str, noun: str, fields: str) -> D
     return Document(root, positions)
 
 
+def _line(event: yaml.Event) -> int:
+    """The 1-based line where ``event`` starts (parsers always mark their events)."""
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else 1
+
+
+def _resolve_scalar(value: str, implicit: tuple[bool, bool]) -> str:
+    """The YAML 1.2 core-schema tag of a plain scalar (``_Resolver``)."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+    return tag
+
+
 def _refusal(event: Any) -> str | None:
     if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
         return _ANCHOR_HELP
@@ -283,8 +296,8 @@ def _key(event: Any, mapping: _Open, file: str, line: int) -> str:
     refused = _refusal(event)
     if refused is not None:
         raise SpecError(file, refused, line=line, field=where)
-    if not isinstance(event, yaml.ScalarEvent) or _RESOLVER.resolve(
-            yaml.ScalarNode, event.value, event.implicit) != "tag:yaml.org,2002:str":
+    if not isinstance(event, yaml.ScalarEvent) or _resolve_scalar(
+            event.value, event.implicit) != "tag:yaml.org,2002:str":
         shown = event.value if isinstance(event, yaml.ScalarEvent) else "[...]"
         raise SpecError(file, f"mapping keys must be field names (plain text), not {shown!r}",
                         line=line, field=where)
@@ -307,7 +320,7 @@ def _value(event: Any, path: tuple[str | int, ...], file: str, line: int) -> Any
         return {}
     if isinstance(event, yaml.SequenceStartEvent):
         return []
-    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    tag = _resolve_scalar(event.value, event.implicit)
     try:
         return _SCALARS[tag](event.value)
     except ValueError as error:
