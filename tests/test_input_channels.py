@@ -308,3 +308,19 @@ def test_exactly_ten_thousand_layers_load(tmp_path: Path) -> None:
                             f"  a: {ONE_LAYER}\nlayers:\n  - {{repeat: 9999, layers: [a]}}\n"
                             "  - a\n")
     assert len(load_architecture(path).layers) == 10_000
+
+
+def test_the_caches_stay_bounded(tmp_path: Path) -> None:
+    for i in range(loader.MAX_CACHED + 10):
+        path = tmp_path / f"s{i}.yaml"
+        path.write_text(f"name: s{i}\nhidden_size: 8\nvocab_size: 8\nlayers: [{ONE_LAYER}]\n",
+                        encoding="utf-8")
+        load_architecture(path)
+    assert len(loader._PARSED) <= loader.MAX_CACHED
+    assert len(loader._VALIDATED) <= loader.MAX_CACHED
+
+
+def test_changing_a_loaded_document_does_not_change_the_next_load() -> None:
+    path = shipped_configs()["llama-3.1-8b"]
+    loader.load_document(path).data["name"] = "changed"
+    assert loader.load_document(path).data["name"] == "llama-3.1-8b"

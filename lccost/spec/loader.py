@@ -13,6 +13,7 @@ there; problems found by validation are collected into one ``SpecErrors``.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import types
@@ -410,6 +411,16 @@ _PARSED: dict[tuple[Path, str, str], Document] = {}
 """Parsed files by (resolved path, SHA-256 of the bytes, noun): a file is parsed once per
 process however often it is loaded (documents are never mutated once parsed)."""
 
+MAX_CACHED = 256
+"""Files kept parsed, and validated results kept, per process; the oldest go first, so a
+process that reads many files (a fuzz run, a long sweep over generated specs) stays bounded."""
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= MAX_CACHED:
+        del cache[next(iter(cache))]
+    cache[key] = value
+
 
 def read_document(path: Path, noun: str = "spec", fields: str = SPEC_FIELDS,
                   what: str = "a spec file (.yaml)") -> tuple[tuple[Path, str], Document]:
@@ -420,7 +431,7 @@ def read_document(path: Path, noun: str = "spec", fields: str = SPEC_FIELDS,
     document = _PARSED.get((*key, noun))
     if document is None:
         document = parse_yaml(raw_text, shown_path(path), noun, fields)
-        _PARSED[(*key, noun)] = document
+        _remember(_PARSED, (*key, noun), document)
     return key, document
 
 
@@ -469,7 +480,10 @@ def _chain(path: Path) -> list[tuple[tuple[Path, str], Document, str | None]]:
 
 
 def _merged_chain(chain: list[tuple[tuple[Path, str], Document, str | None]]) -> Document:
-    document = chain[-1][1]
+    """The chain's documents merged, root parent first; a new document (the parsed ones are
+    cached and must not change)."""
+    root = chain[-1][1]
+    document = Document(copy.deepcopy(root.data), dict(root.positions))
     for _, child, parent_ref in reversed(chain[:-1]):
         assert parent_ref is not None
         document = _merge(document, child, parent_ref)
@@ -713,7 +727,7 @@ def load_model(path: Path, root: type[Root], noun: str, fields: str, what: str) 
     cached = _VALIDATED.get((root, key))
     if cached is None:
         cached = validate_model(root, document, shown_path(path))
-        _VALIDATED[(root, key)] = cached
+        _remember(_VALIDATED, (root, key), cached)
     assert isinstance(cached, root)
     return cached
 
@@ -725,7 +739,7 @@ def load_spec(path: Path) -> Architecture:
     cached = _VALIDATED.get(key)
     if cached is None:
         cached = validate_document(_merged_chain(chain), shown_path(path))
-        _VALIDATED[key] = cached
+        _remember(_VALIDATED, key, cached)
     assert isinstance(cached, Architecture)
     return cached
 
