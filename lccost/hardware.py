@@ -143,7 +143,10 @@ def resolve_hardware(ref: str | Path) -> Path:
         if _key(stem) == wanted:
             return candidate
     for candidate in shipped.values():
-        if _key(load_hardware(candidate).name) == wanted:
+        # Parsed only (and once per process): a profile with a problem is reported when it is
+        # the one asked for, not while looking for another.
+        name = loader.read_document(candidate, *_PROFILE_KIND)[1].data.get("name")
+        if isinstance(name, str) and _key(name) == wanted:
             return candidate
     names = ", ".join(shipped) or "none found"
     raise LccostError(f"hardware {str(ref)!r} is neither a profile file nor a shipped profile; "
@@ -153,14 +156,16 @@ def resolve_hardware(ref: str | Path) -> Path:
 PROFILE_FIELDS = "name, memory_bytes, memory_bandwidth_bytes_per_s, peak_flops_per_s, sources"
 """The fields a profile cannot do without, named when a file is empty or not a mapping."""
 
+_PROFILE_KIND = ("hardware profile", PROFILE_FIELDS, "a hardware profile (.yaml)")
+"""How messages name a profile file: the noun, its fields, what to give instead."""
+
 
 def load_hardware(ref: str | Path | HardwareProfile) -> HardwareProfile:
     """A validated profile from a shipped name or a YAML path (errors point at file:line), read
     through the spec loader (same caps and refusals) and validated once per file content."""
     if isinstance(ref, HardwareProfile):
         return ref
-    return loader.load_model(resolve_hardware(ref), HardwareProfile, "hardware profile",
-                             PROFILE_FIELDS, "a hardware profile (.yaml)")
+    return loader.load_model(resolve_hardware(ref), HardwareProfile, *_PROFILE_KIND)
 
 
 def validate_hardware(document: loader.Document, file: str) -> HardwareProfile:

@@ -480,10 +480,9 @@ def _chain(path: Path) -> list[tuple[tuple[Path, str], Document, str | None]]:
 
 
 def _merged_chain(chain: list[tuple[tuple[Path, str], Document, str | None]]) -> Document:
-    """The chain's documents merged, root parent first; a new document (the parsed ones are
-    cached and must not change)."""
-    root = chain[-1][1]
-    document = Document(copy.deepcopy(root.data), dict(root.positions))
+    """The chain's documents merged, root parent first. Merging builds new mappings, but values
+    are shared with the parsed documents, which are cached: nothing may change the result."""
+    document = chain[-1][1]
     for _, child, parent_ref in reversed(chain[:-1]):
         assert parent_ref is not None
         document = _merge(document, child, parent_ref)
@@ -491,8 +490,11 @@ def _merged_chain(chain: list[tuple[tuple[Path, str], Document, str | None]]) ->
 
 
 def load_document(path: Path) -> Document:
-    """Parse ``path`` and resolve its ``extends`` chain (relative to each file)."""
-    return _merged_chain(_chain(path))
+    """Parse ``path`` and resolve its ``extends`` chain (relative to each file); the caller's
+    own copy, free to change."""
+    document = _merged_chain(_chain(path))
+    return Document(copy.deepcopy(document.data), dict(document.positions),
+                    dict(document.inherited))
 
 
 def _render_path(path: tuple[str | int, ...]) -> str:
