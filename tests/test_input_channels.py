@@ -324,3 +324,12 @@ def test_changing_a_loaded_document_does_not_change_the_next_load() -> None:
     path = shipped_configs()["llama-3.1-8b"]
     loader.load_document(path).data["name"] = "changed"
     assert loader.load_document(path).data["name"] == "llama-3.1-8b"
+
+
+def test_errors_name_the_file_as_given_each_time(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _write(tmp_path, "name: x\nhidden_size: 0\nvocab_size: 8\nlayers: [a]\n", "bad.yaml")
+    monkeypatch.chdir(tmp_path)
+    for given in ("bad.yaml", str(tmp_path / "bad.yaml")):
+        code, _out, err = run_cli(["validate", given])
+        assert code == 1
+        assert err.startswith(f"Error: {given}:2: hidden_size: got 0")

@@ -373,7 +373,7 @@ def _merge(parent: Document, child: Document, parent_ref: str) -> Document:
                 continue
             known = ", ".join(base_templates) or "none"
             file, line = child.positions.get(("layer_templates", name),
-                                             child.positions.get((), (child_file(child), None)))
+                                             child.positions.get((), ("<unknown>", 1)))
             errors.append(SpecError(file, f"no template {name!r} in {parent_ref} (templates: "
                                           f"{known}); a new template needs attention and ffn, "
                                           "or extends", line=line,
@@ -392,24 +392,10 @@ def _merge(parent: Document, child: Document, parent_ref: str) -> Document:
     return Document(data, positions)
 
 
-def child_file(document: Document) -> str:
-    """The file a document was read from (the position of its top level)."""
-    return document.positions.get((), ("<unknown>", 1))[0]
-
-
-def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
-    for part in path:
-        in_list = isinstance(data, list) and isinstance(part, int) and part < len(data)
-        if in_list or (isinstance(data, dict) and part in data):
-            data = data[part]
-        else:
-            return _MISSING
-    return data
-
-
-_PARSED: dict[tuple[Path, str, str], Document] = {}
-"""Parsed files by (resolved path, SHA-256 of the bytes, noun): a file is parsed once per
-process however often it is loaded (documents are never mutated once parsed)."""
+_PARSED: dict[tuple[Path, str, str, str], Document] = {}
+"""Parsed files by (resolved path, SHA-256 of the bytes, the name messages give it, noun): a
+file is parsed once per process however often it is loaded (documents are never mutated once
+parsed)."""
 
 MAX_CACHED = 256
 """Files kept parsed, and validated results kept, per process; the oldest go first, so a
@@ -428,10 +414,11 @@ def read_document(path: Path, noun: str = "spec", fields: str = SPEC_FIELDS,
     raw_text = read_text(path, MAX_SPEC_BYTES, what)
     digest = hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
     key = (path.resolve(), digest)
-    document = _PARSED.get((*key, noun))
+    shown = shown_path(path)
+    document = _PARSED.get((*key, shown, noun))
     if document is None:
-        document = parse_yaml(raw_text, shown_path(path), noun, fields)
-        _remember(_PARSED, (*key, noun), document)
+        document = parse_yaml(raw_text, shown, noun, fields)
+        _remember(_PARSED, (*key, shown, noun), document)
     return key, document
 
 
