@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from lccost.conventions import (
     NATIVE_KV,
@@ -32,9 +32,17 @@ from lccost.conventions import (
 )
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError
+from lccost.inputs import exists
 from lccost.mechanisms.attention import Attention
 from lccost.spec.base import SpecModel
-from lccost.spec.loader import CONFIG_DIRS, load_architecture, load_model, resolve_ref
+from lccost.spec.loader import (
+    CONFIG_DIRS,
+    errors_at,
+    load_architecture,
+    load_model,
+    resolve_ref,
+    shipped_configs,
+)
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -75,6 +83,16 @@ class Computation(SpecModel):
     accounting: Accounting = Field(Accounting.REFERENCE, strict=False)
     flops: FlopConvention = Field(FlopConvention.USEFUL, strict=False)
     label: str = ""
+
+    @model_validator(mode="after")
+    def _what_the_kind_needs(self) -> Computation:
+        if self.kind == "fact" and self.fact is None:
+            raise ValueError("kind fact needs fact: (the architecture fact to read)")
+        if self.kind != "fact" and self.quantity is None:
+            raise ValueError(f"kind {self.kind} needs quantity: (the cost to compute)")
+        if self.kind not in ("value", "fact") and self.other is None:
+            raise ValueError(f"kind {self.kind} needs other: (the model to compare with)")
+        return self
 
     @field_validator("context")
     @classmethod
@@ -252,8 +270,31 @@ def claims_path() -> Path:
 def load_claims(path: Path) -> list[Claim]:
     """The claims of ``path``, read through the spec loader (``load_model``): the same size and
     nesting caps and YAML refusals, every problem listed at its file:line and field."""
-    return load_model(path, ClaimsFile, "claims file", "claims",
-                      "a claims file (.yaml)").claims
+    claims = load_model(path, ClaimsFile, *_CLAIMS_KIND).claims
+    _check_models(path, claims)
+    return claims
+
+
+_CLAIMS_KIND = ("claims file", "claims", "a claims file (.yaml)")
+"""How messages name a claims file: the noun, its fields, what to give instead."""
+
+
+def _check_models(path: Path, claims: list[Claim]) -> None:
+    """Every model a claim names is a shipped model or a spec file (relative to the claims
+    file); each one that is not is reported at its line before anything is costed."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for i, claim in enumerate(claims):
+        computations: list[tuple[tuple[str | int, ...], Computation]] = [
+            (("claims", i, "computation"), claim.computation),
+            *((("claims", i, "also", j), also) for j, also in enumerate(claim.also))]
+        for where, computation in computations:
+            for name, ref in (("model", computation.model), ("other", computation.other)):
+                if ref is not None and not exists(resolve_ref(ref, relative_to=path)):
+                    problems.append(((*where, name), f"{ref!r} is neither a spec file "
+                                     "(relative to this claims file) nor a shipped model; "
+                                     f"shipped: {', '.join(shipped_configs())}"))
+    if problems:
+        raise errors_at(path, problems, *_CLAIMS_KIND)
 
 
 def _holds(value: Fraction, published: Published) -> bool:

@@ -333,3 +333,31 @@ def test_errors_name_the_file_as_given_each_time(tmp_path: Path, monkeypatch) ->
         code, _out, err = run_cli(["validate", given])
         assert code == 1
         assert err.startswith(f"Error: {given}:2: hidden_size: got 0")
+
+
+def test_unknown_models_and_missing_operands_in_claims_are_refused_at_their_lines(
+        tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "claims:\n  - id: a\n    text: t\n    source: s\n"
+        "    published: {value: 1, unit: GB, precision: 0.1}\n"
+        "    computation: {kind: ratio, model: llama-3.1-8b, quantity: kv_cache_bytes}\n"
+        "  - id: b\n    text: t\n    source: s\n"
+        "    published: {value: 1, unit: GB, precision: 0.1}\n"
+        "    computation:\n      kind: value\n      model: llama-9\n"
+        "      quantity: kv_cache_bytes\n", encoding="utf-8")
+    code, _out, err = run_cli(["claims", "--file", str(path)])
+    assert code == 1
+    lines = _one_error_per_line(err)
+    assert lines[0] == (f"Error: {path}:6: claims[0].computation: kind ratio needs other: (the "
+                        "model to compare with)")
+    assert len(lines) == 1  # the unknown model is checked once the file validates
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "model: llama-3.1-8b, quantity", "model: llama-3.1-8b, other: llama-3.1-8b, quantity"),
+        encoding="utf-8")
+    code, _out, err = run_cli(["claims", "--file", str(path)])
+    assert code == 1
+    [only] = _one_error_per_line(err)
+    assert only.startswith(f"Error: {path}:13: claims[1].computation.model: 'llama-9' is "
+                           "neither a spec file (relative to this claims file) nor a shipped "
+                           "model; shipped: ")

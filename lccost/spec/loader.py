@@ -637,6 +637,16 @@ def _spec_error(document: Document, file: str, path: tuple[str | int, ...],
     return SpecError(where_file, message, line=line, field=_render_path(path))
 
 
+def errors_at(path: Path, problems: list[tuple[tuple[str | int, ...], str]],
+              noun: str = "spec", fields: str = SPEC_FIELDS,
+              what: str = "a spec file (.yaml)") -> SpecErrors:
+    """``SpecErrors`` for problems found after validation in the file ``path`` (each a field
+    path and a message), each at the line where that field is written."""
+    _, document = read_document(path, noun, fields, what)
+    return SpecErrors([_spec_error(document, shown_path(path), where, message)
+                       for where, message in problems])
+
+
 def _written_at(document: Document, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """``path``, or where its value was written when it was inherited from a layer template
     (followed through a chain of templates: the inheritance has no cycles)."""
