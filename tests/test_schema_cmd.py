@@ -109,3 +109,26 @@ def test_override_files_may_give_mappings_in_part(run_cli) -> None:  # type: ign
     whole = {"name": "t", "hidden_size": 8, "vocab_size": 8, "layers": ["a"]}
     assert not validator.is_valid({**whole, "layer_templates": {
         "a": {"attention": {"window": 65536}}}})
+
+
+def test_every_generated_valid_spec_fits_the_schema_whole_and_as_an_override() -> None:
+    """The schema describes what the loader accepts: a generated valid spec, and the same spec
+    as an override (``extends`` plus any subset of its top-level fields)."""
+    jsonschema = pytest.importorskip("jsonschema", reason=JSONSCHEMA_SKIP)
+    from conftest import valid_specs
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from lccost.schema import spec_json_schema
+
+    validator = jsonschema.Draft202012Validator(spec_json_schema())
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(valid_specs(), st.data())
+    def check(spec: dict[str, Any], data: st.DataObject) -> None:
+        assert not [e.message for e in validator.iter_errors(spec)]
+        keys = data.draw(st.sets(st.sampled_from(sorted(spec))))
+        override = {"extends": "base.yaml", **{k: spec[k] for k in keys}}
+        assert not [e.message for e in validator.iter_errors(override)]
+
+    check()
