@@ -71,6 +71,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from lccost.conventions import Accounting, number_format
+from lccost.engine import cost
 from lccost.errors import LccostError
 from lccost.mechanisms.attention import Attention
 from lccost.mechanisms.ffn import DenseMLP
@@ -190,11 +192,8 @@ def _shared_from(architecture: Architecture) -> int:
 
 
 def weight_term(architecture: Architecture, workload: Workload) -> PeakTerm:
-    from lccost.engine import cost
-    from lccost.fit import weight_bytes
-
     params = cost(architecture, replace(workload, context_tokens=0)).params_total
-    return PeakTerm("weights", weight_bytes(params, workload.dtype),
+    return PeakTerm("weights", number_format(workload.dtype).whole_bytes_for(params),
                     "params_total in the weight dtype (every parameter resident)")
 
 
@@ -379,9 +378,6 @@ def vllm_peak(architecture: Architecture, workload: Workload,
               max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS) -> PeakMemory:
     """Weights + the paged cache of the batch at L (``--accounting vllm``) + the activations of
     one chunk of ``max_batched_tokens`` tokens + the sampler's dummy logits (module docstring)."""
-    from lccost.conventions import Accounting
-    from lccost.engine import cost
-
     if max_batched_tokens < 1:
         raise LccostError(f"max_batched_tokens must be 1 or more, not {max_batched_tokens}")
     b = _activation_bytes(workload)
@@ -415,13 +411,22 @@ def engine_peak(architecture: Architecture, workload: Workload, engine: Engine,
         return prefill if prefill.total_bytes >= decode.total_bytes else decode
     if engine is Engine.VLLM:
         return vllm_peak(architecture, workload, max_batched_tokens)
-    from lccost.engine import cost
-
     cache = cost(architecture, workload).cache_bytes_per_sequence * workload.batch
     return PeakMemory(Engine.NONE, "rest", "weights + cache", (
         weight_term(architecture, workload),
         PeakTerm("cache", cache, f"{workload.accounting} accounting"),
     ), "activations and everything else (--reserve)")
+
+
+def unmodelled_reason(architecture: Architecture, engine: Engine) -> str | None:
+    """Why ``engine``'s peak is not modelled for ``architecture`` (``None``: it is)."""
+    if engine is Engine.NONE:
+        return None
+    try:
+        _layers(architecture)
+    except LccostError as error:
+        return f"{engine} peak not modelled: {str(error).split(': ', 1)[-1].split('; use')[0]}"
+    return None
 
 
 def default_engine(accounting: str) -> Engine:

@@ -216,7 +216,7 @@ def test_cache_is_monotone_at_the_solver_stride(spec: dict[str, Any], accounting
 
 def test_cli_fit_json(run_cli, tiny: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, err = run_cli(["fit", str(tiny), "--memory", "36032", "--reserve", "0",
-                              "--context", "100", "--format", "json"])
+                              "--context", "100", "--format", "json", "--engine", "none"])
     assert code == 0, err
     (row,) = json.loads(out)["fits"]
     # Context 1,000 lands on the capacity; at 100 tokens 32,128 // 3,328 = 9 sequences.
@@ -227,7 +227,7 @@ def test_cli_fit_table_compares_models(run_cli, tiny: Path, write_spec) -> None:
     other = write_spec(TINY.format(max_context="max_context: 512").replace("tiny", "capped"),
                        "capped.yaml")
     code, out, err = run_cli(["fit", str(tiny), str(other), "--memory", "36032", "--reserve",
-                              "0"])
+                              "0", "--engine", "none"])
     assert code == 0, err
     assert "tiny" in out and "capped" in out
     assert "1,000" in out and "512 (max_context)" in out
@@ -236,7 +236,8 @@ def test_cli_fit_table_compares_models(run_cli, tiny: Path, write_spec) -> None:
 def test_cli_fit_on_shipped_hardware(run_cli, tiny: Path) -> None:  # type: ignore[no-untyped-def]
     # H100 SXM: 80 GiB, 10% reserved -> 72 GiB = 77,309,411,328 usable; minus 3,904 of weights;
     # batch 1 at 32 * (L + 4) bytes -> L = 77,309,407,424 // 32 - 4 = 2,415,918,978.
-    code, out, err = run_cli(["fit", str(tiny), "--hardware", "h100-sxm", "--format", "json"])
+    code, out, err = run_cli(["fit", str(tiny), "--hardware", "h100-sxm", "--format", "json",
+                              "--engine", "none"])
     assert code == 0, err
     assert json.loads(out)["fits"][0]["longest_context"] == 77_309_407_424 // 32 - 4
 

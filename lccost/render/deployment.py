@@ -124,11 +124,21 @@ def _context_cell(tokens: int) -> str:
     return f"{tokens:,}" if short == str(tokens) else short
 
 
+def _short_engine(engine: str) -> str:
+    """``transformers (sdpa)`` -> ``transformers/sdpa``; a fallback's reason -> ``none*``."""
+    if engine.startswith("none ("):
+        return "none*"
+    return engine.replace(" (", "/").rstrip(")")
+
+
 def fit_rows(fits: Sequence[FitResult], unit: ByteUnit) -> tuple[list[str], list[list[str]]]:
     batch = {f.batch for f in fits}
     batch_label = f"batch {batch.pop()}" if len(batch) == 1 else "its batch"
-    headers = ["model", "weights", "cache budget", f"longest context ({batch_label})",
-               "largest batch (at context)"]
+    with_peak = any(f.engine != "none" for f in fits)
+    headers = ["model", *(["engine"] if with_peak else []), "weights",
+               *([] if with_peak else ["cache budget"]), f"longest context ({batch_label})",
+               "largest batch (at context)",
+               *([f"peak ({batch_label})", "dominated by"] if with_peak else [])]
     rows = []
     for f in fits:
         if f.longest_context is None:
@@ -138,10 +148,15 @@ def fit_rows(fits: Sequence[FitResult], unit: ByteUnit) -> tuple[list[str], list
             if f.capped:
                 longest += f" ({f.limit_reason})"
         largest = "unbounded (no cache)" if f.largest_batch is None else f"{f.largest_batch:,}"
-        rows.append([f.model, format_bytes(f.weight_bytes, unit),
-                     format_bytes(f.cache_budget_bytes, unit) if f.weights_fit
-                     else "-" + format_bytes(-f.cache_budget_bytes, unit),
-                     longest, f"{largest} at {_context_cell(f.context)}"])
+        budget = (format_bytes(f.cache_budget_bytes, unit) if f.weights_fit
+                  else "-" + format_bytes(-f.cache_budget_bytes, unit))
+        peak = ([format_bytes(f.peak_bytes, unit),
+                 f.peak_dominant or "-"] if f.peak_bytes is not None
+                else ["-", "weights + cache only"])
+        rows.append([f.model, *([_short_engine(f.engine)] if with_peak else []),
+                     format_bytes(f.weight_bytes, unit), *([] if with_peak else [budget]),
+                     longest, f"{largest} at {_context_cell(f.context)}",
+                     *(peak if with_peak else [])])
     return headers, rows
 
 
@@ -151,12 +166,22 @@ def fit_caption(fits: Sequence[FitResult], unit: ByteUnit) -> str:
     capacity = (f"{format_bytes(first.capacity_bytes, ByteUnit.GB)} = "
                 f"{format_bytes(first.capacity_bytes, ByteUnit.GIB)}")
     devices = f"{first.gpus} x {device}" if first.gpus > 1 else device
-    return (f"{devices}: {capacity} per device, reserve {first.reserve} "
-            f"({format_bytes(first.reserve_bytes, unit)}) each; weights {first.dtype} (all "
-            f"parameters), KV {first.kv_dtype}, accounting {first.accounting.value}. Longest "
-            "context: every length up to it fits; capped at the model's max_context. "
+    reserves = sorted({f"{f.reserve} ({format_bytes(f.reserve_bytes, unit)})" for f in fits})
+    peaks = [f for f in fits if f.peak_bytes is not None]
+    fallbacks = [f"{f.model}: {f.engine[len('none ('):-1]}" for f in fits
+                 if f.engine.startswith("none (")]
+    return (f"{devices}: {capacity} per device (usable, as the device reports it), reserve "
+            f"{' / '.join(reserves)} each; weights {first.dtype} (all parameters), KV "
+            f"{first.kv_dtype}, accounting {first.accounting.value}. Longest context: every "
+            "length up to it fits; capped at the model's max_context. "
             + ("Tensor parallel: weights and cache split evenly; communication buffers not "
                "counted. " if first.gpus > 1 else "")
+            + (f"Engine {peaks[0].engine}: solved on its peak memory (the larger of prefill "
+               f"and first decode step); not modelled: {peaks[0].not_modelled}. "
+               if peaks else "")
+            + ("Engine none: weights + cache only, activations left to the reserve"
+               + (" (* " + "; ".join(fallbacks) + ")" if fallbacks else "") + ". "
+               if len(peaks) < len(fits) else "")
             + f"Bytes in {unit.value} ({'10^9' if unit is ByteUnit.GB else '2^30'}).")
 
 
