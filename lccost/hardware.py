@@ -96,7 +96,8 @@ class HardwareProfile(SpecModel):
 
     name: str = Field(min_length=1)
     description: str = ""
-    memory_bytes: int = Field(ge=1, description="memory capacity of one device [bytes]")
+    memory_bytes: int = Field(ge=1, description="usable memory of one device, as the device "
+                              "reports it (torch total_memory) [bytes]")
     memory_bandwidth_bytes_per_s: int = Field(ge=1, description="peak memory bandwidth")
     peak_flops_per_s: PeakFlops
     estimated: list[PeakDType] = Field(
