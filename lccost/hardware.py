@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
 
+from lccost.conventions import number_format
 from lccost.engine import ModelCost
 from lccost.errors import LccostError, SpecError, SpecErrors
 from lccost.spec import loader
@@ -271,7 +272,17 @@ class Roofline(_Result):
     memory_bandwidth_bytes_per_s: int
     decode: StepTime
     prefill: StepTime
+    capacity_bytes: int = Field(description="usable memory of the gpus devices together")
+    weights_and_cache_bytes: int = Field(
+        description="all parameters in the weight dtype + the batch's cache at the context")
     communication: str = "not modelled (tensor-parallel all-reduces left out)"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def fits(self) -> bool:
+        """Weights + cache fit in the devices' usable memory (activations not counted: see
+        ``lccost fit --engine``). A row that does not fit is a time no device can reach."""
+        return self.weights_and_cache_bytes <= self.capacity_bytes
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -311,6 +322,7 @@ def roofline(model_cost: ModelCost, hardware: HardwareProfile, gpus: int = 1,
     dtype = compute_dtype(hardware, workload.dtype, requested_dtype)
     peak = hardware.peak_flops_per_s.stated()[dtype]
     bandwidth = hardware.memory_bandwidth_bytes_per_s
+    weights = number_format(workload.dtype).whole_bytes_for(model_cost.params_total)
     return Roofline(
         model=model_cost.architecture.name,
         context=workload.context_tokens,
@@ -324,6 +336,8 @@ def roofline(model_cost: ModelCost, hardware: HardwareProfile, gpus: int = 1,
         decode=step_time(model_cost.decode_flops, model_cost.decode_bytes, peak, bandwidth, gpus),
         prefill=step_time(model_cost.prefill_flops, model_cost.prefill_bytes, peak, bandwidth,
                           gpus),
+        capacity_bytes=gpus * hardware.memory_bytes,
+        weights_and_cache_bytes=weights + model_cost.kv_cache_bytes,
     )
 
 

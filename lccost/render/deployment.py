@@ -24,16 +24,28 @@ if TYPE_CHECKING:
 
 ROOFLINE_CSV_FIELDS = (
     "hardware", "gpus", "compute_dtype", "decode_step_s", "decode_tokens_per_s", "decode_bound",
-    "ttft_s", "prefill_bound",
+    "ttft_s", "prefill_bound", "fits", "weights_and_cache_bytes", "capacity_bytes",
 )
 
 
 def format_seconds(seconds: float) -> str:
-    """``0.00464`` -> ``4.64 ms``; three significant digits, in s, ms or µs."""
-    for factor, unit in ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs")):
+    """``0.00464`` -> ``4.64 ms``, ``1290`` -> ``21.5 min``: three significant digits in h, min,
+    s, ms or µs, never an exponent."""
+    for factor, unit in ((3600.0, "h"), (60.0, "min"), (1.0, "s"), (1e-3, "ms"), (1e-6, "µs")):
         if seconds >= factor:
-            return f"{seconds / factor:,.3g} {unit}"
-    return f"{seconds / 1e-9:,.3g} ns"
+            value = seconds / factor
+            if unit == "h" and value >= 1000:
+                return f"{value:,.0f} h"
+            return f"{float(f'{value:.3g}'):,g} {unit}"
+    return f"{float(f'{seconds / 1e-9:.3g}'):,g} ns"
+
+
+def _fits_cell(r: Roofline) -> str:
+    """``yes`` or ``NO: 1.2 TB > 80 GB``: weights + cache against the devices' memory."""
+    if r.fits:
+        return "yes"
+    return (f"NO: {format_bytes(r.weights_and_cache_bytes, ByteUnit.GB)} > "
+            f"{format_bytes(r.capacity_bytes, ByteUnit.GB)}")
 
 
 def roofline_caption(rooflines: Sequence[Roofline]) -> str:
@@ -47,16 +59,19 @@ def roofline_caption(rooflines: Sequence[Roofline]) -> str:
             f"{first.peak_flops_per_s / 1e12:,.1f} TFLOP/s{estimated}, "
             f"{first.memory_bandwidth_bytes_per_s / 1e12:,.3g} TB/s per device; step time = "
             "max(FLOPs / peak, bytes / bandwidth), a lower bound; TTFT = prefill of the batch's "
-            f"prompts{split}")
+            f"prompts{split}"
+            + ("; rows marked NO do not fit: their weights + cache exceed the devices' usable "
+               "memory, so no run reaches those times" if any(not r.fits for r in rooflines)
+               else ""))
 
 
 def roofline_rows(rooflines: Sequence[Roofline]) -> tuple[list[str], list[list[str]]]:
     with_context = len({r.context for r in rooflines}) > 1
     headers = ["model", *(["context"] if with_context else []), "decode ms/step", "tokens/s",
-               "decode bound", "TTFT", "prefill bound"]
+               "decode bound", "TTFT", "prefill bound", "fits (weights + cache)"]
     rows = [[r.model, *([format_context(r.context)] if with_context else []),
              f"{r.decode.seconds * 1e3:,.3f}", f"{r.decode_tokens_per_s:,.1f}", r.decode.bound,
-             format_seconds(r.ttft_s), r.prefill.bound] for r in rooflines]
+             format_seconds(r.ttft_s), r.prefill.bound, _fits_cell(r)] for r in rooflines]
     return headers, rows
 
 
@@ -94,7 +109,8 @@ def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: 
         writer.writerow([*next(reader), *ROOFLINE_CSV_FIELDS])
         for row, r in zip(reader, rooflines, strict=True):
             writer.writerow([*row, r.hardware, r.gpus, r.compute_dtype, r.decode.seconds,
-                             r.decode_tokens_per_s, r.decode.bound, r.ttft_s, r.prefill.bound])
+                             r.decode_tokens_per_s, r.decode.bound, r.ttft_s, r.prefill.bound,
+                             r.fits, r.weights_and_cache_bytes, r.capacity_bytes])
         return buffer.getvalue()
     headers, rows = roofline_rows(rooflines)
     if output is OutputFormat.MARKDOWN:
