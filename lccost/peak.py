@@ -168,8 +168,8 @@ def _layers(architecture: Architecture) -> list[tuple[Attention, DenseMLP]]:
         if not isinstance(attention, Attention) or not isinstance(ffn, DenseMLP):
             raise LccostError(
                 f"{architecture.name}: the peak memory is modelled for layers of softmax "
-                f"attention and a dense MLP; layer {index} has {attention.kind} attention and a "
-                f"{ffn.kind} FFN; use --engine none (weights + cache)")
+                f"attention and a dense MLP; layer {index} is {attention.kind} + {ffn.kind}; "
+                "use --engine none (weights + cache)")
         layers.append((attention, ffn))
     return layers
 

@@ -154,7 +154,7 @@ def fit_rows(fits: Sequence[FitResult], unit: ByteUnit) -> tuple[list[str], list
     headers = ["model", *(["engine"] if with_peak else []), "weights",
                *([] if with_peak else ["cache budget"]), f"longest context ({batch_label})",
                "largest batch (at context)",
-               *([f"peak ({batch_label})", "dominated by"] if with_peak else [])]
+               *([f"peak ({batch_label} at context)", "dominated by"] if with_peak else [])]
     rows = []
     for f in fits:
         if f.longest_context is None:
