@@ -53,11 +53,11 @@ from lccost.engine import cost
 from lccost.errors import LccostError
 from lccost.mechanisms.base import LayerEnv
 from lccost.peak import (
-    VLLM_DEFAULT_MAX_BATCHED_TOKENS,
     AttentionImpl,
     Engine,
     PeakMemory,
     engine_peak,
+    vllm_batch_defaults,
     weight_term,
 )
 from lccost.spec.model import Architecture
@@ -259,7 +259,7 @@ def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
         reserve: Reserve = DEFAULT_RESERVE, gpus: int = 1, context: int | None = None,
         hardware: str | None = None, engine: Engine = Engine.NONE,
         attn: AttentionImpl = AttentionImpl.SDPA,
-        max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS) -> FitResult:
+        max_batched_tokens: int | None = None) -> FitResult:
     """The longest context at ``workload.batch`` and the largest batch at ``context`` (default:
     the spec's ``max_context``, else ``DEFAULT_CONTEXT_TOKENS``) on ``gpus`` devices of
     ``capacity_bytes`` each, keeping ``reserve`` on each. ``workload``'s context is unused.
@@ -312,9 +312,10 @@ def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
 
 def _fit_peak(architecture: Architecture, workload: Workload, capacity_bytes: int,
               reserve: Reserve, gpus: int, context: int | None, hardware: str | None,
-              engine: Engine, attn: AttentionImpl, max_batched_tokens: int) -> FitResult:
+              engine: Engine, attn: AttentionImpl, max_batched_tokens: int | None) -> FitResult:
     """``fit`` on ``engine``'s peak: bisection on L (batch fixed), then on the batch (L fixed).
-    The peak is split evenly over ``gpus`` devices like weights and cache."""
+    The peak is split evenly over ``gpus`` devices like weights and cache. vLLM's chunk and
+    sequence limits default to what ``vllm serve`` picks on this device."""
     if gpus < 1:
         raise LccostError(f"gpus must be 1 or more, not {gpus}")
     reserve_bytes = reserve.bytes_of(capacity_bytes)
@@ -324,9 +325,12 @@ def _fit_peak(architecture: Architecture, workload: Workload, capacity_bytes: in
     spec = architecture.spec
     usable = gpus * (capacity_bytes - reserve_bytes)
 
+    chunk, sequences = vllm_batch_defaults(capacity_bytes, hardware or "")
+    chunk = max_batched_tokens or chunk
+
     def peak_at(tokens: int, batch: int) -> PeakMemory:
         at = replace(workload, context_tokens=tokens, batch=batch)
-        return engine_peak(architecture, at, engine, attn, max_batched_tokens)
+        return engine_peak(architecture, at, engine, attn, chunk, sequences)
 
     weights = weight_term(architecture, workload).bytes
     budget = usable - weights
@@ -373,7 +377,7 @@ def fit_many(architectures: Sequence[Architecture], workload: Workload, capacity
              reserve: Reserve = DEFAULT_RESERVE, gpus: int = 1, context: int | None = None,
              hardware: str | None = None, engine: Engine = Engine.NONE,
              attn: AttentionImpl = AttentionImpl.SDPA,
-             max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS) -> list[FitResult]:
+             max_batched_tokens: int | None = None) -> list[FitResult]:
     """``fit`` for each architecture (the comparison table of ``lccost fit``)."""
     return [fit(a, workload, capacity_bytes, reserve, gpus, context, hardware, engine, attn,
                 max_batched_tokens) for a in architectures]

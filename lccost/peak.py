@@ -54,9 +54,10 @@ The first decode step starts from what the prefill left (the whole prompt's K/V 
 that owns a cache) and, layer by layer, ``torch.cat`` builds the new K then V while the old one
 is alive (cache_utils.py L136, L242): the peak is the largest "held + one new K or V".
 
-``vllm``: the KV cache is a pool pre-allocated from ``gpu_memory_utilization`` x capacity after
-the weights and a profiling forward of ``max_num_batched_tokens`` tokens (vllm/v1/worker/
-gpu_worker.py ``determine_available_memory``); prompts longer than that are prefilled in chunks
+``vllm`` (function names at vllm-project/vllm commit 001999d2; its snapshot was too large to
+fetch for line numbers): the KV cache is a pool pre-allocated from ``gpu_memory_utilization`` x
+capacity after the weights and a profiling forward of ``max_num_batched_tokens`` tokens
+(vllm/v1/worker/gpu_worker.py ``determine_available_memory``); prompts longer than that are prefilled in chunks
 (chunked prefill, vllm/v1/core/sched/scheduler.py), so activations are bounded by the chunk, not
 by L. Modelled: weights, the paged cache (``--accounting vllm``) and the chunk's activations
 (residual and normalised hidden 2Th·b, the fused gate_up output and its activation 3TI·b,
@@ -107,10 +108,22 @@ EAGER_SCORE_BYTES = 10
 """Bytes per score element at eager's softmax: bf16 scores (2) + fp32 copy (4) + fp32 result (4)."""
 
 VLLM_DEFAULT_MAX_NUM_SEQS = 256
-"""vllm/engine/arg_utils.py ``get_batch_defaults``: 256 (1024 on >= 70 GiB devices but A100)."""
+"""``vllm serve``'s max_num_seqs below 70 GiB (vllm/engine/arg_utils.py
+``EngineArgs.get_batch_defaults``, commit 001999d2)."""
 VLLM_DEFAULT_MAX_BATCHED_TOKENS = 2048
-"""vllm/config/scheduler.py ``DEFAULT_MAX_NUM_BATCHED_TOKENS``; ``vllm serve`` raises it to 8192
-on >= 70 GiB devices other than A100 (vllm/engine/arg_utils.py ``get_batch_defaults``)."""
+"""``vllm serve``'s max_num_batched_tokens below 70 GiB (``get_batch_defaults``; also
+``SchedulerConfig.DEFAULT_MAX_NUM_BATCHED_TOKENS``, vllm/config/scheduler.py L30, commit
+01230b40)."""
+VLLM_LARGE_DEVICE_BYTES = 70 * 2**30
+"""``get_batch_defaults``: devices of at least 70 GiB other than A100 get 8192 tokens and 1024
+sequences under ``vllm serve`` (16384 under the ``LLM`` class)."""
+
+
+def vllm_batch_defaults(capacity_bytes: int, device_name: str = "") -> tuple[int, int]:
+    """(max_num_batched_tokens, max_num_seqs) that ``vllm serve`` picks on this device."""
+    if capacity_bytes >= VLLM_LARGE_DEVICE_BYTES and "a100" not in device_name.lower():
+        return 8192, 1024
+    return VLLM_DEFAULT_MAX_BATCHED_TOKENS, VLLM_DEFAULT_MAX_NUM_SEQS
 
 
 @dataclass(frozen=True)
@@ -402,7 +415,8 @@ def vllm_peak(architecture: Architecture, workload: Workload,
 
 def engine_peak(architecture: Architecture, workload: Workload, engine: Engine,
                 attn: AttentionImpl = AttentionImpl.SDPA,
-                max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS) -> PeakMemory:
+                max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
+                max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS) -> PeakMemory:
     """The larger of the prefill and first-decode peaks under ``engine`` (``none``: weights +
     the workload's cache, nothing else)."""
     if engine is Engine.TRANSFORMERS:
@@ -410,7 +424,7 @@ def engine_peak(architecture: Architecture, workload: Workload, engine: Engine,
         decode = transformers_decode_peak(architecture, workload)
         return prefill if prefill.total_bytes >= decode.total_bytes else decode
     if engine is Engine.VLLM:
-        return vllm_peak(architecture, workload, max_batched_tokens)
+        return vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs)
     cache = cost(architecture, workload).cache_bytes_per_sequence * workload.batch
     return PeakMemory(Engine.NONE, "rest", "weights + cache", (
         weight_term(architecture, workload),

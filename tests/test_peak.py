@@ -212,3 +212,26 @@ def test_cli_compare_flags_models_that_do_not_fit(run_cli) -> None:  # type: ign
     assert code == 0, err
     assert "NO:" in out and "do not fit" in out
     assert "e+" not in out  # no time in exponent notation
+
+
+def test_fit_on_the_peak_stops_where_the_peak_stops_fitting(tiny: Architecture) -> None:
+    from lccost.fit import Reserve, fit
+
+    workload = api.make_workload(0)
+    weights = weight_term(tiny, workload).bytes
+    capacity = weights + 600_000
+    result = fit(tiny, workload, capacity, Reserve(size_bytes=0), context=100,
+                 engine=Engine.TRANSFORMERS, attn=AttentionImpl.EAGER)
+    longest = result.longest_context
+    assert longest is not None
+
+    def peak(tokens: int, batch: int = 1) -> int:
+        at = api.make_workload(tokens, batch)
+        return engine_peak(tiny, at, Engine.TRANSFORMERS, AttentionImpl.EAGER).total_bytes
+
+    # Brute force over every length: all up to the answer fit, the next does not.
+    assert all(peak(n) <= capacity for n in range(longest + 1))
+    assert peak(longest + 1) > capacity
+    # At L = 100 the eager peak above the weights is 530,400 bytes (by hand above): one
+    # sequence fits in 600,000, two do not.
+    assert result.largest_batch == 1 and peak(100, 2) > capacity
