@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 FAMILIES = {"llama-3.1-8b": "llama-3.1-8b.json", "gemma-4-e2b": "gemma-4-e2b.json",
-            "gemma-4-e2b-text": "gemma-4-e2b.json"}
+            "gemma-4-e2b-text": "gemma-4-e2b.json", "gemma-4-e4b": "gemma-4-e4b.json"}
 """Config files per family. ``gemma-4-e2b`` builds the whole model (Gemma4ForConditionalGeneration:
 vision and audio towers resident, as lccost counts them); ``-text`` only its text_config."""
 PLAN = (
@@ -54,6 +54,13 @@ PLAN = (
     ("llama-3.1-8b", "eager", (4096,), 1),
     ("gemma-4-e2b", "sdpa", (4096, 32768, 65536, 131072), 1),
     ("gemma-4-e2b", "eager", (4096, 32768), 1),
+)
+VALIDATION_PLAN = (
+    # Measured after lccost's model was written from the runs above, to check it out of sample:
+    # another sliding-window shape (two KV heads, 42 layers) and a batch of two.
+    ("gemma-4-e4b", "sdpa", (4096, 32768, 131072), 1),
+    ("gemma-4-e4b", "eager", (4096,), 1),
+    ("gemma-4-e2b", "sdpa", (32768,), 2),
 )
 
 
@@ -221,6 +228,7 @@ def main() -> None:
     parser.add_argument("--contexts", help="comma-separated contexts (with --family)")
     parser.add_argument("--decode-steps", type=int, default=8)
     parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--plan", choices=("main", "validation"), default="main")
     args = parser.parse_args()
     contexts = [int(c) for c in args.contexts.split(",")] if args.contexts else []
     if args.family:
@@ -231,7 +239,7 @@ def main() -> None:
     # One process per (family, attention): the peaks and the CUDA context of one run do not
     # leak into the next.
     rows: list[dict[str, Any]] = []
-    for family, attn, lengths, batch in PLAN:
+    for family, attn, lengths, batch in (PLAN if args.plan == "main" else VALIDATION_PLAN):
         part = args.out.with_suffix(f".{family}.{attn}.{batch}.json")
         started = time.time()
         subprocess.run([sys.executable, __file__, "--out", str(part), "--family", family,

@@ -47,8 +47,10 @@ tests/data/device/peak_h200.json). The peak is the largest of a few points of th
 - Layers that reuse another layer's K/V (``kv_sharing``) see only the kept position in a prefill
   (``_maybe_slice_kv_shared_inputs``, modeling_gemma4.py L1794): they add no point.
 
-Materialised masks (resident from the first layer): ``sdpa``: a boolean BL² mask for sliding
-layers when L >= W; ``eager``: an additive b·BL² mask per layer type (full, sliding).
+Materialised masks (resident from the first layer): ``sdpa``: a boolean L² mask for sliding
+layers when L >= W, expanded over the batch as a view (masking_utils.py L554; SDPA's additive
+copy of it is per sequence, b·BL²: measured at batch 2); ``eager``: an additive b·BL² mask per
+layer type (full, sliding), ``torch.where`` over the expanded boolean one.
 
 The first decode step starts from what the prefill left (the whole prompt's K/V in every layer
 that owns a cache) and, layer by layer, ``torch.cat`` builds the new K then V while the old one
@@ -252,12 +254,15 @@ def transformers_prefill_peak(architecture: Architecture, workload: Workload,
             "Gemma4Model.forward: raw per-layer inputs, llm_inputs_embeds, 4 bool masks, ids"))
     sliding_masked = any(_sliding_mask(a, L) for a, _ in layers)
     if attn is AttentionImpl.SDPA:
-        mask_bytes = B * L * L if sliding_masked else 0
-        mask_source = "boolean sliding-window mask (B, 1, L, L): masking_utils.py sdpa_mask"
+        # Built by broadcasting and expanded over the batch (a view): one L x L of bool.
+        mask_bytes = L * L if sliding_masked else 0
+        mask_source = ("boolean sliding-window mask, (1, 1, L, L) expanded to the batch: "
+                       "masking_utils.py sdpa_mask L554")
     else:
         kinds = 1 + (1 if any(a.window is not None for a, _ in layers) else 0)
         mask_bytes = kinds * B * L * L * b
-        mask_source = "additive mask (B, 1, L, L) per layer type: masking_utils.py eager_mask"
+        mask_source = ("additive mask per layer type, torch.where over the expanded boolean "
+                       "one, so (B, 1, L, L): masking_utils.py eager_mask")
     if mask_bytes:
         resident.append(PeakTerm("attention masks", mask_bytes, mask_source))
 

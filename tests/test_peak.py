@@ -113,13 +113,13 @@ def test_unmodelled_mechanisms_are_refused_not_guessed() -> None:
 
 
 def _measured_architecture(family: str) -> Architecture:
-    """The model the device ran. ``gemma-4-e2b``: Gemma4ForConditionalGeneration from
-    configs/hf/gemma-4-e2b.json, whose ``audio_config`` is None, so the vision tower but no
-    audio tower was built; ``gemma-4-e2b-text``: Gemma4ForCausalLM, no towers, no wrapper."""
+    """The model the device ran. ``gemma-4-e2b`` / ``-e4b``: Gemma4ForConditionalGeneration
+    from configs/hf/*.json, whose ``audio_config`` is None, so the vision tower but no audio
+    tower was built; ``gemma-4-e2b-text``: Gemma4ForCausalLM, no towers, no wrapper."""
     if family == "llama-3.1-8b":
         return api.load(family)
-    shipped = api.load("gemma-4-e2b")
-    keep = {"gemma-4-e2b": {"vision_tower"}, "gemma-4-e2b-text": set()}[family]
+    shipped = api.load(family.removesuffix("-text"))
+    keep = set() if family.endswith("-text") else {"vision_tower"}
     spec = shipped.spec.model_copy(
         update={"encoders": [e for e in shipped.spec.encoders if e.name in keep]})
     architecture, problems = expand(spec)
