@@ -193,7 +193,8 @@ def fit_caption(fits: Sequence[FitResult], unit: ByteUnit) -> str:
             + ("Tensor parallel: weights and cache split evenly; communication buffers not "
                "counted. " if first.gpus > 1 else "")
             + (f"Engine {peaks[0].engine}: solved on its peak memory (the larger of prefill, "
-               f"the batch's prompts together, and first decode step); not modelled: {peaks[0].not_modelled}. "
+               "the batch's prompts together, and first decode step); not modelled: "
+               f"{peaks[0].not_modelled}. "
                if peaks else "")
             + ("Engine none: weights + cache only, activations left to the reserve"
                + (" (* " + "; ".join(fallbacks) + ")" if fallbacks else "") + ". "
