@@ -61,12 +61,13 @@ fetch for line numbers): the KV cache is a pool pre-allocated from ``gpu_memory_
 capacity after the weights and a profiling forward of ``max_num_batched_tokens`` tokens
 (vllm/v1/worker/gpu_worker.py ``determine_available_memory``); prompts longer than that are
 prefilled in chunks (chunked prefill, vllm/v1/core/sched/scheduler.py), so activations are
-bounded by the chunk, not by L. Modelled: weights, the paged cache (``--accounting vllm``) and the chunk's activations
-(residual and normalised hidden 2Th·b, the fused gate_up output and its activation 3TI·b,
-vllm/model_executor/layers/activation.py ``SiluAndMul``) and the sampler's fp32 logits for
-``max_num_seqs`` dummy requests (gpu_model_runner.py ``_dummy_sampler_run``). Not modelled: CUDA
-graph pools, torch.compile workspaces, NCCL buffers, the non-torch memory vLLM measures at start;
-they live in the 1 - gpu_memory_utilization share. Not measured on a device here.
+bounded by the chunk, not by L. Modelled: weights, the paged cache (``--accounting vllm``) and
+the chunk's activations (residual and normalised hidden 2Th·b, the fused gate_up output and its
+activation 3TI·b, vllm/model_executor/layers/activation.py ``SiluAndMul``) and the sampler's
+fp32 logits for ``max_num_seqs`` dummy requests (gpu_model_runner.py ``_dummy_sampler_run``).
+Not modelled: CUDA graph pools, torch.compile workspaces, NCCL buffers, the non-torch memory
+vLLM measures at start; they live in the 1 - gpu_memory_utilization share. Not measured on a
+device here.
 """
 
 from __future__ import annotations
