@@ -33,7 +33,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
@@ -233,12 +233,19 @@ class Roofline(_Result):
         description="all parameters in the weight dtype + the batch's cache at the context")
     communication: str = "not modelled (tensor-parallel all-reduces left out)"
 
+    peak_engine: str = Field("none", description="whose peak ``peak_bytes`` is")
+    peak_bytes: int | None = Field(
+        None, description="the engine's peak (prefill or first decode step) where it is "
+                          "modelled: transformers under the reference accounting, vllm under "
+                          "vllm (lccost.peak)")
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def fits(self) -> bool:
-        """Weights + cache fit in the devices' usable memory (activations not counted: see
-        ``lccost fit --engine``). A row that does not fit is a time no device can reach."""
-        return self.weights_and_cache_bytes <= self.capacity_bytes
+        """Weights + cache, and the engine's peak where it is modelled, fit in the devices'
+        usable memory. A row that does not fit is a time no device can reach."""
+        needed = max(self.weights_and_cache_bytes, self.peak_bytes or 0)
+        return needed <= self.capacity_bytes
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -294,7 +301,25 @@ def roofline(model_cost: ModelCost, hardware: HardwareProfile, gpus: int = 1,
                           gpus),
         capacity_bytes=gpus * hardware.memory_bytes,
         weights_and_cache_bytes=weights + model_cost.kv_cache_bytes,
+        **_peak_fields(model_cost, hardware, gpus),
     )
+
+
+def _peak_fields(model_cost: ModelCost, hardware: HardwareProfile, gpus: int) -> dict[str, Any]:
+    """The accounting's engine and its peak, where ``lccost.peak`` models it (else none)."""
+    from lccost.peak import default_engine, engine_peak, unmodelled_reason, vllm_batch_defaults
+
+    engine = default_engine(model_cost.workload.accounting)
+    architecture = model_cost.architecture
+    if unmodelled_reason(architecture, engine) is not None or engine.value == "none":
+        return {}
+    chunk, sequences = vllm_batch_defaults(gpus * hardware.memory_bytes, hardware.name)
+    try:
+        peak = engine_peak(architecture, model_cost.workload, engine,
+                           max_batched_tokens=chunk, max_num_seqs=sequences)
+    except LccostError:
+        return {}
+    return {"peak_engine": str(engine), "peak_bytes": peak.total_bytes}
 
 
 def rooflines(model_costs: Sequence[ModelCost], hardware: str | Path | HardwareProfile,

@@ -197,9 +197,9 @@ def test_cli_sweep_csv_gains_roofline_columns(run_cli, llama_like: Path) -> None
     assert code == 0, err
     header, first, second = out.splitlines()
     columns = header.split(",")
-    assert columns[-11:] == ["hardware", "gpus", "compute_dtype", "decode_step_s",
+    assert columns[-12:] == ["hardware", "gpus", "compute_dtype", "decode_step_s",
                              "decode_tokens_per_s", "decode_bound", "ttft_s", "prefill_bound",
-                             "fits", "weights_and_cache_bytes", "capacity_bytes"]
+                             "fits", "weights_and_cache_bytes", "peak_bytes", "capacity_bytes"]
     row = dict(zip(columns, first.split(","), strict=True))
     assert (row["context"], row["gpus"], row["decode_bound"]) == ("4096", "2", "memory")
     assert float(row["decode_step_s"]) == pytest.approx(DECODE_BYTES / (2 * H100_BANDWIDTH),

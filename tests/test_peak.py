@@ -235,3 +235,16 @@ def test_fit_on_the_peak_stops_where_the_peak_stops_fitting(tiny: Architecture) 
     # At L = 100 the eager peak above the weights is 530,400 bytes (by hand above): one
     # sequence fits in 600,000, two do not.
     assert result.largest_batch == 1 and peak(100, 2) > capacity
+
+
+def test_roofline_flags_a_prefill_peak_that_does_not_fit(run_cli) -> None:  # type: ignore[no-untyped-def]
+    # Gemma-4-E2B at 128K: weights + cache about 10.9 GB fit a 24 GB card, but the prefill's
+    # peak (over 70 GB on the H200 above) does not.
+    code, out, err = run_cli(["compare", "gemma-4-e2b", "--hardware", "rtx-4090", "--context",
+                              "128k", "--format", "json"])
+    assert code == 0, err
+    (line,) = json.loads(out)["roofline"]
+    assert line["weights_and_cache_bytes"] <= line["capacity_bytes"] < line["peak_bytes"]
+    assert line["fits"] is False and line["peak_engine"] == "transformers"
+    measured = _row("gemma-4-e2b", 131072)["prefill_peak_allocated_bytes"]
+    assert line["peak_bytes"] > measured  # the shipped spec adds the audio tower's weights

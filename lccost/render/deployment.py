@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 ROOFLINE_CSV_FIELDS = (
     "hardware", "gpus", "compute_dtype", "decode_step_s", "decode_tokens_per_s", "decode_bound",
-    "ttft_s", "prefill_bound", "fits", "weights_and_cache_bytes", "capacity_bytes",
+    "ttft_s", "prefill_bound", "fits", "weights_and_cache_bytes", "peak_bytes", "capacity_bytes",
 )
 
 
@@ -41,11 +41,15 @@ def format_seconds(seconds: float) -> str:
 
 
 def _fits_cell(r: Roofline) -> str:
-    """``yes`` or ``NO: 1.2 TB > 80 GB``: weights + cache against the devices' memory."""
+    """``yes`` or ``NO: 1.2 TB > 80 GB``: weights + cache, or the engine's peak where that is
+    the larger, against the devices' memory."""
     if r.fits:
         return "yes"
-    return (f"NO: {format_bytes(r.weights_and_cache_bytes, ByteUnit.GB)} > "
-            f"{format_bytes(r.capacity_bytes, ByteUnit.GB)}")
+    capacity = format_bytes(r.capacity_bytes, ByteUnit.GB)
+    if r.weights_and_cache_bytes <= r.capacity_bytes and r.peak_bytes is not None:
+        return (f"NO: {r.peak_engine} peak {format_bytes(r.peak_bytes, ByteUnit.GB)} > "
+                f"{capacity}")
+    return f"NO: {format_bytes(r.weights_and_cache_bytes, ByteUnit.GB)} > {capacity}"
 
 
 def roofline_caption(rooflines: Sequence[Roofline]) -> str:
@@ -60,15 +64,16 @@ def roofline_caption(rooflines: Sequence[Roofline]) -> str:
             f"{first.memory_bandwidth_bytes_per_s / 1e12:,.3g} TB/s per device; step time = "
             "max(FLOPs / peak, bytes / bandwidth), a lower bound; TTFT = prefill of the batch's "
             f"prompts{split}"
-            + ("; rows marked NO do not fit: their weights + cache exceed the devices' usable "
-               "memory, so no run reaches those times" if any(not r.fits for r in rooflines)
+            + ("; rows marked NO do not fit: their weights + cache, or the engine's peak "
+               "(prefill activations, lccost fit --engine), exceed the devices' usable memory, "
+               "so no run reaches those times" if any(not r.fits for r in rooflines)
                else ""))
 
 
 def roofline_rows(rooflines: Sequence[Roofline]) -> tuple[list[str], list[list[str]]]:
     with_context = len({r.context for r in rooflines}) > 1
     headers = ["model", *(["context"] if with_context else []), "decode ms/step", "tokens/s",
-               "decode bound", "TTFT", "prefill bound", "fits (weights + cache)"]
+               "decode bound", "TTFT", "prefill bound", "fits"]
     rows = [[r.model, *([format_context(r.context)] if with_context else []),
              f"{r.decode.seconds * 1e3:,.3f}", f"{r.decode_tokens_per_s:,.1f}", r.decode.bound,
              format_seconds(r.ttft_s), r.prefill.bound, _fits_cell(r)] for r in rooflines]
@@ -110,7 +115,8 @@ def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: 
         for row, r in zip(reader, rooflines, strict=True):
             writer.writerow([*row, r.hardware, r.gpus, r.compute_dtype, r.decode.seconds,
                              r.decode_tokens_per_s, r.decode.bound, r.ttft_s, r.prefill.bound,
-                             r.fits, r.weights_and_cache_bytes, r.capacity_bytes])
+                             r.fits, r.weights_and_cache_bytes,
+                             "" if r.peak_bytes is None else r.peak_bytes, r.capacity_bytes])
         return buffer.getvalue()
     headers, rows = roofline_rows(rooflines)
     if output is OutputFormat.MARKDOWN:
