@@ -438,6 +438,39 @@ def engine_peak(architecture: Architecture, workload: Workload, engine: Engine,
     ), "activations and everything else (--reserve)")
 
 
+@dataclass(frozen=True)
+class PeakSummary:
+    """The figures a report shows for one model at one workload under ``engine`` [bytes]:
+    ``prefill_peak_bytes`` and ``decode_peak_bytes`` (first decode step after the prefill),
+    with the terms of each (``prefill``, ``decode``) for ``--explain``."""
+
+    engine: Engine
+    prefill: PeakMemory
+    decode: PeakMemory
+
+    @property
+    def prefill_peak_bytes(self) -> int:
+        return self.prefill.total_bytes
+
+    @property
+    def decode_peak_bytes(self) -> int:
+        return self.decode.total_bytes
+
+
+def peak_summary(architecture: Architecture, workload: Workload, engine: Engine,
+                 attn: AttentionImpl = AttentionImpl.SDPA,
+                 max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
+                 max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS) -> PeakSummary:
+    """Prefill and decode peaks under ``engine`` (the integration point for reports). Under
+    vllm both are the chunked-prefill peak (the pool is allocated once); under none both are
+    weights + cache. Raises ``LccostError`` where the engine's peak is not modelled."""
+    if engine is Engine.TRANSFORMERS:
+        return PeakSummary(engine, transformers_prefill_peak(architecture, workload, attn),
+                           transformers_decode_peak(architecture, workload))
+    single = engine_peak(architecture, workload, engine, attn, max_batched_tokens, max_num_seqs)
+    return PeakSummary(engine, single, single)
+
+
 def unmodelled_reason(architecture: Architecture, engine: Engine) -> str | None:
     """Why ``engine``'s peak is not modelled for ``architecture`` (``None``: it is)."""
     if engine is Engine.NONE:

@@ -20,6 +20,7 @@ from lccost.peak import (
     AttentionImpl,
     Engine,
     engine_peak,
+    peak_summary,
     transformers_decode_peak,
     transformers_held_after_prefill,
     transformers_prefill_peak,
@@ -248,3 +249,12 @@ def test_roofline_flags_a_prefill_peak_that_does_not_fit(run_cli) -> None:  # ty
     assert line["fits"] is False and line["peak_engine"] == "transformers"
     measured = _row("gemma-4-e2b", 131072)["prefill_peak_allocated_bytes"]
     assert line["peak_bytes"] > measured  # the shipped spec adds the audio tower's weights
+
+
+def test_peak_summary_names_the_two_figures(tiny: Architecture) -> None:
+    workload = api.make_workload(10)
+    summary = peak_summary(tiny, workload, Engine.TRANSFORMERS)
+    weights = weight_term(tiny, workload).bytes
+    # The hand derivations above: prefill 16,160 and decode 5,072 bytes above the weights.
+    assert (summary.prefill_peak_bytes - weights, summary.decode_peak_bytes - weights) == (
+        16_160, 5_072)
