@@ -13,8 +13,9 @@ from pathlib import Path
 from lccost.conventions import Accounting, FlopConvention, parse_context
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError
+from lccost.hf import architecture_from_hf_config
 from lccost.report import MAX_GENERATE_TOKENS, Conventions, Report, cost_result
-from lccost.spec.loader import load_architecture
+from lccost.spec.loader import load_spec, model_path
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -25,7 +26,12 @@ MAX_SWEEP_POINTS = 64
 
 def load(ref: ModelRef) -> Architecture:
     """A validated, expanded architecture from a shipped name, a spec path or a config.json."""
-    return ref if isinstance(ref, Architecture) else load_architecture(ref)
+    if isinstance(ref, Architecture):
+        return ref
+    path = model_path(ref)
+    if path.suffix == ".json":
+        return architecture_from_hf_config(path)
+    return load_spec(path)
 
 
 def make_workload(context: int, batch: int = 1, dtype: str = "bf16", kv_dtype: str | None = None,

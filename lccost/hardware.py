@@ -2,8 +2,9 @@
 
 A profile (``configs/hardware/*.yaml``, or any YAML file given by path) states one device's
 memory capacity [bytes], memory bandwidth [bytes/s] and dense peak [FLOP/s] per dtype, each with
-its source. Profiles load through the spec loader's safe YAML (YAML 1.2 scalars, no anchors,
-size cap) and their validation errors point at file:line like spec errors do.
+its source. Profiles load through the spec loader (``loader.load_model``: YAML 1.2 scalars,
+no anchors, aliases or tags, the same caps) and their validation errors point at file:line
+like spec errors do.
 
 Roofline (Williams, Waterman and Patterson, "Roofline: an insightful visual performance model
 for multicore architectures", CACM 52(4), 2009). A step that does F FLOPs and moves B bytes on
@@ -29,19 +30,20 @@ weights, e.g. W4A16), or in an explicit ``compute_dtype``.
 
 from __future__ import annotations
 
-import types
 import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from lccost.conventions import number_format
 from lccost.engine import ModelCost
-from lccost.errors import LccostError, SpecError, SpecErrors
+from lccost.errors import LccostError
+from lccost.inputs import check_path_name, exists
 from lccost.spec import loader
-from lccost.spec.base import SpecModel
 from lccost.spec.model import Source
+from lccost.strict import SpecModel
 
 PeakDType = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4"]
 PEAK_DTYPES: tuple[str, ...] = typing.get_args(PeakDType)
@@ -96,7 +98,8 @@ class HardwareProfile(SpecModel):
 
     name: str = Field(min_length=1)
     description: str = ""
-    memory_bytes: int = Field(ge=1, description="memory capacity of one device [bytes]")
+    memory_bytes: int = Field(ge=1, description="usable memory of one device, as the device "
+                              "reports it (torch total_memory) [bytes]")
     memory_bandwidth_bytes_per_s: int = Field(ge=1, description="peak memory bandwidth")
     peak_flops_per_s: PeakFlops
     estimated: list[PeakDType] = Field(
@@ -133,7 +136,8 @@ def resolve_hardware(ref: str | Path) -> Path:
     """A profile path for ``ref``: a file path, a shipped stem (``h100-sxm``) or a shipped
     profile's name (``"H100 SXM"``; case, spaces and dashes ignored)."""
     path = Path(ref)
-    if isinstance(ref, Path) or path.exists() or path.suffix in (".yaml", ".yml"):
+    check_path_name(path, "a hardware profile (.yaml) or a shipped profile's name")
+    if isinstance(ref, Path) or exists(path) or path.suffix in (".yaml", ".yml"):
         return path
     shipped = shipped_hardware()
     wanted = _key(str(ref))
@@ -141,7 +145,9 @@ def resolve_hardware(ref: str | Path) -> Path:
         if _key(stem) == wanted:
             return candidate
     for candidate in shipped.values():
-        name = loader.parse_yaml(loader.read_spec_text(candidate), str(candidate)).data.get("name")
+        # Parsed only (and once per process): a profile with a problem is reported when it is
+        # the one asked for, not while looking for another.
+        name = loader.read_document(candidate, *_PROFILE_KIND)[1].data.get("name")
         if isinstance(name, str) and _key(name) == wanted:
             return candidate
     names = ", ".join(shipped) or "none found"
@@ -149,72 +155,24 @@ def resolve_hardware(ref: str | Path) -> Path:
                       f"shipped: {names}")
 
 
+PROFILE_FIELDS = "name, memory_bytes, memory_bandwidth_bytes_per_s, peak_flops_per_s, sources"
+"""The fields a profile cannot do without, named when a file is empty or not a mapping."""
+
+_PROFILE_KIND = ("hardware profile", PROFILE_FIELDS, "a hardware profile (.yaml)")
+"""How messages name a profile file: the noun, its fields, what to give instead."""
+
+
 def load_hardware(ref: str | Path | HardwareProfile) -> HardwareProfile:
-    """A validated profile from a shipped name or a YAML path (errors point at file:line)."""
+    """A validated profile from a shipped name or a YAML path (errors point at file:line), read
+    through the spec loader (same caps and refusals) and validated once per file content."""
     if isinstance(ref, HardwareProfile):
         return ref
-    path = resolve_hardware(ref)
-    document = loader.parse_yaml(loader.read_spec_text(path), str(path))
-    return validate_hardware(document, str(path))
+    return loader.load_model(resolve_hardware(ref), HardwareProfile, *_PROFILE_KIND)
 
 
 def validate_hardware(document: loader.Document, file: str) -> HardwareProfile:
     """Validate a parsed profile or raise ``SpecErrors``, each error at its file:line."""
-    return _validate(HardwareProfile, document, file)
-
-
-_Model = typing.TypeVar("_Model", bound=BaseModel)
-
-
-def _validate(model: type[_Model], document: loader.Document, file: str) -> _Model:
-    """``model`` validated from ``document``, errors mapped to file:line as for specs.
-
-    The generic form of ``loader.validate_document`` for a schema without tagged unions (so
-    pydantic's error location is the document path). The loader's messages are reused, except
-    the two that look fields up in a schema, which the loader looks up in the architecture's.
-    """
-    try:
-        return model.model_validate(document.data)
-    except ValidationError as error:
-        errors: list[SpecError] = []
-        for item in error.errors(include_url=False):
-            path = tuple(item["loc"])
-            if item["type"] == "extra_forbidden":
-                holder = _annotation_at(model, path[:-1])
-                message = ("unknown field; allowed here: " + ", ".join(holder.model_fields)
-                           if isinstance(holder, type) and issubclass(holder, BaseModel)
-                           else "unknown field")
-            elif item["type"] == "missing":
-                message = ("required field is missing; allowed: "
-                           + loader._describe(_annotation_at(model, path)))
-            else:
-                message = loader._allowed(item)
-            errors.append(loader._spec_error(document, file, path, message))
-        raise SpecErrors(loader._dedupe(errors)) from None
-
-
-def _annotation_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:
-    """The annotation that ``loc`` reaches in ``model`` (through Optional, list and dict), or
-    ``None`` once it leaves the schema."""
-    current: Any = model
-    for part in loc:
-        current = _non_null(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(str(part))
-            current = info.annotation if info is not None else None
-        elif typing.get_origin(current) in (list, dict):
-            current = typing.get_args(current)[-1]
-        else:
-            return None
-    return _non_null(current)
-
-
-def _non_null(annotation: Any) -> Any:
-    """``X | None`` -> ``X``."""
-    members = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(members) == 1:
-        return members[0]
-    return annotation
+    return loader.validate_model(HardwareProfile, document, file)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,7 +228,24 @@ class Roofline(_Result):
     memory_bandwidth_bytes_per_s: int
     decode: StepTime
     prefill: StepTime
+    capacity_bytes: int = Field(description="usable memory of the gpus devices together")
+    weights_and_cache_bytes: int = Field(
+        description="all parameters in the weight dtype + the batch's cache at the context")
     communication: str = "not modelled (tensor-parallel all-reduces left out)"
+
+    peak_engine: str = Field("none", description="whose peak ``peak_bytes`` is")
+    peak_bytes: int | None = Field(
+        None, description="the engine's peak (prefill or first decode step) where it is "
+                          "modelled: transformers under the reference accounting, vllm under "
+                          "vllm (lccost.peak)")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def fits(self) -> bool:
+        """Weights + cache, and the engine's peak where it is modelled, fit in the devices'
+        usable memory. A row that does not fit is a time no device can reach."""
+        needed = max(self.weights_and_cache_bytes, self.peak_bytes or 0)
+        return needed <= self.capacity_bytes
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -310,6 +285,7 @@ def roofline(model_cost: ModelCost, hardware: HardwareProfile, gpus: int = 1,
     dtype = compute_dtype(hardware, workload.dtype, requested_dtype)
     peak = hardware.peak_flops_per_s.stated()[dtype]
     bandwidth = hardware.memory_bandwidth_bytes_per_s
+    weights = number_format(workload.dtype).whole_bytes_for(model_cost.params_total)
     return Roofline(
         model=model_cost.architecture.name,
         context=workload.context_tokens,
@@ -323,7 +299,27 @@ def roofline(model_cost: ModelCost, hardware: HardwareProfile, gpus: int = 1,
         decode=step_time(model_cost.decode_flops, model_cost.decode_bytes, peak, bandwidth, gpus),
         prefill=step_time(model_cost.prefill_flops, model_cost.prefill_bytes, peak, bandwidth,
                           gpus),
+        capacity_bytes=gpus * hardware.memory_bytes,
+        weights_and_cache_bytes=weights + model_cost.kv_cache_bytes,
+        **_peak_fields(model_cost, hardware, gpus),
     )
+
+
+def _peak_fields(model_cost: ModelCost, hardware: HardwareProfile, gpus: int) -> dict[str, Any]:
+    """The accounting's engine and its peak, where ``lccost.peak`` models it (else none)."""
+    from lccost.peak import default_engine, engine_peak, unmodelled_reason, vllm_batch_defaults
+
+    engine = default_engine(model_cost.workload.accounting)
+    architecture = model_cost.architecture
+    if unmodelled_reason(architecture, engine) is not None or engine.value == "none":
+        return {}
+    chunk, sequences = vllm_batch_defaults(gpus * hardware.memory_bytes, hardware.name)
+    try:
+        peak = engine_peak(architecture, model_cost.workload, engine,
+                           max_batched_tokens=chunk, max_num_seqs=sequences)
+    except LccostError:
+        return {}
+    return {"peak_engine": str(engine), "peak_bytes": peak.total_bytes}
 
 
 def rooflines(model_costs: Sequence[ModelCost], hardware: str | Path | HardwareProfile,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from lccost.ledger import PartCosts, ledger, term
-from lccost.spec.base import SpecModel
+from lccost.strict import SpecModel
 
 
 class Norms(SpecModel):

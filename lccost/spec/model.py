@@ -15,11 +15,11 @@ from typing import Annotated, Any
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from lccost.mechanisms import AttentionSpec, FeedForwardSpec
-from lccost.mechanisms.attention import Attention
+from lccost.mechanisms.base import MechanismSpec
 from lccost.mechanisms.embeddings import Encoder, PerLayerEmbeddings
 from lccost.mechanisms.hyper_connections import HyperConnections
 from lccost.mechanisms.norms import Norms
-from lccost.spec.base import SpecModel
+from lccost.strict import SpecModel
 
 MAX_LAYERS = 10_000
 """More decoder layers than any model has; a guard against runaway ``repeat`` counts."""
@@ -72,24 +72,55 @@ class KVSharing(SpecModel):
     first_shared_layer: int = Field(ge=1, description="= num_hidden_layers - num_kv_shared_layers")
 
 
-def _merged(base: Any, over: Any) -> Any:
+DocPath = tuple[str | int, ...]
+"""A path into a YAML document: mapping keys and list indices."""
+
+
+def overlay(base: Any, over: Any, inherited: dict[DocPath, DocPath] | None = None,
+            path: DocPath = (), base_path: DocPath = ()) -> Any:
     """``over`` on top of ``base``: mappings merge key by key, ``null`` removes a key, anything
-    else replaces (the same rule as a spec's top-level ``extends``)."""
-    if isinstance(base, dict) and isinstance(over, dict):
-        merged = {**base, **{k: _merged(base.get(k), v) for k, v in over.items()}}
-        return {k: v for k, v in merged.items() if over.get(k, v) is not None}
-    return over
+    else (lists included) replaces. The rule of a spec's ``extends`` and of a layer template's.
+
+    ``inherited``, when given, receives for each value taken whole from ``base`` its path in the
+    result (under ``path``) and its path in ``base`` (under ``base_path``), so an error in an
+    inherited value is reported once, where it was written.
+    """
+    if not (isinstance(base, dict) and isinstance(over, dict)):
+        return over
+    result: dict[str, Any] = {}
+    for key, value in base.items():
+        if key not in over:
+            result[key] = value
+            if inherited is not None:
+                inherited[(*path, key)] = (*base_path, key)
+        elif over[key] is not None:
+            result[key] = overlay(value, over[key], inherited, (*path, key), (*base_path, key))
+    for key, value in over.items():
+        if key not in base and value is not None:
+            result[key] = value
+    return result
 
 
 MAX_TEMPLATE_CHAIN = 64
 """Longest ``extends`` chain between layer templates (real specs use 2 or 3)."""
 
 
-def resolve_template_extends(templates: dict[str, Any]) -> dict[str, Any]:
+class TemplateError(ValueError):
+    """A layer template whose ``extends`` cannot be resolved; ``name`` is that template."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+def resolve_template_extends(templates: dict[str, Any],
+                             inherited: dict[DocPath, DocPath] | None = None) -> dict[str, Any]:
     """Templates written as ``{extends: other, ...overrides}``, merged onto ``other``.
 
     So a spec states a layer once and its variants as differences: ``moe: {extends: dense,
-    ffn: {kind: moe, ...}}``. Raises ``ValueError`` for an unknown parent or a cycle.
+    ffn: {kind: moe, ...}}``. Raises ``TemplateError`` for an unknown parent or a cycle.
+    ``inherited`` receives, as in ``overlay``, where each inherited value was written (paths
+    under ``layer_templates``).
     """
     resolved: dict[str, Any] = {}
 
@@ -102,18 +133,20 @@ def resolve_template_extends(templates: dict[str, Any]) -> dict[str, Any]:
             return template
         parent = template["extends"]
         if not isinstance(parent, str):
-            raise ValueError(f"layer template {name!r} extends {parent!r}; allowed: the name of "
-                             "another layer template")
+            raise TemplateError(name, f"layer template {name!r} extends {parent!r}; allowed: the "
+                                      "name of another layer template")
         if len(chain) >= MAX_TEMPLATE_CHAIN:
-            raise ValueError(f"layer template {name!r} is more than {MAX_TEMPLATE_CHAIN} extends "
-                             "deep")
+            raise TemplateError(name, f"layer template {name!r} is more than "
+                                      f"{MAX_TEMPLATE_CHAIN} extends deep")
         if parent in chain or parent == name:
-            raise ValueError(f"layer template cycle: {' -> '.join((*chain, name, parent))}")
+            raise TemplateError(name, "layer template cycle: "
+                                      f"{' -> '.join((*chain, name, parent))}")
         if parent not in templates:
-            raise ValueError(f"layer template {name!r} extends {parent!r}, which is not defined; "
-                             f"defined: {', '.join(sorted(templates))}")
+            raise TemplateError(name, f"layer template {name!r} extends {parent!r}, which is not "
+                                      f"defined; defined: {', '.join(sorted(templates))}")
         overrides = {k: v for k, v in template.items() if k != "extends"}
-        resolved[name] = _merged(resolve(parent, (*chain, name)), overrides)
+        resolved[name] = overlay(resolve(parent, (*chain, name)), overrides, inherited,
+                                 ("layer_templates", name), ("layer_templates", parent))
         return resolved[name]
 
     for name in templates:
@@ -148,7 +181,7 @@ class ArchitectureSpec(SpecModel):
     kv_sharing: KVSharing | None = None
     encoders: list[Encoder] = Field(default_factory=list)
     layer_templates: dict[str, Layer] = Field(default_factory=dict)
-    layers: list[LayerEntry] = Field(min_length=1)
+    layers: list[LayerEntry] = Field(min_length=1, max_length=MAX_LAYERS)
     sources: list[Source] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
@@ -176,14 +209,10 @@ class Architecture:
     def name(self) -> str:
         return self.spec.name
 
-    def kv_source(self, index: int) -> Attention | None:
+    def kv_source(self, index: int) -> MechanismSpec | None:
         """The attention spec whose cache layer ``index`` reads, if it shares another's."""
-        attention = self.layers[index].attention
-        if isinstance(attention, Attention) and attention.kv_source_layer is not None:
-            source = self.layers[attention.kv_source_layer].attention
-            assert isinstance(source, Attention)
-            return source
-        return None
+        source = self.layers[index].attention.reads_cache_of()
+        return None if source is None else self.layers[source].attention
 
 
 def _expand_entries(entries: list[Any], templates: dict[str, Layer],
@@ -207,19 +236,16 @@ def _expand_entries(entries: list[Any], templates: dict[str, Layer],
                 if len(problems) > found:
                     return  # every further pass would report the same problems again
                 if len(out) > MAX_LAYERS:
-                    problems.append(Problem(here, f"expands to more than {MAX_LAYERS} layers"))
+                    problems.append(Problem(here, f"expands to more than {MAX_LAYERS} layers; "
+                                                  f"allowed: at most {MAX_LAYERS}"))
                     return
         else:
             out.append((entry, here))
 
 
-def _same_type(candidate: object, window: int | None) -> bool:
-    """HF's "same layer type": a ``kind: attention`` layer with the same window (or none)."""
-    return isinstance(candidate, Attention) and candidate.window == window
-
-
 def _apply_kv_sharing(layers: list[Layer], rule: KVSharing, problems: list[Problem]) -> None:
-    """Point every layer from ``first_shared_layer`` on at its producer (HF's rule)."""
+    """Point every layer from ``first_shared_layer`` on at its producer (HF's rule): the last
+    earlier layer of the same ``sharing_group`` (HF's layer type)."""
     first = rule.first_shared_layer
     if first >= len(layers):
         problems.append(Problem(("kv_sharing", "first_shared_layer"),
@@ -228,29 +254,28 @@ def _apply_kv_sharing(layers: list[Layer], rule: KVSharing, problems: list[Probl
         return
     for i in range(first, len(layers)):
         attention = layers[i].attention
-        if not isinstance(attention, Attention):
+        group = attention.sharing_group()
+        if group is None:
             problems.append(Problem(("kv_sharing",), f"layer {i} is {attention.kind}; only "
                                                       "kind: attention layers can share KV"))
             continue
-        producers = [j for j in range(first)
-                     if _same_type(layers[j].attention, attention.window)]
+        producers = [j for j in range(first) if layers[j].attention.sharing_group() == group]
         if not producers:
-            span = "full" if attention.window is None else f"window {attention.window}"
-            problems.append(Problem(("kv_sharing",), f"layer {i} ({span}) has no earlier layer "
-                                                      f"of the same type before layer {first} "
-                                                      "to read KV from"))
+            problems.append(Problem(("kv_sharing",), f"layer {i} ({attention.summary()}) has no "
+                                                      "earlier layer of the same type before "
+                                                      f"layer {first} to read KV from"))
             continue
         layers[i] = layers[i].model_copy(update={
-            "attention": attention.model_copy(update={"kv_source_layer": producers[-1]})})
+            "attention": attention.reading_cache_of(producers[-1])})
 
 
 def _check_sharing(layers: list[Layer], origins: list[tuple[str | int, ...]],
                    problems: list[Problem]) -> None:
     for i, layer in enumerate(layers):
         attention = layer.attention
-        if not isinstance(attention, Attention) or attention.kv_source_layer is None:
+        j = attention.reads_cache_of()
+        if j is None:
             continue
-        j = attention.kv_source_layer
         where = (*origins[i], "attention", "kv_source_layer")
         if j >= i:
             which = "itself" if j == i else f"a later layer ({j})"
@@ -260,39 +285,21 @@ def _check_sharing(layers: list[Layer], origins: list[tuple[str | int, ...]],
                                            f"can only read {allowed}"))
             continue
         source = layers[j].attention
-        if not isinstance(source, Attention):
-            problems.append(Problem(where, f"layer {i} reads layer {j}'s KV, but layer {j} is "
-                                           f"{source.kind}; the source must be kind: attention"))
-        elif source.kv_source_layer is not None:
-            problems.append(Problem(where, f"layer {i} reads layer {j}, which itself reads layer "
-                                           f"{source.kv_source_layer}; point at the layer that "
-                                           "owns the cache"))
-        elif (source.window, source.kv_heads, source.head_dim) != (
-                attention.window, attention.kv_heads, attention.head_dim):
-            problems.append(Problem(where, f"layer {i} (window {attention.window}, "
-                                           f"{attention.kv_heads} kv heads x {attention.head_dim}) "
-                                           f"reads layer {j} (window {source.window}, "
-                                           f"{source.kv_heads} x {source.head_dim}); a layer can "
-                                           "only read a cache of the same type and shape"))
+        problem = attention.sharing_problem(source)
+        if problem is not None:
+            problems.append(Problem(where, f"layer {i} reads the KV of layer {j} (layer {j} is "
+                                           f"{source.kind}): {problem}"))
 
 
-def _check_top_k(spec: ArchitectureSpec, layers: list[Layer],
-                 origins: list[tuple[str | int, ...]], problems: list[Problem]) -> None:
-    """A top-k larger than the entries that can exist at ``max_context`` selects nothing more."""
+def _check_max_context(spec: ArchitectureSpec, layers: list[Layer],
+                       origins: list[tuple[str | int, ...]], problems: list[Problem]) -> None:
+    """Values that cannot be right at ``max_context`` (``MechanismSpec.context_problems``)."""
     if spec.max_context is None:
         return
     for i, layer in enumerate(layers):
-        attention = layer.attention
-        indexer = getattr(attention, "indexer", None)
-        if indexer is None:
-            continue
-        rate = getattr(attention, "compress_rate", 1)
-        most = spec.max_context // rate
-        if indexer.top_k > most:
-            problems.append(Problem((*origins[i], "attention", "indexer", "top_k"),
-                                    f"layer {i}: top_k {indexer.top_k} exceeds the "
-                                    f"{most} entries that exist at max_context "
-                                    f"{spec.max_context}{f' / {rate}' if rate > 1 else ''}"))
+        for part, mechanism in (("attention", layer.attention), ("ffn", layer.ffn)):
+            for path, message in mechanism.context_problems(spec.max_context):
+                problems.append(Problem((*origins[i], part, *path), f"layer {i}: {message}"))
 
 
 def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:
@@ -300,6 +307,11 @@ def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:
     problems: list[Problem] = []
     expanded: list[tuple[Layer, tuple[str | int, ...]]] = []
     _expand_entries(spec.layers, spec.layer_templates, ("layers",), expanded, problems)
+    if len(expanded) > MAX_LAYERS and not problems:
+        # _expand_entries stops one layer past the cap: a long explicit list or a repeat
+        # followed by more entries.
+        problems.append(Problem(("layers",), f"expands to more than {MAX_LAYERS} layers; "
+                                             f"allowed: at most {MAX_LAYERS}"))
     if problems:
         return None, problems
     layers = [layer for layer, _ in expanded]
@@ -307,7 +319,7 @@ def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:
     if spec.kv_sharing is not None:
         _apply_kv_sharing(layers, spec.kv_sharing, problems)
     _check_sharing(layers, origins, problems)
-    _check_top_k(spec, layers, origins, problems)
+    _check_max_context(spec, layers, origins, problems)
     if problems:
         return None, problems
     return Architecture(spec, tuple(layers), tuple(origins)), problems

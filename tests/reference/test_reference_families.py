@@ -32,7 +32,7 @@ pytest.importorskip("torch",
 pytest.importorskip("transformers",
                     reason="the reference suite needs transformers: pip install -e '.[reference]'")
 
-from lccost.hf_import import spec_from_hf_config
+from lccost.hf import spec_from_hf_config
 
 from lccost.conventions import FlopConvention
 from lccost.engine import cost
