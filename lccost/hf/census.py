@@ -216,7 +216,7 @@ def run_census(only: Sequence[str] | None = None, log: Any = sys.stderr
     """Every row of the census (or of the model types in ``only``)."""
     from transformers.utils import logging
 
-    logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    logging.set_verbosity_error()
     signal.signal(signal.SIGALRM, _alarm)
     for model_type in only or causal_lm_model_types():
         for variant, kwargs in [("default", {}), *(

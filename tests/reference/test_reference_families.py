@@ -32,10 +32,9 @@ pytest.importorskip("torch",
 pytest.importorskip("transformers",
                     reason="the reference suite needs transformers: pip install -e '.[reference]'")
 
-from lccost.hf import spec_from_hf_config
-
 from lccost.conventions import FlopConvention
 from lccost.engine import cost
+from lccost.hf import spec_from_hf_config
 from lccost.reference import (
     ReferencePoint,
     build_reference_model,

@@ -23,7 +23,10 @@ def build(f: Fields) -> Built:
     end = n - 1 if end == -1 else end  # Ernie4_5_MoeConfig.__post_init__
     interval = f.integer("moe_layer_interval")
     experts, active = f.integer("num_experts"), f.integer("num_experts_per_tok")
-    width, shared = f.integer("moe_intermediate_size"), f.integer("moe_num_shared_experts", minimum=0)
+    width, shared = (
+        f.integer("moe_intermediate_size"),
+        f.integer("moe_num_shared_experts", minimum=0),
+    )
     dense_width = f.integer("intermediate_size")
     layers = []
     for i in range(n):

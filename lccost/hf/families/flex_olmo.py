@@ -14,7 +14,9 @@ def build(f: Fields) -> Built:
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
-    ffn = b.moe(f.integer("num_experts"), f.integer("num_experts_per_tok"), f.integer("intermediate_size"))
+    ffn = b.moe(
+        f.integer("num_experts"), f.integer("num_experts_per_tok"), f.integer("intermediate_size")
+    )
     att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias, qk_norm="full")
     return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
 

@@ -15,7 +15,9 @@ def build(f: Fields) -> Built:
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
     ffn = b.moe(
-        f.integer("num_local_experts"), f.integer("num_experts_per_tok"), f.integer("intermediate_size")
+        f.integer("num_local_experts"),
+        f.integer("num_experts_per_tok"),
+        f.integer("intermediate_size"),
     )
     att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias)
     return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])

@@ -16,7 +16,11 @@ def build(f: Fields) -> Built:
     K = b.check_heads(f, H, b.kv_heads(f))
     d = b.head_dim(f)
     bias = f.flag("attention_bias")
-    moe = b.moe(f.integer("num_experts"), f.integer("num_experts_per_tok"), f.integer("moe_intermediate_size"))
+    moe = b.moe(
+        f.integer("num_experts"),
+        f.integer("num_experts_per_tok"),
+        f.integer("moe_intermediate_size"),
+    )
     dense = b.dense(f.integer("intermediate_size"))
     windows = b.sliding_types_window(f, n, types)
     if f.opt_int("num_mtp_layers", minimum=0):

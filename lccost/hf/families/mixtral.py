@@ -16,7 +16,9 @@ def build(f: Fields) -> Built:
     d = b.head_dim(f)
     window = f.opt_int("sliding_window")
     ffn = b.moe(
-        f.integer("num_local_experts"), f.integer("num_experts_per_tok"), f.integer("intermediate_size")
+        f.integer("num_local_experts"),
+        f.integer("num_experts_per_tok"),
+        f.integer("intermediate_size"),
     )
     return Built(
         b.top(f), [{"attention": b.attention(H, K, d, window), "ffn": dict(ffn)} for _ in range(n)]

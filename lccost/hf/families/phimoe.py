@@ -17,7 +17,9 @@ def build(f: Fields) -> Built:
     bias = f.flag("attention_bias")
     window = f.opt_int("sliding_window")
     ffn = b.moe(
-        f.integer("num_local_experts"), f.integer("num_experts_per_tok"), f.integer("intermediate_size")
+        f.integer("num_local_experts"),
+        f.integer("num_experts_per_tok"),
+        f.integer("intermediate_size"),
     )
     att = b.attention(H, K, d, window, qkv_bias=bias, o_bias=bias)
     # LayerNorms with bias: two vectors each, two per layer and a final one.
