@@ -51,6 +51,10 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     "qwen3_moe": [{"num_experts": 16, "mlp_only_layers": [0, 3], "decoder_sparse_step": 2}],
     "gemma2": [{"sliding_window": 64, "layer_types": [S, F, F] * 8 + [S, F]}],
     "gemma3_text": [{"sliding_window": 64, "sliding_window_pattern": 3}],
+    "gemma3": [{"text_config": {"num_hidden_layers": 8, "sliding_window": 64,
+                                "sliding_window_pattern": 4}}],
+    "gemma4": [{"text_config": {"num_hidden_layers": 12, "sliding_window": 64,
+                                "num_kv_shared_layers": 4, "global_head_dim": 256}}],
     "gemma4_text": [{"sliding_window": 64, "num_kv_shared_layers": 10, "attention_k_eq_v": True,
                      "num_global_key_value_heads": 1, "global_head_dim": 128}],
     "gpt_oss": [{"sliding_window": 64, "num_local_experts": 8}],
@@ -361,10 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   {key: update[key] for key in ("transformers", "torch", "contexts")} |
                   {"date": update["date"], "rows": []})
         types = {r["model_type"] for r in update["rows"]}
-        order = [r["model_type"] for r in census["rows"]]
         rows = [r for r in census["rows"] if r["model_type"] not in types] + update["rows"]
-        rank = {t: i for i, t in enumerate(dict.fromkeys(order + sorted(types)))}
-        census["rows"] = sorted(rows, key=lambda r: rank[r["model_type"]])
+        census["rows"] = sorted(rows, key=lambda r: str(r["model_type"]))  # stable: variants
         census["date"] = update["date"]
         CENSUS_JSON.write_text(json.dumps(census, indent=1) + "\n")
         write_docs(census)

@@ -24,9 +24,10 @@ def build(f: Fields) -> Built:
     bias = f.flag("enable_bias")
     affine = f.flag("layer_norm_elementwise_affine")
     # OPTDecoder builds final_layer_norm only with do_layer_norm_before and not
-    # _remove_final_layer_norm; LayerNorms hold weight and bias (bias only with enable_bias).
-    final = f.flag("do_layer_norm_before") and not f.flag("_remove_final_layer_norm")
-    vectors = (2 if bias else 1) if affine else 0
+    # _remove_final_layer_norm; LayerNorms hold weight and bias.
+    before, removed = f.flag("do_layer_norm_before"), f.flag("_remove_final_layer_norm")
+    final = before and not removed
+    vectors = 2 if affine else 0  # nn.LayerNorm: weight and bias, whatever enable_bias says
     att = b.attention(H, H, D // max(H, 1), qkv_bias=bias, o_bias=bias)
     ffn = b.dense(f.integer("ffn_dim"), gated=False, bias=bias)
     top = b.top(f, per_layer_norms=2 * vectors, final_norms=vectors if final else 0)

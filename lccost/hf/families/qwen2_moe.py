@@ -32,7 +32,7 @@ def build(f: Fields) -> Built:
                 width,
                 1 if shared_width else 0,
                 shared_width or None,
-                shared_expert_gate=bool(shared_width),
+                shared_expert_gate=True,
             )
         else:
             ffn = b.dense(dense_width)
