@@ -14,6 +14,24 @@ Cache [bytes]: K and V, 2·K·d values per token, for the tokens the accounting 
 K = RoPE(k_norm(x·W_k)) differ (modeling_gemma4.py L1226), so only weights shrink. A layer that
 reads another layer's cache holds nothing.
 
+vLLM page (``--accounting vllm`` without ``--block-size``; vLLM 0.33.0, paths in ``vllm/``):
+vLLM takes the first valid backend of the device's priority list (``platforms/cuda.py:84-181``,
+``_get_backend_priorities``; ``:453-484`` picks the lowest priority number) and then the block
+size that backend prefers (``platforms/interface.py:700-748`` ``_preferred_block_size_for_backends``,
+``:750-778`` ``update_block_size_for_backend``): the default 16 (``config/cache.py:185``) when
+the backend accepts it (``v1/attention/backend.py:155-163`` ``get_preferred_block_size``).
+- Hopper (SM 9.0) and SM 8.x / 12.x: FLASH_ATTN first (``platforms/cuda.py:168-181``); it takes
+  multiples of 16 (``v1/attention/backends/flash_attn.py:357-367``), so 16. Except an fp8 cache
+  with head dim 512 on Hopper, where FA4's fp8 kernel needs 64-token pages
+  (``flash_attn.py:300-326``) and vLLM mixes per-layer FA3/FA4 for Gemma 4
+  (``model_executor/models/config.py:301-368``): refused, not modelled.
+- Blackwell (SM 10.x), causal decoder without a multimodal prefix: FLASHINFER first
+  (``platforms/cuda.py:159-167``), which takes 16 (``v1/attention/backends/flashinfer.py:585-604``:
+  16, 32, 64, and 128 up only for trtllm-gen), so 16. FlashAttention's 128-token pages for head
+  dim 256 on Blackwell (``flash_attn.py:329-355``, ``fa_utils.py:14,224-233``) apply only when
+  FLASH_ATTN is forced (``--attention-backend``), which lccost does not model.
+- other devices (ROCm, Apple, SM < 8): refused; give ``--block-size``.
+
 Decode at L [FLOPs]: 2·(projection weights) + QKᵀ 2·H·d·n + AV 2·H·d·n with
 n = L + 1 (full) or min(L + 1, W) (sliding): the new token sees the cached tokens and itself.
 
@@ -32,11 +50,43 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lccost.accounting import full_tokens, paging_period, vllm_kv_scale_bytes, window_tokens
+from lccost.accounting import (
+    VLLM_DEFAULT_BLOCK_TOKENS,
+    VllmDevice,
+    full_tokens,
+    paging_period,
+    vllm_kv_scale_bytes,
+    vllm_unsupported_device,
+    window_tokens,
+)
 from lccost.conventions import Accounting
+from lccost.errors import LccostError
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.storage import StorageFormat
+
+
+VLLM_SM90_FP8_HD512_BLOCK_TOKENS = 64
+"""FA4's fp8-dequant kernel on Hopper pages in 64 tokens (``flash_attn.py:300-326``)."""
+
+
+def vllm_attention_block_tokens(device: VllmDevice, head_dim: int, kv_dtype: str) -> int:
+    """Tokens per vLLM page of standard attention on ``device`` (module docstring, "vLLM page").
+
+    16 on SM 8.x, 9.0 (FLASH_ATTN), 10.x (FLASHINFER) and 12.x (FLASH_ATTN); refused for an fp8
+    cache of head dim 512 on Hopper (per-layer FA3/FA4 pages, not modelled) and for other
+    devices.
+    """
+    major = device.capability[0]
+    if major == 9 and head_dim == 512 and kv_dtype == "fp8":
+        raise LccostError(
+            f"--accounting vllm: on {device.describe()} an fp8 cache with head dim 512 runs on "
+            f"FA4's {VLLM_SM90_FP8_HD512_BLOCK_TOKENS}-token fp8 pages while other layers may run "
+            "on FA3 (vLLM 0.33.0 flash_attn.py:300-326, models/config.py:301-368); lccost does "
+            "not model that mix: give --block-size")
+    if major in (8, 9, 10, 12):
+        return VLLM_DEFAULT_BLOCK_TOKENS
+    raise vllm_unsupported_device(device, "standard attention")
 
 
 class Attention(MechanismSpec):
@@ -93,9 +143,17 @@ class Attention(MechanismSpec):
                     "cache of the same type and shape")
         return None
 
+    def _block_tokens(self, env: LayerEnv) -> int:
+        """vLLM's page: ``--block-size``, else ``vllm_attention_block_tokens`` on the device."""
+        workload = env.workload
+        if workload.block_size is not None or workload.accounting is not Accounting.VLLM:
+            return env.block_size()
+        return vllm_attention_block_tokens(workload.device, self.head_dim,
+                                           workload.effective_kv_dtype)
+
     def cache_period(self, env: LayerEnv) -> int:
         """The page (vllm) or cell padding (llamacpp) the cache grows by; 1 otherwise."""
-        return paging_period(env.workload.accounting, env.block_size())
+        return paging_period(env.workload.accounting, self._block_tokens(env))
 
     def query_heads_per_kv_head(self) -> int:
         return self.query_heads // self.kv_heads
@@ -113,9 +171,10 @@ class Attention(MechanismSpec):
         """Tokens of K and V this layer's own cache holds after L tokens."""
         workload = env.workload
         if self.window is None:
-            return full_tokens(workload.context_tokens, workload.accounting, env.block_size())
+            return full_tokens(workload.context_tokens, workload.accounting,
+                               self._block_tokens(env), workload.llamacpp)
         return window_tokens(workload.context_tokens, self.window, workload.accounting,
-                             env.block_size())
+                             self._block_tokens(env), workload.llamacpp)
 
     def entry_bytes(self, env: LayerEnv) -> int:
         """Bytes of one token's K and V: 2·K·d values in the cache format, plus under vllm its

@@ -49,10 +49,11 @@ from pydantic import Field, model_validator
 
 from lccost.accounting import (
     LLAMACPP_CONTEXT_PAD,
+    LLAMACPP_SERVER,
+    LlamaCppParams,
     bits,
     cdiv,
     counts_states,
-    llamacpp_context,
     no_vllm_cache,
     paging_period,
     round_up,
@@ -86,13 +87,15 @@ VLLM_V4_PLAIN_ALIGNMENT = 512
 
 
 def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: Accounting,
-                       block_size: int) -> int:
+                       block_size: int, llamacpp: LlamaCppParams = LLAMACPP_SERVER) -> int:
     """Entry slots a compressed cache of one entry per m tokens (DeepSeek V4 CSA / HCA and the
     CSA indexer keys) holds after L tokens.
 
     reference, full-context: ``floor(L / m)`` (closed blocks only). vllm:
     ``cdiv(L, B) x (B // m)``; vLLM needs m to divide B (V4 is served with B = 256).
-    llamacpp: ``GGML_PAD(max(1, cdiv(n_ctx, m)), 256)``.
+    llamacpp: ``GGML_PAD(max(1, cdiv(kv_size, m)), 256)`` per stream, one stream per sequence
+    whatever ``kv_unified`` (llama.cpp 0c1e57098 ``src/llama-kv-cache-dsv4.cpp:28-29``,
+    ``:1287``, ``:1294``, ``:1302``, ``:1310``).
     """
     m = tokens_per_entry
     # Refused at every L, 0 included: a layout vLLM cannot page is wrong at any context.
@@ -106,7 +109,9 @@ def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: A
     if accounting is Accounting.VLLM:
         return cdiv(context_tokens, block_size) * (block_size // m)
     if accounting is Accounting.LLAMACPP:
-        return round_up(max(1, cdiv(llamacpp_context(context_tokens), m)), LLAMACPP_CONTEXT_PAD)
+        kv_size, _ = llamacpp.context_cells(context_tokens)
+        return (round_up(max(1, cdiv(kv_size, m)), LLAMACPP_CONTEXT_PAD)
+                * llamacpp.n_seq_max)
     return context_tokens // m
 
 
@@ -260,6 +265,10 @@ class _V4Attention(MechanismSpec):
             held = min(L, W)
         else:
             held = window_tokens(L, W, workload.accounting, block)
+            if workload.accounting is Accounting.LLAMACPP:
+                # llama.cpp keeps DeepSeek V4's window one stream per sequence, whatever
+                # kv_unified (src/llama-kv-cache-dsv4.cpp:1243-1257).
+                held = workload.llamacpp.swa_cells(L, W, unified=False)
         prefill = (term("window_attn", "2*H*2*c*L*L", H=H, c=c, L=L) if env.executed
                    else term("window_attn", "2*H*2*c*sum_window(L, W)", H=H, c=c, L=L, W=W))
         return (
@@ -298,7 +307,8 @@ class V4SlidingAttention(_V4Attention):
 
 def _compressed_held(L: int, m: int, env: LayerEnv) -> int:
     """Compressed entry slots held after L tokens (``compressed_entries``)."""
-    return compressed_entries(L, m, env.workload.accounting, env.block_size(VLLM_V4_BLOCK_TOKENS))
+    return compressed_entries(L, m, env.workload.accounting, env.block_size(VLLM_V4_BLOCK_TOKENS),
+                              env.workload.llamacpp)
 
 
 def _held(name: str, slots: int, entry: int, slots_per_page: int, env: LayerEnv,

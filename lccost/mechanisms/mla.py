@@ -13,7 +13,13 @@ DeepSeek-V2 §2.1.3), plus the indexer key D_I when there is an indexer. The ref
 (transformers 5.23.0 ``DeepseekV32``) stores them in the model dtype: (512 + 64 + 128) x 2 =
 1,408 B in bf16. DeepSeek's production format (``--kv-dtype native``) pins the latent to fp8 with
 one fp32 scale per 128, the rope part to bf16 (FlashMLA README: 656 B) and the indexer key to fp8
-with one fp32 scale (V3.2-Exp ``k_cache`` + ``k_scale_cache``: 132 B).
+with one fp32 scale (V3.2-Exp ``k_cache`` + ``k_scale_cache``: 132 B). Storage is per engine:
+under ``vllm``, ``native`` is vLLM's ``fp8_ds_mla`` (``vllm_mla_entry_bytes``) and the indexer
+key its 132 B fp8 layout; under ``llamacpp`` there is no such layout: llama.cpp keeps a K-only
+MLA cache of c + d_r values and an indexer-key cache of D_I values, both ``type_k`` (F16 unless
+given; ``native`` is F16), ``kv_size x n_stream`` cells each (llama.cpp 0c1e57098
+``src/llama-kv-cache-dsa.cpp:33-53``, ``src/llama-kv-cache.cpp:225-234``: ``has_v = !is_mla``):
+(576 + 128) x 2 = 1,408 B per token and layer.
 
 Decode at L [FLOPs], useful: weights absorbed (DeepSeek-V2 §2.1.2: W_UK into the query, W_UV
 into the output; the absorbed products cost the same as kv_b on one token): 2·(weights) +
@@ -40,11 +46,13 @@ from pydantic import Field
 
 from lccost.accounting import (
     VLLM_DEFAULT_BLOCK_TOKENS,
+    VllmDevice,
     bits,
     full_tokens,
     no_vllm_cache,
     paging_period,
     vllm_indexer_key_bytes,
+    vllm_unsupported_device,
 )
 from lccost.conventions import NATIVE_KV, Accounting
 from lccost.errors import LccostError
@@ -65,8 +73,36 @@ VLLM_NVFP4_DS_MLA_BYTES = 352
 + 32 fp8 scales (one per 16) = 256 + 64 + 32 (same sources as ``VLLM_FP8_DS_MLA_BYTES``)."""
 
 VLLM_SPARSE_MLA_BLOCK_TOKENS = 64
-"""The block size vLLM requires for DeepSeek V3.2's sparse MLA (FlashMLA sparse kernels page in
-64 tokens; vLLM 0.33.0 ``platforms/cuda.py`` raises ``block_size`` to 64 for sparse MLA)."""
+"""vLLM's page for DeepSeek V3.2's sparse MLA on CUDA: the sparse MLA backends and the V3.2
+indexer backend page in multiples of 64, and vLLM picks the smallest size every backend of the
+model accepts (vLLM 0.33.0 ``platforms/interface.py:700-748``
+``_preferred_block_size_for_backends``). Hopper: FLASH_ATTN_MLA_SPARSE,
+``v1/attention/backends/mla/flashattn_mla_sparse.py:51`` ``MultipleOf(64)``; Blackwell:
+FLASHMLA_SPARSE (``mla/flashmla_sparse.py:164-165``) or, for an fp8 cache, FLASHINFER_MLA_SPARSE
+(``MultipleOf(32)``) with the indexer's ``[64]`` (``mla/indexer.py:286``): lcm 64 (priorities:
+``platforms/cuda.py:96-155``). Not ``platforms/cuda.py``: no rule there raises the block to 64."""
+
+VLLM_BLACKWELL_DENSE_MLA_BLOCK_TOKENS = 32
+"""vLLM's page for dense MLA on Blackwell (SM 10.x): FLASHINFER_MLA is first
+(``platforms/cuda.py:122-133``) and takes 32 or 64 (``mla/flashinfer_mla.py:204-205``), not
+16, so the smallest, 32 (``v1/attention/backend.py:155-163``). On SM 8.x / 9.0 FLASH_ATTN_MLA
+is first (``platforms/cuda.py:149-155``), ``MultipleOf(16)`` (``mla/flashattn_mla.py:49-50``):
+16. SM 12.x: TRITON_MLA (``platforms/cuda.py:134-138``), ``MultipleOf(16)``
+(``mla/triton_mla.py:114-115``): 16."""
+
+
+def vllm_mla_block_tokens(device: VllmDevice, sparse: bool) -> int:
+    """Tokens per vLLM page of MLA on ``device``: 64 sparse (any CUDA device), dense 32 on
+    Blackwell and 16 on SM 8.x / 9.0 / 12.x (the two constants' sources); other devices
+    refused."""
+    major = device.capability[0]
+    if major not in (8, 9, 10, 12):
+        raise vllm_unsupported_device(device, "MLA")
+    if sparse:
+        if major == 12 or major == 8:
+            raise vllm_unsupported_device(device, "sparse MLA (DeepSeek V3.2)")
+        return VLLM_SPARSE_MLA_BLOCK_TOKENS
+    return VLLM_BLACKWELL_DENSE_MLA_BLOCK_TOKENS if major == 10 else VLLM_DEFAULT_BLOCK_TOKENS
 
 
 def vllm_mla_entry_bytes(latent_dim: int, rope_dim: int, kv_dtype: str, sparse: bool) -> int:
@@ -131,9 +167,11 @@ class MultiHeadLatentAttention(MechanismSpec):
         return f"MLA {self.query_heads}h latent {self.kv_lora_rank}+{self.qk_rope_head_dim}{sparse}"
 
     def _block_tokens(self, env: LayerEnv) -> int:
-        """vLLM's block: ``--block-size``, else 64 for sparse MLA (an indexer), else 16."""
-        return env.block_size(VLLM_SPARSE_MLA_BLOCK_TOKENS if self.indexer else
-                              VLLM_DEFAULT_BLOCK_TOKENS)
+        """vLLM's block: ``--block-size``, else ``vllm_mla_block_tokens`` on the device."""
+        workload = env.workload
+        if workload.block_size is not None or workload.accounting is not Accounting.VLLM:
+            return env.block_size()
+        return vllm_mla_block_tokens(workload.device, sparse=self.indexer is not None)
 
     def cache_period(self, env: LayerEnv) -> int:
         """The page (vllm) or cell padding (llamacpp) the cache grows by; 1 otherwise."""
@@ -161,7 +199,7 @@ class MultiHeadLatentAttention(MechanismSpec):
             term("kv_b_proj", "c*H*(d_n+d_v)", c=c, H=H, d_n=d_n, d_v=d_v),
             term("o_proj", "H*d_v*D", H=H, d_v=d_v, D=D),
         )
-        n_held = full_tokens(L, workload.accounting, self._block_tokens(env))
+        n_held = full_tokens(L, workload.accounting, self._block_tokens(env), workload.llamacpp)
         vllm = workload.accounting is Accounting.VLLM
         latent_entry = (vllm_mla_entry_bytes(c, d_r, workload.effective_kv_dtype,
                                              sparse=self.indexer is not None) if vllm
