@@ -246,9 +246,66 @@ class VllmDevice:
         return f"{self.name} (SM {self.capability[0]}.{self.capability[1]})"
 
 
-VLLM_DEFAULT_DEVICE = VllmDevice("Hopper, no --hardware", (9, 0))
+VLLM_DEFAULT_DEVICE = VllmDevice("Hopper", (9, 0))
 """Without ``--hardware``, vLLM's page sizes are those it picks on Hopper (SM 9.0, H100/H200),
 its most common deployment and the device of the DeepSeek V3.2 / V4 recipes."""
+
+
+@dataclass(frozen=True)
+class VllmPages:
+    """The page sizes [tokens] vLLM 0.33.0's backend selection gives on one device, with the
+    backends that set them: standard attention, dense MLA, sparse MLA (DeepSeek V3.2)."""
+
+    attention: int
+    attention_backend: str
+    dense_mla: int
+    dense_mla_backend: str
+    sparse_mla: int | None
+
+    def describe(self) -> str:
+        sparse = ("" if self.sparse_mla is None
+                  else f", sparse MLA {self.sparse_mla}")
+        return (f"pages of {self.attention} tokens for attention ({self.attention_backend}), "
+                f"{self.dense_mla} for dense MLA ({self.dense_mla_backend}){sparse}")
+
+
+def vllm_pages(device: VllmDevice) -> VllmPages:
+    """vLLM 0.33.0's default page sizes on ``device`` (paths inside ``vllm/``).
+
+    vLLM takes the first valid backend of the device's priority list
+    (``platforms/cuda.py:84-181`` ``_get_backend_priorities``; the lowest priority number wins,
+    ``:478-482``), then the smallest block every backend of the model accepts, the default 16
+    if it can (``platforms/interface.py:700-748`` ``_preferred_block_size_for_backends``;
+    ``config/cache.py:185`` ``DEFAULT_BLOCK_SIZE = 16``; ``v1/attention/backend.py:155-163``).
+
+    - standard attention, SM 8.x / 9.0 / 12.x: FLASH_ATTN first (``platforms/cuda.py:168-181``),
+      ``MultipleOf(16)`` (``v1/attention/backends/flash_attn.py:357-367``): 16. SM 10.x, a
+      causal decoder without a multimodal prefix: FLASHINFER first (``platforms/cuda.py:159-167``),
+      16, 32, 64 (more only for trtllm-gen; ``v1/attention/backends/flashinfer.py:585-604``): 16.
+      FlashAttention's 128-token pages for head dim 256 on Blackwell (``flash_attn.py:329-355``,
+      ``fa_utils.py:14,224-233``) apply only when FLASH_ATTN is forced (not modelled).
+    - dense MLA: SM 8.x / 9.0 FLASH_ATTN_MLA (``platforms/cuda.py:149-155``, ``MultipleOf(16)``,
+      ``v1/attention/backends/mla/flashattn_mla.py:49-50``): 16; SM 10.x FLASHINFER_MLA
+      (``platforms/cuda.py:122-133``), 32 or 64 (``mla/flashinfer_mla.py:204-205``): 32;
+      SM 12.x TRITON_MLA (``platforms/cuda.py:134-138``, ``mla/triton_mla.py:114-115``): 16.
+    - sparse MLA (DeepSeek V3.2), SM 9.0 / 10.x: the sparse backends page in multiples of 64
+      (Hopper FLASH_ATTN_MLA_SPARSE, ``mla/flashattn_mla_sparse.py:51``; Blackwell
+      FLASHMLA_SPARSE, ``mla/flashmla_sparse.py:164-165``, or FLASHINFER_MLA_SPARSE
+      ``MultipleOf(32)`` for an fp8 cache), and the V3.2 indexer backend takes ``[64]``
+      (``mla/indexer.py:286``): 64. Not ``platforms/cuda.py``: no rule there raises the block
+      to 64. SM 8.x / 12.x: not modelled (None).
+    Refused for other devices (ROCm, Apple, SM < 8).
+    """
+    major = device.capability[0]
+    if major == 10:
+        return VllmPages(16, "FLASHINFER", 32, "FLASHINFER_MLA", 64)
+    if major == 9:
+        return VllmPages(16, "FLASH_ATTN", 16, "FLASH_ATTN_MLA", 64)
+    if major == 8:
+        return VllmPages(16, "FLASH_ATTN", 16, "FLASH_ATTN_MLA", None)
+    if major == 12:
+        return VllmPages(16, "FLASH_ATTN", 16, "TRITON_MLA", None)
+    raise vllm_unsupported_device(device, "this device")
 
 
 def vllm_unsupported_device(device: VllmDevice, what: str) -> LccostError:

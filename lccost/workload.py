@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from lccost.accounting import LLAMACPP_SERVER, VLLM_DEFAULT_DEVICE, LlamaCppParams, VllmDevice
+from lccost.accounting import (
+    LLAMACPP_SERVER,
+    VLLM_DEFAULT_DEVICE,
+    LlamaCppParams,
+    VllmDevice,
+    vllm_pages,
+)
 from lccost.conventions import (
     MAX_CONTEXT_TOKENS,
     NATIVE_KV,
@@ -97,8 +103,9 @@ class Workload:
         if self.accounting is Accounting.VLLM:
             if self.block_size is not None:
                 return f"vLLM 0.33.0, --block-size {self.block_size}"
-            return (f"vLLM 0.33.0, pages as its backend selection picks on "
-                    f"{self.device.describe()}")
+            default = "" if self.vllm_device else ", the default without --hardware"
+            return (f"vLLM 0.33.0 on {self.device.describe()}{default}: "
+                    f"{vllm_pages(self.device).describe()}, DeepSeek V4 256")
         return None
 
     @property

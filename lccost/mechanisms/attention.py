@@ -14,23 +14,11 @@ Cache [bytes]: K and V, 2·K·d values per token, for the tokens the accounting 
 K = RoPE(k_norm(x·W_k)) differ (modeling_gemma4.py L1226), so only weights shrink. A layer that
 reads another layer's cache holds nothing.
 
-vLLM page (``--accounting vllm`` without ``--block-size``; vLLM 0.33.0, paths in ``vllm/``):
-vLLM takes the first valid backend of the device's priority list (``platforms/cuda.py:84-181``,
-``_get_backend_priorities``; ``:453-484`` picks the lowest priority number) and then the block
-size that backend prefers (``platforms/interface.py:700-748`` ``_preferred_block_size_for_backends``,
-``:750-778`` ``update_block_size_for_backend``): the default 16 (``config/cache.py:185``) when
-the backend accepts it (``v1/attention/backend.py:155-163`` ``get_preferred_block_size``).
-- Hopper (SM 9.0) and SM 8.x / 12.x: FLASH_ATTN first (``platforms/cuda.py:168-181``); it takes
-  multiples of 16 (``v1/attention/backends/flash_attn.py:357-367``), so 16. Except an fp8 cache
-  with head dim 512 on Hopper, where FA4's fp8 kernel needs 64-token pages
-  (``flash_attn.py:300-326``) and vLLM mixes per-layer FA3/FA4 for Gemma 4
-  (``model_executor/models/config.py:301-368``): refused, not modelled.
-- Blackwell (SM 10.x), causal decoder without a multimodal prefix: FLASHINFER first
-  (``platforms/cuda.py:159-167``), which takes 16 (``v1/attention/backends/flashinfer.py:585-604``:
-  16, 32, 64, and 128 up only for trtllm-gen), so 16. FlashAttention's 128-token pages for head
-  dim 256 on Blackwell (``flash_attn.py:329-355``, ``fa_utils.py:14,224-233``) apply only when
-  FLASH_ATTN is forced (``--attention-backend``), which lccost does not model.
-- other devices (ROCm, Apple, SM < 8): refused; give ``--block-size``.
+vLLM page (``--accounting vllm`` without ``--block-size``): ``lccost.accounting.vllm_pages``
+on the device (16 on every modelled CUDA device: FLASH_ATTN on SM 8.x / 9.0 / 12.x, FLASHINFER
+on SM 10.x). Refused: an fp8 cache with head dim 512 on Hopper, where FA4's fp8 kernel needs
+64-token pages (vLLM 0.33.0 ``v1/attention/backends/flash_attn.py:300-326``) while vLLM mixes
+per-layer FA3 / FA4 for Gemma 4 (``model_executor/models/config.py:301-368``): not modelled.
 
 Decode at L [FLOPs]: 2·(projection weights) + QKᵀ 2·H·d·n + AV 2·H·d·n with
 n = L + 1 (full) or min(L + 1, W) (sliding): the new token sees the cached tokens and itself.
@@ -51,12 +39,11 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from lccost.accounting import (
-    VLLM_DEFAULT_BLOCK_TOKENS,
     VllmDevice,
     full_tokens,
     paging_period,
     vllm_kv_scale_bytes,
-    vllm_unsupported_device,
+    vllm_pages,
     window_tokens,
 )
 from lccost.conventions import Accounting
@@ -71,22 +58,15 @@ VLLM_SM90_FP8_HD512_BLOCK_TOKENS = 64
 
 
 def vllm_attention_block_tokens(device: VllmDevice, head_dim: int, kv_dtype: str) -> int:
-    """Tokens per vLLM page of standard attention on ``device`` (module docstring, "vLLM page").
-
-    16 on SM 8.x, 9.0 (FLASH_ATTN), 10.x (FLASHINFER) and 12.x (FLASH_ATTN); refused for an fp8
-    cache of head dim 512 on Hopper (per-layer FA3/FA4 pages, not modelled) and for other
-    devices.
-    """
-    major = device.capability[0]
-    if major == 9 and head_dim == 512 and kv_dtype == "fp8":
+    """Tokens per vLLM page of standard attention on ``device``: ``vllm_pages(device).attention``,
+    refused for an fp8 cache of head dim 512 on Hopper (module docstring)."""
+    if device.capability[0] == 9 and head_dim == 512 and kv_dtype == "fp8":
         raise LccostError(
             f"--accounting vllm: on {device.describe()} an fp8 cache with head dim 512 runs on "
             f"FA4's {VLLM_SM90_FP8_HD512_BLOCK_TOKENS}-token fp8 pages while other layers may run "
             "on FA3 (vLLM 0.33.0 flash_attn.py:300-326, models/config.py:301-368); lccost does "
             "not model that mix: give --block-size")
-    if major in (8, 9, 10, 12):
-        return VLLM_DEFAULT_BLOCK_TOKENS
-    raise vllm_unsupported_device(device, "standard attention")
+    return vllm_pages(device).attention
 
 
 class Attention(MechanismSpec):

@@ -35,6 +35,7 @@ from lccost.accounting import (
     paging_period,
     vllm_hybrid_block_size,
     vllm_kv_scale_bytes,
+    vllm_pages,
     window_tokens,
 )
 from lccost.conventions import Accounting
@@ -90,7 +91,7 @@ class CompressedConvolutionalAttention(MechanismSpec):
         """Tokens per page under ``vllm``: the block raised until one page holds the CCA state
         (``lccost.accounting.vllm_hybrid_block_size``)."""
         return vllm_hybrid_block_size(self._vllm_state_bytes(env), self._vllm_entry_bytes(env),
-                                      env.block_size())
+                                      env.block_size(vllm_pages(env.workload.device).attention))
 
     def cache_period(self, env: LayerEnv) -> int:
         """vllm: its raised block; llamacpp: the 256-cell padding; 1 otherwise."""

@@ -45,13 +45,13 @@ from typing import Literal
 from pydantic import Field
 
 from lccost.accounting import (
-    VLLM_DEFAULT_BLOCK_TOKENS,
     VllmDevice,
     bits,
     full_tokens,
     no_vllm_cache,
     paging_period,
     vllm_indexer_key_bytes,
+    vllm_pages,
     vllm_unsupported_device,
 )
 from lccost.conventions import NATIVE_KV, Accounting
@@ -72,37 +72,16 @@ VLLM_NVFP4_DS_MLA_BYTES = 352
 """vLLM's ``nvfp4_ds_mla`` MLA entry: 512 e2m1 values packed 2 per byte + 64 fp8 rotary values
 + 32 fp8 scales (one per 16) = 256 + 64 + 32 (same sources as ``VLLM_FP8_DS_MLA_BYTES``)."""
 
-VLLM_SPARSE_MLA_BLOCK_TOKENS = 64
-"""vLLM's page for DeepSeek V3.2's sparse MLA on CUDA: the sparse MLA backends and the V3.2
-indexer backend page in multiples of 64, and vLLM picks the smallest size every backend of the
-model accepts (vLLM 0.33.0 ``platforms/interface.py:700-748``
-``_preferred_block_size_for_backends``). Hopper: FLASH_ATTN_MLA_SPARSE,
-``v1/attention/backends/mla/flashattn_mla_sparse.py:51`` ``MultipleOf(64)``; Blackwell:
-FLASHMLA_SPARSE (``mla/flashmla_sparse.py:164-165``) or, for an fp8 cache, FLASHINFER_MLA_SPARSE
-(``MultipleOf(32)``) with the indexer's ``[64]`` (``mla/indexer.py:286``): lcm 64 (priorities:
-``platforms/cuda.py:96-155``). Not ``platforms/cuda.py``: no rule there raises the block to 64."""
-
-VLLM_BLACKWELL_DENSE_MLA_BLOCK_TOKENS = 32
-"""vLLM's page for dense MLA on Blackwell (SM 10.x): FLASHINFER_MLA is first
-(``platforms/cuda.py:122-133``) and takes 32 or 64 (``mla/flashinfer_mla.py:204-205``), not
-16, so the smallest, 32 (``v1/attention/backend.py:155-163``). On SM 8.x / 9.0 FLASH_ATTN_MLA
-is first (``platforms/cuda.py:149-155``), ``MultipleOf(16)`` (``mla/flashattn_mla.py:49-50``):
-16. SM 12.x: TRITON_MLA (``platforms/cuda.py:134-138``), ``MultipleOf(16)``
-(``mla/triton_mla.py:114-115``): 16."""
-
-
 def vllm_mla_block_tokens(device: VllmDevice, sparse: bool) -> int:
-    """Tokens per vLLM page of MLA on ``device``: 64 sparse (any CUDA device), dense 32 on
-    Blackwell and 16 on SM 8.x / 9.0 / 12.x (the two constants' sources); other devices
-    refused."""
-    major = device.capability[0]
-    if major not in (8, 9, 10, 12):
-        raise vllm_unsupported_device(device, "MLA")
-    if sparse:
-        if major == 12 or major == 8:
-            raise vllm_unsupported_device(device, "sparse MLA (DeepSeek V3.2)")
-        return VLLM_SPARSE_MLA_BLOCK_TOKENS
-    return VLLM_BLACKWELL_DENSE_MLA_BLOCK_TOKENS if major == 10 else VLLM_DEFAULT_BLOCK_TOKENS
+    """Tokens per vLLM page of MLA on ``device``: ``vllm_pages(device)``'s sparse MLA page (64)
+    with an indexer, its dense MLA page (16; 32 on Blackwell) without; refused where the sparse
+    page is not modelled."""
+    pages = vllm_pages(device)
+    if not sparse:
+        return pages.dense_mla
+    if pages.sparse_mla is None:
+        raise vllm_unsupported_device(device, "sparse MLA (DeepSeek V3.2)")
+    return pages.sparse_mla
 
 
 def vllm_mla_entry_bytes(latent_dim: int, rope_dim: int, kv_dtype: str, sparse: bool) -> int:
