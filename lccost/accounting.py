@@ -25,38 +25,51 @@ holds; how many of them are counted, and in which layout, depends on which cache
 
 ``vllm``: what vLLM's paged allocator holds for one sequence in steady decode, read in vLLM
     0.33.0 (PyPI wheel, ``vllm/_version.py`` commit ``4ba787ec9``); paths below are inside
-    ``vllm/``. Blocks count tokens, ``block_size`` B of them (``--block-size``; vLLM's default
-    is 16, FlashMLA-sparse backends prefer 64 and DeepSeek V4 256).
+    ``vllm/``. Blocks count tokens, ``block_size`` B of them: ``--block-size`` if given, else
+    what vLLM's backend selection picks for the mechanism on the device (``--hardware``'s CUDA
+    capability; without it Hopper, SM 9.0): ``vllm_pages`` (16 for attention, 64 for sparse
+    MLA, dense MLA 16 or 32 on Blackwell) and DeepSeek V4's 256 (``lccost.mechanisms.compressed``).
     - full attention / MLA: ``cdiv(L, B)`` blocks of B token slots
-      (``v1/core/single_type_kv_cache_manager.py`` ``allocate_new_blocks``:
+      (``v1/core/single_type_kv_cache_manager.py:214`` ``allocate_new_blocks``:
       ``num_required_blocks = cdiv(num_tokens, self.block_size)``);
     - sliding window W: once L tokens are computed, ``get_num_skipped_tokens(L) =
-      max(0, L - W + 1)`` tokens are outside the window of the next token, and
-      ``remove_skipped_blocks`` frees the blocks ``[0, skipped // B)``: whole blocks wholly
-      before the window (``SlidingWindowManager.get_num_skipped_tokens``,
-      ``SingleTypeKVCacheManager.remove_skipped_blocks``). Held: ``cdiv(L, B) - skipped // B``
-      blocks. (``SlidingWindowSpec.max_memory_usage_bytes``, the admission bound with
-      ``max_num_batched_tokens`` and "+1 block", is a peak during chunked prefill, not this.)
+      max(0, L - W + 1)`` tokens are outside the window of the next token
+      (``single_type_kv_cache_manager.py:1148-1183``; its ``extra_retained_tokens`` is 0
+      without multi-module speculative decoding), and ``remove_skipped_blocks`` frees the
+      blocks ``[0, skipped // B)``: whole blocks wholly before the window (``:682-720``).
+      Held: ``cdiv(L, B) - skipped // B`` blocks. (``SlidingWindowSpec.max_memory_usage_bytes``,
+      the admission bound with ``max_num_batched_tokens`` and "+1 block", is a peak during
+      chunked prefill, not this.)
     - compressed entries, ``tokens_per_state`` m (DeepSeek V4 ``MLAAttentionSpec``): a block of B
-      tokens holds ``B // m`` entries (``v1/kv_cache_interface.py``
+      tokens holds ``B // m`` entries (``v1/kv_cache_interface.py:272-275``
       ``KVCacheSpec.get_num_kernel_states``), so ``cdiv(L, B) * (B // m)`` entry slots;
-    - page bytes: ``entries per page x entry bytes``, rounded up to the spec's ``alignment``
-      where it has one (``_apply_alignment_padding``: DeepSeek V4 pages, 576 B for the
-      ``fp8_ds_mla`` layout, 512 B otherwise);
+    - page bytes: ``entries per page x entry bytes`` (``kv_cache_interface.py:593``
+      ``unpadded_page_size_bytes``), rounded up to the spec's ``alignment`` where it has one
+      (``kv_cache_interface.py:719-725`` ``_apply_alignment_padding``: DeepSeek V4 pages, 576 B
+      for the ``fp8_ds_mla`` layout, 512 B otherwise, ``models/deepseek_v4/attention.py:877``);
     - layers with ``kv_sharing_target_layer_name`` get no cache spec at all
-      (``v1/worker/gpu_model_runner.py`` ``get_kv_cache_spec``: "We skip creating a
-      KVCacheSpec for it"), so a KV-sharing layer holds nothing (vLLM PR #18212);
+      (``v1/worker/gpu_model_runner.py:7097-7100``: "We skip creating a KVCacheSpec for it"),
+      so a KV-sharing layer holds nothing (vLLM PR #18212);
     - entry layouts that differ from the element dtype, shared by several mechanisms:
       ``vllm_kv_scale_bytes`` (attention, CCA), ``vllm_indexer_key_bytes`` (both DeepSeek
       indexers), ``vllm_hybrid_block_size`` (a state padded to one attention page). A layout of
       one mechanism lives in its module, as vLLM's spec classes own their page sizes:
       ``lccost.mechanisms.mla.vllm_mla_entry_bytes``, ``lccost.mechanisms.compressed``
-      ``vllm_v4_layout`` and ``vllm_v4_compressor_state_bytes``.
-    Not modelled: the cross-group page unification of hybrid models
-    (``v1/core/kv_cache_planning.py`` ``unify_kv_cache_spec_page_size`` may scale a smaller
-    page's block size up to the largest page, e.g. Gemma 4's sliding layers to 2B) and the
-    padding layers added to equalise group sizes (``_get_kv_cache_groups_uniform_page_size``);
-    both depend on the whole model and the other requests sharing the pool.
+      ``vllm_v4_layout`` and ``vllm_v4_compressor_state_bytes``. ``--kv-dtype native`` is
+      vLLM's own format for the mechanism (``fp8_ds_mla`` for DeepSeek MLA and V4).
+    Not modelled (``docs/accountings.md``, "What the engine accountings leave out"): the
+    cross-group page unification of hybrid models (``v1/core/kv_cache_planning.py:346``
+    ``unify_kv_cache_spec_page_size`` may scale a smaller page's block size up to the largest
+    page, e.g. Gemma 4's sliding layers to 2B) and the padding layers added to equalise group
+    sizes (``:416`` ``_get_kv_cache_groups_uniform_page_size``); the block-outermost layout's
+    per-block padding to the lcm of the layers' stride alignments (``:574-605``
+    ``_get_kv_cache_bytes_per_block``, ``v1/kv_cache_interface.py:224-234``
+    ``get_block_stride_alignment``, set to a row by the sparse MLA backends'
+    ``align_blocks_to_rows``; DeepSeek V3.2's 656 B and 132 B rows: lcm 21,648 B);
+    prefix caching's ``mamba_cache_mode = "align"`` for hybrid models
+    (``model_executor/models/config.py:763-765``: two or more state pages per request) and the
+    ``backend_block_alignment`` rounding of hybrid block sizes
+    (``platforms/interface.py:1076-1104``); all depend on the whole model, the pool or options.
 
 ``llamacpp``: what llama.cpp allocates for ``-c L``, read in ggml-org/llama.cpp commit
     ``0c1e57098`` (vendored by llama-cpp-python 0.3.36; paths below are inside llama.cpp). The
@@ -453,13 +466,18 @@ def vllm_hybrid_block_size(state_bytes: int, attention_bytes_per_token: int,
     vLLM pads each layer's state (one page, ``MambaSpec``, ``mamba_cache_mode`` "none") to
     exactly one attention page, raising the attention block size to
     ``B x cdiv(state, B x attention bytes per token)`` when one page of B tokens is smaller
-    than the state (vLLM 0.33.0 ``platforms/interface.py`` ``_align_hybrid_block_size``:
-    ``attn_block_size = kernel_block_alignment_size * cdiv(mamba_page_size,
-    kernel_block_alignment_size * attn_page_size_1_token)``, then
-    ``mamba_page_size_padded = attn_page_size``). Assumes B is a multiple of the backend's
-    kernel block. ZAYA's CCA conv and value-shift states are such a state (vLLM
-    ``model_executor/models/zaya.py`` @15aac33e, ``IsHybrid``,
-    ``get_mamba_state_shape_from_config``), stored in the model dtype
-    (``mamba_cache_dtype`` "auto").
+    than the state (vLLM 0.33.0 ``platforms/interface.py:940-1128``
+    ``_align_hybrid_block_size``, ``:1098-1100``: ``attn_block_size =
+    kernel_block_alignment_size * cdiv(mamba_page_size, kernel_block_alignment_size *
+    attn_page_size_1_token)``, then ``:1128`` ``mamba_page_size_padded = attn_page_size``).
+    Assumes B is a multiple of the backend's kernel block, no ``backend_block_alignment``
+    rounding (``:1076-1104``) and ``mamba_cache_mode`` "none" (``config/cache.py:304``; prefix
+    caching turns it to "align" for hybrid models, ``model_executor/models/config.py:763-765``,
+    not modelled). ZAYA's CCA conv and value-shift states are such a state: **inferred**, not
+    read in the pinned version. ``model_executor/models/zaya.py`` is not in vLLM 0.33.0 (absent
+    from its wheel); it was read at vllm-project/vllm commit 15aac33e (a snapshot in the
+    stored index, not a release), where ``ZayaForCausalLM`` is ``IsHybrid`` and builds its
+    qkv projection from ``model_executor/layers/mamba/cca.py``; the state is taken in the model
+    dtype (``mamba_cache_dtype`` "auto").
     """
     return block_size * max(1, cdiv(state_bytes, block_size * attention_bytes_per_token))
