@@ -477,7 +477,9 @@ def vllm_hybrid_block_size(state_bytes: int, attention_bytes_per_token: int,
     read in the pinned version. ``model_executor/models/zaya.py`` is not in vLLM 0.33.0 (absent
     from its wheel); it was read at vllm-project/vllm commit 15aac33e (a snapshot in the
     stored index, not a release), where ``ZayaForCausalLM`` is ``IsHybrid`` and builds its
-    qkv projection from ``model_executor/layers/mamba/cca.py``; the state is taken in the model
-    dtype (``mamba_cache_dtype`` "auto").
+    qkv projection from ``model_executor/layers/mamba/cca.py``, ``cca_state_shape`` with conv
+    kernel ``(cca_time0 - 1) + (cca_time1 - 1)`` and a ``K x d / 2`` shift state, and asserts
+    prefix caching off (so "align" mode does not arise); the state is taken in the model dtype
+    (``cca_state_dtype`` with ``mamba_cache_dtype`` "auto").
     """
     return block_size * max(1, cdiv(state_bytes, block_size * attention_bytes_per_token))
