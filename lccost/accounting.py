@@ -77,13 +77,20 @@ holds; how many of them are counted, and in which layout, depends on which cache
     (``--parallel``), ``kv_unified``, ``swa_full`` and ``n_ubatch`` (``--ubatch-size``). Their
     defaults differ by entry point:
 
-    ============================  ========  ==========  ========  ========  =====================
-    entry point                   parallel  kv_unified  swa_full  n_ubatch  source
-    ============================  ========  ==========  ========  ========  =====================
-    llama-server (lccost default)  4 (auto)  true        false     512       ``common/arg.cpp:1403`` (``n_parallel = -1``), ``tools/server/server.cpp:156-161`` (auto: 4, unified), ``common/common.h:574,454``
-    llama-cli, llama-completion   1         false       false     512       ``common/common.h:457,574,575,454``
-    C library, llama-cpp-python   1         false       true      512       ``src/llama-context.cpp:3756-3789`` (``llama_context_default_params``); llama-cpp-python ``llama.py:77,97,363`` keeps ``swa_full`` unless given
-    ============================  ========  ==========  ========  ========  =====================
+    ===============================  ========  ==========  ========  ========
+    entry point                      parallel  kv_unified  swa_full  n_ubatch
+    ===============================  ========  ==========  ========  ========
+    llama-server (lccost's default)  4 (auto)  true        false     512
+    llama-cli, llama-completion      1         false       false     512
+    C library, llama-cpp-python      1         false       true      512
+    ===============================  ========  ==========  ========  ========
+
+    Sources: llama-server ``common/arg.cpp:1403`` (``n_parallel = -1``, auto),
+    ``tools/server/server.cpp:156-161`` (auto: 4 slots and ``kv_unified = true``),
+    ``common/common.h:454,574``; llama-cli ``common/common.h:454,457,574,575``; the library
+    ``src/llama-context.cpp:3756-3789`` (``llama_context_default_params``: ``n_seq_max`` 1,
+    ``n_ubatch`` 512, ``swa_full`` true, ``kv_unified`` false), which llama-cpp-python keeps
+    unless given (``llama_cpp/llama.py:77,97,363-364``).
 
     An explicit ``--parallel N`` on llama-server leaves ``kv_unified`` false (only "auto" turns
     it on, ``server.cpp:156-161``; ``--kv-unified`` sets it, ``common/arg.cpp:1724``).
@@ -221,7 +228,8 @@ class LlamaCppParams:
         return round_up(n_ctx // self.n_seq_max, LLAMACPP_CONTEXT_PAD), self.n_seq_max
 
     def ubatch_tokens(self, context_tokens: int) -> int:
-        """``n_ubatch = min(min(n_ctx, n_batch), --ubatch-size)`` (``llama-context.cpp:246-248``)."""
+        """``n_ubatch = min(min(n_ctx, n_batch), --ubatch-size)``
+        (``llama-context.cpp:246-248``)."""
         n_ctx = round_up(context_tokens, LLAMACPP_CONTEXT_PAD)
         return min(min(n_ctx, LLAMACPP_BATCH), self.n_ubatch)
 

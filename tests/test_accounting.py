@@ -24,7 +24,6 @@ from typer.testing import CliRunner
 from lccost import api
 from lccost.accounting import (
     LlamaCppParams,
-    VllmDevice,
     counts_states,
     full_tokens,
     vllm_hybrid_block_size,

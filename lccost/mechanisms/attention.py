@@ -52,7 +52,6 @@ from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.storage import StorageFormat
 
-
 VLLM_SM90_FP8_HD512_BLOCK_TOKENS = 64
 """FA4's fp8-dequant kernel on Hopper pages in 64 tokens (``flash_attn.py:300-326``)."""
 
