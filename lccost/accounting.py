@@ -333,7 +333,7 @@ def vllm_unsupported_device(device: VllmDevice, what: str) -> LccostError:
     """The refusal for a device whose vLLM backend selection lccost does not model."""
     return LccostError(
         f"--accounting vllm: which page size vLLM 0.33.0 picks for {what} on {device.describe()} "
-        "is not modelled (only CUDA SM 8.x, 9.0, 10.x and 12.x are); give --block-size")
+        "is not modelled (lccost.accounting.vllm_pages); give --block-size")
 
 
 VLLM_DEFAULT_BLOCK_TOKENS = 16

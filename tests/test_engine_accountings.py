@@ -203,6 +203,11 @@ def test_vllm_refuses_a_device_whose_backend_choice_is_not_modelled() -> None:
         api.make_workload(L, accounting=VLLM, hardware="mi300x")
     # the hardware's capability matters only to vllm
     assert api.make_workload(L, accounting=LCPP, hardware="mi300x").vllm_device is None
+    # sparse MLA and DeepSeek V4 pages are modelled on SM 9.0 and 10.x only
+    ampere = api.make_workload(L, accounting=VLLM, hardware="a100-80gb")
+    for model in ("deepseek-v3.2", "deepseek-v4-flash"):
+        with pytest.raises(LccostError, match="not modelled"):
+            api.model_cost(model, ampere)
 
 
 def test_vllm_refuses_fp8_head_dim_512_on_hopper() -> None:

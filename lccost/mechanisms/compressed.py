@@ -59,6 +59,8 @@ from lccost.accounting import (
     round_up,
     vllm_indexer_key_bytes,
     vllm_page_bytes,
+    vllm_pages,
+    vllm_unsupported_device,
     window_tokens,
 )
 from lccost.conventions import NATIVE_KV, Accounting
@@ -205,8 +207,13 @@ class _V4Attention(MechanismSpec):
         return self.cache_format or V4CacheFormat()
 
     def _vllm_layout(self, env: LayerEnv) -> tuple[int, int]:
-        """(entry bytes, page alignment) under vllm: ``vllm_v4_layout``."""
-        return vllm_v4_layout(self.head_dim, self.rope_head_dim, env.workload.effective_kv_dtype)
+        """(entry bytes, page alignment) under vllm: ``vllm_v4_layout``. Its 256-token pages
+        are those of the sparse MLA devices (SM 9.0, 10.x; ``lccost.accounting.vllm_pages``);
+        elsewhere refused."""
+        workload = env.workload
+        if workload.block_size is None and vllm_pages(workload.device).sparse_mla is None:
+            raise vllm_unsupported_device(workload.device, "DeepSeek V4")
+        return vllm_v4_layout(self.head_dim, self.rope_head_dim, workload.effective_kv_dtype)
 
     def _entry_bytes(self, env: LayerEnv) -> int:
         if env.workload.accounting is Accounting.VLLM:
