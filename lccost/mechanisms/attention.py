@@ -14,6 +14,13 @@ Cache [bytes]: K and V, 2·K·d values per token, for the tokens the accounting 
 K = RoPE(k_norm(x·W_k)) differ (modeling_gemma4.py L1226), so only weights shrink. A layer that
 reads another layer's cache holds nothing.
 
+Per accounting (rules in ``lccost.accounting``): reference min(L, W - 1) on a sliding layer
+(transformers keeps W - 1), L on a full one; full-context L on every owning layer, the window
+ignored (the textbook 2·N·K·d·L; ``docs/accountings.md``); vllm whole blocks, a sliding layer
+freeing only blocks wholly before the window, plus per-token-head scales for int8/int4;
+llamacpp the entry point's cells (llama-server's defaults: the context padded to 256, a sliding
+layer pad(min(n_ctx, W x 4 + 512), 256) cells; ``lccost.accounting.LlamaCppParams``).
+
 vLLM page (``--accounting vllm`` without ``--block-size``): ``lccost.accounting.vllm_pages``
 on the device (16 on every modelled CUDA device: FLASH_ATTN on SM 8.x / 9.0 / 12.x, FLASHINFER
 on SM 10.x). Refused: an fp8 cache with head dim 512 on Hopper, where FA4's fp8 kernel needs
