@@ -95,7 +95,7 @@ holds; how many of them are counted, and in which layout, depends on which cache
     An explicit ``--parallel N`` on llama-server leaves ``kv_unified`` false (only "auto" turns
     it on, ``server.cpp:156-161``; ``--kv-unified`` sets it, ``common/arg.cpp:1724``).
     K and V are ``type_k`` / ``type_v``, F16 unless given (``common/common.h:589-590``,
-    ``llama-context.cpp:3779-3780``); its other cache types are quantized blocks (q8_0, q4_0,
+    ``llama-context.cpp:3780-3781``); its other cache types are quantized blocks (q8_0, q4_0,
     ...: ``common/arg.cpp:304-314``) that lccost does not model.
 
     - context: ``n_ctx = GGML_PAD(L, 256)`` (``src/llama-context.cpp:290``); per sequence

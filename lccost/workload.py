@@ -28,7 +28,7 @@ LLAMACPP_KV_DTYPES = ("fp32", "fp16", "bf16")
 
 LLAMACPP_DEFAULT_KV_DTYPE = "fp16"
 """llama.cpp's ``type_k`` / ``type_v`` default, F16 (``common/common.h:589-590``;
-``llama_context_default_params``, ``src/llama-context.cpp:3779-3780``)."""
+``llama_context_default_params``, ``src/llama-context.cpp:3780-3781``)."""
 
 
 @dataclass(frozen=True)
