@@ -142,3 +142,13 @@ def test_the_cli_never_recurses_on_deep_input(tmp_path: Path) -> None:
     finally:
         sys.setrecursionlimit(limit)
     assert code == 1 and len(lines) == 1
+
+
+def test_gemma4_sharing_without_a_producer_names_the_config_field(tmp_path: Path) -> None:
+    # 6 layers, pattern 5 sliding : 1 full, so layer 5 is the only full layer; sharing the last
+    # 2 layers leaves it without an earlier full layer to read from.
+    config = {"model_type": "gemma4_text", "num_hidden_layers": 6, "num_kv_shared_layers": 2}
+    code, lines, path = _import(tmp_path, json.dumps(config, indent=1))
+    assert code == 1
+    assert lines == [f"{path}:4: num_kv_shared_layers: is 2: layers from 4 on read the cache of "
+                     "an earlier layer of their type, but no layer before 4 is full_attention"]

@@ -34,7 +34,11 @@ Adding a family (one file plus its census row):
    once, which rewrites tests/data/census.json and docs/coverage.md.
 
 Model types lccost knows but cannot model (a state-space layer, say) are listed in
-``families/__init__.py`` ``REFUSED`` with the mechanism they need.
+``families/__init__.py`` ``REFUSED`` with the mechanism they need; a family module takes
+precedence, so delete the entry when adding the module (qwen3_next, nemotron_h, jamba, ... are
+there today). A new mechanism's parameters must match ``sum(p.numel())`` of transformers:
+biases and norms included, as parameters without FLOPs (see ``lccost.mechanisms.norms`` and the
+``_vector_params`` of ``attention`` and ``ffn``).
 """
 
 from __future__ import annotations

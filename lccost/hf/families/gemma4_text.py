@@ -55,6 +55,16 @@ def build(f: Fields) -> Built:
         )
         shared = 0
     first_shared = n - shared
+    missing = sorted(set(types[first_shared:]) - set(types[:first_shared]))
+    if shared and missing:
+        # Gemma4TextConfig.kv_sharing_modes raises the same: a shared layer reads the cache of
+        # the last earlier layer of its type, and there is none.
+        f.report(
+            "num_kv_shared_layers",
+            f"is {shared}: layers from {first_shared} on read the cache of an earlier layer of "
+            f"their type, but no layer before {first_shared} is {' or '.join(missing)}",
+        )
+        shared = 0
     double_wide = f.flag("use_double_wide_mlp")
     intermediate = f.integer("intermediate_size")
     layers = []
