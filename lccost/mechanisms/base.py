@@ -23,12 +23,15 @@ class LayerEnv:
     """The model-wide facts a layer's formulas use.
 
     ``hidden_size`` (D); the ``workload``; ``kv_source``: for a layer that reads another layer's
-    cache (cross-layer KV sharing), that layer's attention spec.
+    cache (cross-layer KV sharing), that layer's attention spec; ``attention_token_bytes``: under
+    ``vllm``, bytes per token of the model's attention cache, the page a fixed-size state is
+    padded to (``lccost.mechanisms.recurrent.state_costs``; None without attention layers).
     """
 
     hidden_size: int
     workload: Workload
     kv_source: Attention | None = None
+    attention_token_bytes: int | None = None
 
     @property
     def context_tokens(self) -> int:
