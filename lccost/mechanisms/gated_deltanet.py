@@ -41,7 +41,7 @@ from pydantic import Field, model_validator
 
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
-from lccost.mechanisms.recurrent import conv_flops, conv_state_term, state_bytes, state_costs
+from lccost.mechanisms.recurrent import conv_flops, conv_state_term, state_costs, state_term
 from lccost.mechanisms.storage import DTypeName
 
 REFERENCE_CHUNK_TOKENS = 64
@@ -93,7 +93,8 @@ class GatedDeltaNet(MechanismSpec):
         params = projections + ledger(term("conv1d", "C*k", C=C, k=k))
         states = (
             conv_state_term(env, C, k),
-            term("delta_state", "s", s=state_bytes(env, H_v * d_k * d_v, self.state_dtype)),
+            state_term(env, "delta_state", "H_v*d_k*d_v", self.state_dtype, H_v=H_v, d_k=d_k,
+                       d_v=d_v),
         )
         held, read, written = state_costs(env, states, env.attention_token_bytes)
         conv_prefill, conv_decode = conv_flops(C, k, L, env.executed)

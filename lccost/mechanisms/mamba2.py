@@ -36,7 +36,7 @@ from pydantic import Field, model_validator
 
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
-from lccost.mechanisms.recurrent import conv_flops, conv_state_term, state_bytes, state_costs
+from lccost.mechanisms.recurrent import conv_flops, conv_state_term, state_costs, state_term
 from lccost.mechanisms.storage import DTypeName
 
 
@@ -80,7 +80,7 @@ class Mamba2(MechanismSpec):
         params = projections + ledger(term("conv1d", "C*k", C=C, k=k))
         states = (
             conv_state_term(env, C, k),
-            term("ssm_state", "s", s=state_bytes(env, H * P * N, self.state_dtype)),
+            state_term(env, "ssm_state", "H*P*N", self.state_dtype, H=H, P=P, N=N),
         )
         held, read, written = state_costs(env, states, env.attention_token_bytes)
         conv_prefill, conv_decode = conv_flops(C, k, L, env.executed)

@@ -59,24 +59,34 @@ def conv_state_steps(conv_kernel: int, accounting: Accounting) -> int:
     return conv_kernel if accounting is Accounting.REFERENCE else conv_kernel - 1
 
 
-def state_bytes(env: LayerEnv, elements: int, pinned: DTypeName | None) -> int:
-    """Bytes of ``elements`` state values: in ``--kv-dtype`` when one is given, fp32 under
-    llamacpp, else in ``pinned`` (the spec's dtype for this state) or the weight dtype."""
+def state_dtype(env: LayerEnv, pinned: DTypeName | None) -> str:
+    """The dtype a state is stored in: ``--kv-dtype`` when one is given, fp32 under llamacpp,
+    else ``pinned`` (the spec's dtype for this state) or the weight dtype."""
     workload = env.workload
     if workload.accounting is Accounting.LLAMACPP:
-        name: str = LLAMACPP_STATE_DTYPE
-    elif workload.kv_dtype not in (None, NATIVE_KV):
-        name = workload.effective_kv_dtype
-    else:
-        name = pinned or workload.dtype
-    return number_format(name).whole_bytes_for(elements)
+        return LLAMACPP_STATE_DTYPE
+    if workload.kv_dtype not in (None, NATIVE_KV):
+        return workload.effective_kv_dtype
+    return pinned or workload.dtype
+
+
+def state_term(env: LayerEnv, name: str, values: str, pinned: DTypeName | None = None,
+               **symbols: int) -> Term:
+    """A state of ``values`` (a product of ``symbols``) values in ``state_dtype``, in whole
+    bytes: ``cdiv(values·bits, 8)``, plus ``cdiv(values, g)·sb`` scale bytes for a block-scaled
+    format (g values per scale of sb bytes)."""
+    fmt = number_format(state_dtype(env, pinned))
+    if fmt.scale_block:
+        return term(name, f"cdiv({values}*bits, 8) + cdiv({values}, g)*sb", bits=fmt.element_bits,
+                    g=fmt.scale_block, sb=fmt.scale_bytes, **symbols)
+    return term(name, f"cdiv({values}*bits, 8)", bits=fmt.element_bits, **symbols)
 
 
 def conv_state_term(env: LayerEnv, channels: int, conv_kernel: int,
                     pinned: DTypeName | None = None) -> Term:
-    """The conv state: ``steps·C`` values (``conv_state_steps``) as ``state_bytes``."""
+    """The conv state: ``steps·C`` values (``conv_state_steps``), as ``state_term``."""
     steps = conv_state_steps(conv_kernel, env.workload.accounting)
-    return term("conv_state", "s", s=state_bytes(env, steps * channels, pinned))
+    return state_term(env, "conv_state", "steps*C", pinned, steps=steps, C=channels)
 
 
 def state_costs(env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: int | None
