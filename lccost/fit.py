@@ -44,6 +44,7 @@ from lccost.conventions import GB, GIB, Accounting, ceil_fraction, number_format
 from lccost.engine import cost
 from lccost.errors import LccostError
 from lccost.mechanisms.base import LayerEnv
+from lccost.mechanisms.recurrent import vllm_hybrid_workload
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -180,6 +181,10 @@ def cache_period(architecture: Architecture, workload: Workload) -> int:
         # Without --block-size each mechanism pages at vLLM's own size (16, 64 or 256 tokens),
         # all of which divide PAGE_STRIDE_TOKENS.
         period = math.lcm(period, workload.block_size or 1, PAGE_STRIDE_TOKENS)
+        # A hybrid model's raised block (lccost.mechanisms.recurrent.vllm_hybrid_workload).
+        hybrid, _ = vllm_hybrid_workload(architecture.layers, architecture.spec.hidden_size,
+                                         workload)
+        period = math.lcm(period, hybrid.block_size or 1)
         env = LayerEnv(architecture.spec.hidden_size, workload)
         for layer in architecture.layers:
             # A mechanism that pages at its own size (ZAYA's CCA raises the block to hold its

@@ -59,6 +59,16 @@ class MechanismSpec(SpecModel):
 
     compute_formats: dict[str, DTypeName] = Field(default_factory=dict)
 
+    def vllm_state_bytes(self, env: LayerEnv) -> int | None:
+        """Bytes of this layer's fixed-size states for one sequence as vLLM pages them
+        (``MambaSpec.page_size_bytes`` before padding); None for a layer without such states."""
+        return None
+
+    def vllm_page_token_bytes(self, env: LayerEnv) -> int | None:
+        """Bytes per token of this layer's K/V page under vllm, for an attention layer that
+        holds one (what vLLM pads a hybrid model's state pages to); None otherwise."""
+        return None
+
     def tagged(self, costs: PartCosts) -> PartCosts:
         """``costs`` with the FLOP terms tagged by ``compute_formats``."""
         if not self.compute_formats:

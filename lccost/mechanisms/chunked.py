@@ -71,6 +71,9 @@ class ChunkedAttention(MechanismSpec):
         return (f"GQA chunked {self.chunk} {self.query_heads}q/{self.kv_heads}kv x "
                 f"{self.head_dim}")
 
+    def vllm_page_token_bytes(self, env: LayerEnv) -> int:
+        return env.workload.cache_entry_bytes(((2 * self.kv_heads * self.head_dim, None),))
+
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, H, K, d, C = (env.hidden_size, env.context_tokens, self.query_heads,
                             self.kv_heads, self.head_dim, self.chunk)

@@ -39,7 +39,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lccost.ledger import PartCosts, ledger, term, weight_flops
+from lccost.ledger import PartCosts, Term, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.recurrent import conv_flops, conv_state_term, state_costs, state_term
 from lccost.mechanisms.storage import DTypeName
@@ -79,6 +79,15 @@ class GatedDeltaNet(MechanismSpec):
         """C = 2·H_k·d_k + H_v·d_v: q, k and v go through the conv."""
         return 2 * self.key_heads * self.key_head_dim + self.value_heads * self.value_head_dim
 
+    def _states(self, env: LayerEnv) -> tuple[Term, Term]:
+        H_v, d_k, d_v = self.value_heads, self.key_head_dim, self.value_head_dim
+        return (conv_state_term(env, self.conv_channels, self.conv_kernel),
+                state_term(env, "delta_state", "H_v*d_k*d_v", self.state_dtype, H_v=H_v,
+                           d_k=d_k, d_v=d_v))
+
+    def vllm_state_bytes(self, env: LayerEnv) -> int:
+        return sum(t.value for t in self._states(env))
+
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, H_k, H_v, d_k, d_v, k, Q = (env.hidden_size, env.context_tokens, self.key_heads,
                                           self.value_heads, self.key_head_dim,
@@ -91,11 +100,7 @@ class GatedDeltaNet(MechanismSpec):
             term("out_proj", "H_v*d_v*D", H_v=H_v, d_v=d_v, D=D),
         )
         params = projections + ledger(term("conv1d", "C*k", C=C, k=k))
-        states = (
-            conv_state_term(env, C, k),
-            state_term(env, "delta_state", "H_v*d_k*d_v", self.state_dtype, H_v=H_v, d_k=d_k,
-                       d_v=d_v),
-        )
+        states = self._states(env)
         held, read, written = state_costs(env, states, env.attention_token_bytes)
         conv_prefill, conv_decode = conv_flops(C, k, L, env.executed)
         if env.executed:

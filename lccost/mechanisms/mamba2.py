@@ -34,7 +34,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lccost.ledger import PartCosts, ledger, term, weight_flops
+from lccost.ledger import PartCosts, Term, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.recurrent import conv_flops, conv_state_term, state_costs, state_term
 from lccost.mechanisms.storage import DTypeName
@@ -68,6 +68,14 @@ class Mamba2(MechanismSpec):
         """C = H·P + 2·G·N: x, B and C go through the conv."""
         return self.heads * self.head_dim + 2 * self.groups * self.state_size
 
+    def _states(self, env: LayerEnv) -> tuple[Term, Term]:
+        H, P, N = self.heads, self.head_dim, self.state_size
+        return (conv_state_term(env, self.conv_channels, self.conv_kernel),
+                state_term(env, "ssm_state", "H*P*N", self.state_dtype, H=H, P=P, N=N))
+
+    def vllm_state_bytes(self, env: LayerEnv) -> int:
+        return sum(t.value for t in self._states(env))
+
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, H, P, N, G, k, Q = (env.hidden_size, env.context_tokens, self.heads,
                                   self.head_dim, self.state_size, self.groups, self.conv_kernel,
@@ -78,10 +86,7 @@ class Mamba2(MechanismSpec):
             term("out_proj", "H*P*D", H=H, P=P, D=D),
         )
         params = projections + ledger(term("conv1d", "C*k", C=C, k=k))
-        states = (
-            conv_state_term(env, C, k),
-            state_term(env, "ssm_state", "H*P*N", self.state_dtype, H=H, P=P, N=N),
-        )
+        states = self._states(env)
         held, read, written = state_costs(env, states, env.attention_token_bytes)
         conv_prefill, conv_decode = conv_flops(C, k, L, env.executed)
         if env.executed:

@@ -11,14 +11,16 @@ Conv state [values] after L tokens, by accounting:
   ``conv_kernel_size``), in the activations' dtype;
 - ``full-context``: (k - 1)·C, the state the recurrence needs (defined here: a state layer's
   full context is its state; it does not grow with L);
-- ``vllm``: (k - 1)·C (vLLM 0.33.0 ``model_executor/layers/mamba/mamba_utils.py``
+- ``vllm``: (k - 1)·C (vLLM ``model_executor/layers/mamba/mamba_utils.py``
   ``MambaStateShapeCalculator``: conv state ``(conv_kernel - 1, conv_dim)``), one state per
-  sequence, the page padded to the attention page (``lccost.accounting.vllm_hybrid_block_size``
-  and ``StateLayerVllm``);
+  sequence (prefix caching off, ``mamba_cache_mode`` "none"), the page padded to the attention
+  page (``vllm_hybrid_workload``);
 - ``llamacpp``: (k - 1)·C in fp32, one recurrent cell per sequence (ggml-org/llama.cpp
-  ``src/llama-memory-recurrent.cpp``: ``r_l`` of ``hparams.n_embd_r()`` = (d_conv - 1)·C and
-  ``s_l`` of ``hparams.n_embd_s()`` per cell, ``mem_size = max(1, n_seq_max)``, type_r = type_s
-  = ``GGML_TYPE_F32`` as ``llama_model::create_memory`` passes them).
+  @0054ee8 ``src/llama-memory-recurrent.cpp``: per layer ``r`` of ``hparams.n_embd_r()`` =
+  (d_conv - 1)·C values and ``s`` of ``hparams.n_embd_s()`` (the recurrent state) values, each
+  ``mem_size·(1 + n_rs_seq)`` rows, ``mem_size = max(1, n_seq_max)`` = 1 and no rollback
+  snapshots, ``n_rs_seq`` = 0; ``src/llama-model.cpp`` ``create_memory`` passes type_r = type_s =
+  ``GGML_TYPE_F32`` for recurrent and hybrid models).
 
 The recurrent state (SSM or delta-rule matrix) is the same size in every accounting.
 
@@ -26,7 +28,8 @@ State dtypes: ``--kv-dtype X`` stores every state in X. Otherwise the conv state
 weight dtype (the reference's activations) and the recurrent state in the dtype the spec pins
 (``state_dtype``; transformers 5.23.0 keeps the Mamba2 and gated-delta states in fp32 whatever
 the weights: ``mamba2_chunk_scan`` and ``torch_chunk_gated_delta_rule`` compute in float32 and
-the cache allocates ``zeros_like`` of the result); llama.cpp: fp32 both.
+the cache allocates ``zeros_like`` of the result); vLLM: the weight dtype both (its defaults);
+llama.cpp: fp32 both.
 
 Short convolution [FLOPs]: depthwise, k multiply-adds per channel per output.
 - decode, useful: 2·C·k (one output). Executed: 2·C·k·2: the reference convolves the k cached
@@ -43,12 +46,20 @@ llama.cpp ``src/llama-memory-recurrent.cpp``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from lccost.accounting import vllm_hybrid_block_size
 from lccost.conventions import NATIVE_KV, Accounting, number_format
 from lccost.errors import LccostError
 from lccost.ledger import Ledger, Term, ledger, term
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.storage import DTypeName
+from lccost.workload import Workload
+
+if TYPE_CHECKING:
+    from lccost.spec.model import Layer
 
 LLAMACPP_STATE_DTYPE = "fp32"
 """llama.cpp's recurrent cells are fp32 (``type_r``/``type_s`` = ``GGML_TYPE_F32``)."""
@@ -60,12 +71,17 @@ def conv_state_steps(conv_kernel: int, accounting: Accounting) -> int:
 
 
 def state_dtype(env: LayerEnv, pinned: DTypeName | None) -> str:
-    """The dtype a state is stored in: ``--kv-dtype`` when one is given, fp32 under llamacpp,
-    else ``pinned`` (the spec's dtype for this state) or the weight dtype."""
+    """The dtype a state is stored in (module docstring): fp32 under llamacpp; the weight dtype
+    under vllm (its defaults ``--mamba-cache-dtype auto`` and ``--mamba-ssm-cache-dtype auto``:
+    ``MambaStateDtypeCalculator._mamba_state_dtype``, model dtype for both; ``--kv-dtype`` does
+    not apply to them); otherwise ``--kv-dtype`` when one is given, else ``pinned`` or the
+    weight dtype."""
     workload = env.workload
     if workload.accounting is Accounting.LLAMACPP:
         return LLAMACPP_STATE_DTYPE
-    if workload.kv_dtype not in (None, NATIVE_KV):
+    if workload.accounting is Accounting.VLLM:
+        return workload.dtype
+    if workload.kv_dtype not in (None, NATIVE_KV) and workload.accounting is not Accounting.VLLM:
         return workload.effective_kv_dtype
     return pinned or workload.dtype
 
@@ -93,12 +109,15 @@ def state_costs(env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: 
                 ) -> tuple[Ledger, Ledger, Ledger]:
     """(held, read per decode step, written per decode step) for a layer's fixed states.
 
-    Each step reads every state and writes it back whole. Under ``vllm`` the states of one
-    sequence occupy one page padded to the attention page of the model's attention layers
-    (``attention_token_bytes`` per token: vLLM 0.33.0 ``platforms/interface.py``
-    ``_align_hybrid_block_size``, ``mamba_page_size_padded = attn_page_size``); held is that
-    page. A model without attention layers keeps the unpadded page.
+    Each step reads every state and writes it back whole; after 0 tokens none is held. Under ``vllm`` the states of one
+    sequence occupy one page padded to the attention page, B x ``attention_token_bytes`` with B
+    the block that ``vllm_hybrid_workload`` raised (vLLM 0.33.0 ``platforms/interface.py``
+    ``_align_hybrid_block_size``: ``mamba_page_size_padded = attn_page_size``).
     """
+    if env.context_tokens == 0:
+        # Nothing is allocated before the first token (transformers initialises the states
+        # lazily, vLLM when the request is scheduled).
+        return ledger(), ledger(*states), ledger(*states)
     moved = ledger(*states)
     if env.workload.accounting is not Accounting.VLLM:
         return moved, moved, moved
@@ -106,9 +125,36 @@ def state_costs(env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: 
         raise LccostError(
             "--accounting vllm: a model whose fixed-size states are not padded to an attention "
             "page (no attention layer) is not modelled; use reference, full-context or llamacpp")
-    total = sum(t.value for t in states)
-    block = vllm_hybrid_block_size(total, attention_token_bytes, env.block_size())
-    return ledger(term("state_page", "B*e", B=block, e=attention_token_bytes)), moved, moved
+    return (ledger(term("state_page", "B*e", B=env.block_size(), e=attention_token_bytes)),
+            moved, moved)
+
+
+def vllm_hybrid_workload(layers: Sequence[Layer], hidden_size: int, workload: Workload
+                         ) -> tuple[Workload, int | None]:
+    """Under ``vllm``, for a model with fixed-size states beside attention layers: the workload
+    with vLLM's hybrid block size, and the attention bytes per token its state pages are padded
+    to. Otherwise ``workload`` unchanged and None.
+
+    vLLM 0.33.0 ``platforms/interface.py`` ``_align_hybrid_block_size``: the attention page of
+    one token (``attn_page_size_1_token``, the model's attention K/V) and the largest state page
+    (``MambaSpec.page_size_bytes``, the states of one sequence) give ``attn_block_size = B x
+    cdiv(mamba_page_size, B x attn_page_size_1_token)`` (``lccost.accounting.
+    vllm_hybrid_block_size``), which becomes the block size of every attention layer; each
+    state page is padded to ``attn_block_size x attn_page_size_1_token``. Qwen3-Next in bf16:
+    state 3·8192·2 + 32·128·128·4 = 2,146,304 B, attention 2·2·256·2 = 2,048 B per token, B = 16:
+    block 16 x 66 = 1,056 tokens.
+    """
+    if workload.accounting is not Accounting.VLLM:
+        return workload, None
+    env = LayerEnv(hidden_size, workload)
+    token_bytes = next((b for layer in layers
+                        if (b := layer.attention.vllm_page_token_bytes(env)) is not None), None)
+    state = max((s for layer in layers
+                 if (s := layer.attention.vllm_state_bytes(env)) is not None), default=None)
+    if state is None or token_bytes is None:
+        return workload, token_bytes
+    block = vllm_hybrid_block_size(state, token_bytes, env.block_size())
+    return replace(workload, block_size=block), token_bytes
 
 
 def conv_flops(channels: int, conv_kernel: int, L: int, executed: bool) -> tuple[Term, Term]:

@@ -38,6 +38,9 @@ class ShortConvolution(MechanismSpec):
     def summary(self) -> str:
         return f"short conv {self.conv_kernel}"
 
+    def vllm_state_bytes(self, env: LayerEnv) -> int:
+        return conv_state_term(env, env.hidden_size, self.conv_kernel).value
+
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, k = env.hidden_size, env.context_tokens, self.conv_kernel
         projections = ledger(
