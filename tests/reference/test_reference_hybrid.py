@@ -130,3 +130,53 @@ def test_executed_decode_flops_match_the_reference(case: str, context: int) -> N
 def test_executed_prefill_flops_match_the_reference(case: str, context: int) -> None:
     measured = _measured(case, context)[0] - _lm_head_flops(context)
     assert measured == _lccost(case, context).prefill_flops
+
+
+FULL_SIZE_CONTEXTS = {"qwen3-next-80b-a3b": 300, "nemotron-nano-9b-v2": 300, "lfm2-1.2b": 300,
+                      "llama-4-scout": 9000}
+"""The shipped hybrid specs (each with its config.json in configs/hf) and a context past their
+conv kernels, scan chunks (64, 128) and, for Llama 4, its 8,192-token attention chunk. (The
+delta rule's chunk loop runs in Python even on the meta device, so Qwen3-Next stays short.)"""
+
+SHIPPED = list(FULL_SIZE_CONTEXTS)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_full_size_shipped_spec_on_the_meta_device(name: str) -> None:
+    """The shipped YAML spec (not the importer) against transformers 5.23.0 built at full size
+    from the model's config.json on the meta device, bf16: cache bytes after the prompt and
+    after one decode step, and executed decode FLOPs, exactly."""
+    import json
+    from pathlib import Path
+
+    from lccost import api
+    from lccost.reference import measure_reference
+
+    data = json.loads((Path(__file__).parents[2] / "configs" / "hf" / f"{name}.json").read_text())
+    model = build_reference_model(reference_config(data), device="meta", dtype="bf16")
+    architecture = api.load(name)
+    for context in (FULL_SIZE_CONTEXTS[name],):
+        point = measure_reference(model, context)
+        ours = cost(architecture, Workload(context, flops=FlopConvention.EXECUTED))
+        after = cost(architecture, Workload(context + 1, flops=FlopConvention.EXECUTED))
+        assert point.cache_bytes == ours.kv_cache_bytes, context
+        assert point.cache_bytes_after_decode == after.kv_cache_bytes, context
+        assert point.decode_flops == ours.decode_flops, context
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_importer_reads_the_shipped_config_as_the_shipped_spec(name: str) -> None:
+    """``lccost.hf_hybrid`` on the config.json gives the same costs as the hand-written spec."""
+    import json
+    from pathlib import Path
+
+    from lccost import api
+
+    data = json.loads((Path(__file__).parents[2] / "configs" / "hf" / f"{name}.json").read_text())
+    imported = validate_document(Document(spec_from_hybrid_config(data, name)), name)
+    for flops in FlopConvention:
+        workload = Workload(100_000, flops=flops)
+        ours, theirs = cost(api.load(name), workload), cost(imported, workload)
+        assert (ours.params_total, ours.kv_cache_bytes, ours.decode_flops, ours.prefill_flops) \
+            == (theirs.params_total, theirs.kv_cache_bytes, theirs.decode_flops,
+                theirs.prefill_flops)
