@@ -14,7 +14,6 @@ from conftest import architecture_of
 
 from lccost import api
 from lccost.conventions import Accounting, FlopConvention
-from lccost.engine import cost
 from lccost.fit import Reserve, fit
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.chunked import ChunkedAttention

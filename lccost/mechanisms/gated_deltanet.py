@@ -45,7 +45,7 @@ from lccost.mechanisms.recurrent import conv_flops, conv_state_term, state_costs
 from lccost.mechanisms.storage import DTypeName
 
 REFERENCE_CHUNK_TOKENS = 64
-"""Q: ``torch_chunk_gated_delta_rule(chunk_size=64)``, its default, which the modeling code keeps."""
+"""Q: ``torch_chunk_gated_delta_rule(chunk_size=64)``, the default the modeling code keeps."""
 
 
 class GatedDeltaNet(MechanismSpec):
@@ -56,7 +56,7 @@ class GatedDeltaNet(MechanismSpec):
     value_heads: int = Field(ge=1, description="H_v: value heads (linear_num_value_heads)")
     key_head_dim: int = Field(ge=1, description="d_k (linear_key_head_dim)")
     value_head_dim: int = Field(ge=1, description="d_v (linear_value_head_dim)")
-    conv_kernel: int = Field(ge=2, description="k: the short conv's kernel (linear_conv_kernel_dim)")
+    conv_kernel: int = Field(ge=2, description="k: the conv's kernel (linear_conv_kernel_dim)")
     chunk_size: int = Field(REFERENCE_CHUNK_TOKENS, ge=1,
                             description="Q: chunk length of the reference's chunked algorithm")
     state_dtype: DTypeName | None = Field(

@@ -81,7 +81,7 @@ def state_dtype(env: LayerEnv, pinned: DTypeName | None) -> str:
         return LLAMACPP_STATE_DTYPE
     if workload.accounting is Accounting.VLLM:
         return workload.dtype
-    if workload.kv_dtype not in (None, NATIVE_KV) and workload.accounting is not Accounting.VLLM:
+    if workload.kv_dtype not in (None, NATIVE_KV):
         return workload.effective_kv_dtype
     return pinned or workload.dtype
 
@@ -109,10 +109,11 @@ def state_costs(env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: 
                 ) -> tuple[Ledger, Ledger, Ledger]:
     """(held, read per decode step, written per decode step) for a layer's fixed states.
 
-    Each step reads every state and writes it back whole; after 0 tokens none is held. Under ``vllm`` the states of one
-    sequence occupy one page padded to the attention page, B x ``attention_token_bytes`` with B
-    the block that ``vllm_hybrid_workload`` raised (vLLM 0.33.0 ``platforms/interface.py``
-    ``_align_hybrid_block_size``: ``mamba_page_size_padded = attn_page_size``).
+    Each step reads every state and writes it back whole; after 0 tokens none is held. Under
+    ``vllm`` the states of one sequence occupy one page padded to the attention page,
+    B x ``attention_token_bytes`` with B the block that ``vllm_hybrid_workload`` raised (vLLM
+    0.33.0 ``platforms/interface.py`` ``_align_hybrid_block_size``: ``mamba_page_size_padded =
+    attn_page_size``).
     """
     if env.context_tokens == 0:
         # Nothing is allocated before the first token (transformers initialises the states
