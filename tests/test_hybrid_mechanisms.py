@@ -212,3 +212,21 @@ def test_compare_explains_the_state_terms(run_cli: Any) -> None:
     for row in ("qwen3-next-80b-a3b", "deepseek-v4-flash", "gemma-4-e4b"):
         assert row in out
     assert "delta_state" in out and "conv_state" in out and "H_v*d_k*d_v" in out
+
+
+def test_kimi_delta_attention() -> None:
+    from lccost.mechanisms.kimi_delta import KimiDeltaAttention
+
+    kda = KimiDeltaAttention(heads=2, head_dim=16, conv_kernel=4)
+    costs = kda.costs(env(30))
+    # weights: q, k, v 3*64*32 = 6,144; forget gate 64*16 + 16*32 = 1,536; b 64*2 = 128;
+    # output gate 1,536; o 32*64 = 2,048 -> 11,392; conv 3*32*4 = 384
+    assert costs.params.total == 11392 + 384
+    # conv state 4*96*2 B = 768; state H*d*d = 512 values in fp32 = 2,048
+    assert costs.cache_bytes.total == 2816
+    # decode: 2*11,392 = 22,784 + conv 2*96*4 = 768 + recurrence 6*2*16*16 = 3,072 (useful)
+    assert costs.decode_flops.total == 22784 + 768 + 3072
+    # executed at L = 30: one chunk of 64; per head 3*64^2*16 + 3*64*16*16 = 245,760
+    # multiply-adds -> 2*2*245,760 = 983,040; conv 2*96*4*(30 + 3) = 25,344
+    executed = kda.costs(env(30, flops=EXECUTED)).prefill_flops.total
+    assert executed == 22784 * 30 + 25344 + 983040

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lccost.hf_hybrid import lfm2, llama4, nemotron_h, qwen3_next
+from lccost.hf_hybrid import kimi_linear, lfm2, llama4, nemotron_h, qwen3_next
 from lccost.hf_hybrid.fields import Fields, Imported
 
 FAMILIES: dict[str, tuple[dict[str, Any], Callable[[Fields], Imported]]] = {
@@ -19,6 +19,7 @@ FAMILIES: dict[str, tuple[dict[str, Any], Callable[[Fields], Imported]]] = {
     "qwen3_next": (qwen3_next.DEFAULTS, qwen3_next.build),
     "lfm2": (lfm2.DEFAULTS, lfm2.build),
     "llama4_text": (llama4.DEFAULTS, llama4.build),
+    "kimi_linear": (kimi_linear.DEFAULTS, kimi_linear.build),
 }
 """model_type -> (class defaults, builder)."""
 

@@ -21,6 +21,7 @@ from lccost.mechanisms.compressed import (
 from lccost.mechanisms.ffn import DenseMLP, MixtureOfExperts
 from lccost.mechanisms.gated_deltanet import GatedDeltaNet
 from lccost.mechanisms.identity import NoFeedForward, NoMixer
+from lccost.mechanisms.kimi_delta import KimiDeltaAttention
 from lccost.mechanisms.mamba2 import Mamba2
 from lccost.mechanisms.mla import MultiHeadLatentAttention
 from lccost.mechanisms.short_conv import ShortConvolution
@@ -35,6 +36,7 @@ AttentionSpec = Annotated[
     | ChunkedAttention
     | Mamba2
     | GatedDeltaNet
+    | KimiDeltaAttention
     | ShortConvolution
     | NoMixer,
     Field(discriminator="kind"),

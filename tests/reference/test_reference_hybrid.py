@@ -59,6 +59,18 @@ CASES: dict[str, dict[str, Any]] = {
              "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 96,
              "block_multiple_of": 32, "conv_L_cache": 3,
              "layer_types": ["conv", "full_attention", "conv"]},
+    # KDA, KDA, MLA, KDA (the checkpoint's 1-indexed lists); dense first layer, then MoE with
+    # 2 shared experts; the checkpoint's names for the expert fields (attribute_map aliases).
+    "kimi_linear": {"model_type": "kimi_linear", "vocab_size": 256, "hidden_size": 64,
+                    "pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2,
+                    "intermediate_size": 96, "moe_intermediate_size": 16,
+                    "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 4,
+                    "kv_lora_rank": 32, "qk_rope_head_dim": 8, "qk_nope_head_dim": 16,
+                    "v_head_dim": 16, "num_experts": 4, "num_experts_per_token": 2,
+                    "num_shared_experts": 2,
+                    "linear_attn_config": {"head_dim": 16, "num_heads": 2,
+                                           "short_conv_kernel_size": 4,
+                                           "full_attn_layers": [3], "kda_layers": [1, 2, 4]}},
     # chunked, chunked, chunked, full (NoPE); MoE on layers 1 and 3 (every expert runs).
     "llama4_text": {"model_type": "llama4_text", "vocab_size": 256, "hidden_size": 64,
                     "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 2,
