@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lccost.hf_hybrid import kimi_linear, lfm2, llama4, nemotron_h, qwen3_next
+from lccost.hf_hybrid import kimi_linear, lfm2, llama4, nemotron_h, qwen3_5, qwen3_next
 from lccost.hf_hybrid.fields import Fields, Imported
 
 FAMILIES: dict[str, tuple[dict[str, Any], Callable[[Fields], Imported]]] = {
@@ -20,10 +20,13 @@ FAMILIES: dict[str, tuple[dict[str, Any], Callable[[Fields], Imported]]] = {
     "lfm2": (lfm2.DEFAULTS, lfm2.build),
     "llama4_text": (llama4.DEFAULTS, llama4.build),
     "kimi_linear": (kimi_linear.DEFAULTS, kimi_linear.build),
+    "qwen3_5_text": (qwen3_5.DEFAULTS, qwen3_5.build),
+    "qwen3_5_moe_text": (qwen3_5.MOE_DEFAULTS, qwen3_5.build_moe),
 }
 """model_type -> (class defaults, builder)."""
 
-WRAPPERS = {"llama4": "llama4_text"}
+WRAPPERS = {"llama4": "llama4_text", "qwen3_5": "qwen3_5_text",
+            "qwen3_5_moe": "qwen3_5_moe_text"}
 """Multimodal model types whose text decoder is ``text_config``."""
 
 

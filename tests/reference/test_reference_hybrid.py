@@ -1,7 +1,8 @@
 """The hybrid families against transformers 5.23.0, byte for byte: small random-weight models of
-Nemotron-H (Mamba2), Qwen3-Next (Gated DeltaNet), LFM2 (short convolution) and Llama 4 (chunked
-attention), fp32 on the CPU, prefilled below and above their conv kernels (3, 4), the Mamba2
-chunk (8), the delta-rule chunk (64) and the attention chunk (8).
+Nemotron-H (Mamba2), Qwen3-Next and Qwen3.5 (Gated DeltaNet), Kimi Linear (Kimi Delta Attention
+beside MLA), LFM2 (short convolution) and Llama 4 (chunked attention), fp32 on the CPU,
+prefilled below and above their conv kernels (3, 4), the Mamba2 chunk (8), the delta-rule chunk
+(64) and the attention chunk (8).
 
 (a) Cache bytes: every floating-point tensor the returned cache holds (conv and recurrent states
     included) equals lccost's ``kv_cache_bytes`` (``--accounting reference``, fp32) after the
@@ -35,7 +36,7 @@ from lccost.workload import Workload
 
 pytestmark = pytest.mark.reference
 
-CONTEXTS = [1, 2, 5, 9, 70]
+CONTEXTS = [1, 5, 9, 70]
 
 CASES: dict[str, dict[str, Any]] = {
     # mamba, mlp, attention, moe blocks; 2 groups of B and C; chunks of 8.
@@ -55,6 +56,20 @@ CASES: dict[str, dict[str, Any]] = {
                    "num_experts_per_tok": 2, "moe_intermediate_size": 32,
                    "shared_expert_intermediate_size": 48, "full_attention_interval": 2,
                    "mlp_only_layers": [1]},
+    # Qwen3.5 dense: linear, linear, full; and its MoE sibling, wrapped in a multimodal config.
+    "qwen3_5_text": {"model_type": "qwen3_5_text", "vocab_size": 256, "hidden_size": 64,
+                     "num_hidden_layers": 3, "num_attention_heads": 4, "num_key_value_heads": 2,
+                     "head_dim": 16, "intermediate_size": 96, "linear_conv_kernel_dim": 4,
+                     "linear_key_head_dim": 8, "linear_value_head_dim": 16,
+                     "linear_num_key_heads": 2, "linear_num_value_heads": 4,
+                     "full_attention_interval": 3},
+    "qwen3_5_moe": {"model_type": "qwen3_5_moe", "text_config": {
+        "vocab_size": 256, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+        "num_key_value_heads": 2, "head_dim": 16, "linear_conv_kernel_dim": 4,
+        "linear_key_head_dim": 8, "linear_value_head_dim": 16, "linear_num_key_heads": 2,
+        "linear_num_value_heads": 4, "layer_types": ["linear_attention", "full_attention"],
+        "num_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 16,
+        "shared_expert_intermediate_size": 24}},
     "lfm2": {"model_type": "lfm2", "vocab_size": 256, "hidden_size": 64, "num_hidden_layers": 3,
              "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 96,
              "block_multiple_of": 32, "conv_L_cache": 3,
