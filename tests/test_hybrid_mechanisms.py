@@ -230,3 +230,20 @@ def test_kimi_delta_attention() -> None:
     # multiply-adds -> 2*2*245,760 = 983,040; conv 2*96*4*(30 + 3) = 25,344
     executed = kda.costs(env(30, flops=EXECUTED)).prefill_flops.total
     assert executed == 22784 * 30 + 25344 + 983040
+
+
+def test_lightning_attention() -> None:
+    from lccost.mechanisms.lightning import LightningAttention
+
+    lightning = LightningAttention(heads=4, head_dim=16, block_size=8)
+    # weights: qkv 64*3*64 = 12,288, output gate 4,096, out 4,096 -> 20,480
+    costs = lightning.costs(env(70))
+    assert costs.params.total == 20480
+    # the K^T V state H*d*d = 1,024 values in the weight dtype (bf16): 2,048 B, at any L
+    assert costs.cache_bytes.total == lightning.costs(env(10**6)).cache_bytes.total == 2048
+    # decode: 2*20,480 + state update and readout 4*H*d*d = 4,096
+    assert costs.decode_flops.total == 40960 + 4096
+    # executed prefill at L = 70, blocks of 8: 8 whole and one of 6: sum b^2 = 8*64 + 36 = 548;
+    # 4*H*d*548 = 140,288 + 4*H*d*d*L = 286,720
+    executed = lightning.costs(env(70, flops=EXECUTED)).prefill_flops.total
+    assert executed == 20480 * 2 * 70 + 140288 + 286720

@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lccost.hf_hybrid import kimi_linear, lfm2, llama4, nemotron_h, qwen3_5, qwen3_next
+from lccost.hf_hybrid import (
+    kimi_linear,
+    lfm2,
+    llama4,
+    minimax,
+    nemotron_h,
+    qwen3_5,
+    qwen3_next,
+)
 from lccost.hf_hybrid.fields import Fields, Imported
 
 FAMILIES: dict[str, tuple[dict[str, Any], Callable[[Fields], Imported]]] = {
@@ -20,6 +28,7 @@ FAMILIES: dict[str, tuple[dict[str, Any], Callable[[Fields], Imported]]] = {
     "lfm2": (lfm2.DEFAULTS, lfm2.build),
     "llama4_text": (llama4.DEFAULTS, llama4.build),
     "kimi_linear": (kimi_linear.DEFAULTS, kimi_linear.build),
+    "minimax": (minimax.DEFAULTS, minimax.build),
     "qwen3_5_text": (qwen3_5.DEFAULTS, qwen3_5.build),
     "qwen3_5_moe_text": (qwen3_5.MOE_DEFAULTS, qwen3_5.build_moe),
 }

@@ -22,6 +22,7 @@ from lccost.mechanisms.ffn import DenseMLP, MixtureOfExperts
 from lccost.mechanisms.gated_deltanet import GatedDeltaNet
 from lccost.mechanisms.identity import NoFeedForward, NoMixer
 from lccost.mechanisms.kimi_delta import KimiDeltaAttention
+from lccost.mechanisms.lightning import LightningAttention
 from lccost.mechanisms.mamba2 import Mamba2
 from lccost.mechanisms.mla import MultiHeadLatentAttention
 from lccost.mechanisms.short_conv import ShortConvolution
@@ -37,6 +38,7 @@ AttentionSpec = Annotated[
     | Mamba2
     | GatedDeltaNet
     | KimiDeltaAttention
+    | LightningAttention
     | ShortConvolution
     | NoMixer,
     Field(discriminator="kind"),

@@ -70,6 +70,11 @@ CASES: dict[str, dict[str, Any]] = {
         "linear_num_value_heads": 4, "layer_types": ["linear_attention", "full_attention"],
         "num_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 16,
         "shared_expert_intermediate_size": 24}},
+    # full, lightning, full, lightning; blocks of 8 so that 9 and 70 end in a partial block.
+    "minimax": {"model_type": "minimax", "vocab_size": 256, "hidden_size": 64,
+                "intermediate_size": 32, "num_hidden_layers": 4, "num_attention_heads": 4,
+                "num_key_value_heads": 2, "head_dim": 16, "num_local_experts": 4,
+                "num_experts_per_tok": 2, "block_size": 8},
     "lfm2": {"model_type": "lfm2", "vocab_size": 256, "hidden_size": 64, "num_hidden_layers": 3,
              "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 96,
              "block_multiple_of": 32, "conv_L_cache": 3,
