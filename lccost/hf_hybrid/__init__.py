@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from lccost.hf_hybrid import (
+    granitemoehybrid,
     kimi_linear,
     lfm2,
     llama4,
@@ -29,6 +30,7 @@ FAMILIES: dict[str, tuple[dict[str, Any], Callable[[Fields], Imported]]] = {
     "llama4_text": (llama4.DEFAULTS, llama4.build),
     "kimi_linear": (kimi_linear.DEFAULTS, kimi_linear.build),
     "minimax": (minimax.DEFAULTS, minimax.build),
+    "granitemoehybrid": (granitemoehybrid.DEFAULTS, granitemoehybrid.build),
     "qwen3_5_text": (qwen3_5.DEFAULTS, qwen3_5.build),
     "qwen3_5_moe_text": (qwen3_5.MOE_DEFAULTS, qwen3_5.build_moe),
 }

@@ -75,6 +75,16 @@ CASES: dict[str, dict[str, Any]] = {
                 "intermediate_size": 32, "num_hidden_layers": 4, "num_attention_heads": 4,
                 "num_key_value_heads": 2, "head_dim": 16, "num_local_experts": 4,
                 "num_experts_per_tok": 2, "block_size": 8},
+    # Granite 4.0-H: mamba, attention, mamba with MoE + shared MLP; the inner width is
+    # mamba_expand x hidden (2 x 64 = 4 heads of 32), chunks of 8.
+    "granitemoehybrid": {"model_type": "granitemoehybrid", "vocab_size": 256, "hidden_size": 64,
+                         "intermediate_size": 32, "shared_intermediate_size": 48,
+                         "num_hidden_layers": 3, "num_attention_heads": 4,
+                         "num_key_value_heads": 2, "num_local_experts": 4,
+                         "num_experts_per_tok": 2,
+                         "layer_types": ["mamba", "full_attention", "linear_attention"],
+                         "mamba_n_heads": 4, "mamba_n_groups": 2, "mamba_d_state": 8,
+                         "mamba_d_conv": 4, "mamba_expand": 2, "mamba_chunk_size": 8},
     "lfm2": {"model_type": "lfm2", "vocab_size": 256, "hidden_size": 64, "num_hidden_layers": 3,
              "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 96,
              "block_multiple_of": 32, "conv_L_cache": 3,
