@@ -17,6 +17,7 @@ from lccost.ledger import FORMULA_NAMESPACE, Ledger, PartCosts, compile_formula
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs, encoder_costs
 from lccost.mechanisms.hyper_connections import hyper_connection_costs
+from lccost.mechanisms.mtp import mtp_costs
 from lccost.mechanisms.recurrent import vllm_hybrid_workload
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
@@ -220,4 +221,10 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
         model_parts.append(("encoders", encoder_costs(spec.encoders)))
     if spec.hyper_connections is not None:
         model_parts.append(("mhc", hyper_connection_costs(spec.hyper_connections, D, N, L)))
+    if spec.mtp is not None and spec.mtp.counted:
+        env = LayerEnv(D, layer_workload, attention_token_bytes=token_bytes)
+        parts = [part.costs(env) for layer in spec.mtp.layers for part in (layer.attention,
+                                                                              layer.ffn)]
+        model_parts.append(("mtp", mtp_costs(parts, len(spec.mtp.layers), D, spec.vocab_size,
+                                             L)))
     return ModelCost(architecture, workload, tuple(layers), tuple(model_parts))

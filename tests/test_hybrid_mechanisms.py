@@ -14,6 +14,7 @@ from conftest import architecture_of
 
 from lccost import api
 from lccost.conventions import Accounting, FlopConvention
+from lccost.engine import cost
 from lccost.fit import Reserve, fit
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.chunked import ChunkedAttention
@@ -247,3 +248,24 @@ def test_lightning_attention() -> None:
     # 4*H*d*548 = 140,288 + 4*H*d*d*L = 286,720
     executed = lightning.costs(env(70, flops=EXECUTED)).prefill_flops.total
     assert executed == 20480 * 2 * 70 + 140288 + 286720
+
+
+def test_mtp_counts_one_speculative_step_only_when_asked() -> None:
+    layer = {"attention": {"kind": "attention", "query_heads": 4, "kv_heads": 2, "head_dim": 16},
+             "ffn": {"kind": "dense", "intermediate_size": 32}}
+    spec: dict[str, Any] = {"name": "with-mtp", "hidden_size": 64, "vocab_size": 100,
+                            "layers": [layer], "mtp": {"layers": [layer]}}
+    base = cost(architecture_of(spec), Workload(10))
+    counted = cost(architecture_of({**spec, "mtp": {"layers": [layer], "counted": True}}),
+                   Workload(10))
+    # excluded by default: the same as a spec without mtp
+    assert base.params_total == cost(architecture_of({**spec, "mtp": None}),
+                                     Workload(10)).params_total
+    # the module: fc 2*D*D = 8,192; the layer q 4,096 + k, v 2,048 each + o 4,096 = 12,288
+    # and MLP 3*64*32 = 6,144 -> 26,624 parameters more
+    assert counted.params_total - base.params_total == 26624
+    # its layer's KV cache: 10 tokens * 2*2*16 values * 2 B = 1,280 B more
+    assert counted.kv_cache_bytes - base.kv_cache_bytes == 1280
+    # one draft step: 2*(8,192 + 12,288 + 6,144) = 53,248, attention over 11 keys 4*4*16*11
+    # = 2,816, the shared LM head 2*64*100 = 12,800
+    assert counted.decode_flops - base.decode_flops == 53248 + 2816 + 12800
