@@ -52,7 +52,6 @@ from typing import TYPE_CHECKING
 
 from lccost.accounting import vllm_hybrid_block_size
 from lccost.conventions import NATIVE_KV, Accounting, number_format
-from lccost.errors import LccostError
 from lccost.ledger import Ledger, Term, ledger, term
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.storage import DTypeName
@@ -123,9 +122,8 @@ def state_costs(env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: 
     if env.workload.accounting is not Accounting.VLLM:
         return moved, moved, moved
     if attention_token_bytes is None:
-        raise LccostError(
-            "--accounting vllm: a model whose fixed-size states are not padded to an attention "
-            "page (no attention layer) is not modelled; use reference, full-context or llamacpp")
+        # No attention page to pad to: one unpadded state page per sequence (MambaSpec).
+        return moved, moved, moved
     return (ledger(term("state_page", "B*e", B=env.block_size(), e=attention_token_bytes)),
             moved, moved)
 
@@ -148,12 +146,14 @@ def vllm_hybrid_workload(layers: Sequence[Layer], hidden_size: int, workload: Wo
     if workload.accounting is not Accounting.VLLM:
         return workload, None
     env = LayerEnv(hidden_size, workload)
-    token_bytes = next((b for layer in layers
-                        if (b := layer.attention.vllm_page_token_bytes(env)) is not None), None)
     state = max((s for layer in layers
                  if (s := layer.attention.vllm_state_bytes(env)) is not None), default=None)
-    if state is None or token_bytes is None:
-        return workload, token_bytes
+    if state is None:
+        return workload, None
+    token_bytes = next((b for layer in layers
+                        if (b := layer.attention.vllm_page_token_bytes(env)) is not None), None)
+    if token_bytes is None:
+        return workload, None
     block = vllm_hybrid_block_size(state, token_bytes, env.block_size())
     return replace(workload, block_size=block), token_bytes
 
