@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import architecture_of
+from conftest import architecture_of, state_specs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lccost import api
 from lccost.conventions import Accounting, FlopConvention
@@ -269,3 +271,25 @@ def test_mtp_counts_one_speculative_step_only_when_asked() -> None:
     # one draft step: 2*(8,192 + 12,288 + 6,144) = 53,248, attention over 11 keys 4*4*16*11
     # = 2,816, the shared LM head 2*64*100 = 12,800
     assert counted.decode_flops - base.decode_flops == 53248 + 2816 + 12800
+
+
+@settings(max_examples=30, deadline=None)
+@given(mixer=state_specs(), flops=st.sampled_from(list(FlopConvention)),
+       accounting=st.sampled_from(list(Accounting)), first=st.integers(0, 2000),
+       steps=st.integers(1, 20))
+def test_generating_sums_the_decode_steps_for_every_new_mixer(
+        mixer: dict[str, Any], flops: FlopConvention, accounting: Accounting, first: int,
+        steps: int) -> None:
+    # generate(N) re-evaluates each decode term at L..L+N-1; a term that binds a context-derived
+    # value as a constant would drift from the sum of the single steps.
+    spec = {"name": "g", "hidden_size": 32, "vocab_size": 50, "layers": [
+        {"attention": mixer, "ffn": {"kind": "dense", "intermediate_size": 16}},
+        {"attention": {"kind": "attention", "query_heads": 2, "kv_heads": 1, "head_dim": 8},
+         "ffn": {"kind": "none"}}]}
+    architecture = architecture_of(spec)
+
+    def at(L: int) -> Any:
+        return cost(architecture, Workload(L, flops=flops, accounting=accounting))
+
+    expected = sum(at(L).decode_flops for L in range(first, first + steps))
+    assert at(first).generation_flops(steps) == expected
