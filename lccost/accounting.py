@@ -17,7 +17,8 @@ holds; how many of them are counted, and in which layout, depends on which cache
 ``full-context``: the back-of-envelope formula of most published figures: every layer that owns
     a cache holds all L tokens. It ignores sliding windows, page rounding and every fixed-size
     state; a compressed cache still holds ``floor(L / m)`` entries; layers that read another
-    layer's cache still hold nothing.
+    layer's cache still hold nothing. A recurrent layer (Mamba2, delta rule, short conv), whose
+    only cache is a state, holds that state (``lccost.mechanisms.recurrent``).
 
 ``vllm``: what vLLM's paged allocator holds for one sequence in steady decode, read in vLLM
     0.33.0 (PyPI wheel, ``vllm/_version.py`` commit ``4ba787ec9``); paths below are inside
@@ -65,7 +66,8 @@ holds; how many of them are counted, and in which layout, depends on which cache
       ``reuse`` layer maps to the other layer's tensors, ``map_layer_ids[il] =
       map_layer_ids[il_reuse]``; ``src/llama-model.cpp``, ``n_layer_kv_from_start``);
     - fixed-size states: counted, in the reference layout (llama.cpp's own state layouts are
-      not modelled).
+      not modelled), except the recurrent layers' (Mamba2, delta rule, short conv), which
+      follow llama.cpp's fp32 recurrent cells (``lccost.mechanisms.recurrent``).
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ HELD_TOKENS_RULE: dict[Accounting, str] = {
                           "layers, min(L, W - 1) on sliding ones, floor(L/m) compressed entries; "
                           "fixed states counted",
     Accounting.FULL_CONTEXT: "n = L on every layer that owns a cache (windows, pages and "
-                             "fixed states ignored)",
+                             "fixed states ignored); a fixed-state layer (Mamba2, delta rule, "
+                             "short conv) holds its state, conv k - 1 steps",
     Accounting.VLLM: "n = vLLM token slots: whole pages of the block size; sliding layers keep "
                      "the pages that hold the last W - 1 tokens",
     Accounting.LLAMACPP: "n = llama.cpp cells: the context padded to 256; sliding layers "

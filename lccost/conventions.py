@@ -38,7 +38,8 @@ class Accounting(StrEnum):
     """Which cache the byte figures describe (see ``lccost.accounting`` for the rules).
 
     ``reference``: what the transformers reference implementation holds, to the byte.
-    ``full-context``: every layer that owns a cache holds all L tokens (the textbook formula).
+    ``full-context``: every layer that owns a cache holds all L tokens (the textbook formula);
+    a recurrent layer holds its fixed-size state.
     ``vllm``: what vLLM's paged allocator holds for one sequence (whole blocks, its layouts).
     ``llamacpp``: what llama.cpp allocates for ``-c L`` (context and SWA cache padded to 256).
     """
