@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import RunCli, WriteSpec
 
 from lccost import api
 from lccost.errors import LccostError, SpecErrors
@@ -61,7 +62,7 @@ H100_BF16 = 1_979_000_000_000_000 // 2
 
 
 @pytest.fixture
-def llama_like(write_spec) -> Path:  # type: ignore[no-untyped-def]
+def llama_like(write_spec: WriteSpec) -> Path:
     return write_spec(LLAMA_LIKE, "llama-like.yaml")
 
 
@@ -74,7 +75,8 @@ def test_hand_numbers_agree_with_the_engine_inputs(llama_like: Path) -> None:
 
 def test_h100_profile_states_the_datasheet_figures() -> None:
     h100 = load_hardware("h100-sxm")
-    assert h100.memory_bytes == 80 * GIB
+    # Capacity is the usable total torch reports (81,082 MiB in the cited log), not 80 GiB.
+    assert h100.memory_bytes == 81_082 * 2**20
     assert h100.memory_bandwidth_bytes_per_s == H100_BANDWIDTH
     assert h100.peak_flops_per_s.bf16 == H100_BF16
     assert h100.peak_flops_per_s.fp8 == 3_958_000_000_000_000 // 2
@@ -179,7 +181,7 @@ def test_profile_missing_field_says_what_is_allowed(tmp_path: Path) -> None:
         load_hardware(path)
 
 
-def test_cli_compare_with_hardware_adds_roofline_json(run_cli, llama_like: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_compare_with_hardware_adds_roofline_json(run_cli: RunCli, llama_like: Path) -> None:
     code, out, err = run_cli(["compare", str(llama_like), "--context", "4k", "--hardware",
                               "h100-sxm", "--format", "json"])
     assert code == 0, err
@@ -190,14 +192,15 @@ def test_cli_compare_with_hardware_adds_roofline_json(run_cli, llama_like: Path)
     assert decode["seconds"] == pytest.approx(DECODE_BYTES / H100_BANDWIDTH, rel=1e-12)
 
 
-def test_cli_sweep_csv_gains_roofline_columns(run_cli, llama_like: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_sweep_csv_gains_roofline_columns(run_cli: RunCli, llama_like: Path) -> None:
     code, out, err = run_cli(["sweep", str(llama_like), "--context", "4k,8k", "--hardware",
                               "h100-sxm", "--gpus", "2", "--format", "csv"])
     assert code == 0, err
     header, first, second = out.splitlines()
     columns = header.split(",")
-    assert columns[-8:] == ["hardware", "gpus", "compute_dtype", "decode_step_s",
-                            "decode_tokens_per_s", "decode_bound", "ttft_s", "prefill_bound"]
+    assert columns[-12:] == ["hardware", "gpus", "compute_dtype", "decode_step_s",
+                             "decode_tokens_per_s", "decode_bound", "ttft_s", "prefill_bound",
+                             "fits", "weights_and_cache_bytes", "peak_bytes", "capacity_bytes"]
     row = dict(zip(columns, first.split(","), strict=True))
     assert (row["context"], row["gpus"], row["decode_bound"]) == ("4096", "2", "memory")
     assert float(row["decode_step_s"]) == pytest.approx(DECODE_BYTES / (2 * H100_BANDWIDTH),
@@ -205,14 +208,14 @@ def test_cli_sweep_csv_gains_roofline_columns(run_cli, llama_like: Path) -> None
     assert second.split(",")[1] == "8192"
 
 
-def test_cli_show_prints_the_roofline_table(run_cli, llama_like: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_show_prints_the_roofline_table(run_cli: RunCli, llama_like: Path) -> None:
     code, out, err = run_cli(["show", str(llama_like), "--context", "4k", "--no-costs",
                               "--hardware", "h100-sxm"])
     assert code == 0, err
     assert "roofline: H100 SXM" in out and "4.641" in out  # decode ms per step, by hand above
 
 
-def test_cli_user_profile_by_path(run_cli, llama_like: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_user_profile_by_path(run_cli: RunCli, llama_like: Path, tmp_path: Path) -> None:
     # A device of 1 TB/s and 1 PFLOP/s bf16: decode = 15,546,327,040 B / 1e12 B/s = 15.546 ms.
     profile = tmp_path / "mine.yaml"
     profile.write_text("name: Mine\nmemory_bytes: 1_000_000_000_000\n"
@@ -225,15 +228,32 @@ def test_cli_user_profile_by_path(run_cli, llama_like: Path, tmp_path: Path) -> 
     assert json.loads(out)["roofline"][0]["decode"]["seconds"] == pytest.approx(0.01554632704)
 
 
-def test_cli_unknown_hardware_lists_the_shipped_ones(run_cli, llama_like: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_unknown_hardware_lists_the_shipped_ones(run_cli: RunCli, llama_like: Path) -> None:
     code, _, err = run_cli(["compare", str(llama_like), "--hardware", "h999"])
     assert code == 1
     assert err.startswith("Error: hardware 'h999'") and "h100-sxm" in err
 
 
-def test_cli_hardware_lists_profiles(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_hardware_lists_profiles(run_cli: RunCli) -> None:
     code, out, err = run_cli(["hardware", "--json"])
     assert code == 0, err
     rows = {row["id"]: row for row in json.loads(out)}
-    assert rows["mi300x"]["memory_bytes"] == 192 * GIB
+    assert rows["mi300x"]["memory_bytes"] == 196_592 * 2**20  # torch on ROCm, cited log
     assert rows["mi300x"]["name"] == "MI300X"
+
+
+def test_h200_capacity_is_what_the_device_measured() -> None:
+    # tests/data/device/peak_h200.json: torch.cuda.get_device_properties(0).total_memory.
+    measured = json.loads((Path(__file__).parent / "data" / "device" / "peak_h200.json")
+                          .read_text())["environment"]["total_memory_bytes"]
+    assert load_hardware("h200").memory_bytes == measured == 150_109_880_320
+
+
+def test_every_profile_sources_its_capacity() -> None:
+    from lccost.hardware import shipped_hardware
+
+    for stem in shipped_hardware():
+        profile = load_hardware(stem)
+        covered = [s for s in profile.sources if "memory_bytes" in s.covers]
+        assert covered, f"{stem}: no source covers memory_bytes"
+        assert any(note.startswith("Capacity:") for note in profile.notes), stem

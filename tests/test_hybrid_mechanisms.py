@@ -48,8 +48,9 @@ def test_mamba2_state_is_the_same_at_every_context(L: int) -> None:
 def test_mamba2_state_under_each_accounting() -> None:
     # full-context: the recurrence's own state, conv k - 1 = 3 steps: 3*96*2 = 576 + 2,048
     assert MAMBA.costs(env(9, accounting=Accounting.FULL_CONTEXT)).cache_bytes.total == 2624
-    # llamacpp: fp32 cells, conv 3*96*4 = 1,152 + SSM 512*4 = 2,048
-    assert MAMBA.costs(env(9, accounting=Accounting.LLAMACPP)).cache_bytes.total == 3200
+    # llamacpp (llama-server: 4 slots): fp32 cells, conv 3*96*4 = 1,152 + SSM 512*4 = 2,048
+    # per slot
+    assert MAMBA.costs(env(9, accounting=Accounting.LLAMACPP)).cache_bytes.total == 4 * 3200
     # --kv-dtype fp8 stores every state in fp8: 4*96 + 512 = 896
     assert MAMBA.costs(env(9, kv_dtype="fp8")).cache_bytes.total == 896
     # nothing before the first token
@@ -172,10 +173,11 @@ def test_qwen3_next_under_vllm_pages_states_at_the_raised_block() -> None:
 
 
 def test_lfm2_under_llamacpp_holds_fp32_cells() -> None:
-    # L = 1,000 -> n_ctx = 1,024. 6 attention layers * 1,024 cells * 2*8*64*2 B = 12,582,912;
-    # 10 conv layers, one fp32 cell of (3 - 1)*2,048 values = 16,384 B: 163,840.
+    # llama-server defaults: 4 slots, one unified stream. L = 1,000 -> n_ctx = 1,024 cells.
+    # 6 attention layers * 1,024 cells * 2*8*64*2 B (F16) = 12,582,912; 10 conv layers, one
+    # fp32 cell per slot of (3 - 1)*2,048 values = 16,384 B: 10 * 4 * 16,384 = 655,360.
     model = api.model_cost("lfm2-1.2b", api.make_workload(1000, accounting="llamacpp"))
-    assert model.kv_cache_bytes == 12582912 + 163840
+    assert model.kv_cache_bytes == 12582912 + 655360
 
 
 def test_generating_with_a_state_layer_sums_the_decode_steps() -> None:

@@ -42,7 +42,7 @@ from pydantic import Field, model_validator
 from lccost.ledger import PartCosts, Term, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.recurrent import conv_flops, conv_state_term, state_costs, state_term
-from lccost.mechanisms.storage import DTypeName
+from lccost.storage import DTypeName
 
 REFERENCE_CHUNK_TOKENS = 64
 """Q: ``torch_chunk_gated_delta_rule(chunk_size=64)``, the default the modeling code keeps."""

@@ -39,7 +39,7 @@ from lccost.ledger import PartCosts, Term, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.gated_deltanet import REFERENCE_CHUNK_TOKENS
 from lccost.mechanisms.recurrent import conv_flops, conv_state_term, state_costs, state_term
-from lccost.mechanisms.storage import DTypeName
+from lccost.storage import DTypeName
 
 
 class KimiDeltaAttention(MechanismSpec):

@@ -33,7 +33,7 @@ from pydantic import Field
 from lccost.ledger import PartCosts, Term, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.mechanisms.recurrent import state_costs, state_term
-from lccost.mechanisms.storage import DTypeName
+from lccost.storage import DTypeName
 
 
 class LightningAttention(MechanismSpec):

@@ -15,10 +15,11 @@ Conv state [values] after L tokens, by accounting:
   ``MambaStateShapeCalculator``: conv state ``(conv_kernel - 1, conv_dim)``), one state per
   sequence (prefix caching off, ``mamba_cache_mode`` "none"), the page padded to the attention
   page (``vllm_hybrid_workload``);
-- ``llamacpp``: (k - 1)·C in fp32, one recurrent cell per sequence (ggml-org/llama.cpp
-  @0054ee8 ``src/llama-memory-recurrent.cpp``: per layer ``r`` of ``hparams.n_embd_r()`` =
+- ``llamacpp``: (k - 1)·C in fp32, one recurrent cell per sequence slot, ``n_seq_max`` of them
+  (4 under llama-server's defaults; ggml-org/llama.cpp @0054ee8
+  ``src/llama-memory-recurrent.cpp``: per layer ``r`` of ``hparams.n_embd_r()`` =
   (d_conv - 1)·C values and ``s`` of ``hparams.n_embd_s()`` (the recurrent state) values, each
-  ``mem_size·(1 + n_rs_seq)`` rows, ``mem_size = max(1, n_seq_max)`` = 1 and no rollback
+  ``mem_size·(1 + n_rs_seq)`` rows, ``mem_size = max(1, n_seq_max)`` and no rollback
   snapshots, ``n_rs_seq`` = 0; ``src/llama-model.cpp`` ``create_memory`` passes type_r = type_s =
   ``GGML_TYPE_F32`` for recurrent and hybrid models).
 
@@ -54,7 +55,7 @@ from lccost.accounting import vllm_hybrid_block_size
 from lccost.conventions import NATIVE_KV, Accounting, number_format
 from lccost.ledger import Ledger, Term, ledger, term
 from lccost.mechanisms.base import LayerEnv
-from lccost.mechanisms.storage import DTypeName
+from lccost.storage import DTypeName
 from lccost.workload import Workload
 
 if TYPE_CHECKING:
@@ -119,6 +120,11 @@ def state_costs(env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: 
         # lazily, vLLM when the request is scheduled).
         return ledger(), ledger(*states), ledger(*states)
     moved = ledger(*states)
+    if env.workload.accounting is Accounting.LLAMACPP:
+        # one recurrent cell per sequence slot (rs_size = max(1, n_seq_max))
+        cells = env.workload.llamacpp.n_seq_max
+        return (Ledger(tuple(term(t.name, f"cells*({t.formula})", cells=cells, **dict(t.symbols))
+                             for t in states)), moved, moved)
     if env.workload.accounting is not Accounting.VLLM:
         return moved, moved, moved
     if attention_token_bytes is None:
