@@ -4,7 +4,7 @@ followed by a MoE without shared experts.
 transformers 5.23.0 models/minimax: ``MiniMaxConfig`` (``attribute_map``: ``num_experts`` ->
 ``num_local_experts``; ``__post_init__``: ``layer_types`` default full attention on even
 layers, lightning on odd ones); ``MiniMaxLightningAttention``; ``MiniMaxAttention`` (head_dim
-= ``head_dim`` or hidden_size / num_attention_heads; ``sliding_window``);
+= ``head_dim`` or hidden_size / num_attention_heads; a ``sliding_window`` is refused);
 ``MiniMaxSparseMoeBlock`` (router D x E).
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lccost.errors import SpecError
 from lccost.hf_hybrid.fields import Fields, Imported, attention
 
 DEFAULTS: dict[str, Any] = {
@@ -31,9 +32,13 @@ def build(f: Fields) -> Imported:
         "full_attention" if (i + 1) % 2 else "linear_attention" for i in range(N)]
     H = f.integer("num_attention_heads")
     d = f.opt_integer("head_dim") or f.integer("hidden_size") // H
-    window = f.opt_integer("sliding_window")
-    full = attention(H, f.integer("num_key_value_heads"), d,
-                     **({"window": window} if window is not None else {}))
+    if f.opt_integer("sliding_window") is not None:
+        # MiniMaxCache is a plain DynamicCache: it keeps every token while the mask slides, a
+        # layer lccost has no kind for.
+        raise SpecError(f.file, "a sliding window on MiniMax's softmax layers is not modelled "
+                                "(transformers masks the window but caches every token)",
+                        field="sliding_window")
+    full = attention(H, f.integer("num_key_value_heads"), d)
     lightning = {"kind": "lightning", "heads": H, "head_dim": d,
                  "block_size": f.integer("block_size")}
     ffn = {"kind": "moe", "experts": f.integer("num_local_experts"),
