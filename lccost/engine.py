@@ -17,6 +17,8 @@ from lccost.ledger import FORMULA_NAMESPACE, Ledger, PartCosts, compile_formula
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs, encoder_costs
 from lccost.mechanisms.hyper_connections import hyper_connection_costs
+from lccost.mechanisms.mtp import mtp_costs
+from lccost.mechanisms.recurrent import vllm_hybrid_workload
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -197,13 +199,15 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     """
     spec = architecture.spec
     D, N = spec.hidden_size, len(architecture.layers)
+    # vLLM pages a hybrid model's attention and states at one raised block size.
+    layer_workload, token_bytes = vllm_hybrid_workload(architecture.layers, D, workload)
     memo: dict[object, LayerCost] = {}
     layers = []
     for index, layer in enumerate(architecture.layers):
         source = architecture.kv_source(index)
         key = (id(layer), id(source))
         if key not in memo:
-            env = LayerEnv(D, workload, kv_source=source)
+            env = LayerEnv(D, layer_workload, kv_source=source, attention_token_bytes=token_bytes)
             memo[key] = LayerCost(index, layer.attention.tagged(layer.attention.costs(env)),
                                   layer.ffn.tagged(layer.ffn.costs(env)))
         cached = memo[key]
@@ -217,4 +221,10 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
         model_parts.append(("encoders", encoder_costs(spec.encoders)))
     if spec.hyper_connections is not None:
         model_parts.append(("mhc", hyper_connection_costs(spec.hyper_connections, D, N, L)))
+    if spec.mtp is not None and spec.mtp.counted:
+        env = LayerEnv(D, layer_workload, attention_token_bytes=token_bytes)
+        parts = [part.costs(env) for layer in spec.mtp.layers for part in (layer.attention,
+                                                                              layer.ffn)]
+        model_parts.append(("mtp", mtp_costs(parts, len(spec.mtp.layers), D, spec.vocab_size,
+                                             L)))
     return ModelCost(architecture, workload, tuple(layers), tuple(model_parts))
