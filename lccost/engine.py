@@ -17,7 +17,9 @@ from lccost.ledger import FORMULA_NAMESPACE, Ledger, PartCosts, compile_formula
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs, encoder_costs
 from lccost.mechanisms.hyper_connections import hyper_connection_costs
+from lccost.mechanisms.mtp import mtp_costs
 from lccost.mechanisms.norms import norm_costs
+from lccost.mechanisms.recurrent import vllm_hybrid_workload
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -198,13 +200,15 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     """
     spec = architecture.spec
     D, N = spec.hidden_size, len(architecture.layers)
+    # vLLM pages a hybrid model's attention and states at one raised block size.
+    layer_workload, token_bytes = vllm_hybrid_workload(architecture.layers, D, workload)
     memo: dict[object, LayerCost] = {}
     layers = []
     for index, layer in enumerate(architecture.layers):
         source = architecture.kv_source(index)
         key = (id(layer), id(source))
         if key not in memo:
-            env = LayerEnv(D, workload, kv_source=source)
+            env = LayerEnv(D, layer_workload, kv_source=source, attention_token_bytes=token_bytes)
             memo[key] = LayerCost(index, layer.attention.tagged(layer.attention.costs(env)),
                                   layer.ffn.tagged(layer.ffn.costs(env)))
         cached = memo[key]
@@ -221,4 +225,10 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
         model_parts.append(("mhc", hyper_connection_costs(spec.hyper_connections, D, N, L)))
     if spec.norms is not None:
         model_parts.append(("norms", norm_costs(spec.norms, D, N)))
+    if spec.mtp is not None and spec.mtp.counted:
+        env = LayerEnv(D, layer_workload, attention_token_bytes=token_bytes)
+        parts = [part.costs(env) for layer in spec.mtp.layers for part in (layer.attention,
+                                                                              layer.ffn)]
+        model_parts.append(("mtp", mtp_costs(parts, len(spec.mtp.layers), D, spec.vocab_size,
+                                             L)))
     return ModelCost(architecture, workload, tuple(layers), tuple(model_parts))

@@ -68,10 +68,11 @@ _FAMILIES_DIR = Path(__file__).resolve().parent / "families"
 def supported_model_types() -> tuple[str, ...]:
     """Every ``model_type`` with a family module (the module names, nothing imported)."""
     from lccost.hf.families import MODEL_TYPE_NAMES
+    from lccost.hf_hybrid import FAMILIES, WRAPPERS
 
     names = [m.name for m in pkgutil.iter_modules([str(_FAMILIES_DIR)])
              if not m.name.startswith("_")]
-    return tuple(sorted(MODEL_TYPE_NAMES.get(n, n) for n in names))
+    return tuple(sorted({*(MODEL_TYPE_NAMES.get(n, n) for n in names), *FAMILIES, *WRAPPERS}))
 
 
 def family(model_type: str) -> Family | None:
@@ -164,6 +165,9 @@ def spec_from_hf_config(config: JsonConfig | Mapping[str, Any], name: str | None
             raise SpecError(source, f"must be a JSON object of config fields, not a "
                                     f"{type(config).__name__}")
         config = JsonConfig(dict(config), source)
+    hybrid = _hybrid_spec(config, name)
+    if hybrid is not None:
+        return hybrid
     fam = _model_family(config)
     built, readers = _build(config, fam)
     notes = list(built.notes)
@@ -174,6 +178,19 @@ def spec_from_hf_config(config: JsonConfig | Mapping[str, Any], name: str | None
                 "covers": "every field of this spec"}]
     return _assemble(name, f"Imported from {config.file} (model_type {fam.model_type}).", built,
                      sources, notes)
+
+
+def _hybrid_spec(config: JsonConfig, name: str | None) -> dict[str, Any] | None:
+    """The hybrid families (state layers, chunked attention) are imported by
+    ``lccost.hf_hybrid``, one module each; this routes them there (the file already passed the
+    strict reader)."""
+    from lccost.hf_hybrid import FAMILIES, WRAPPERS, spec_from_hybrid_config
+
+    model_type = config.data.get("model_type")
+    if model_type not in FAMILIES and model_type not in WRAPPERS:
+        return None
+    return spec_from_hybrid_config(
+        config.data, name or str(config.data.get("_name_or_path") or model_type), config.file)
 
 
 def read_hf_config(path: Path) -> JsonConfig:
