@@ -152,3 +152,13 @@ def test_gemma4_sharing_without_a_producer_names_the_config_field(tmp_path: Path
     assert code == 1
     assert lines == [f"{path}:4: num_kv_shared_layers: is 2: layers from 4 on read the cache of "
                      "an earlier layer of their type, but no layer before 4 is full_attention"]
+
+
+def test_hybrid_families_are_refused_until_their_parameters_are_exact(tmp_path: Path) -> None:
+    # lccost.hf_hybrid matches transformers' cache bytes, but the census measured its
+    # parameter counts short by the norm weights (docs/coverage.md): refused, not guessed.
+    code, lines, path = _import(tmp_path, '{"model_type": "qwen3_next"}\n')
+    assert code == 1
+    assert lines[0].startswith(f"{path}:1: model_type: model_type 'qwen3_next': lccost.hf_hybrid "
+                               "imports its layers exactly in cache bytes, but its parameter "
+                               "count misses norm weights")

@@ -68,11 +68,9 @@ _FAMILIES_DIR = Path(__file__).resolve().parent / "families"
 def supported_model_types() -> tuple[str, ...]:
     """Every ``model_type`` with a family module (the module names, nothing imported)."""
     from lccost.hf.families import MODEL_TYPE_NAMES
-    from lccost.hf_hybrid import FAMILIES, WRAPPERS
-
     names = [m.name for m in pkgutil.iter_modules([str(_FAMILIES_DIR)])
              if not m.name.startswith("_")]
-    return tuple(sorted({*(MODEL_TYPE_NAMES.get(n, n) for n in names), *FAMILIES, *WRAPPERS}))
+    return tuple(sorted({*(MODEL_TYPE_NAMES.get(n, n) for n in names), *HYBRID_PARAMS_EXACT}))
 
 
 def family(model_type: str) -> Family | None:
@@ -180,6 +178,11 @@ def spec_from_hf_config(config: JsonConfig | Mapping[str, Any], name: str | None
                      sources, notes)
 
 
+HYBRID_PARAMS_EXACT: frozenset[str] = frozenset()
+"""Hybrid model types whose ``lccost.hf_hybrid`` import the census found exact in parameters
+too; the others are refused (their params_total misses norm weights), never silently wrong."""
+
+
 def _hybrid_spec(config: JsonConfig, name: str | None) -> dict[str, Any] | None:
     """The hybrid families (state layers, chunked attention) are imported by
     ``lccost.hf_hybrid``, one module each; this routes them there (the file already passed the
@@ -189,6 +192,12 @@ def _hybrid_spec(config: JsonConfig, name: str | None) -> dict[str, Any] | None:
     model_type = config.data.get("model_type")
     if model_type not in FAMILIES and model_type not in WRAPPERS:
         return None
+    if model_type not in HYBRID_PARAMS_EXACT:
+        raise SpecError(config.file, f"model_type {model_type!r}: lccost.hf_hybrid imports its "
+                                     "layers exactly in cache bytes, but its parameter count "
+                                     "misses norm weights (the census measured it short of "
+                                     "transformers'); refused until params_total is exact",
+                        line=config.line(("model_type",)), field="model_type")
     return spec_from_hybrid_config(
         config.data, name or str(config.data.get("_name_or_path") or model_type), config.file)
 
