@@ -178,7 +178,7 @@ def spec_from_hf_config(config: JsonConfig | Mapping[str, Any], name: str | None
                      sources, notes)
 
 
-HYBRID_PARAMS_EXACT: frozenset[str] = frozenset()
+HYBRID_PARAMS_EXACT: frozenset[str] = frozenset({"llama4", "llama4_text"})
 """Hybrid model types whose ``lccost.hf_hybrid`` import the census found exact in parameters
 too; the others are refused (their params_total misses norm weights), never silently wrong."""
 
