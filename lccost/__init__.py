@@ -18,7 +18,7 @@ _API = {
     "sweep": "lccost.api", "model_cost": "lccost.api", "parse_contexts": "lccost.api",
     "check_claims": "lccost.claims",
     "fit": "lccost.fit", "load_hardware": "lccost.hardware", "roofline": "lccost.hardware",
-    "architecture_from_hf_config": "lccost.hf_import",
+    "architecture_from_hf_config": "lccost.hf",
 }
 
 

@@ -16,7 +16,7 @@ from lccost.conventions import Accounting, FlopConvention, parse_context
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError
 from lccost.hardware import HardwareProfile, load_hardware
-from lccost.hf_import import architecture_from_hf_config
+from lccost.hf import architecture_from_hf_config
 from lccost.report import MAX_GENERATE_TOKENS, Conventions, Report, cost_result
 from lccost.spec.loader import load_spec, model_path
 from lccost.spec.model import Architecture

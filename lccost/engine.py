@@ -18,6 +18,7 @@ from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs, encoder_costs
 from lccost.mechanisms.hyper_connections import hyper_connection_costs
 from lccost.mechanisms.mtp import mtp_costs
+from lccost.mechanisms.norms import norm_costs
 from lccost.mechanisms.recurrent import vllm_hybrid_workload
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
@@ -87,7 +88,7 @@ class ModelCost:
     def params_embedding(self) -> int:
         spec = self.architecture.spec
         return embedding_tables(spec.vocab_size, spec.hidden_size, spec.per_layer_embeddings,
-                                len(self.architecture.layers)).total
+                                len(self.architecture.layers), spec.learned_positions or 0).total
 
     @property
     def params_effective(self) -> int:
@@ -215,12 +216,15 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     L = workload.context_tokens
     model_parts: list[tuple[str, PartCosts]] = [
         ("embeddings", embeddings_costs(spec.vocab_size, D, spec.tie_word_embeddings,
-                                        spec.per_layer_embeddings, N, L)),
+                                        spec.per_layer_embeddings, N, L,
+                                        spec.learned_positions or 0, spec.lm_head_bias)),
     ]
     if spec.encoders:
         model_parts.append(("encoders", encoder_costs(spec.encoders)))
     if spec.hyper_connections is not None:
         model_parts.append(("mhc", hyper_connection_costs(spec.hyper_connections, D, N, L)))
+    if spec.norms is not None:
+        model_parts.append(("norms", norm_costs(spec.norms, D, N)))
     if spec.mtp is not None and spec.mtp.counted:
         env = LayerEnv(D, layer_workload, attention_token_bytes=token_bytes)
         parts = [part.costs(env) for layer in spec.mtp.layers for part in (layer.attention,

@@ -67,6 +67,8 @@ class Imported:
 
     layers: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    norms: dict[str, int] | None = None
+    """D-wide norm vectors per layer and after the last (``lccost.mechanisms.norms``)."""
 
     def top(self, f: Fields) -> dict[str, Any]:
         top: dict[str, Any] = {"hidden_size": f.integer("hidden_size"),
@@ -75,6 +77,8 @@ class Imported:
         max_context = f.opt_integer("max_position_embeddings")
         if max_context is not None:
             top["max_context"] = max_context
+        if self.norms is not None:
+            top["norms"] = dict(self.norms)
         return top
 
 

@@ -52,4 +52,6 @@ def build(f: Fields) -> Imported:
         else:
             ffn = {"kind": "dense", "intermediate_size": f.integer("intermediate_size_mlp")}
         layers.append({"attention": mixer, "ffn": ffn})
-    return Imported(layers)
+    # Llama4TextDecoderLayer: input_layernorm and post_attention_layernorm; a final norm (the
+    # q/k L2 norms have no weights).
+    return Imported(layers, norms={"per_layer": 2, "final": 1})

@@ -6,7 +6,8 @@ kernel (``cca_time1``; H + K groups of d channels), L context tokens, W an optio
 
 Weights [parameters] (transformers 5.23.0 ``ZayaCCAProjection``): q_proj D·H·d, k_proj D·K·d,
 v_proj_current and v_proj_delayed D·K·d/2 each, o_proj H·d·D, depthwise conv C·k0, grouped conv
-C·d·k1 (conv biases and the per-head key temperature are vectors, not counted).
+C·d·k1; without matrix work (no FLOPs): the two conv biases, C each, and the q/k norm's
+temperature, 2 values (``qk_norm.temp``).
 
 Cache after L tokens [values]: K and V, 2·K·d per token, plus a fixed-size state: the conv
 state, the pre-convolution q/k projections of the last (k0 - 1) + (k1 - 1) tokens, C values
@@ -181,7 +182,8 @@ class CompressedConvolutionalAttention(MechanismSpec):
         state, moved = self._states(env)
         decode_attn, prefill_attn = self._attention_flops(env)
         return PartCosts(
-            params=projections + convs,
+            params=projections + convs + ledger(
+                term("conv_biases", "2*C", C=C), term("qk_temperature", "2")),
             cache_bytes=ledger(term("kv_cache", "n*e", n=held, e=entry)) + state,
             cache_read_bytes=ledger(term("kv_read", "n*e", n=held, e=entry)) + moved,
             cache_write_bytes=ledger(term("kv_write", "e", e=entry)) + moved,

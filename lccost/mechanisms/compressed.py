@@ -9,6 +9,8 @@ Weights [parameters] (transformers 5.23.0 ``DeepseekV4Attention``; V4 report §2
 q_a D·r_q, q_b r_q·H·c, kv D·c, grouped o_a H·c·d_g (g groups of H·c/g -> d_g), o_b g·d_g·D.
 Compressor: kv and gate projections, D·2c each for CSA (two overlapping series Ca, Cb), D·c each
 for HCA. CSA indexer: its own compressor D·2D_I twice, q_b r_q·H_I·D_I, weights_proj D·H_I.
+Without matrix work (no FLOPs): attention sinks H, the q and kv norms r_q + c; a compressor's
+position bias m·w and kv norm c (w = 2c CSA, c HCA); the CSA indexer's m·2D_I and D_I.
 
 Cache after L tokens [values]:
 - window: min(L, W - 1) entries of c (K = V: one tensor; ``DeepseekV4HCACache.update`` keeps
@@ -221,6 +223,21 @@ class _V4Attention(MechanismSpec):
 
     # --- weights ----------------------------------------------------------------------------
 
+    def _vectors(self) -> Ledger:
+        """Parameters without matrix work: sinks, norms, compressor position biases."""
+        H, c, r_q = self.query_heads, self.head_dim, self.q_lora_rank
+        base = ledger(term("sinks", "H", H=H), term("q_a_norm+kv_norm", "r_q + c", r_q=r_q, c=c))
+        m = getattr(self, "compress_rate", None)
+        if m is None:
+            return base
+        w = c if isinstance(self, HeavilyCompressedAttention) else 2 * c
+        base += ledger(term("compressor.position_bias+kv_norm", "m*w + c", m=m, w=w, c=c))
+        indexer = getattr(self, "indexer", None)
+        if indexer is not None:
+            base += ledger(term("indexer.position_bias+kv_norm", "m*2*D_I + D_I", m=m,
+                                D_I=indexer.head_dim))
+        return base
+
     def _base_params(self, D: int) -> Ledger:
         H, c, r_q, g, d_g = (self.query_heads, self.head_dim, self.q_lora_rank,
                              self.output_groups, self.output_rank)
@@ -233,8 +250,10 @@ class _V4Attention(MechanismSpec):
         )
 
     def _weights_part(self, params: Ledger, env: LayerEnv) -> PartCosts:
-        """The weights and their FLOPs: 2·P per token."""
-        return PartCosts(params=params, prefill_flops=weight_flops(params, env.context_tokens),
+        """The weights and their FLOPs: 2·P per token; the vectors (sinks, norms, position
+        biases) hold parameters without FLOPs."""
+        return PartCosts(params=params + self._vectors(),
+                         prefill_flops=weight_flops(params, env.context_tokens),
                          decode_flops=weight_flops(params, 1))
 
     # --- cache layout, per accounting -------------------------------------------------------
