@@ -111,11 +111,10 @@ class Attention(MechanismSpec):
 
     def held_tokens(self, env: LayerEnv) -> int:
         """Tokens of K and V this layer's own cache holds after L tokens."""
-        workload = env.workload
-        if self.window is None:
-            return full_tokens(workload.context_tokens, workload.accounting, env.block_size())
-        return window_tokens(workload.context_tokens, self.window, workload.accounting,
-                             env.block_size())
+        accounting, block, window = env.workload.accounting, env.block_size(), self.window
+        if window is None:
+            return env.per_context(lambda L: full_tokens(L, accounting, block))
+        return env.per_context(lambda L: window_tokens(L, window, accounting, block))
 
     def entry_bytes(self, env: LayerEnv) -> int:
         """Bytes of one token's K and V: 2·K·d values in the cache format, plus under vllm its

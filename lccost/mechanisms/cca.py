@@ -125,13 +125,14 @@ class CompressedConvolutionalAttention(MechanismSpec):
             # attention page (lccost.accounting.vllm_hybrid_block_size).
             entry = self._vllm_entry_bytes(env)
             block_size = self._vllm_block_tokens(env)
+        accounting = workload.accounting
         if self.window is None:
-            held = full_tokens(L, workload.accounting, block_size)
+            held = env.per_context(lambda L: full_tokens(L, accounting, block_size))
             decode_attn = term("attn_qk+av", "4*H*d*(L+1)", H=H, d=d, L=L)
             useful = term("attn_qk+av", "4*H*d*tri(L)", H=H, d=d, L=L)
         else:
             W = self.window
-            held = window_tokens(L, W, workload.accounting, block_size)
+            held = env.per_context(lambda L: window_tokens(L, W, accounting, block_size))
             decode_attn = term("attn_qk+av", "4*H*d*min(L+1, W)", H=H, d=d, L=L, W=W)
             useful = term("attn_qk+av", "4*H*d*sum_window(L, W)", H=H, d=d, L=L, W=W)
         cache = ledger(term("kv_cache", "n*e", n=held, e=entry))

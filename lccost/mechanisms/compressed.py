@@ -43,6 +43,7 @@ models/deepseek_v4.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -253,17 +254,21 @@ class _V4Attention(MechanismSpec):
         entry = self._entry_bytes(env) * self._window_copies(env)
         vllm = workload.accounting is Accounting.VLLM
         block = self._window_block_tokens(env)
-        if workload.accounting is Accounting.FULL_CONTEXT:
+        accounting = workload.accounting
+        if accounting is Accounting.FULL_CONTEXT:
             # The V4 report's own figure counts the window branch as its n_win tokens (its
             # Fig. 1 KV ratios come out only with the window held, not the context: deepseek.md
             # §4), so full-context keeps min(L, W) here (docs/accountings.md).
-            held = min(L, W)
+            def held_at(L: int) -> int:
+                return min(L, W)
         else:
-            held = window_tokens(L, W, workload.accounting, block)
+            def held_at(L: int) -> int:
+                return window_tokens(L, W, accounting, block)
+        held = env.per_context(held_at)
         prefill = (term("window_attn", "2*H*2*c*L*L", H=H, c=c, L=L) if env.executed
                    else term("window_attn", "2*H*2*c*sum_window(L, W)", H=H, c=c, L=L, W=W))
         return (
-            ledger(_held("window_cache", held, entry, block, env,
+            ledger(_held("window_cache", held_at, entry, block, env,
                          self._vllm_layout(env)[1] if vllm else None)),
             ledger(term("window_read", "n*e", n=held, e=entry)),
             ledger(term("window_write", "e", e=entry)),
@@ -296,19 +301,21 @@ class V4SlidingAttention(_V4Attention):
         )
 
 
-def _compressed_held(L: int, m: int, env: LayerEnv) -> int:
-    """Compressed entry slots held after L tokens (``compressed_entries``)."""
-    return compressed_entries(L, m, env.workload.accounting, env.block_size(VLLM_V4_BLOCK_TOKENS))
+def _compressed_held(m: int, env: LayerEnv) -> Callable[[int], int]:
+    """Compressed entry slots held after L tokens, as a function of L (``compressed_entries``)."""
+    accounting, block = env.workload.accounting, env.block_size(VLLM_V4_BLOCK_TOKENS)
+    compressed_entries(0, m, accounting, block)  # refuses a block vLLM cannot page, at any L
+    return lambda L: compressed_entries(L, m, accounting, block)
 
 
-def _held(name: str, slots: int, entry: int, slots_per_page: int, env: LayerEnv,
-          alignment: int | None) -> Term:
-    """``slots`` x ``entry`` bytes; under vllm, whole pages of ``slots_per_page`` slots, each
-    rounded up to ``alignment`` (``lccost.accounting.vllm_page_bytes``)."""
+def _held(name: str, slots_at: Callable[[int], int], entry: int, slots_per_page: int,
+          env: LayerEnv, alignment: int | None) -> Term:
+    """``slots_at(L)`` x ``entry`` bytes; under vllm, whole pages of ``slots_per_page`` slots,
+    each rounded up to ``alignment`` (``lccost.accounting.vllm_page_bytes``)."""
     if env.workload.accounting is Accounting.VLLM:
-        return term(name, "p*s", p=slots // slots_per_page,
+        return term(name, "p*s", p=env.per_context(lambda L: slots_at(L) // slots_per_page),
                     s=vllm_page_bytes(slots_per_page, entry, alignment))
-    return term(name, "n*e", n=slots, e=entry)
+    return term(name, "n*e", n=env.per_context(slots_at), e=entry)
 
 
 class HeavilyCompressedAttention(_V4Attention):
@@ -334,17 +341,20 @@ class HeavilyCompressedAttention(_V4Attention):
         )
         cache, read, write, decode_attn, prefill_attn = self._window_costs(env)
         entry = self._entry_bytes(env)
-        n = _compressed_held(L, m, env)
+        held_at = _compressed_held(m, env)
+        n = env.per_context(held_at)
         align = self._vllm_layout(env)[1] if workload.accounting is Accounting.VLLM else None
         per_page = max(1, env.block_size(VLLM_V4_BLOCK_TOKENS) // m)
-        cache += ledger(_held("compressed_cache", n, entry, per_page, env, align))
+        cache += ledger(_held("compressed_cache", held_at, entry, per_page, env, align))
         read += ledger(term("compressed_read", "n*e", n=n, e=entry))
         write += ledger(term("compressed_write", "e*((L+1)//m - L//m)", e=entry, L=L, m=m))
         if align is not None:
-            cache += ledger(term("compressor_state", "s",
-                                 s=vllm_v4_compressor_state_bytes(L, m, c, align, False)))
+            vllm_align = align
+            cache += ledger(term("compressor_state", "s", s=env.per_context(
+                lambda L: vllm_v4_compressor_state_bytes(L, m, c, vllm_align, False))))
         elif counts_states(workload.accounting):
-            state = workload.state_bytes(2 * (L % m) * c, self._format().state)
+            pinned = self._format().state
+            state = env.per_context(lambda L: workload.state_bytes(2 * (L % m) * c, pinned))
             cache += ledger(term("compressor_state", "s", s=state))
         decode_attn += ledger(term("compressed_attn", "2*H*2*c*((L+1)//m)", H=H, c=c, L=L, m=m))
         prefill_attn += ledger(
@@ -401,12 +411,13 @@ class CompressedSparseAttention(_V4Attention):
         vllm = workload.accounting is Accounting.VLLM
         key = (vllm_indexer_key_bytes(D_I) if vllm
                else workload.cache_entry_bytes(((D_I, fmt.indexer_key),)))
-        n = _compressed_held(L, m, env)
+        held_at = _compressed_held(m, env)
+        n = env.per_context(held_at)
         align = self._vllm_layout(env)[1] if vllm else None
         per_page = max(1, env.block_size(VLLM_V4_BLOCK_TOKENS) // m)
         cache += ledger(
-            _held("compressed_cache", n, entry, per_page, env, align),
-            _held("indexer_key_cache", n, key, per_page, env, align),
+            _held("compressed_cache", held_at, entry, per_page, env, align),
+            _held("indexer_key_cache", held_at, key, per_page, env, align),
         )
         read += ledger(
             term("compressed_read", "min(n, k)*e", n=n, k=k, e=entry),
@@ -418,18 +429,20 @@ class CompressedSparseAttention(_V4Attention):
             term("indexer_key_write", f"e*{closes}", e=key, L=L, m=m),
         )
         if align is not None:
+            vllm_align = align
             cache += ledger(
-                term("compressor_state", "s",
-                     s=vllm_v4_compressor_state_bytes(L, m, c, align, True)),
-                term("indexer_compressor_state", "s",
-                     s=vllm_v4_compressor_state_bytes(L, m, D_I, align, True)),
+                term("compressor_state", "s", s=env.per_context(
+                    lambda L: vllm_v4_compressor_state_bytes(L, m, c, vllm_align, True))),
+                term("indexer_compressor_state", "s", s=env.per_context(
+                    lambda L: vllm_v4_compressor_state_bytes(L, m, D_I, vllm_align, True))),
             )
         elif counts_states(workload.accounting):
             # Buffers of the L mod m open tokens (kv and gate, 2c and 2·D_I wide) and, once a
             # block has closed, the overlap state: the last block's Ca slices, m x c and m x D_I.
-            elements = 2 * (L % m) * (2 * c + 2 * D_I) + (2 * m * (c + D_I) if m <= L else 0)
-            state = workload.state_bytes(elements, fmt.state)
-            cache += ledger(term("compressor_state", "s", s=state))
+            def state_at(L: int) -> int:
+                elements = 2 * (L % m) * (2 * c + 2 * D_I) + (2 * m * (c + D_I) if m <= L else 0)
+                return workload.state_bytes(elements, fmt.state)
+            cache += ledger(term("compressor_state", "s", s=env.per_context(state_at)))
         e_seen = "((L+1)//m)"
         decode_attn += ledger(
             term("indexer_scores", f"2*H_I*D_I*{e_seen}", H_I=H_I, D_I=D_I, L=L, m=m),

@@ -161,7 +161,8 @@ class MultiHeadLatentAttention(MechanismSpec):
             term("kv_b_proj", "c*H*(d_n+d_v)", c=c, H=H, d_n=d_n, d_v=d_v),
             term("o_proj", "H*d_v*D", H=H, d_v=d_v, D=D),
         )
-        n_held = full_tokens(L, workload.accounting, self._block_tokens(env))
+        accounting, block = workload.accounting, self._block_tokens(env)
+        n_held = env.per_context(lambda L: full_tokens(L, accounting, block))
         vllm = workload.accounting is Accounting.VLLM
         latent_entry = (vllm_mla_entry_bytes(c, d_r, workload.effective_kv_dtype,
                                              sparse=self.indexer is not None) if vllm
