@@ -49,8 +49,18 @@ class ModelCost:
     workload: Workload
 
     @cached_property
-    def compiled(self) -> CompiledModel:
+    def _compiled(self) -> tuple[CompiledModel, FixedFigures]:
         return compiled_model(self.architecture, self.workload)
+
+    @property
+    def compiled(self) -> CompiledModel:
+        """The fast path: every per-sequence total as a function of L (``lccost.compiled``)."""
+        return self._compiled[0]
+
+    @property
+    def fixed(self) -> FixedFigures:
+        """The figures that do not depend on the context or the batch."""
+        return self._compiled[1]
 
     @cached_property
     def totals(self) -> Totals:
@@ -104,11 +114,9 @@ class ModelCost:
     def params_active(self) -> int:
         return self.compiled.params_active
 
-    @cached_property
+    @property
     def params_embedding(self) -> int:
-        spec = self.architecture.spec
-        return embedding_tables(spec.vocab_size, spec.hidden_size, spec.per_layer_embeddings,
-                                len(self.architecture.layers)).total
+        return self.fixed.params_embedding
 
     @property
     def params_effective(self) -> int:
@@ -152,18 +160,15 @@ class ModelCost:
         return self.workload.batch * sum(n * _summed(getattr(part, quantity), L0, new_tokens)
                                          for part, n in self._distinct_parts)
 
-    @cached_property
+    @property
     def decode_weight_bytes(self) -> int:
         """Active weights in the weight dtype, read once per decode step for the whole batch."""
-        return number_format(self.workload.dtype).whole_bytes_for(self.params_active)
+        return self.fixed.decode_weight_bytes
 
-    @cached_property
+    @property
     def embedding_row_bytes(self) -> int:
         """Embedding rows gathered per token: D values, plus N·p for per-layer embeddings."""
-        spec = self.architecture.spec
-        ple = spec.per_layer_embeddings
-        values = spec.hidden_size + (ple.dim * len(self.architecture.layers) if ple else 0)
-        return number_format(self.workload.dtype).whole_bytes_for(values)
+        return self.fixed.embedding_row_bytes
 
     @property
     def decode_cache_read_bytes(self) -> int:
@@ -181,8 +186,7 @@ class ModelCost:
     @property
     def prefill_bytes(self) -> int:
         """Weights read once (all of them: a long prompt touches every expert) + cache written."""
-        weights = number_format(self.workload.dtype).whole_bytes_for(self.params_total)
-        return weights + self.kv_cache_bytes
+        return self.fixed.weight_bytes + self.kv_cache_bytes
 
     @property
     def decode_intensity(self) -> float:
@@ -261,12 +265,41 @@ def distinct_parts(layers: Iterable[LayerCost], model_parts: Iterable[tuple[str,
     return tuple((part, n[0]) for part, n in counts.values())
 
 
-_COMPILED: dict[int, dict[tuple[object, ...], CompiledModel]] = {}
+@dataclass(frozen=True)
+class FixedFigures:
+    """What one model costs whatever the context and batch, at one weight dtype."""
+
+    params_embedding: int
+    """The gathered embedding tables (token + PLE)."""
+    weight_bytes: int
+    """Every parameter in the weight dtype, whole bytes."""
+    decode_weight_bytes: int
+    """Active parameters in the weight dtype, whole bytes."""
+    embedding_row_bytes: int
+    """Embedding rows gathered per token: D values, plus N·p for per-layer embeddings."""
+
+
+def fixed_figures(architecture: Architecture, compiled: CompiledModel, dtype: str,
+                  ) -> FixedFigures:
+    spec, weights = architecture.spec, number_format(dtype)
+    ple = spec.per_layer_embeddings
+    row_values = spec.hidden_size + (ple.dim * len(architecture.layers) if ple else 0)
+    return FixedFigures(
+        params_embedding=embedding_tables(spec.vocab_size, spec.hidden_size, ple,
+                                          len(architecture.layers)).total,
+        weight_bytes=weights.whole_bytes_for(compiled.params_total),
+        decode_weight_bytes=weights.whole_bytes_for(compiled.params_active),
+        embedding_row_bytes=weights.whole_bytes_for(row_values),
+    )
+
+
+_COMPILED: dict[int, dict[tuple[object, ...], tuple[CompiledModel, FixedFigures]]] = {}
 """Compiled models by ``id(architecture)``, then workload without its context and batch; an
 entry leaves with its architecture (``weakref.finalize``), so an id is never reused stale."""
 
 
-def compiled_model(architecture: Architecture, workload: Workload) -> CompiledModel:
+def compiled_model(architecture: Architecture, workload: Workload,
+                   ) -> tuple[CompiledModel, FixedFigures]:
     """``architecture`` compiled for ``workload``'s dtype, cache dtype, accounting, FLOP
     convention and block size (any context, any batch), once per process."""
     per_architecture = _COMPILED.get(id(architecture))
@@ -281,6 +314,6 @@ def compiled_model(architecture: Architecture, workload: Workload) -> CompiledMo
         # equality test (tests/test_compiled.py) would see one that did.
         at_zero = replace(workload, context_tokens=0, batch=1)
         layers, model_parts = part_ledgers(architecture, at_zero, compiling=True)
-        compiled = compile_parts(distinct_parts(layers, model_parts), workload.dtype)
-        per_architecture[key] = compiled
+        fast = compile_parts(distinct_parts(layers, model_parts), workload.dtype)
+        compiled = per_architecture[key] = fast, fixed_figures(architecture, fast, workload.dtype)
     return compiled

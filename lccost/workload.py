@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from lccost.conventions import (
     MAX_CONTEXT_TOKENS,
@@ -11,7 +10,6 @@ from lccost.conventions import (
     Accounting,
     FlopConvention,
     NumberFormat,
-    ceil_fraction,
     number_format,
 )
 from lccost.storage import StorageFormat
@@ -64,18 +62,18 @@ class Workload:
         pinned format, unpinned parts the weight dtype, and ``pad_bytes`` is added. The entry
         is rounded up to whole bytes.
         """
-        total = Fraction(0)
+        total_bits = 0  # exact: bytes x 8 are whole numbers, one ceiling at the end
         native = self.kv_dtype == NATIVE_KV
         kv_format = self.weight_format if native or self.kv_dtype is None else number_format(
             self.kv_dtype)
         for elements, pinned in parts:
             if native and pinned is not None:
-                total += pinned.bytes_for(elements)
+                total_bits += pinned.bits_for(elements)
             else:
-                total += kv_format.bytes_for(elements)
+                total_bits += kv_format.bits_for(elements)
         if native:
-            total += pad_bytes
-        return ceil_fraction(total)
+            total_bits += 8 * pad_bytes
+        return -(-total_bits // 8)
 
     def state_bytes(self, elements: int, pinned: StorageFormat | None = None) -> int:
         """Bytes of fixed-size state (conv, compressor buffers): the cache format, as entries."""
