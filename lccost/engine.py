@@ -9,7 +9,7 @@ once plus the cache written).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -217,6 +217,19 @@ def _summed(ledger: Ledger, first_context: int, positions: int) -> int:
 def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     """``architecture`` at ``workload``: totals from the compiled path, ledgers on demand."""
     return ModelCost(architecture, workload)
+
+
+def costs_at(architecture: Architecture, workload: Workload, contexts: Sequence[int],
+             ) -> list[ModelCost]:
+    """``architecture`` at each of ``contexts`` (the workload's other settings fixed), all
+    evaluated in one call of the compiled function (sweeps, ``fit``)."""
+    compiled = cost(architecture, workload).compiled
+    points = []
+    for context, totals in zip(contexts, compiled.many(contexts), strict=True):
+        point = ModelCost(architecture, replace(workload, context_tokens=context))
+        point.__dict__["totals"] = totals  # what ``totals`` would compute, already computed
+        points.append(point)
+    return points
 
 
 def part_ledgers(architecture: Architecture, workload: Workload, compiling: bool = False,
