@@ -13,7 +13,6 @@ from pathlib import Path
 from lccost.conventions import Accounting, FlopConvention, parse_context
 from lccost.engine import ModelCost, cost, costs_at
 from lccost.errors import LccostError
-from lccost.hf_import import architecture_from_hf_config
 from lccost.report import MAX_GENERATE_TOKENS, Conventions, Report, cost_result
 from lccost.spec.loader import load_architecture
 from lccost.spec.model import Architecture
@@ -31,6 +30,8 @@ def load(ref: ModelRef) -> Architecture:
     if isinstance(ref, Architecture):
         return ref
     if Path(ref).suffix == ".json" and Path(ref).is_file():
+        from lccost.hf_import import architecture_from_hf_config  # only for config.json
+
         return architecture_from_hf_config(Path(ref))
     return load_architecture(ref)
 
@@ -72,14 +73,15 @@ def sweep(models: Sequence[ModelRef], contexts: Sequence[int], workload: Workloa
 
     Each model is evaluated at all contexts in one call of its compiled function
     (``lccost.engine.costs_at``)."""
-    for context in contexts:
-        make_workload(context, workload.batch, workload.dtype, workload.kv_dtype,
-                      workload.accounting, workload.flops, workload.block_size)  # refuse early
     architectures = [load(m) for m in models]
-    base = costs_at(load(baseline), workload, contexts) if baseline is not None else None
+    try:
+        base = costs_at(load(baseline), workload, contexts) if baseline is not None else None
+        costed = [costs_at(architecture, workload, contexts) for architecture in architectures]
+    except ValueError as error:  # a context out of range (``Workload``)
+        raise LccostError(str(error)) from None
     results = []
-    for architecture in architectures:
-        for i, point in enumerate(costs_at(architecture, workload, contexts)):
+    for points in costed:
+        for i, point in enumerate(points):
             results.append(cost_result(point, baseline=base[i] if base is not None else None))
     return Report(conventions=Conventions(flop_convention=workload.flops,
                                           accounting=workload.accounting), results=results)

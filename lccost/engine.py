@@ -223,11 +223,12 @@ def costs_at(architecture: Architecture, workload: Workload, contexts: Sequence[
              ) -> list[ModelCost]:
     """``architecture`` at each of ``contexts`` (the workload's other settings fixed), all
     evaluated in one call of the compiled function (sweeps, ``fit``)."""
-    compiled = cost(architecture, workload).compiled
+    fast = compiled_model(architecture, workload)
     points = []
-    for context, totals in zip(contexts, compiled.many(contexts), strict=True):
+    for context, totals in zip(contexts, fast[0].many(contexts), strict=True):
         point = ModelCost(architecture, replace(workload, context_tokens=context))
-        point.__dict__["totals"] = totals  # what ``totals`` would compute, already computed
+        # what the cached properties would compute, already computed
+        point.__dict__.update(_compiled=fast, totals=totals)
         points.append(point)
     return points
 

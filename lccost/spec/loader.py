@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from lccost.errors import SpecError, SpecErrors
+from lccost.spec import cache as spec_cache
 from lccost.spec.model import Architecture, ArchitectureSpec, expand
 
 MAX_SPEC_BYTES = 1_000_000
@@ -388,9 +389,13 @@ def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
     return data
 
 
-def load_document(path: Path, chain: tuple[Path, ...] = ()) -> Document:
-    """Parse ``path`` and resolve its ``extends`` chain (relative to each file)."""
+def load_document(path: Path, chain: tuple[Path, ...] = (),
+                  read: list[Path] | None = None) -> Document:
+    """Parse ``path`` and resolve its ``extends`` chain (relative to each file); ``read``, if
+    given, collects every file read."""
     resolved = path.resolve()
+    if read is not None:
+        read.append(path)
     document = parse_yaml(read_spec_text(path), str(path))
     parent_ref = document.data.pop("extends", None)
     if parent_ref is None:
@@ -412,7 +417,7 @@ def load_document(path: Path, chain: tuple[Path, ...] = ()) -> Document:
             "is neither a file (relative to this spec) nor a shipped model"
         raise SpecError(str(path), f"{parent_ref!r} {what}; allowed: a spec file path or a "
                                    f"shipped model ({names})", line=line, field="extends")
-    parent = load_document(parent_path, (*chain, resolved))
+    parent = load_document(parent_path, (*chain, resolved), read)
     return _merge(parent, document)
 
 
@@ -593,5 +598,13 @@ def load_architecture(ref: str | Path) -> Architecture:
         # a config.json.
         raise SpecError(str(path), "is a config.json; import it with lccost.api.load or "
                                    "`lccost import-hf`, or write a YAML spec")
-    document = load_document(path)
-    return validate_document(document, str(path))
+    # Validated once per process, and shipped specs once per installation (lccost.spec.cache).
+    shipped = path.resolve().parent in {d.resolve() for d in CONFIG_DIRS}
+    kept = spec_cache.recall(path, shipped)
+    if kept is not None:
+        return kept
+    files: list[Path] = []
+    document = load_document(path, read=files)
+    architecture = validate_document(document, str(path))
+    spec_cache.keep(path, files, architecture, shipped)
+    return architecture
