@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from typing import NamedTuple, cast
 
 from lccost.conventions import number_format
-from lccost.ledger import FORMULA_NAMESPACE, ContextDependent, ContextSymbol, PartCosts, Term
+from lccost.ledger import (
+    FORMULA_NAMESPACE,
+    ContextDependent,
+    ContextSymbol,
+    PartCosts,
+    Symbolic,
+    Term,
+)
 
 QUANTITIES = ("cache_bytes", "cache_read_bytes", "cache_write_bytes", "prefill_flops",
               "decode_flops")
@@ -128,39 +135,41 @@ def compile_parts(parts: Sequence[tuple[PartCosts, int]], dtype: str) -> Compile
     compute format of FLOP terms that pin none."""
     writer = _Writer()
     default_bits = number_format(dtype).element_bits
-    outputs = []
-    for quantity, weighted in [(q, False) for q in QUANTITIES] + [
-            ("prefill_flops", True), ("decode_flops", True)]:
+
+    def total(quantity: str, weighted: bool = False) -> str:
+        """One expression: Σ over parts of occurrences x Σ of the part's terms."""
         constant = 0
         counts: dict[str, int] = {}  # expression text -> occurrences
         for part, occurrences in parts:
-            pieces = []
+            fixed: list[str] = []  # terms without L first, so that CPython folds them
+            varying: list[str] = []
             for term in getattr(part, quantity):
                 bits = (number_format(term.compute).element_bits if term.compute
                         else default_bits) if weighted else 1
-                if _is_symbolic(term):
-                    expression = writer.expression(term)
-                    pieces.append(expression if bits == 1 else f"{bits}*{expression}")
-                else:
+                if not _is_symbolic(term):
                     constant += occurrences * bits * term.value
-            if pieces:
-                text = "+".join(pieces)
+                    continue
+                expression = writer.expression(term)
+                expression = expression if bits == 1 else f"{bits}*{expression}"
+                depends = any(isinstance(v, Symbolic) for _, v in term.symbols)
+                (varying if depends else fixed).append(expression)
+            if fixed or varying:
+                text = "+".join(fixed + varying)
                 counts[text] = counts.get(text, 0) + occurrences
-        terms = [str(constant)] + [f"{n}*({text})" for text, n in counts.items()]
-        outputs.append(" + ".join(terms))
-    params_total = sum(n * part.params.total for part, n in parts)
-    params_active = sum(n * part.active.total for part, n in parts)
-    def prelude(indent: str) -> str:
-        return "".join(f"{indent}{line}\n" for line in writer.prelude)
+        return " + ".join([str(constant)] + [f"{n}*({text})" for text, n in counts.items()])
 
-    values = f"Totals({', '.join(outputs)})"
-    source = (f"def at(L):\n{prelude('    ')}    return {values}\n\n"
-              "def many(contexts):\n    out = []\n    append = out.append\n"
-              f"    for L in contexts:\n{prelude('        ')}        append({values})\n"
-              "    return out\n")
+    outputs = [total(q) for q in QUANTITIES]
+    outputs += [total("prefill_flops", weighted=True), total("decode_flops", weighted=True)]
+    params = f"({total('params')}, {total('active')})"
+    prelude = "".join(f"    {line}\n" for line in writer.prelude)
+    source = (f"def at(L):\n{prelude}    return Totals({', '.join(outputs)})\n\n"
+              "def many(contexts):\n    return [at(L) for L in contexts]\n\n"
+              f"def params():\n    return {params}\n")
     writer.namespace["Totals"] = Totals
     code = compile(source, "<lccost compiled costs>", "exec")
     exec(code, writer.namespace)  # our own generated source, from the mechanisms' formulas
+    params_total, params_active = cast(Callable[[], tuple[int, int]],
+                                       writer.namespace["params"])()
     return CompiledModel(params_total, params_active,
                          cast(Callable[[int], Totals], writer.namespace["at"]),
                          cast(Callable[[Iterable[int]], list[Totals]], writer.namespace["many"]),

@@ -15,7 +15,14 @@ from functools import cached_property
 
 from lccost.compiled import CompiledModel, Totals, compile_parts
 from lccost.conventions import number_format
-from lccost.ledger import CONTEXT, FORMULA_NAMESPACE, Ledger, PartCosts, compile_formula
+from lccost.ledger import (
+    CONTEXT,
+    FORMULA_NAMESPACE,
+    Ledger,
+    PartCosts,
+    compile_formula,
+    deferred,
+)
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs, encoder_costs
 from lccost.mechanisms.hyper_connections import hyper_connection_costs
@@ -327,7 +334,8 @@ def compiled_model(architecture: Architecture, workload: Workload,
         # At context 0: nothing may read the workload's context in compile mode, and the
         # equality test (tests/test_compiled.py) would see one that did.
         at_zero = replace(workload, context_tokens=0, batch=1)
-        layers, model_parts = part_ledgers(architecture, at_zero, compiling=True)
+        with deferred():
+            layers, model_parts = part_ledgers(architecture, at_zero, compiling=True)
         fast = compile_parts(distinct_parts(layers, model_parts), workload.dtype)
         compiled = per_architecture[key] = fast, fixed_figures(architecture, fast, workload.dtype)
     return compiled

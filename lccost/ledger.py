@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from types import CodeType
@@ -115,11 +117,28 @@ class Term:
         return re.sub(r"[A-Za-z_][A-Za-z_0-9]*", replace, self.formula)
 
 
+_DEFERRED: ContextVar[bool] = ContextVar("lccost_terms_deferred", default=False)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Compile mode: no term is evaluated here, every one is left to the compiled code (one
+    ``compile`` per model, not one per formula; CPython folds the constant ones)."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
 def term(name: str, formula: str, **symbols: int) -> Term:
     """Evaluate ``formula`` (Python syntax, ints, ``min``/``max``/``cdiv``) with ``symbols``.
 
-    A symbol that depends on L in compile mode leaves the term unevaluated (``UNEVALUATED``).
+    A symbol that depends on L in compile mode, or compile mode itself (``deferred``), leaves
+    the term unevaluated (``UNEVALUATED``).
     """
+    if _DEFERRED.get():
+        return Term(name, formula, tuple(symbols.items()), UNEVALUATED)
     for symbol in symbols.values():
         if isinstance(symbol, Symbolic):
             return Term(name, formula, tuple(symbols.items()), UNEVALUATED)
