@@ -14,7 +14,7 @@ from lccost.conventions import Accounting, FlopConvention, parse_context
 from lccost.engine import ModelCost, cost, costs_at
 from lccost.errors import LccostError
 from lccost.report import MAX_GENERATE_TOKENS, Conventions, Report, cost_result
-from lccost.spec.loader import load_architecture
+from lccost.spec.loader import load_spec, model_path
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -29,11 +29,12 @@ def load(ref: ModelRef) -> Architecture:
     """A validated, expanded architecture from a shipped name, a spec path or a config.json."""
     if isinstance(ref, Architecture):
         return ref
-    if Path(ref).suffix == ".json" and Path(ref).is_file():
+    path = model_path(ref)
+    if path.suffix == ".json":
         from lccost.hf_import import architecture_from_hf_config  # only for config.json
 
-        return architecture_from_hf_config(Path(ref))
-    return load_architecture(ref)
+        return architecture_from_hf_config(path)
+    return load_spec(path)
 
 
 def make_workload(context: int, batch: int = 1, dtype: str = "bf16", kv_dtype: str | None = None,

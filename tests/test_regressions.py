@@ -60,7 +60,7 @@ def test_mla_caches_one_latent_not_per_head_k_and_v(tmp_path: Path, mode: Accoun
 def test_generating_with_dense_mla_re_evaluates_attention_at_every_position(
         tmp_path: Path) -> None:
     # issue 16: --generate summed MLA's attention with a stale "k = L0 + 1", so every step
-    # after the first was charged the first step's attention (-8.7% on this one layer).
+    # after the first was charged the first step's attention (-0.22% on this layer).
     # Decode at L: 2 x weights + absorbed attention 2·H·(2c + d_r)·(L + 1) (mla.py docstring).
     weights = (7168 * 1536 + 1536 * 128 * (128 + 64) + 7168 * (512 + 64)  # q_a, q_b, kv_a
                + 512 * 128 * (128 + 128) + 128 * 128 * 7168               # kv_b, o

@@ -27,7 +27,9 @@ def import_hf(
     transformers 5.23.0 class defaults, listed under notes)."""
     from lccost.cli.output import write_text
     from lccost.hf_import import hf_spec, spec_to_yaml
+    from lccost.inputs import check_path_name
 
+    check_path_name(config, "a config.json")
     spec = hf_spec(config, name)
     if write_text(spec_to_yaml(spec), output):
         typer.echo(f"wrote {output} ({spec['name']})")
@@ -37,9 +39,11 @@ def _config_path(model: str) -> Path:
     """A config.json for ``model``: the file, a folder holding one, or a shipped model's own
     config.json (configs/hf/<name>.json, shipped with lccost; SOURCES.md there says where each
     comes from)."""
+    from lccost.inputs import check_path_name
     from lccost.spec.loader import CONFIG_DIRS
 
     path = Path(model)
+    check_path_name(path, "a config.json, a folder holding one, or a shipped model name")
     if path.is_dir():
         path = path / "config.json"
     if path.exists():

@@ -14,6 +14,12 @@ Cache [bytes]: K and V, 2·K·d values per token, for the tokens the accounting 
 K = RoPE(k_norm(x·W_k)) differ (modeling_gemma4.py L1226), so only weights shrink. A layer that
 reads another layer's cache holds nothing.
 
+Per accounting (rules in ``lccost.accounting``): reference min(L, W - 1) on a sliding layer
+(transformers keeps W - 1), L on a full one; full-context L on every owning layer, the window
+ignored (the textbook 2·N·K·d·L; ``docs/accountings.md``); vllm whole blocks, a sliding layer
+freeing only blocks wholly before the window, plus per-token-head scales for int8/int4;
+llamacpp the context padded to 256, a sliding layer pad(min(n_ctx, W + 512), 256) cells.
+
 Decode at L [FLOPs]: 2·(projection weights) + QKᵀ 2·H·d·n + AV 2·H·d·n with
 n = L + 1 (full) or min(L + 1, W) (sliding): the new token sees the cached tokens and itself.
 

@@ -15,6 +15,11 @@ DeepSeek-V2 §2.1.3), plus the indexer key D_I when there is an indexer. The ref
 one fp32 scale per 128, the rope part to bf16 (FlashMLA README: 656 B) and the indexer key to fp8
 with one fp32 scale (V3.2-Exp ``k_cache`` + ``k_scale_cache``: 132 B).
 
+Per accounting: reference and full-context L entries (no window, no state: full-context is
+the reference here, as in DeepSeek-V2 §2.1.3's (d_c + d_R)·l per token); vllm whole blocks of
+16 tokens (64 for sparse MLA) of vLLM's layouts (``vllm_mla_entry_bytes``; indexer keys
+``lccost.accounting.vllm_indexer_key_bytes``); llamacpp the context padded to 256.
+
 Decode at L [FLOPs], useful: weights absorbed (DeepSeek-V2 §2.1.2: W_UK into the query, W_UV
 into the output; the absorbed products cost the same as kv_b on one token): 2·(weights) +
 QK 2·H·(c + d_r)·n + AV 2·H·c·n, n = min(L + 1, k) with an indexer (top-k tokens), else L + 1.
@@ -48,7 +53,7 @@ from lccost.accounting import (
 )
 from lccost.conventions import NATIVE_KV, Accounting
 from lccost.errors import LccostError
-from lccost.ledger import PartCosts, ledger, term, weight_flops
+from lccost.ledger import Ledger, PartCosts, Term, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.storage import StorageFormat
 from lccost.strict import SpecModel
@@ -146,14 +151,11 @@ class MultiHeadLatentAttention(MechanismSpec):
         return [(("indexer", "top_k"), f"top_k {self.indexer.top_k} exceeds the {max_context} "
                                        f"entries that exist at max_context {max_context}")]
 
-    def costs(self, env: LayerEnv) -> PartCosts:
-        D, H, L = env.hidden_size, self.query_heads, env.context_tokens
+    def _params(self, D: int) -> Ledger:
+        H, r_q = self.query_heads, self.q_lora_rank
         c, d_r, d_n, d_v = (self.kv_lora_rank, self.qk_rope_head_dim, self.qk_nope_head_dim,
                             self.v_head_dim)
-        r_q = self.q_lora_rank
-        workload = env.workload
-        fmt = self.cache_format or MLACacheFormat()
-        params = ledger(
+        return ledger(
             term("q_a_proj", "D*r_q", D=D, r_q=r_q) if r_q else None,
             term("q_b_proj", "r_q*H*(d_n+d_r)", r_q=r_q, H=H, d_n=d_n, d_r=d_r) if r_q else None,
             None if r_q else term("q_proj", "D*H*(d_n+d_r)", D=D, H=H, d_n=d_n, d_r=d_r),
@@ -161,20 +163,37 @@ class MultiHeadLatentAttention(MechanismSpec):
             term("kv_b_proj", "c*H*(d_n+d_v)", c=c, H=H, d_n=d_n, d_v=d_v),
             term("o_proj", "H*d_v*D", H=H, d_v=d_v, D=D),
         )
-        accounting, block = workload.accounting, self._block_tokens(env)
-        n_held = env.per_context(lambda L: full_tokens(L, accounting, block))
-        vllm = workload.accounting is Accounting.VLLM
-        latent_entry = (vllm_mla_entry_bytes(c, d_r, workload.effective_kv_dtype,
-                                             sparse=self.indexer is not None) if vllm
-                        else workload.cache_entry_bytes(((c, fmt.latent), (d_r, fmt.rope))))
-        cache = ledger(term("latent_cache", "n*e", n=n_held, e=latent_entry))
-        written = ledger(term("latent_write", "e", e=latent_entry))
-        idx = self.indexer
-        # Without an indexer every token is attended. No symbol may stand for a value derived
-        # from L: ``--generate`` re-evaluates each formula at L + 1, L + 2, ... with the other
-        # symbols as bound here, so such a symbol would go stale.
-        read = ledger(term("latent_read", "min(n, k)*e", n=n_held, k=idx.top_k, e=latent_entry)
-                      if idx else term("latent_read", "n*e", n=n_held, e=latent_entry))
+
+    # --- cache, per accounting -------------------------------------------------------------
+
+    def _format(self) -> MLACacheFormat:
+        return self.cache_format or MLACacheFormat()
+
+    def _latent_entry_bytes(self, env: LayerEnv) -> int:
+        """One latent + rotary key: vLLM's layout under vllm (``vllm_mla_entry_bytes``), else
+        c + d_r values in the cache format (pinned parts under ``native``)."""
+        workload, fmt = env.workload, self._format()
+        if workload.accounting is Accounting.VLLM:
+            return vllm_mla_entry_bytes(self.kv_lora_rank, self.qk_rope_head_dim,
+                                        workload.effective_kv_dtype,
+                                        sparse=self.indexer is not None)
+        return workload.cache_entry_bytes(((self.kv_lora_rank, fmt.latent),
+                                           (self.qk_rope_head_dim, fmt.rope)))
+
+    def _indexer_key_bytes(self, env: LayerEnv, indexer: LightningIndexer) -> int:
+        """One indexer key: vLLM's fp8 key under vllm, else D_I values in the cache format."""
+        if env.workload.accounting is Accounting.VLLM:
+            return vllm_indexer_key_bytes(indexer.head_dim)
+        return env.workload.cache_entry_bytes(((indexer.head_dim, self._format().indexer_key),))
+
+    # --- FLOPs, per convention --------------------------------------------------------------
+
+    def _attention_flops(self, env: LayerEnv, params: Ledger) -> tuple[Ledger, Ledger]:
+        """(decode, prefill) FLOPs of the weights and the attention (module docstring)."""
+        H, L = self.query_heads, env.context_tokens
+        c, d_r, d_n, d_v = (self.kv_lora_rank, self.qk_rope_head_dim, self.qk_nope_head_dim,
+                            self.v_head_dim)
+        prefill_weights = weight_flops(params, L)
         if env.executed:
             # transformers 5.23.0 DeepseekV3/V32Attention: no weight absorption; kv_b_proj
             # re-expands every cached latent each step, and attention is dense (the top-k is a
@@ -185,53 +204,79 @@ class MultiHeadLatentAttention(MechanismSpec):
                 term("attn_qk+av", "2*H*(d_n+d_r+d_v)*(L+1)", H=H, d_n=d_n, d_r=d_r, d_v=d_v,
                      L=L),
             )
-            prefill_attn = term("attn_qk+av", "2*H*(d_n+d_r+d_v)*L*L", H=H, d_n=d_n, d_r=d_r,
-                                d_v=d_v, L=L)
-        elif idx is not None:
-            k = idx.top_k
-            decode = weight_flops(params, 1) + ledger(
-                term("attn_qk+av", "2*H*(2*c+d_r)*min(L+1, k)", H=H, c=c, d_r=d_r, L=L, k=k))
+            return decode, prefill_weights + ledger(
+                term("attn_qk+av", "2*H*(d_n+d_r+d_v)*L*L", H=H, d_n=d_n, d_r=d_r, d_v=d_v,
+                     L=L))
+        # Useful: absorbed decode over min(L + 1, k) latents (k the indexer's top-k), or all
+        # L + 1 without an indexer. No symbol may stand for a value derived from L:
+        # --generate re-evaluates each formula at L + 1, L + 2, ... with the other symbols as
+        # bound, so such a symbol would go stale (issue 16).
+        if self.indexer is not None:
+            k = self.indexer.top_k
+            decode_attn = term("attn_qk+av", "2*H*(2*c+d_r)*min(L+1, k)", H=H, c=c, d_r=d_r,
+                               L=L, k=k)
             prefill_attn = term("attn_qk+av", "2*H*(d_n+d_r+d_v)*sum_window(L, k)", H=H,
                                 d_n=d_n, d_r=d_r, d_v=d_v, L=L, k=k)
         else:
-            decode = weight_flops(params, 1) + ledger(
-                term("attn_qk+av", "2*H*(2*c+d_r)*(L+1)", H=H, c=c, d_r=d_r, L=L))
+            decode_attn = term("attn_qk+av", "2*H*(2*c+d_r)*(L+1)", H=H, c=c, d_r=d_r, L=L)
             prefill_attn = term("attn_qk+av", "2*H*(d_n+d_r+d_v)*tri(L)", H=H, d_n=d_n,
                                 d_r=d_r, d_v=d_v, L=L)
-        prefill = weight_flops(params, L) + ledger(prefill_attn)
+        return (weight_flops(params, 1) + ledger(decode_attn),
+                prefill_weights + ledger(prefill_attn))
 
-        if idx is not None:
-            H_I, D_I = idx.heads, idx.head_dim
-            indexer = ledger(
-                term("indexer.wq_b", "r_q*H_I*D_I", r_q=r_q or D, H_I=H_I, D_I=D_I),
-                term("indexer.wk", "D*D_I", D=D, D_I=D_I),
-                term("indexer.weights_proj", "D*H_I", D=D, H_I=H_I),
-            )
-            params += indexer
-            key_entry = (vllm_indexer_key_bytes(D_I) if vllm
-                         else workload.cache_entry_bytes(((D_I, fmt.indexer_key),)))
-            cache += ledger(term("indexer_key_cache", "n*e", n=n_held, e=key_entry))
-            written += ledger(term("indexer_key_write", "e", e=key_entry))
-            read += ledger(term("indexer_key_read", "n*e", n=n_held, e=key_entry))
-            # useful: the score products q·k, 2·H_I·D_I per token scored (``lccost.conventions``,
-            # lightning indexers).
-            # executed: transformers' DeepseekV32Indexer also applies the per-head weighting as
-            # a matmul (weights[1 x H_I] @ scores[H_I x T]), which FlopCounterMode counts.
-            if env.executed:
-                decode += weight_flops(indexer, 1) + ledger(
-                    term("indexer_scores", "2*H_I*(D_I+1)*(L+1)", H_I=H_I, D_I=D_I, L=L))
-                prefill += weight_flops(indexer, L) + ledger(
+    def _indexer_scores(self, env: LayerEnv, indexer: LightningIndexer) -> tuple[Term, Term]:
+        """(decode, prefill) scoring of every cached token. useful: the score products q·k,
+        2·H_I·D_I per token scored (``lccost.conventions``, lightning indexers). executed:
+        transformers' ``DeepseekV32Indexer`` also applies the per-head weighting as a matmul
+        (weights[1 x H_I] @ scores[H_I x T]), which FlopCounterMode counts: 2·H_I·(D_I + 1)."""
+        H_I, D_I, L = indexer.heads, indexer.head_dim, env.context_tokens
+        if env.executed:
+            return (term("indexer_scores", "2*H_I*(D_I+1)*(L+1)", H_I=H_I, D_I=D_I, L=L),
                     term("indexer_scores", "2*H_I*(D_I+1)*L*L", H_I=H_I, D_I=D_I, L=L))
-            else:
-                decode += weight_flops(indexer, 1) + ledger(
-                    term("indexer_scores", "2*H_I*D_I*(L+1)", H_I=H_I, D_I=D_I, L=L))
-                prefill += weight_flops(indexer, L) + ledger(
-                    term("indexer_scores", "2*H_I*D_I*tri(L)", H_I=H_I, D_I=D_I, L=L))
+        return (term("indexer_scores", "2*H_I*D_I*(L+1)", H_I=H_I, D_I=D_I, L=L),
+                term("indexer_scores", "2*H_I*D_I*tri(L)", H_I=H_I, D_I=D_I, L=L))
+
+    # --- the parts --------------------------------------------------------------------------
+
+    def _latent_part(self, env: LayerEnv, n_held: int) -> PartCosts:
+        params = self._params(env.hidden_size)
+        entry = self._latent_entry_bytes(env)
+        idx = self.indexer
+        decode, prefill = self._attention_flops(env, params)
         return PartCosts(
             params=params,
-            cache_bytes=cache,
-            cache_read_bytes=read,
-            cache_write_bytes=written,
+            cache_bytes=ledger(term("latent_cache", "n*e", n=n_held, e=entry)),
+            cache_read_bytes=ledger(
+                term("latent_read", "min(n, k)*e", n=n_held, k=idx.top_k, e=entry) if idx
+                else term("latent_read", "n*e", n=n_held, e=entry)),
+            cache_write_bytes=ledger(term("latent_write", "e", e=entry)),
             prefill_flops=prefill,
             decode_flops=decode,
         )
+
+    def _indexer_part(self, env: LayerEnv, n_held: int, indexer: LightningIndexer) -> PartCosts:
+        D, L, r_q = env.hidden_size, env.context_tokens, self.q_lora_rank
+        H_I, D_I = indexer.heads, indexer.head_dim
+        params = ledger(
+            term("indexer.wq_b", "r_q*H_I*D_I", r_q=r_q or D, H_I=H_I, D_I=D_I),
+            term("indexer.wk", "D*D_I", D=D, D_I=D_I),
+            term("indexer.weights_proj", "D*H_I", D=D, H_I=H_I),
+        )
+        key = self._indexer_key_bytes(env, indexer)
+        decode_scores, prefill_scores = self._indexer_scores(env, indexer)
+        return PartCosts(
+            params=params,
+            cache_bytes=ledger(term("indexer_key_cache", "n*e", n=n_held, e=key)),
+            cache_read_bytes=ledger(term("indexer_key_read", "n*e", n=n_held, e=key)),
+            cache_write_bytes=ledger(term("indexer_key_write", "e", e=key)),
+            prefill_flops=weight_flops(params, L) + ledger(prefill_scores),
+            decode_flops=weight_flops(params, 1) + ledger(decode_scores),
+        )
+
+    def costs(self, env: LayerEnv) -> PartCosts:
+        accounting, block = env.workload.accounting, self._block_tokens(env)
+        n_held = env.per_context(lambda L: full_tokens(L, accounting, block))
+        latent = self._latent_part(env, n_held)
+        if self.indexer is None:
+            return latent
+        return latent + self._indexer_part(env, n_held, self.indexer)
