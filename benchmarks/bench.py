@@ -153,6 +153,10 @@ def table(floor: float, figures: list[Figure], points: dict[str, float],
                      f"{f.floors:.4g}", f"{f.budget:.4g}",
                      "OVER" if f.over else ("ok" if f.floors <= f.budget else
                                             f"within {margin:g}x")))
+    rows += [(f"  target of issue 15 for {name}: {value['target_floors']} x floor", "",
+              "", "", "not met" if f.floors > float(value["target_floors"]) else "met")
+             for f in figures for name, value in BUDGETS.items()
+             if name == f.name and isinstance(value, dict) and "target_floors" in value]
     rows += [(f"  point: {model}", _shown(s), f"{s / floor:.4g}", "", "")
              for model, s in points.items()]
     header = ("figure", "time", "x floor", "budget x floor", "verdict")
