@@ -8,11 +8,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from lccost.accounting import LLAMACPP_SERVER, LlamaCppParams, VllmDevice
 from lccost.conventions import Accounting, FlopConvention, parse_context
 from lccost.engine import ModelCost, cost, costs_at
 from lccost.errors import LccostError
+from lccost.hardware import HardwareProfile, load_hardware
 from lccost.report import MAX_GENERATE_TOKENS, Conventions, Report, cost_result
 from lccost.spec.loader import load_spec, model_path
 from lccost.spec.model import Architecture
@@ -40,13 +43,36 @@ def load(ref: ModelRef) -> Architecture:
 def make_workload(context: int, batch: int = 1, dtype: str = "bf16", kv_dtype: str | None = None,
                   accounting: Accounting | str = Accounting.REFERENCE,
                   flops: FlopConvention | str = FlopConvention.USEFUL,
-                  block_size: int | None = None) -> Workload:
+                  block_size: int | None = None,
+                  llamacpp: LlamaCppParams = LLAMACPP_SERVER,
+                  hardware: str | Path | HardwareProfile | None = None) -> Workload:
+    """A validated workload. ``llamacpp``: the llama.cpp entry point and knobs of the
+    ``llamacpp`` accounting (llama-server's defaults); ``hardware``: the device whose vLLM
+    backend selection sets the ``vllm`` accounting's pages (ignored by the other accountings;
+    None: the Hopper default)."""
+    device = None
+    if hardware is not None and Accounting(accounting) is Accounting.VLLM:
+        device = vllm_device(hardware)
     try:
         return Workload(context_tokens=context, batch=batch, dtype=dtype, kv_dtype=kv_dtype,
                         accounting=Accounting(accounting), flops=FlopConvention(flops),
-                        block_size=block_size)
+                        block_size=block_size, llamacpp=llamacpp, vllm_device=device)
     except ValueError as error:
         raise LccostError(str(error)) from None
+
+
+def vllm_device(hardware: str | Path | HardwareProfile) -> VllmDevice:
+    """The device a hardware profile describes, for vLLM's backend selection: its
+    ``cuda_capability``; refused for a profile without one (vLLM's choice there is not
+    modelled)."""
+    profile = load_hardware(hardware)
+    if profile.cuda_capability is None:
+        raise LccostError(
+            f"--accounting vllm: {profile.name} has no cuda_capability; which page size vLLM "
+            "picks there is not modelled; give --block-size and leave out --hardware, or add "
+            "cuda_capability to the profile")
+    major, minor = (int(part) for part in profile.cuda_capability.split("."))
+    return VllmDevice(profile.name, (major, minor))
 
 
 def model_cost(ref: ModelRef, workload: Workload) -> ModelCost:
@@ -86,6 +112,14 @@ def sweep(models: Sequence[ModelRef], contexts: Sequence[int], workload: Workloa
             results.append(cost_result(point, baseline=base[i] if base is not None else None))
     return Report(conventions=Conventions(flop_convention=workload.flops,
                                           accounting=workload.accounting), results=results)
+
+
+def at_context(workload: Workload, context: int) -> Workload:
+    """``workload`` at another context, every other setting kept."""
+    try:
+        return replace(workload, context_tokens=context)
+    except ValueError as error:
+        raise LccostError(str(error)) from None
 
 
 def parse_contexts(text: str, points: int | None = None, linear: bool = False,

@@ -314,8 +314,8 @@ def fixed_figures(architecture: Architecture, compiled: CompiledModel, dtype: st
     )
 
 
-_COMPILED: dict[int, dict[tuple[object, ...], tuple[CompiledModel, FixedFigures]]] = {}
-"""Compiled models by ``id(architecture)``, then workload without its context and batch; an
+_COMPILED: dict[int, dict[Workload, tuple[CompiledModel, FixedFigures]]] = {}
+"""Compiled models by ``id(architecture)``, then the workload at context 0 and batch 1; an
 entry leaves with its architecture (``weakref.finalize``), so an id is never reused stale."""
 
 
@@ -327,13 +327,14 @@ def compiled_model(architecture: Architecture, workload: Workload,
     if per_architecture is None:
         per_architecture = _COMPILED[id(architecture)] = {}
         weakref.finalize(architecture, _COMPILED.pop, id(architecture), None)
-    key = (workload.dtype, workload.kv_dtype, workload.accounting, workload.flops,
-           workload.block_size)
+    # The whole workload but its context and batch, so that a setting added to ``Workload``
+    # later is part of the key without anyone remembering to add it. At context 0: nothing may
+    # read the workload's context in compile mode (tests/test_compiled.py would see one that
+    # did).
+    at_zero = replace(workload, context_tokens=0, batch=1)
+    key = at_zero
     compiled = per_architecture.get(key)
     if compiled is None:
-        # At context 0: nothing may read the workload's context in compile mode, and the
-        # equality test (tests/test_compiled.py) would see one that did.
-        at_zero = replace(workload, context_tokens=0, batch=1)
         with deferred():
             layers, model_parts = part_ledgers(architecture, at_zero, compiling=True)
         fast = compile_parts(distinct_parts(layers, model_parts), workload.dtype)

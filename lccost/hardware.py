@@ -104,6 +104,10 @@ class HardwareProfile(SpecModel):
     peak_flops_per_s: PeakFlops
     estimated: list[PeakDType] = Field(
         default_factory=list, description="peaks that are estimates, not the vendor's figures")
+    cuda_capability: str | None = Field(
+        None, pattern=r"^[0-9]{1,2}\.[0-9]$",
+        description="CUDA compute capability (e.g. '9.0'), which picks vLLM's attention backend "
+                    "and page size under --accounting vllm; unset: not a CUDA device")
     sources: list[Source] = Field(min_length=1)
     notes: list[str] = Field(default_factory=list)
 

@@ -11,6 +11,7 @@ that crosses every page, window and compression boundary.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from conftest import architecture_of, valid_specs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lccost.accounting import LlamaCppParams
 from lccost.api import load, make_workload
 from lccost.compiled import QUANTITIES
 from lccost.conventions import Accounting, FlopConvention, number_format
@@ -56,6 +58,15 @@ def ledger_figures(model: ModelCost) -> tuple[int, ...]:
     return tuple(totals)
 
 
+def workload_or_none(context: int, accounting: Accounting, flops: FlopConvention,
+                     kv_dtype: str | None, block_size: int | None) -> Workload | None:
+    try:
+        return make_workload(context, accounting=accounting, flops=flops, kv_dtype=kv_dtype,
+                             block_size=block_size)
+    except LccostError:
+        return None
+
+
 def outcome(compute: Any) -> Any:
     """A computation's value, or the refusal it raised (both paths must refuse alike)."""
     try:
@@ -82,6 +93,8 @@ def test_every_shipped_model_agrees_with_its_ledgers(name: str) -> None:
     architecture = load(name)
     for accounting, flops, kv_dtype in itertools.product(
             Accounting, FlopConvention, (None, "native")):
+        if workload_or_none(0, accounting, flops, kv_dtype, None) is None:
+            continue  # a combination the workload itself refuses (no such engine cache)
         for context in SHIPPED_GRID:
             assert_agree(cost(architecture, make_workload(
                 context, accounting=accounting, flops=flops, kv_dtype=kv_dtype)))
@@ -94,6 +107,8 @@ def test_every_shipped_model_agrees_with_its_ledgers(name: str) -> None:
 def test_generated_architectures_agree_with_their_ledgers(
         spec: dict[str, Any], accounting: Accounting, flops: FlopConvention,
         kv_dtype: str | None, block_size: int | None, contexts: list[int]) -> None:
+    if workload_or_none(0, accounting, flops, kv_dtype, block_size) is None:
+        return  # a combination the workload itself refuses (no such engine cache)
     architecture = architecture_of(spec)
     for context in [*contexts, *GRID[::2]]:
         assert_agree(cost(architecture, make_workload(
@@ -131,3 +146,16 @@ def test_a_compiled_point_matches_a_hand_derived_figure() -> None:
     # x 2 bytes = 131,072 bytes per token, so 131,072,000 bytes (meta-llama config.json).
     model = cost(load("llama-3.1-8b"), make_workload(1000))
     assert model.kv_cache_bytes == 32 * 8 * 128 * 2 * 2 * 1000
+
+
+@pytest.mark.parametrize("params", [
+    LlamaCppParams(n_seq_max=1, kv_unified=False),
+    LlamaCppParams(swa_full=True, n_ubatch=128),
+])
+def test_llamacpp_settings_are_part_of_the_compiled_model(params: LlamaCppParams) -> None:
+    # Two workloads that differ only in llama.cpp's settings must not share a compiled model.
+    for name in ("gemma-4-e2b", "deepseek-v4-flash"):
+        architecture = load(name)
+        for context in SHIPPED_GRID:
+            workload = replace(make_workload(context, accounting="llamacpp"), llamacpp=params)
+            assert_agree(cost(architecture, workload))

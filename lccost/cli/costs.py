@@ -16,7 +16,12 @@ from lccost.cli.options import (
     Explain,
     FlopsOption,
     KvDType,
+    KvUnified,
+    Parallel,
+    SwaFull,
+    UbatchSize,
     Units,
+    llamacpp_params,
 )
 from lccost.conventions import Accounting, ByteUnit, FlopConvention
 from lccost.render.formats import OutputFormat
@@ -76,6 +81,10 @@ def compare(
         "--generate", min=1, metavar="N",
         help="Also give the decode FLOPs of generating N tokens after the prompt "
              "(JSON/CSV: generate_decode_flops; exact sum over positions L .. L+N-1).")] = None,
+    parallel: Parallel = None,
+    kv_unified: KvUnified = None,
+    swa_full: SwaFull = None,
+    ubatch_size: UbatchSize = None,
 ) -> None:
     """One row per model: KV cache, prefill and decode FLOPs, decode traffic, parameters.
 
@@ -84,7 +93,9 @@ def compare(
     """
     from lccost import api
 
-    workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size)
+    llamacpp = llamacpp_params(accounting, parallel, kv_unified, swa_full, ubatch_size)
+    workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size,
+                                 llamacpp, hardware)
     report = api.compare(models, workload, baseline=baseline, per_layer=per_layer,
                          generate=generate)
     if hardware is None:
@@ -127,6 +138,10 @@ def sweep(
     compute_dtype: ComputeDType = None,
     plot: Plot = None,
     plot_quantity: PlotQuantity = "kv_cache_bytes",
+    parallel: Parallel = None,
+    kv_unified: KvUnified = None,
+    swa_full: SwaFull = None,
+    ubatch_size: UbatchSize = None,
 ) -> None:
     """The same quantities across context lengths, one row per model and context.
 
@@ -142,8 +157,9 @@ def sweep(
         raise typer.BadParameter("--linear spaces --points; give --points N",
                                  param_hint="--linear")
     contexts_list = api.parse_contexts(contexts, points=points, linear=linear, every=every)
+    llamacpp = llamacpp_params(accounting, parallel, kv_unified, swa_full, ubatch_size)
     workload = api.make_workload(contexts_list[0], batch, dtype, kv_dtype, accounting, flops,
-                                 block_size)
+                                 block_size, llamacpp, hardware)
     if plot is not None:
         from lccost.render.plot import quantity
 
@@ -153,8 +169,7 @@ def sweep(
         emit(report, output, units)
     else:
         architectures = [api.load(m) for m in models]
-        costs = [api.model_cost(a, api.make_workload(point, batch, dtype, kv_dtype, accounting,
-                                                     flops, block_size))
+        costs = [api.model_cost(a, api.at_context(workload, point))
                  for a in architectures for point in contexts_list]
         emit_with_roofline(report, costs, hardware, gpus, compute_dtype, output, units)
     if plot is not None:

@@ -121,7 +121,8 @@ def fit(
                           "--memory SIZE (e.g. 80GB)")
     profile = load_hardware(hardware) if hardware is not None else None
     capacity = memory if memory is not None else profile.memory_bytes  # type: ignore[union-attr]
-    workload = api.make_workload(0, batch, dtype, kv_dtype, accounting, block_size=block_size)
+    workload = api.make_workload(0, batch, dtype, kv_dtype, accounting, block_size=block_size,
+                                 hardware=profile)
     label = profile.name if profile is not None else None
     if profile is not None and memory is not None:
         label = f"{profile.name} (memory set to {memory:,} bytes)"

@@ -89,7 +89,8 @@ def show(
     from lccost.report import Conventions, Report, cost_result
 
     architecture = load(model)
-    workload = make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size)
+    workload = make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size,
+                             hardware=hardware)
     model_cost = cost(architecture, workload)
     result = cost_result(model_cost, per_layer=True)
     lines = None

@@ -53,8 +53,10 @@ def caption(report: Report, unit: ByteUnit) -> str:
     contexts = sorted({r.context for r in report.results})
     context = (f"context {format_context(first.context)} ({first.context:,} tokens)"
                if len(contexts) == 1 else "contexts as listed")
+    settings = f" ({first.accounting_settings})" if first.accounting_settings else ""
     return (f"{context}, batch {first.batch}, weights {first.dtype}, KV {first.kv_dtype}; "
-            f"accounting: {first.accounting.value}; FLOPs: {first.flop_convention.value} "
+            f"accounting: {first.accounting.value}{settings}; FLOPs: "
+            f"{first.flop_convention.value} "
             f"(2 per multiply-add); bytes in "
             + ("decimal units (GB = 10^9, MB = 10^6)" if unit is ByteUnit.GB
                else "binary units (GiB = 2^30, MiB = 2^20)"))
