@@ -222,8 +222,12 @@ def _summed(ledger: Ledger, first_context: int, positions: int) -> int:
 
 
 def cost(architecture: Architecture, workload: Workload) -> ModelCost:
-    """``architecture`` at ``workload``: totals from the compiled path, ledgers on demand."""
-    return ModelCost(architecture, workload)
+    """``architecture`` at ``workload``: totals from the compiled path, ledgers on demand.
+
+    The totals are computed here, so that a workload lccost refuses fails at this call."""
+    model = ModelCost(architecture, workload)
+    model.totals  # noqa: B018 - computed now: a refusal belongs to this call
+    return model
 
 
 def costs_at(architecture: Architecture, workload: Workload, contexts: Sequence[int],

@@ -23,12 +23,13 @@ from lccost.accounting import LlamaCppParams
 from lccost.api import load, make_workload
 from lccost.compiled import QUANTITIES
 from lccost.conventions import Accounting, FlopConvention, number_format
-from lccost.engine import ModelCost, cost, part_ledgers
+from lccost.engine import cost, part_ledgers
 from lccost.errors import LccostError
 from lccost.ledger import PartCosts, ledger, term
 from lccost.mechanisms.attention import Attention
 from lccost.mechanisms.base import LayerEnv
 from lccost.spec.loader import shipped_configs
+from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
 GRID = sorted({0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65, 127, 128, 129, 255, 256, 257,
@@ -43,18 +44,20 @@ SHIPPED_GRID = (0, 1, 3, 4, 5, 127, 128, 129, 255, 256, 257, 767, 768, 769, 4097
 """A smaller grid for the full-size models (every boundary kind, fewer repeats of each)."""
 
 
-def ledger_figures(model: ModelCost) -> tuple[int, ...]:
+def ledger_figures(architecture: Architecture, workload: Workload) -> tuple[int, ...]:
     """Every per-sequence total, summed term by term over the ledgers, and the FLOPs weighted
     by each term's compute format (bits), as ``--explain`` shows them."""
-    layers, model_parts = part_ledgers(model.architecture, model.workload)
+    layers, model_parts = part_ledgers(architecture, workload)
     parts: list[PartCosts] = [p for layer in layers for p in layer.parts]
     parts += [p for _, p in model_parts]
     totals = [sum(t.value for part in parts for t in getattr(part, q)) for q in QUANTITIES]
-    default_bits = number_format(model.workload.dtype).element_bits
+    default_bits = number_format(workload.dtype).element_bits
     for quantity in ("prefill_flops", "decode_flops"):
         totals.append(sum(t.value * (number_format(t.compute).element_bits if t.compute
                                      else default_bits)
                           for part in parts for t in getattr(part, quantity)))
+    totals.append(sum(p.params.total for p in parts))
+    totals.append(sum(p.active.total for p in parts))
     return tuple(totals)
 
 
@@ -75,17 +78,13 @@ def outcome(compute: Any) -> Any:
         return f"refused: {error}"
 
 
-def assert_agree(model: ModelCost) -> None:
-    fast = outcome(lambda: tuple(model.totals))
-    explained = outcome(lambda: ledger_figures(model))
-    assert fast == explained, (model.architecture.name, model.workload)
-    params = outcome(lambda: (model.params_total, model.params_active))
-    layers, model_parts = part_ledgers(model.architecture, model.workload) \
-        if not isinstance(explained, str) else ((), ())
-    if not isinstance(explained, str):
-        all_parts = [p for layer in layers for p in layer.parts] + [p for _, p in model_parts]
-        assert params == (sum(p.params.total for p in all_parts),
-                          sum(p.active.total for p in all_parts))
+def assert_agree(architecture: Architecture, workload: Workload) -> None:
+    def fast() -> tuple[int, ...]:
+        model = cost(architecture, workload)
+        return (*model.totals, model.params_total, model.params_active)
+
+    assert outcome(fast) == outcome(lambda: ledger_figures(architecture, workload)), (
+        architecture.name, workload)
 
 
 @pytest.mark.parametrize("name", sorted(shipped_configs()))
@@ -96,8 +95,8 @@ def test_every_shipped_model_agrees_with_its_ledgers(name: str) -> None:
         if workload_or_none(0, accounting, flops, kv_dtype, None) is None:
             continue  # a combination the workload itself refuses (no such engine cache)
         for context in SHIPPED_GRID:
-            assert_agree(cost(architecture, make_workload(
-                context, accounting=accounting, flops=flops, kv_dtype=kv_dtype)))
+            assert_agree(architecture, make_workload(
+                context, accounting=accounting, flops=flops, kv_dtype=kv_dtype))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -111,9 +110,9 @@ def test_generated_architectures_agree_with_their_ledgers(
         return  # a combination the workload itself refuses (no such engine cache)
     architecture = architecture_of(spec)
     for context in [*contexts, *GRID[::2]]:
-        assert_agree(cost(architecture, make_workload(
+        assert_agree(architecture, make_workload(
             context, accounting=accounting, flops=flops, kv_dtype=kv_dtype,
-            block_size=block_size)))
+            block_size=block_size))
 
 
 def test_many_contexts_in_one_call_equal_one_at_a_time() -> None:
@@ -158,4 +157,4 @@ def test_llamacpp_settings_are_part_of_the_compiled_model(params: LlamaCppParams
         architecture = load(name)
         for context in SHIPPED_GRID:
             workload = replace(make_workload(context, accounting="llamacpp"), llamacpp=params)
-            assert_agree(cost(architecture, workload))
+            assert_agree(architecture, workload)
