@@ -49,7 +49,8 @@ class Accounting(StrEnum):
     ``reference``: what the transformers reference implementation holds, to the byte.
     ``full-context``: the back-of-envelope formula of each mechanism's publications; every
     layer that owns a cache holds all L tokens, windows ignored, except where the publication
-    counts a window as the window (DeepSeek V4): the table in ``docs/accountings.md``.
+    counts a window as the window (DeepSeek V4): the table in ``docs/accountings.md``; a
+    recurrent layer holds its fixed-size state.
     ``vllm``: what vLLM's paged allocator holds for one sequence (whole blocks, its layouts).
     ``llamacpp``: what llama.cpp allocates for ``-c L`` (context and SWA cache padded to 256).
     """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -26,6 +27,8 @@ from lccost.ledger import (
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs, encoder_costs
 from lccost.mechanisms.hyper_connections import hyper_connection_costs
+from lccost.mechanisms.mtp import mtp_costs
+from lccost.mechanisms.recurrent import vllm_hybrid_workload
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -252,6 +255,17 @@ def part_ledgers(architecture: Architecture, workload: Workload, compiling: bool
     Layers that are the same spec object (a template used many times) with the same KV source
     cost the same, so each is computed once and shared.
     """
+    D = architecture.spec.hidden_size
+    # vLLM pages a hybrid model's attention and states at one raised block size (evaluated
+    # terms: it does not depend on the context).
+    layer_workload, token_bytes = vllm_hybrid_workload(architecture.layers, D, workload)
+    with deferred() if compiling else nullcontext():
+        return _part_ledgers(architecture, workload, compiling, layer_workload, token_bytes)
+
+
+def _part_ledgers(architecture: Architecture, workload: Workload, compiling: bool,
+                  layer_workload: Workload, token_bytes: int | None,
+                  ) -> tuple[tuple[LayerCost, ...], tuple[tuple[str, PartCosts], ...]]:
     spec = architecture.spec
     D, N = spec.hidden_size, len(architecture.layers)
     memo: dict[object, LayerCost] = {}
@@ -260,7 +274,8 @@ def part_ledgers(architecture: Architecture, workload: Workload, compiling: bool
         source = architecture.kv_source(index)
         key = (id(layer), id(source))
         if key not in memo:
-            env = LayerEnv(D, workload, kv_source=source, compiling=compiling)
+            env = LayerEnv(D, layer_workload, kv_source=source, attention_token_bytes=token_bytes,
+                           compiling=compiling)
             memo[key] = LayerCost(index, layer.attention.tagged(layer.attention.costs(env)),
                                   layer.ffn.tagged(layer.ffn.costs(env)))
         cached = memo[key]
@@ -274,6 +289,12 @@ def part_ledgers(architecture: Architecture, workload: Workload, compiling: bool
         model_parts.append(("encoders", encoder_costs(spec.encoders)))
     if spec.hyper_connections is not None:
         model_parts.append(("mhc", hyper_connection_costs(spec.hyper_connections, D, N, L)))
+    if spec.mtp is not None and spec.mtp.counted:
+        env = LayerEnv(D, layer_workload, attention_token_bytes=token_bytes, compiling=compiling)
+        parts = [part.costs(env) for layer in spec.mtp.layers for part in (layer.attention,
+                                                                              layer.ffn)]
+        model_parts.append(("mtp", mtp_costs(parts, len(spec.mtp.layers), D, spec.vocab_size,
+                                             L)))
     return tuple(layers), tuple(model_parts)
 
 
@@ -339,8 +360,7 @@ def compiled_model(architecture: Architecture, workload: Workload,
     key = at_zero
     compiled = per_architecture.get(key)
     if compiled is None:
-        with deferred():
-            layers, model_parts = part_ledgers(architecture, at_zero, compiling=True)
+        layers, model_parts = part_ledgers(architecture, at_zero, compiling=True)
         fast = compile_parts(distinct_parts(layers, model_parts), workload.dtype)
         compiled = per_architecture[key] = fast, fixed_figures(architecture, fast, workload.dtype)
     return compiled

@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from lccost.errors import SpecError
+from lccost.hf_hybrid import FAMILIES as _HYBRID_FAMILIES
+from lccost.hf_hybrid import WRAPPERS as _HYBRID_WRAPPERS
+from lccost.hf_hybrid import spec_from_hybrid_config
 from lccost.spec.loader import Document, validate_document
 from lccost.spec.model import Architecture
 
@@ -173,6 +176,9 @@ _CLASS_NAMES = {
     "qwen2": "Qwen2Config", "qwen3": "Qwen3Config", "qwen3_moe": "Qwen3MoeConfig",
     "gemma2": "Gemma2Config", "gemma3_text": "Gemma3TextConfig", "gpt_oss": "GptOssConfig",
 }
+
+HYBRID_MODEL_TYPES = (*_HYBRID_FAMILIES, *_HYBRID_WRAPPERS)
+"""The hybrid families, imported by ``lccost.hf_hybrid`` (one module each)."""
 
 _WRAPPERS = {"gemma4": "gemma4_text", "gemma3": "gemma3_text"}
 """Multimodal model types whose text decoder is described by ``text_config``."""
@@ -680,7 +686,7 @@ _FAMILIES: dict[str, Callable[[_Fields], _Import]] = {
 }
 
 SUPPORTED_MODEL_TYPES = tuple(sorted({*_FAMILIES, "gemma4", "gemma4_text", "gemma3",
-                                      "gemma3_text"}))
+                                      "gemma3_text", *HYBRID_MODEL_TYPES}))
 """The ``model_type`` values ``import-hf`` understands."""
 
 
@@ -770,6 +776,9 @@ def spec_from_hf_config(config: Mapping[str, Any], name: str | None = None,
     if not isinstance(config, Mapping):
         raise SpecError(source, f"must be a JSON object of config fields, not a "
                                 f"{type(config).__name__}")
+    if config.get("model_type") in HYBRID_MODEL_TYPES:
+        return spec_from_hybrid_config(
+            config, name or str(config.get("_name_or_path") or config["model_type"]), source)
     model_type = _model_type(config, source, text)
     if model_type in _WRAPPERS:
         text_model_type = _WRAPPERS[model_type]

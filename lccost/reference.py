@@ -36,7 +36,7 @@ INSTALL_HINT = "pip install 'lccost[reference]'"
 TORCH_DTYPES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
 """Weight dtypes a reference model can be built in (lccost name -> torch attribute)."""
 
-_WRAPPED_TEXT_MODELS = ("gemma4", "gemma3")
+_WRAPPED_TEXT_MODELS = ("gemma4", "gemma3", "llama4", "qwen3_5", "qwen3_5_moe")
 """Multimodal model types measured through their text decoder (``text_config``)."""
 
 

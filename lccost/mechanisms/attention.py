@@ -172,6 +172,10 @@ class Attention(MechanismSpec):
             entry += vllm_kv_scale_bytes(self.kv_heads, workload.effective_kv_dtype)
         return entry
 
+    def vllm_page_token_bytes(self, env: LayerEnv) -> int | None:
+        """``entry_bytes`` for a layer that holds its own cache."""
+        return self.entry_bytes(env) if self.owns_cache else None
+
     def costs(self, env: LayerEnv) -> PartCosts:
         D, H, K, d, L = (env.hidden_size, self.query_heads, self.kv_heads, self.head_dim,
                          env.context_tokens)

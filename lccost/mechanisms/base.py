@@ -37,7 +37,11 @@ Defaults (override where the mechanism has the feature):
 - ``query_heads_per_kv_head()`` = None: H / K for grouped-query attention, else None;
 - ``sliding_window()`` = None: W, the keys a query of a windowed GQA layer sees, else None;
 - ``context_problems(max_context)`` = none: (field path, message) for a value that cannot be
-  right at the spec's ``max_context`` (a top-k larger than the entries that can exist).
+  right at the spec's ``max_context`` (a top-k larger than the entries that can exist);
+- ``vllm_state_bytes(env)`` = None: a fixed-size state's bytes per sequence as vLLM pages it
+  (before padding), for a recurrent layer (``lccost.mechanisms.recurrent``);
+- ``vllm_page_token_bytes(env)`` = None: bytes per token of an attention layer's vLLM page,
+  what a hybrid model's state pages are padded to.
 """
 
 from __future__ import annotations
@@ -62,13 +66,17 @@ class LayerEnv:
     """The model-wide facts a layer's formulas use.
 
     ``hidden_size`` (D); the ``workload``; ``kv_source``: for a layer that reads another layer's
-    cache (``MechanismSpec.reads_cache_of``), that layer's spec. ``compiling``: the context is
-    unknown (``lccost.ledger``, compile mode) and ``workload.context_tokens`` is not used.
+    cache (``MechanismSpec.reads_cache_of``), that layer's spec; ``attention_token_bytes``: under
+    ``vllm``, bytes per token of the model's attention cache, the page a fixed-size state is
+    padded to (``lccost.mechanisms.recurrent.state_costs``; None without attention layers).
+    ``compiling``: the context is unknown (``lccost.ledger``, compile mode) and
+    ``workload.context_tokens`` is not used.
     """
 
     hidden_size: int
     workload: Workload
     kv_source: MechanismSpec | None = None
+    attention_token_bytes: int | None = None
     compiling: bool = False
 
     @property
@@ -145,6 +153,16 @@ class MechanismSpec(SpecModel, ABC):
     def context_problems(self, max_context: int) -> list[tuple[tuple[str, ...], str]]:
         """(field path, message) for each value that cannot be right at ``max_context``."""
         return []
+
+    def vllm_state_bytes(self, env: LayerEnv) -> int | None:
+        """Bytes of this layer's fixed-size states for one sequence as vLLM pages them
+        (``MambaSpec.page_size_bytes`` before padding); None for a layer without such states."""
+        return None
+
+    def vllm_page_token_bytes(self, env: LayerEnv) -> int | None:
+        """Bytes per token of this layer's K/V page under vllm, for an attention layer that
+        holds one (what vLLM pads a hybrid model's state pages to); None otherwise."""
+        return None
 
     def tagged(self, costs: PartCosts) -> PartCosts:
         """``costs`` with the FLOP terms tagged by ``compute_formats``."""

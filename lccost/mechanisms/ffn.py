@@ -6,7 +6,8 @@ S shared experts of width I_s, R router hidden width (an MLP router).
 Weights [parameters]: a gated MLP (SwiGLU / GeGLU) has gate, up and down: 3·D·I; an ungated one
 has up and down: 2·D·I. MoE: E·3·D·I routed + S·3·D·I_s shared + the router, D·E for a linear
 router, or D·R + 2·R·R + R·(E + extra) for ZAYA1's MLP router (down_proj, fc1, fc2, out over
-E experts plus its ``extra_router_classes`` "skip" class; transformers 5.23.0 models/zaya).
+E experts plus its ``extra_router_classes`` "skip" class; transformers 5.23.0 models/zaya), plus
+D for a shared-expert gate (Qwen3-Next ``shared_expert_gate``, a D x 1 linear layer).
 
 Active per token: k routed + all shared experts + the router. Hash-routed layers (DeepSeek V4's
 first ``num_hash_layers``) pick experts by token id; transformers and the V4 reference still
@@ -15,7 +16,10 @@ compute the gate scores, so they cost the same.
 Cache: none, in every accounting (``docs/accountings.md``).
 
 FLOPs: decode 2·(active weights); prefill 2·(active weights)·L (every token uses k experts; which
-ones does not change the count).
+ones does not change the count). Executed, where the reference runs every expert on every token
+and zeroes the unchosen ones' weights (transformers 5.23.0 ``Llama4TextMoe.forward``:
+``hidden_states.repeat(num_experts, 1)`` into ``Llama4TextExperts``' ``torch.bmm``): 2·(all
+weights) per token (``reference_runs_all_experts``).
 
 References: Shazeer et al. 2017 (MoE); Dai et al. 2024, DeepSeekMoE (shared experts);
 Shazeer 2020, GLU variants.
@@ -72,6 +76,11 @@ class MixtureOfExperts(MechanismSpec):
         None, ge=1, description="R: an MLP router's width (ZAYA1); unset = linear router D·E")
     extra_router_classes: int = Field(
         0, ge=0, description="router outputs beyond the experts (ZAYA1's skip class: 1)")
+    shared_expert_gate: bool = Field(
+        False, description="a D x 1 sigmoid gate on the shared experts' output (Qwen3-Next)")
+    reference_runs_all_experts: bool = Field(
+        False, description="the reference runs every expert on every token, weighting the "
+                           "unchosen ones by 0 (Llama 4): --flops executed counts all E")
 
     @model_validator(mode="after")
     def _active_fits(self) -> MixtureOfExperts:
@@ -96,12 +105,14 @@ class MixtureOfExperts(MechanismSpec):
         I_s = self.shared_intermediate_size or I
         shared = (_mlp("shared_experts", D, I_s, self.gated, self.shared_experts)
                   if self.shared_experts else ledger())
-        router = self._router(D)
+        router = self._router(D) + ledger(
+            term("shared_expert_gate", "D", D=D) if self.shared_expert_gate else None)
         params = _mlp("routed_experts", D, I, self.gated, self.experts) + shared + router
         active = _mlp("active_experts", D, I, self.gated, self.active_experts) + shared + router
+        run = params if env.executed and self.reference_runs_all_experts else active
         return PartCosts(
             params=params,
             active_params=active,
-            prefill_flops=weight_flops(active, env.context_tokens),
-            decode_flops=weight_flops(active, 1),
+            prefill_flops=weight_flops(run, env.context_tokens),
+            decode_flops=weight_flops(run, 1),
         )

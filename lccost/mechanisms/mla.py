@@ -153,6 +153,13 @@ class MultiHeadLatentAttention(MechanismSpec):
         sparse = f" + indexer top-{self.indexer.top_k}" if self.indexer else ""
         return f"MLA {self.query_heads}h latent {self.kv_lora_rank}+{self.qk_rope_head_dim}{sparse}"
 
+    def vllm_page_token_bytes(self, env: LayerEnv) -> int:
+        """vLLM's MLA entry (``vllm_mla_entry_bytes``): what a hybrid model's state pages are
+        padded to when its attention is MLA (``_align_hybrid_block_size`` builds the 1-token
+        page from ``MLAAttentionSpec`` when ``use_mla``)."""
+        return vllm_mla_entry_bytes(self.kv_lora_rank, self.qk_rope_head_dim,
+                                    env.workload.effective_kv_dtype, self.indexer is not None)
+
     def _block_tokens(self, env: LayerEnv) -> int:
         """vLLM's block: ``--block-size``, else ``vllm_mla_block_tokens`` on the device."""
         workload = env.workload

@@ -153,6 +153,14 @@ def resolve_template_extends(templates: dict[str, Any],
     return resolved
 
 
+class MultiTokenPrediction(SpecModel):
+    """The model's multi-token-prediction modules (``lccost.mechanisms.mtp``): one decoder layer
+    each; counted only with ``counted: true``."""
+
+    layers: list[Layer] = Field(min_length=1, max_length=16)
+    counted: bool = Field(False, description="add one speculative draft step to every figure")
+
+
 class ArchitectureSpec(SpecModel):
     """An LLM architecture, as written in YAML (after ``extends`` is resolved)."""
 
@@ -177,6 +185,7 @@ class ArchitectureSpec(SpecModel):
     encoders: list[Encoder] = Field(default_factory=list)
     layer_templates: dict[str, Layer] = Field(default_factory=dict)
     layers: list[LayerEntry] = Field(min_length=1, max_length=MAX_LAYERS)
+    mtp: MultiTokenPrediction | None = None
     sources: list[Source] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
