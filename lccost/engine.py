@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 
 from lccost.compiled import CompiledModel, Totals, compile_parts
@@ -339,8 +339,11 @@ def fixed_figures(architecture: Architecture, compiled: CompiledModel, dtype: st
     )
 
 
-_COMPILED: dict[int, dict[Workload, tuple[CompiledModel, FixedFigures]]] = {}
-"""Compiled models by ``id(architecture)``, then the workload at context 0 and batch 1; an
+_KEY_FIELDS = tuple(f.name for f in fields(Workload)
+                    if f.name not in ("context_tokens", "batch"))
+
+_COMPILED: dict[int, dict[tuple[object, ...], tuple[CompiledModel, FixedFigures]]] = {}
+"""Compiled models by ``id(architecture)``, then the workload's fields but context and batch; an
 entry leaves with its architecture (``weakref.finalize``), so an id is never reused stale."""
 
 
@@ -352,14 +355,14 @@ def compiled_model(architecture: Architecture, workload: Workload,
     if per_architecture is None:
         per_architecture = _COMPILED[id(architecture)] = {}
         weakref.finalize(architecture, _COMPILED.pop, id(architecture), None)
-    # The whole workload but its context and batch, so that a setting added to ``Workload``
-    # later is part of the key without anyone remembering to add it. At context 0: nothing may
-    # read the workload's context in compile mode (tests/test_compiled.py would see one that
-    # did).
-    at_zero = replace(workload, context_tokens=0, batch=1)
-    key = at_zero
+    # Every field of the workload but its context and batch, so that a setting added to
+    # ``Workload`` later is part of the key without anyone remembering to add it.
+    key = tuple(getattr(workload, name) for name in _KEY_FIELDS)
     compiled = per_architecture.get(key)
     if compiled is None:
+        # At context 0: nothing may read the workload's context in compile mode
+        # (tests/test_compiled.py would see one that did).
+        at_zero = replace(workload, context_tokens=0, batch=1)
         layers, model_parts = part_ledgers(architecture, at_zero, compiling=True)
         fast = compile_parts(distinct_parts(layers, model_parts), workload.dtype)
         compiled = per_architecture[key] = fast, fixed_figures(architecture, fast, workload.dtype)
