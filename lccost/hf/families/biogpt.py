@@ -20,7 +20,7 @@ def build(f: Fields) -> Built:
     top["learned_positions"] = (
         f.integer("max_position_embeddings") + 2
     )  # BioGptLearnedPositionalEmbedding
-    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(top, b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

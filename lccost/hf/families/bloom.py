@@ -20,7 +20,7 @@ def build(f: Fields) -> Built:
     # Two LayerNorms with bias per layer; word_embeddings_layernorm and ln_f (two vectors each).
     return Built(
         b.top(f, per_layer_norms=4, final_norms=4, max_context_key=""),
-        [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)],
+        b.same_layers(n, att, ffn),
     )
 
 

@@ -17,9 +17,7 @@ def build(f: Fields) -> Built:
     mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse")) or [
         "dense" if i < first_dense else "sparse" for i in range(n)
     ]
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     moe = b.moe(
         f.integer("num_experts"),
         f.integer("num_experts_per_tok"),

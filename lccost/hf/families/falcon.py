@@ -54,7 +54,7 @@ def build(f: Fields) -> Built:
     ffn = b.dense(f.opt_int("ffn_hidden_size") or 4 * D, gated=False, bias=bias)
     return Built(
         b.top(f, per_layer_norms=2 * norms, final_norms=2),
-        [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)],
+        b.same_layers(n, att, ffn),
     )
 
 

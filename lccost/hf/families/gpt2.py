@@ -38,7 +38,7 @@ def build(
     ffn = b.dense(inner, gated=False, bias=True)
     top = b.top(f, per_layer_norms=4, final_norms=2)
     top["learned_positions"] = f.integer("max_position_embeddings")
-    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(top, b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

@@ -19,7 +19,7 @@ def build(f: Fields) -> Built:
     ffn = b.dense(inner, gated=False, bias=True)
     top = b.top(f, per_layer_norms=2, final_norms=2)
     top["lm_head_bias"] = True  # the causal LM's lm_head has a bias
-    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(top, b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

@@ -33,7 +33,7 @@ def build(f: Fields) -> Built:
     top = b.top(f, per_layer_norms=2 * vectors, final_norms=vectors if final else 0)
     # OPTLearnedPositionalEmbedding: max_position_embeddings + 2 rows (offset 2)
     top["learned_positions"] = f.integer("max_position_embeddings") + 2
-    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(top, b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

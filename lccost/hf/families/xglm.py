@@ -18,7 +18,7 @@ def build(f: Fields) -> Built:
     ffn = b.dense(f.integer("ffn_dim"), gated=False, bias=True)
     return Built(
         b.top(f, per_layer_norms=4, final_norms=2),
-        [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)],
+        b.same_layers(n, att, ffn),
     )
 
 
