@@ -106,6 +106,17 @@ def layer_types(f: Fields, n: int, default: list[str], allowed: tuple[str, ...] 
     return f.str_list("layer_types", n, allowed) or default
 
 
+def hidden_and_heads(f: Fields) -> tuple[int, int]:
+    """hidden_size D and num_attention_heads H of an MHA model whose head_dim is D // H,
+    reported (under the names the file uses) when H does not divide D."""
+    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
+    if D % H:
+        names = f.family.attribute_map
+        f.report(names.get("num_attention_heads", "num_attention_heads"),
+                 f"is {H}, which does not divide {names.get('hidden_size', 'hidden_size')} ({D})")
+    return D, H
+
+
 def gqa_heads(f: Fields, head_dim_required: bool = False) -> tuple[int, int, int]:
     """num_attention_heads H, num_key_value_heads K (checked to divide H) and head_dim.
     head_dim_required: the modeling code reads config.head_dim without a fallback, so

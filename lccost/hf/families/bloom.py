@@ -11,9 +11,7 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("n_head", f"is {H}, which does not divide hidden_size ({D})")
+    D, H = b.hidden_and_heads(f)
     f.mark_used("apply_residual_connection_post_layernorm", "slow_but_exact")
     att = b.attention(H, H, D // max(H, 1), qkv_bias=True, o_bias=True)
     ffn = b.dense(4 * D, gated=False, bias=True)

@@ -28,9 +28,7 @@ def build(
     """GPT-2's blocks. ``multi_query_field``: gpt_bigcode (whose blocks copy GPT-2's) reads
     ``multi_query``, one KV head when true; it has none of ``read_elsewhere``."""
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("n_head", f"is {H}, which does not divide n_embd ({D})")
+    D, H = b.hidden_and_heads(f)
     K = 1 if multi_query_field and f.flag("multi_query") else H
     inner = f.opt_int("n_inner") or 4 * D
     f.mark_used(*read_elsewhere)

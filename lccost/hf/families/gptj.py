@@ -11,9 +11,7 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("n_head", f"is {H}, which does not divide n_embd ({D})")
+    D, H = b.hidden_and_heads(f)
     inner = f.opt_int("n_inner") or 4 * D
     att = b.attention(H, H, D // max(H, 1))
     ffn = b.dense(inner, gated=False, bias=True)
