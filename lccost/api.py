@@ -1,22 +1,34 @@
 """The Python API: every CLI command's work, callable without the CLI.
 
 >>> import lccost
->>> report = lccost.compare(["gemma-4-e2b", "deepseek-v4-pro"], context=131072)
+>>> report = lccost.compare(["gemma-4-e2b", "deepseek-v4-pro"], lccost.make_workload("128k"))
 >>> report.results[0].kv_cache_bytes  # doctest: +SKIP
+
+The functions raise ``LccostError`` (with the CLI's wording) for anything the caller can fix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lccost.conventions import Accounting, FlopConvention, parse_context
+from lccost.conventions import (
+    Accounting,
+    FlopConvention,
+    canonical_dtype,
+    parse_context,
+)
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError
-from lccost.report import MAX_GENERATE_TOKENS, Conventions, Report, cost_result
+from lccost.report import MAX_GENERATE_TOKENS, CostResult, Report, cost_result, make_report
 from lccost.spec.loader import load_architecture
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
+
+if TYPE_CHECKING:
+    from lccost.hardware import HardwareProfile, Roofline
 
 ModelRef = str | Path | Architecture
 
@@ -28,12 +40,35 @@ def load(ref: ModelRef) -> Architecture:
     return ref if isinstance(ref, Architecture) else load_architecture(ref)
 
 
-def make_workload(context: int, batch: int = 1, dtype: str = "bf16", kv_dtype: str | None = None,
+def source_of(ref: ModelRef) -> str | None:
+    """The input a result came from, as the user wrote it: a path; ``None`` for a shipped name
+    or an ``Architecture`` given directly."""
+    if isinstance(ref, Architecture):
+        return None
+    if isinstance(ref, Path):
+        return str(ref)
+    try:
+        is_file = Path(ref).is_file()
+    except (OSError, ValueError):
+        is_file = False
+    return ref if is_file else None
+
+
+def make_workload(context: int | str, batch: int = 1, dtype: str = "bf16",
+                  kv_dtype: str | None = None,
                   accounting: Accounting | str = Accounting.REFERENCE,
                   flops: FlopConvention | str = FlopConvention.USEFUL,
                   block_size: int | None = None) -> Workload:
+    """A workload; ``context`` as tokens or as the CLI writes it (``"128k"``, ``"1M"``);
+    dtypes by name in any common spelling (``bf16``, ``bfloat16``, ``BF16``). A context of 0
+    (no prompt) is allowed here, for ``fit``; the CLI asks for 1 token or more."""
     try:
-        return Workload(context_tokens=context, batch=batch, dtype=dtype, kv_dtype=kv_dtype,
+        tokens = parse_context(context) if isinstance(context, str) else context
+        if isinstance(tokens, bool) or not isinstance(tokens, int):
+            raise ValueError(f"context must be a whole number of tokens, not {context!r}")
+        return Workload(context_tokens=tokens, batch=batch, dtype=canonical_dtype(dtype),
+                        kv_dtype=None if kv_dtype is None else canonical_dtype(kv_dtype,
+                                                                               native=True),
                         accounting=Accounting(accounting), flops=FlopConvention(flops),
                         block_size=block_size)
     except ValueError as error:
@@ -45,34 +80,70 @@ def model_cost(ref: ModelRef, workload: Workload) -> ModelCost:
     return cost(load(ref), workload)
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What one command asks for, computed once: the report, the cost of every result (same
+    order: what ``--explain`` prints) and, with a hardware profile, the roofline of each."""
+
+    report: Report
+    model_costs: tuple[ModelCost, ...]
+    rooflines: tuple[Roofline, ...] | None = None
+
+
+def analyse(models: Sequence[ModelRef], workload: Workload,
+            contexts: Sequence[int] | None = None, baseline: ModelRef | None = None,
+            per_layer: bool = False, generate: int | None = None,
+            hardware: str | Path | HardwareProfile | None = None, gpus: int = 1,
+            compute_dtype: str | None = None) -> Analysis:
+    """Every model at ``workload`` (or at each of ``contexts``, the other settings fixed),
+    each costed once; with ``baseline``, its results and the ratios to it; with ``generate``,
+    the decode FLOPs of that many new tokens; with ``hardware``, the roofline of each result."""
+    if generate is not None and not 1 <= generate <= MAX_GENERATE_TOKENS:
+        raise LccostError(f"--generate takes 1 to {MAX_GENERATE_TOKENS:,} tokens, not {generate}")
+    at = [workload] if contexts is None else [_at(workload, c) for c in contexts]
+    architectures = [(load(m), source_of(m)) for m in models]
+    base_architecture = load(baseline) if baseline is not None else None
+    results: list[CostResult] = []
+    base_results: list[CostResult] = []
+    costs: list[ModelCost] = []
+    base_costs = {}
+    if base_architecture is not None:
+        for w in at:
+            base_costs[w.context_tokens] = cost(base_architecture, w)
+            base_results.append(cost_result(base_costs[w.context_tokens], generate=generate,
+                                            source=source_of(baseline)))  # type: ignore[arg-type]
+    for architecture, source in architectures:
+        for w in at:
+            model_cost = cost(architecture, w)
+            costs.append(model_cost)
+            results.append(cost_result(model_cost, per_layer=per_layer,
+                                       baseline=base_costs.get(w.context_tokens),
+                                       generate=generate, source=source))
+    lines = None
+    if hardware is not None:
+        from lccost.hardware import rooflines
+
+        lines = tuple(rooflines(costs, hardware, gpus, compute_dtype))
+    return Analysis(make_report(workload, results, base_results), tuple(costs), lines)
+
+
+def _at(workload: Workload, context: int) -> Workload:
+    return make_workload(context, workload.batch, workload.dtype, workload.kv_dtype,
+                         workload.accounting, workload.flops, workload.block_size)
+
+
 def compare(models: Sequence[ModelRef], workload: Workload, baseline: ModelRef | None = None,
             per_layer: bool = False, generate: int | None = None) -> Report:
     """One result per model at ``workload``; with ``baseline``, ratios to it; with
     ``generate``, the decode FLOPs of that many new tokens after the prompt."""
-    if generate is not None and not 1 <= generate <= MAX_GENERATE_TOKENS:
-        raise LccostError(f"--generate takes 1 to {MAX_GENERATE_TOKENS:,} tokens, not {generate}")
-    base = cost(load(baseline), workload) if baseline is not None else None
-    results = [cost_result(cost(load(m), workload), per_layer=per_layer, baseline=base,
-                           generate=generate)
-               for m in models]
-    return Report(conventions=Conventions(flop_convention=workload.flops,
-                                          accounting=workload.accounting), results=results)
+    return analyse(models, workload, baseline=baseline, per_layer=per_layer,
+                   generate=generate).report
 
 
 def sweep(models: Sequence[ModelRef], contexts: Sequence[int], workload: Workload,
           baseline: ModelRef | None = None) -> Report:
     """Results for every model at every context (the workload's other settings fixed)."""
-    architectures = [load(m) for m in models]
-    base = load(baseline) if baseline is not None else None
-    results = []
-    for architecture in architectures:
-        for context in contexts:
-            at = make_workload(context, workload.batch, workload.dtype, workload.kv_dtype,
-                               workload.accounting, workload.flops, workload.block_size)
-            base_cost = cost(base, at) if base is not None else None
-            results.append(cost_result(cost(architecture, at), baseline=base_cost))
-    return Report(conventions=Conventions(flop_convention=workload.flops,
-                                          accounting=workload.accounting), results=results)
+    return analyse(models, workload, contexts=contexts, baseline=baseline).report
 
 
 def parse_contexts(text: str) -> list[int]:
@@ -83,14 +154,17 @@ def parse_contexts(text: str) -> list[int]:
             low, high = parse_context(low_text), parse_context(high_text)
             if low < 1 or high < low:
                 raise ValueError(f"range {text!r} must go from 1 or more up to a larger value")
-            contexts, value = [], low
-            while value <= high:
+            contexts: list[int] = []
+            value = low
+            while value <= high and len(contexts) <= MAX_SWEEP_POINTS:
                 contexts.append(value)
                 value *= 2
             if contexts[-1] != high:
                 contexts.append(high)
         else:
             contexts = [parse_context(part) for part in text.split(",") if part.strip()]
+            if any(c < 1 for c in contexts):
+                raise ValueError("context lengths must be 1 token or more")
     except ValueError as error:
         raise LccostError(str(error)) from None
     if not contexts:

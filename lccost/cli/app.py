@@ -8,7 +8,7 @@ click's message. Anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -32,9 +32,27 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from lccost import __version__
+
+        typer.echo(f"lccost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Analytical long-context cost calculator for LLM architectures."""
 
 
 def _register() -> None:
@@ -52,12 +70,15 @@ def main() -> None:
     error (click's message); anything else is a bug and keeps its traceback."""
     from lccost.errors import LccostError
 
-    get_app()  # registers the commands once, however often main runs in one process
     try:
+        get_app()  # registers the commands once, however often main runs in one process
         code = app(standalone_mode=False, prog_name="lccost")
     except LccostError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        print(f"Error: {user_message(error)}", file=sys.stderr)
         sys.exit(1)
+    except KeyboardInterrupt:  # Ctrl-C at any moment, imports included: no traceback
+        print("Interrupted.", file=sys.stderr)
+        sys.exit(130)
     except typer.Exit as exit_:
         sys.exit(exit_.exit_code)
     except typer.Abort:
@@ -73,6 +94,15 @@ def main() -> None:
     # Ctrl-C: 130) instead of exiting.
     if isinstance(code, int) and not isinstance(code, bool):
         sys.exit(code)
+
+
+def user_message(error: Exception) -> str:
+    """An error's text as the user should see it: pydantic's "Value error, " prefix dropped,
+    control characters (from a file name or a spec's text) written as ``\\xNN`` escapes."""
+    import re
+
+    text = str(error).replace("Value error, ", "")
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _click_error(error: Exception) -> Any:

@@ -1,35 +1,42 @@
 """``lccost fit``, ``lccost hardware`` and ``lccost schema``: deployment answers.
 
 Also the ``--hardware``/``--gpus``/``--compute-dtype`` options that ``compare``, ``show`` and
-``sweep`` share, and the helper that prints a report with its roofline.
+``sweep`` share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from lccost.cli.options import AccountingOption, Batch, BlockSize, DType, KvDType, Units
-from lccost.conventions import Accounting, ByteUnit, parse_context
+from lccost.cli.options import (
+    AccountingOption,
+    Batch,
+    BlockSize,
+    DType,
+    Force,
+    KvDType,
+    OutputFile,
+    Units,
+    parse_dtype,
+    parse_tokens,
+)
+from lccost.conventions import MAX_GPUS, Accounting, ByteUnit
 from lccost.render.formats import OutputFormat
-
-if TYPE_CHECKING:
-    from lccost.engine import ModelCost
-    from lccost.report import Report
 
 HardwareName = Annotated[str | None, typer.Option(
     "--hardware", metavar="NAME|PATH",
     help="A hardware profile (see `lccost hardware`) or a profile YAML file: adds the roofline "
          "(decode ms/step, tokens/s, which bound, time to first token).")]
 Gpus = Annotated[int, typer.Option(
-    "--gpus", min=1, help="Devices in tensor parallel: FLOPs, weights and cache split evenly; "
-                          "communication is not modelled.")]
+    "--gpus", min=1, max=MAX_GPUS,
+    help="Devices in tensor parallel: FLOPs, weights and cache split evenly; communication is "
+         f"not modelled (1 to {MAX_GPUS:,}).")]
 ComputeDType = Annotated[str | None, typer.Option(
-    "--compute-dtype", help="The peak to use (fp32, bf16, fp16, fp8, int8, fp4); default: the "
-                            "weight dtype, else what the device runs it in (bf16).")]
+    "--compute-dtype", parser=parse_dtype, metavar="DTYPE",
+    help="The peak to use (fp32, bf16, fp16, fp8, int8, fp4); default: the "
+         "weight dtype, else what the device runs it in (bf16).")]
 
 
 def _bytes(text: str) -> int:
@@ -42,24 +49,16 @@ def _bytes(text: str) -> int:
         raise typer.BadParameter(str(error)) from None
 
 
-def _optional_context(text: str) -> int:
+def _reserve(text: str) -> str:
+    """``--reserve`` checked while parsing (a usage error), kept as text for ``parse_reserve``."""
+    from lccost.errors import LccostError
+    from lccost.fit import parse_reserve
+
     try:
-        return parse_context(text)
-    except ValueError as error:
+        parse_reserve(text)
+    except LccostError as error:
         raise typer.BadParameter(str(error)) from None
-
-
-def emit_with_roofline(report: Report, model_costs: Sequence[ModelCost], hardware: str,
-                       gpus: int, compute_dtype: str | None, output: OutputFormat,
-                       units: ByteUnit) -> None:
-    """Print ``report`` with the roofline of each of ``model_costs`` (same order)."""
-    from lccost.hardware import rooflines
-    from lccost.render.deployment import report_with_roofline
-
-    lines = rooflines(model_costs, hardware, gpus, compute_dtype)
-    text = report_with_roofline(report, lines, output, units)
-    if text is not None:
-        typer.echo(text, nl=False)
+    return text
 
 
 def fit(
@@ -73,7 +72,7 @@ def fit(
     gpus: Gpus = 1,
     batch: Batch = 1,
     context: Annotated[int | None, typer.Option(
-        "--context", "-c", parser=_optional_context, metavar="TOKENS",
+        "--context", "-c", parser=parse_tokens, metavar="TOKENS",
         help="Context for 'largest batch' (default: each model's max_context, else 128k); "
              "k = 1024, M = 1048576.")] = None,
     dtype: DType = "bf16",
@@ -81,7 +80,7 @@ def fit(
     accounting: AccountingOption = Accounting.REFERENCE,
     block_size: BlockSize = None,
     reserve: Annotated[str, typer.Option(
-        "--reserve", metavar="SHARE|SIZE",
+        "--reserve", metavar="SHARE|SIZE", parser=_reserve,
         help="Memory each device keeps for the runtime, activations and fragmentation: 10% "
              "(vLLM's default gpu_memory_utilization 0.9 leaves the same), 8GB, 8GiB or 0.")
     ] = "10%",
@@ -137,11 +136,11 @@ def hardware_list(
 
 
 def schema(
-    out: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of standard output.")] = None,
+    out: OutputFile = None,
     hardware: Annotated[bool, typer.Option(
         "--hardware-profile", help="The schema of hardware profiles instead of model specs.")
     ] = False,
+    force: Force = False,
 ) -> None:
     """The JSON Schema of spec files (with `extends`), for editor completion and checking.
 
@@ -154,7 +153,7 @@ def schema(
     from lccost.schema import hardware_json_schema, spec_json_schema
 
     text = json.dumps(hardware_json_schema() if hardware else spec_json_schema(), indent=2) + "\n"
-    if write_text(text, out):
+    if write_text(text, out, force=force):
         typer.echo(f"wrote {out}", err=True)
 
 

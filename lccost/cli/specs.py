@@ -16,10 +16,12 @@ from lccost.cli.options import (
     DType,
     Explain,
     FlopsOption,
+    Format,
     KvDType,
     Units,
 )
 from lccost.conventions import Accounting, ByteUnit, FlopConvention
+from lccost.render.formats import OutputFormat
 
 
 def list_models(
@@ -75,7 +77,9 @@ def show(
     units: Units = ByteUnit.GB,
     costs: Annotated[bool, typer.Option("--costs/--no-costs",
                                         help="Add per-layer cache and FLOPs.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Per-layer results as JSON.")] = False,
+    output: Format = OutputFormat.TABLE,
+    as_json: Annotated[bool, typer.Option(
+        "--json", hidden=True, help="Deprecated: use --format json.")] = False,
     explain: Explain = False,
     hardware: HardwareName = None,
     gpus: Gpus = 1,
@@ -83,50 +87,32 @@ def show(
 ) -> None:
     """The expanded layer table: per layer its mechanism, heads, window, whose KV it reads,
     its FFN, and (at --context) its cache and FLOPs."""
-    from lccost.api import load, make_workload
-    from lccost.engine import cost
-    from lccost.render.formats import to_json
-    from lccost.report import Conventions, Report, cost_result
+    from lccost import api
+    from lccost.render.report import render_analysis
 
-    architecture = load(model)
-    workload = make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size)
-    model_cost = cost(architecture, workload)
-    result = cost_result(model_cost, per_layer=True)
-    lines = None
-    if hardware is not None:
-        from lccost.hardware import rooflines
-
-        lines = rooflines([model_cost], hardware, gpus, compute_dtype)
     if as_json:
-        report = Report(conventions=Conventions(flop_convention=workload.flops,
-                                                accounting=workload.accounting),
-                        results=[result])
-        if lines is None:
-            typer.echo(to_json(report))
-        else:
-            from lccost.render.deployment import report_with_roofline
-            from lccost.render.formats import OutputFormat
+        output = OutputFormat.JSON
+    workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size)
+    analysis = api.analyse([model], workload, per_layer=True, hardware=hardware, gpus=gpus,
+                           compute_dtype=compute_dtype)
+    if output is OutputFormat.TABLE:
+        from lccost.render.table import print_layers
 
-            typer.echo(report_with_roofline(report, lines, OutputFormat.JSON, units), nl=False)
-        return
-    from lccost.render.table import print_layers, print_report
-
-    spec = architecture.spec
-    title = (f"{spec.name}: {len(architecture.layers)} layers, hidden {spec.hidden_size}, "
-             f"vocab {spec.vocab_size}")
-    print_layers(title, result.layers or [], units, with_costs=costs)
-    if costs:
-        print_report(Report(conventions=Conventions(flop_convention=workload.flops,
-                                                    accounting=workload.accounting),
-                            results=[result]), units)
-    if lines is not None:
-        from lccost.render.deployment import print_rooflines
-
-        print_rooflines(lines)
+        architecture = analysis.model_costs[0].architecture
+        spec = architecture.spec
+        result = analysis.report.results[0]
+        title = (f"{spec.name}: {len(architecture.layers)} layers, hidden {spec.hidden_size}, "
+                 f"vocab {spec.vocab_size}")
+        print_layers(title, result.layers or [], units, with_costs=costs)
+        if not costs and analysis.rooflines is None:
+            return
+    text = render_analysis(analysis, output, units)
+    if text is not None:
+        typer.echo(text, nl=False)
     if explain:
-        from lccost.cli.explain import print_explanation
+        from lccost.render.explain import print_explanation
 
-        print_explanation(model_cost)
+        print_explanation(analysis.model_costs[0])
 
 
 def register(app: typer.Typer) -> None:
