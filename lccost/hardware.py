@@ -140,13 +140,21 @@ def resolve_hardware(ref: str | Path) -> Path:
     for stem, candidate in shipped.items():
         if _key(stem) == wanted:
             return candidate
+    by_name = {}
     for candidate in shipped.values():
         name = loader.parse_yaml(loader.read_spec_text(candidate), str(candidate)).data.get("name")
-        if isinstance(name, str) and _key(name) == wanted:
-            return candidate
+        if isinstance(name, str):
+            if _key(name) == wanted:
+                return candidate
+            by_name[name] = candidate
+    from lccost.names import did_you_mean, match_name
+
+    prefix = match_name(str(ref), shipped, prefix=True)  # `h100`: the only H100 profile
+    if prefix is not None:
+        return shipped[prefix]
     names = ", ".join(shipped) or "none found"
-    raise LccostError(f"hardware {str(ref)!r} is neither a profile file nor a shipped profile; "
-                      f"shipped: {names}")
+    raise LccostError(f"hardware {str(ref)!r} is neither a profile file nor a shipped profile"
+                      f"{did_you_mean(str(ref), [*shipped, *by_name])}; shipped: {names}")
 
 
 def load_hardware(ref: str | Path | HardwareProfile) -> HardwareProfile:

@@ -99,10 +99,9 @@ def main() -> None:
 def user_message(error: Exception) -> str:
     """An error's text as the user should see it: pydantic's "Value error, " prefix dropped,
     control characters (from a file name or a spec's text) written as ``\\xNN`` escapes."""
-    import re
+    from lccost.render.formats import printable
 
-    text = str(error).replace("Value error, ", "")
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    return printable(str(error).replace("Value error, ", ""))
 
 
 def _click_error(error: Exception) -> Any:

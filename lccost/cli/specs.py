@@ -31,19 +31,23 @@ def list_models(
     import json
 
     from lccost.api import load
+    from lccost.render.formats import printable
     from lccost.spec.loader import shipped_configs
 
     rows = []
     for name, path in shipped_configs().items():
         architecture = load(path)
         rows.append({"name": name, "layers": len(architecture.layers),
+                     "variant": path.parent.name == "variants",
                      "description": architecture.spec.description, "path": str(path)})
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
     width = max(len(str(r["name"])) for r in rows)
     for row in rows:
-        typer.echo(f"{row['name']:<{width}}  {row['layers']:>3} layers  {row['description']}")
+        kind = "variant" if row["variant"] else "model  "
+        typer.echo(printable(f"{row['name']:<{width}}  {kind}  {row['layers']:>3} layers  "
+                             f"{row['description']}"))
 
 
 def validate(
@@ -52,6 +56,7 @@ def validate(
     """Check spec files: exit 0 when all are valid, else print each problem and exit 1."""
     from lccost.api import load
     from lccost.errors import LccostError
+    from lccost.render.formats import printable
 
     failures = []
     for path in paths:
@@ -60,7 +65,8 @@ def validate(
         except LccostError as error:
             failures.append(str(error))
             continue
-        typer.echo(f"ok  {path}  ({architecture.name}, {len(architecture.layers)} layers)")
+        typer.echo(printable(f"ok  {path}  ({architecture.name}, "
+                             f"{len(architecture.layers)} layers)"))
     if failures:
         raise LccostError("\n".join(failures))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -13,6 +14,15 @@ from lccost.conventions import ByteUnit, format_context, number_format
 
 if TYPE_CHECKING:  # the report models pull in pydantic; `lccost --help` should not
     from lccost.report import CostResult, LayerResult, Report
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (escape sequences that would move the cursor, retitle
+    or clear the terminal) written as ``\\xNN``; newlines and tabs kept."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class OutputFormat(StrEnum):
@@ -85,7 +95,7 @@ def markdown(table: TextTable) -> str:
     """``table`` as a Markdown table, its caption as a paragraph under it (the one Markdown
     table writer: reports, roofline, fit, claims). ``|`` in a cell is escaped."""
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+        return printable(text).replace("|", "\\|").replace("\n", " ")
 
     lines = ["| " + " | ".join(map(cell, table.headers)) + " |",
              "|" + "".join("---:|" if table.is_numeric(i) else "---|"

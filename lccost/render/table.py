@@ -14,7 +14,6 @@ cannot rewrite the terminal.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -23,7 +22,7 @@ from rich.text import Text
 
 from lccost.conventions import ByteUnit
 from lccost.ledger import Ledger
-from lccost.render.formats import TextTable, layer_rows, summary_table
+from lccost.render.formats import TextTable, layer_rows, printable, summary_table
 from lccost.report import LayerResult, Report
 
 UNLIMITED_WIDTH = 100_000
@@ -35,17 +34,9 @@ MIN_SPLIT_WIDTH = 40
 LABEL_MAX_WIDTH = 28
 """The label (first) column folds longer names onto more lines rather than squeeze numbers."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def literal(text: str) -> Text:
     """``text`` as it is written: no rich markup, control characters as ``\\xNN`` escapes."""
-    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters written as ``\\xNN`` escapes (for plain output)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return Text(printable(text))
 
 
 def make_console() -> Console:

@@ -321,10 +321,12 @@ def _value(event: Any, path: tuple[str | int, ...], file: str, line: int) -> Any
 
 
 def shipped_configs() -> dict[str, Path]:
-    """Shipped spec names (file stems) and their paths."""
+    """Shipped spec names (file stems) and their paths: the models, then their variants
+    (``variants/``)."""
     for directory in CONFIG_DIRS:
         if directory.is_dir():
-            return {p.stem: p for p in sorted(directory.glob("*.yaml"))
+            return {p.stem: p for p in [*sorted(directory.glob("*.yaml")),
+                                        *sorted(directory.glob("variants/*.yaml"))]
                     if p.stem != "claims"}
     return {}
 
@@ -341,9 +343,12 @@ def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
     """A spec path for ``ref``: a file (relative to ``relative_to``'s folder) or a shipped name."""
     candidate = (relative_to.parent / ref) if relative_to else Path(ref)
     if not _exists(candidate):
+        from lccost.names import match_name
+
         shipped = shipped_configs()
-        if ref in shipped:
-            return shipped[ref]
+        name = match_name(ref, shipped)
+        if name is not None:
+            return shipped[name]
     return candidate
 
 
@@ -585,8 +590,11 @@ def load_architecture(ref: str | Path) -> Architecture:
     """Load a spec by path or shipped name, resolving ``extends``, validated and expanded."""
     path = resolve_ref(ref) if isinstance(ref, str) else ref
     if not _exists(path):
+        from lccost.names import did_you_mean
+
         names = ", ".join(shipped_configs()) or "none found"
-        raise SpecError(str(ref), f"is neither a spec file nor a shipped model; allowed: a "
+        raise SpecError(str(ref), f"is neither a spec file nor a shipped model"
+                                  f"{did_you_mean(str(ref), shipped_configs())}; allowed: a "
                                   f"spec file path or a shipped model ({names})")
     if path.suffix == ".json":
         try:
