@@ -31,7 +31,6 @@ def list_models(
     import json
 
     from lccost.api import load
-    from lccost.render.formats import printable
     from lccost.spec.loader import shipped_configs
 
     rows = []
@@ -43,11 +42,15 @@ def list_models(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    width = max(len(str(r["name"])) for r in rows)
-    for row in rows:
-        kind = "variant" if row["variant"] else "model  "
-        typer.echo(printable(f"{row['name']:<{width}}  {kind}  {row['layers']:>3} layers  "
-                             f"{row['description']}"))
+    from lccost.render.formats import TextTable
+    from lccost.render.table import print_table
+
+    print_table(TextTable(
+        "Shipped specs", ("name", "kind", "layers", "description"),
+        [[str(r["name"]), "variant" if r["variant"] else "model", str(r["layers"]),
+          str(r["description"])] for r in rows],
+        "use a name wherever a model is asked for; variants (configs/variants) extend a model",
+        numeric=(False, False, True, False)))
 
 
 def validate(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lccost.conventions import GB, GIB, ByteUnit, format_bytes, format_context
 from lccost.fit import FitResult
 from lccost.hardware import Roofline
-from lccost.render.formats import OutputFormat, to_csv, to_markdown
+from lccost.render.formats import OutputFormat, TextTable, markdown, to_csv, to_markdown
 from lccost.report import Report
 
 if TYPE_CHECKING:
@@ -62,21 +62,13 @@ def roofline_rows(rooflines: Sequence[Roofline]) -> tuple[list[str], list[list[s
 
 def _rich_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
                 table_caption: str, console: Console | None) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from lccost.render.table import print_table
 
-    table = Table(title=title, caption=table_caption, caption_justify="left")
-    for i, header in enumerate(headers):
-        table.add_column(header, justify="left" if i == 0 else "right", no_wrap=i == 0)
-    for row in rows:
-        table.add_row(*row)
-    (console or Console()).print(table)
+    print_table(TextTable(title, headers, rows, table_caption), console)
 
 
 def _markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], note: str) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + f"\n\n{note}\n"
+    return markdown(TextTable("", headers, rows, note))
 
 
 def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: OutputFormat,
