@@ -83,7 +83,7 @@ def test_readme_python_example_runs() -> None:
     block = re.search(r"```python\n(.*?)```", README.read_text(), re.S)
     assert block is not None
     namespace: dict[str, object] = {}
-    exec(block.group(1), namespace)  # noqa: S102 - our own README
+    exec(block.group(1), namespace)  # our own README's example
     report = namespace["report"]
     assert [r.model for r in report.results] == ["gemma-4-e2b", "deepseek-v4-pro"]  # type: ignore[attr-defined]
 
@@ -91,8 +91,8 @@ def test_readme_python_example_runs() -> None:
 def test_readme_gemma_cache_figures_are_what_lccost_prints() -> None:
     sentence = re.search(r"Gemma 4 E2B at 128K holds (.*?)\.\n", README.read_text(), re.S)
     assert sentence is not None
-    stated = dict((mode, value) for value, mode in re.findall(
-        r"([\d,.]+) MB\s+under\s+`([a-z-]+)`", sentence.group(1)))
+    stated = {mode: value for value, mode in re.findall(
+        r"([\d,.]+) MB\s+under\s+`([a-z-]+)`", sentence.group(1))}
     assert set(stated) == {"reference", "vllm", "llamacpp", "full-context"}
     for mode, value in stated.items():
         _code, out, _ = run_cli(["compare", "gemma-4-e2b", "-c", "128k", "--accounting", mode,

@@ -96,20 +96,22 @@ def compare(
     emit(analysis, output, units, explain=explain, per_layer=per_layer)
 
 
-def _contexts(text: str) -> list[int]:
+def _contexts(text: str) -> str:
+    """``--context`` of ``sweep`` checked while parsing (a usage error, exit 2)."""
     from lccost.api import parse_contexts
     from lccost.errors import LccostError
 
     try:
-        return parse_contexts(text)
+        parse_contexts(text)
     except LccostError as error:
         raise typer.BadParameter(str(error)) from None
+    return text
 
 
 def sweep(
     models: Models,
     contexts: Annotated[str, typer.Option(
-        "--context", "-c", metavar="LIST|RANGE",
+        "--context", "-c", metavar="LIST|RANGE", callback=_contexts,
         help="Context lengths: a list (4k,32k,128k,1M) or a range by powers of two (1k..1M); "
              "k = 1024, M = 1048576.")] = "4k..1M",
     batch: Batch = 1,
@@ -135,7 +137,7 @@ def sweep(
     """
     from lccost import api
 
-    points = _contexts(contexts)
+    points = api.parse_contexts(contexts)
     workload = api.make_workload(points[0], batch, dtype, kv_dtype, accounting, flops, block_size)
     if plot is not None:  # an unusable plot fails before any work or output
         from lccost.render.plot import check_plot_target, quantity
