@@ -88,15 +88,19 @@ def main() -> None:
         usage = _click_error(error)
         if usage is None:
             raise
+        if isinstance(getattr(usage, "message", None), str):  # typer words enum choices so
+            usage.message = user_message(usage.message)  # never pydantic's prefix
         usage.show()
         sys.exit(usage.exit_code)
     # Without standalone mode, click returns the code of an exit it handled itself (--help: 0,
     # Ctrl-C: 130) instead of exiting.
     if isinstance(code, int) and not isinstance(code, bool):
+        if code == 130:  # click turned a Ctrl-C inside a command into this code
+            print("Interrupted.", file=sys.stderr)
         sys.exit(code)
 
 
-def user_message(error: Exception) -> str:
+def user_message(error: Exception | str) -> str:
     """An error's text as the user should see it: pydantic's "Value error, " prefix dropped,
     control characters (from a file name or a spec's text) written as ``\\xNN`` escapes."""
     from lccost.render.formats import printable
