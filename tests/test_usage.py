@@ -96,7 +96,7 @@ def test_shipped_variants_are_usable_by_name_and_listed() -> None:
     (base,) = _json(["compare", "gemma-4-e2b", "-c", "128k"])["results"]
     # without sharing, layers 15-34 hold their own cache: strictly more than the base
     assert variant["kv_cache_bytes"] > base["kv_cache_bytes"]
-    code, out, _ = run_cli(["list", "--json"])
+    _code, out, _ = run_cli(["list", "--json"])
     rows = {row["name"]: row for row in json.loads(out)}
     assert rows["gemma-4-e2b-no-kv-sharing"]["variant"] is True
     assert rows["gemma-4-e2b"]["variant"] is False

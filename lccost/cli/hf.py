@@ -26,7 +26,8 @@ def import_hf(
 ) -> None:
     """Translate a config.json into an lccost YAML spec (validated; missing fields take the
     transformers 5.23.0 class defaults, listed under notes)."""
-    from lccost.cli.output import check_target, write_text
+    from lccost.cli.output import write_text
+    from lccost.files import check_target
     from lccost.hf_import import hf_spec, spec_to_yaml
 
     if output is not None:  # refused before any work: the input itself, a folder, an existing
