@@ -31,10 +31,10 @@ def list_models(
     import json
 
     from lccost.api import load
-    from lccost.spec.loader import shipped_configs
+    from lccost.spec.loader import shipped_specs
 
     rows = []
-    for name, path in shipped_configs().items():
+    for name, path in shipped_specs().items():
         architecture = load(path)
         rows.append({"name": name, "layers": len(architecture.layers),
                      "variant": path.parent.name == "variants",

@@ -38,6 +38,7 @@ CSV_FIELDS = (
     "decode_cache_read_bytes", "decode_cache_write_bytes", "params_total", "params_active",
     "params_embedding", "params_effective", "decode_intensity", "prefill_intensity",
     "decode_flops_fp8_equivalent", "generate_tokens", "generate_decode_flops", "baseline",
+    "source",
 )
 
 

@@ -321,13 +321,20 @@ def _value(event: Any, path: tuple[str | int, ...], file: str, line: int) -> Any
 
 
 def shipped_configs() -> dict[str, Path]:
-    """Shipped spec names (file stems) and their paths: the models, then their variants
-    (``variants/``)."""
+    """Shipped spec names (file stems) and their paths."""
     for directory in CONFIG_DIRS:
         if directory.is_dir():
-            return {p.stem: p for p in [*sorted(directory.glob("*.yaml")),
-                                        *sorted(directory.glob("variants/*.yaml"))]
+            return {p.stem: p for p in sorted(directory.glob("*.yaml"))
                     if p.stem != "claims"}
+    return {}
+
+
+def shipped_specs() -> dict[str, Path]:
+    """Every name usable as a model: the shipped specs, then their variants (``variants/``)."""
+    for directory in CONFIG_DIRS:
+        if directory.is_dir():
+            return {**shipped_configs(),
+                    **{p.stem: p for p in sorted(directory.glob("variants/*.yaml"))}}
     return {}
 
 
@@ -345,7 +352,7 @@ def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
     if not _exists(candidate):
         from lccost.names import match_name
 
-        shipped = shipped_configs()
+        shipped = shipped_specs()
         name = match_name(ref, shipped)
         if name is not None:
             return shipped[name]
@@ -594,8 +601,9 @@ def load_architecture(ref: str | Path) -> Architecture:
 
         names = ", ".join(shipped_configs()) or "none found"
         raise SpecError(str(ref), f"is neither a spec file nor a shipped model"
-                                  f"{did_you_mean(str(ref), shipped_configs())}; allowed: a "
-                                  f"spec file path or a shipped model ({names})")
+                                  f"{did_you_mean(str(ref), shipped_specs())}; allowed: a "
+                                  f"spec file path or a shipped model ({names}, or a variant "
+                                  "listed by `lccost list`)")
     if path.suffix == ".json":
         try:
             from lccost.hf_import import architecture_from_hf_config
