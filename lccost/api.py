@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lccost.conventions import (
+    MAX_GENERATE_TOKENS,
     Accounting,
     FlopConvention,
     canonical_dtype,
@@ -22,7 +23,7 @@ from lccost.conventions import (
 )
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError
-from lccost.report import MAX_GENERATE_TOKENS, CostResult, Report, cost_result, make_report
+from lccost.report import CostResult, Report, cost_result, make_report
 from lccost.spec.loader import load_architecture
 from lccost.spec.model import Architecture
 from lccost.workload import Workload

@@ -42,6 +42,9 @@ MAX_BLOCK_SIZE = 2**20
 MAX_GPUS = 2**16
 """Devices in tensor parallel: 65,536."""
 
+MAX_GENERATE_TOKENS = 262_144
+"""``--generate`` sums the decode FLOPs position by position (exact); beyond this it is slow."""
+
 
 class Accounting(StrEnum):
     """Which cache the byte figures describe (see ``lccost.accounting`` for the rules).

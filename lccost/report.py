@@ -118,8 +118,6 @@ def layer_results(model_cost: ModelCost) -> list[LayerResult]:
     return results
 
 
-MAX_GENERATE_TOKENS = 262_144
-"""``--generate`` sums the decode FLOPs position by position (exact); beyond this it is slow."""
 
 
 def cost_result(model_cost: ModelCost, per_layer: bool = False,

@@ -20,9 +20,8 @@ from lccost.cli.options import (
     KvDType,
     Units,
 )
-from lccost.conventions import Accounting, ByteUnit, FlopConvention
+from lccost.conventions import MAX_GENERATE_TOKENS, Accounting, ByteUnit, FlopConvention
 from lccost.render.formats import OutputFormat
-from lccost.report import MAX_GENERATE_TOKENS
 
 if TYPE_CHECKING:  # the report models pull in pydantic; `lccost --help` should not
     from lccost.api import Analysis

@@ -175,7 +175,9 @@ def render_fits(fits: Sequence[FitResult], output: OutputFormat, unit: ByteUnit,
     headers, rows = fit_rows(fits, unit)
     if output is OutputFormat.MARKDOWN:
         return _markdown(headers, rows, fit_caption(fits, unit))
-    _rich_table("lccost fit", headers, rows, fit_caption(fits, unit), console)
+    device = fits[0].hardware or "custom memory"
+    _rich_table(f"What fits: longest context and largest batch on {device}", headers, rows,
+                fit_caption(fits, unit), console)
     return None
 
 
