@@ -55,9 +55,10 @@ def generated_block(text: str, name: str) -> str:
 
 def regenerate(text: str) -> str:
     for name, make in GENERATED.items():
-        text = re.sub(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)",
-                      lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text,
-                      flags=re.S)
+        start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
+        before, _, rest = text.partition(start)
+        _, _, after = rest.partition(end)
+        text = before + start + make() + "\n" + end + after
     return text
 
 

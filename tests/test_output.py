@@ -22,9 +22,10 @@ ELLIPSIS = "\u2026"
 
 
 def _render(table: TextTable, width: int) -> str:
-    console = Console(file=io.StringIO(), width=width, force_terminal=False, color_system=None)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
     print_table(table, console)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return buffer.getvalue()
 
 
 def _report(args: list[str]):  # type: ignore[no-untyped-def]
