@@ -191,3 +191,14 @@ def test_show_takes_format_like_every_command() -> None:
     assert code == 0 and json.loads(old) == json.loads(out)
     code, out, _ = run_cli(["show", "--help"])
     assert "--format" in out and "--json" not in out
+
+
+def test_hardware_columns_have_one_unit_and_the_same_decimals() -> None:
+    code, out, _ = run_cli(["hardware", "-f", "csv"])
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    headers, cells = rows[0], rows[1:]
+    assert headers[1] == "memory (GiB)" and all("(TFLOP/s)" in h for h in headers[3:])
+    for i in [1, *range(3, len(headers))]:
+        decimals = {len(row[i].rstrip("~").partition(".")[2]) for row in cells if row[i] != "-"}
+        assert decimals == {1}, headers[i]  # 19.5 beside 2,250.0, not 2,250

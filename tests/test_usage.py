@@ -263,3 +263,15 @@ def test_verify_shows_one_line_of_a_reference_error(monkeypatch: pytest.MonkeyPa
     error = RuntimeError("shape mismatch\nException raised from check at aten/x.cpp:12\n"
                          "frame #0: c10::Error::Error() + 0x1 (0x7f in libc10.so)")
     assert reference.first_line(error) == "shape mismatch"
+
+
+@pytest.mark.parametrize("command", ["list", "hardware"])
+def test_listings_take_format_like_every_command(command: str) -> None:
+    code, new, _ = run_cli([command, "-f", "json"])
+    assert code == 0
+    _, old, _ = run_cli([command, "--json"])  # the old spelling, hidden
+    assert json.loads(new) == json.loads(old)
+    _, table_csv, _ = run_cli([command, "-f", "csv"])
+    assert table_csv.splitlines()[0].startswith("name,")
+    _, help_text, _ = run_cli([command, "--help"])
+    assert "--format" in help_text and "--json" not in help_text

@@ -117,22 +117,27 @@ def fit(
 
 
 def hardware_list(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable list.")] = False,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")
+                      ] = OutputFormat.TABLE,
+    as_json: Annotated[bool, typer.Option(
+        "--json", hidden=True, help="Deprecated: use --format json.")] = False,
 ) -> None:
     """The shipped hardware profiles: memory, bandwidth and dense peaks per dtype, with sources
     in each YAML (configs/hardware). Any profile file can be passed by path instead."""
     import json
 
     from lccost.hardware import load_hardware, shipped_hardware
-    from lccost.render.deployment import print_hardware
+    from lccost.render.deployment import hardware_table
+    from lccost.render.table import render_table
 
     profiles = [(stem, load_hardware(path)) for stem, path in shipped_hardware().items()]
-    if as_json:
-        typer.echo(json.dumps([{"id": stem, "path": str(shipped_hardware()[stem]),
-                                **profile.model_dump(mode="json")}
-                               for stem, profile in profiles], indent=2))
-        return
-    print_hardware(profiles)
+    json_text = json.dumps([{"id": stem, "path": str(shipped_hardware()[stem]),
+                             **profile.model_dump(mode="json")}
+                            for stem, profile in profiles], indent=2) + "\n"
+    text = render_table(hardware_table(profiles), OutputFormat.JSON if as_json else output,
+                        json_text)
+    if text is not None:
+        typer.echo(text, nl=False)
 
 
 def schema(

@@ -25,7 +25,9 @@ from lccost.render.formats import OutputFormat
 
 
 def list_models(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable list.")] = False,
+    output: Format = OutputFormat.TABLE,
+    as_json: Annotated[bool, typer.Option(
+        "--json", hidden=True, help="Deprecated: use --format json.")] = False,
 ) -> None:
     """List the shipped model specs with a one-line summary each."""
     import json
@@ -39,18 +41,18 @@ def list_models(
         rows.append({"name": name, "layers": len(architecture.layers),
                      "variant": path.parent.name == "variants",
                      "description": architecture.spec.description, "path": str(path)})
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
     from lccost.render.formats import TextTable
-    from lccost.render.table import print_table
+    from lccost.render.table import render_table
 
-    print_table(TextTable(
+    text = render_table(TextTable(
         "Shipped specs", ("name", "kind", "layers", "description"),
         [[str(r["name"]), "variant" if r["variant"] else "model", str(r["layers"]),
           str(r["description"])] for r in rows],
         "use a name wherever a model is asked for; variants (configs/variants) extend a model",
-        numeric=(False, False, True, False)))
+        numeric=(False, False, True, False)),
+        OutputFormat.JSON if as_json else output, json.dumps(rows, indent=2) + "\n")
+    if text is not None:
+        typer.echo(text, nl=False)
 
 
 def validate(

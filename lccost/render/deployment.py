@@ -185,25 +185,31 @@ def hardware_rows(profiles: Sequence[tuple[str, Any]]) -> tuple[list[str], list[
     """One row per profile: name, memory, bandwidth and each stated peak in TFLOP/s."""
     from lccost.hardware import PEAK_DTYPES
 
-    headers = ["name", "memory", "GB/s", *PEAK_DTYPES]
+    headers = ["name", "memory (GiB)", "bandwidth (GB/s)",
+               *(f"{dtype} (TFLOP/s)" for dtype in PEAK_DTYPES)]
     rows = []
     for stem, profile in profiles:
         stated = profile.peak_flops_per_s.stated()
         peaks = [_tflops(stated[d]) + ("~" if d in profile.estimated else "")
                  if d in stated else "-" for d in PEAK_DTYPES]
-        rows.append([stem, f"{profile.memory_bytes / GIB:,.4g} GiB",
+        rows.append([stem, f"{profile.memory_bytes / GIB:,.1f}",
                      f"{profile.memory_bandwidth_bytes_per_s / GB:,.0f}", *peaks])
     return headers, rows
 
 
 def _tflops(flops_per_s: int) -> str:
-    value = flops_per_s / 1e12
-    return f"{value:,.0f}" if value >= 1000 else f"{value:,.1f}"
+    return f"{flops_per_s / 1e12:,.1f}"  # one decimal in every row: 19.5 beside 2,250.0
+
+
+def hardware_table(profiles: Sequence[tuple[str, Any]]) -> TextTable:
+    headers, rows = hardware_rows(profiles)
+    return TextTable("Shipped hardware profiles", headers, rows,
+                     "memory in GiB (2^30); bandwidth in GB/s (10^9); dense peaks (no 2:4 "
+                     "sparsity) in TFLOP/s (int8: TOP/s); ~ = estimate, not a vendor figure; "
+                     "`--hardware NAME` takes the name")
 
 
 def print_hardware(profiles: Sequence[tuple[str, Any]], console: Console | None = None) -> None:
-    headers, rows = hardware_rows(profiles)
-    _rich_table("hardware profiles", headers, rows,
-                "memory in GiB (2^30); bandwidth in GB/s (10^9); dense peaks (no 2:4 sparsity) "
-                "in TFLOP/s (int8: TOP/s); ~ = estimate, not a vendor figure; `--hardware "
-                "NAME` takes the name", console)
+    from lccost.render.table import print_table
+
+    print_table(hardware_table(profiles), console)

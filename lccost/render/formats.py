@@ -105,6 +105,15 @@ def markdown(table: TextTable) -> str:
     return "\n".join(lines) + (f"\n\n{table.caption}\n" if table.caption else "\n")
 
 
+def table_csv(table: TextTable) -> str:
+    """``table``'s headers and cells as CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.headers)
+    writer.writerows(table.rows)
+    return buffer.getvalue()
+
+
 BYTE_UNITS = {
     ByteUnit.GB: ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "kB"), (1, "B")),
     ByteUnit.GIB: ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB"), (1, "B")),

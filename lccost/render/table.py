@@ -22,7 +22,15 @@ from rich.text import Text
 
 from lccost.conventions import ByteUnit
 from lccost.ledger import Ledger
-from lccost.render.formats import TextTable, layer_rows, printable, summary_table
+from lccost.render.formats import (
+    OutputFormat,
+    TextTable,
+    layer_rows,
+    markdown,
+    printable,
+    summary_table,
+    table_csv,
+)
 from lccost.report import LayerResult, Report
 
 UNLIMITED_WIDTH = 100_000
@@ -152,6 +160,20 @@ def _print_blocks(table: TextTable, console: Console) -> None:
             console.print(literal(f"  {header}: {cell}"))
     if table.caption:
         console.print(literal(table.caption))
+
+
+def render_table(table: TextTable, output: OutputFormat, json_text: str,
+                 console: Console | None = None) -> str | None:
+    """A listing in ``output``: ``json_text`` for JSON, else ``table`` as CSV, Markdown or a
+    printed table (then ``None``)."""
+    if output is OutputFormat.JSON:
+        return json_text
+    if output is OutputFormat.CSV:
+        return table_csv(table)
+    if output is OutputFormat.MARKDOWN:
+        return markdown(table)
+    print_table(table, console)
+    return None
 
 
 def print_report(report: Report, unit: ByteUnit, console: Console | None = None,
