@@ -103,16 +103,16 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
         raise LccostError(f"--generate takes 1 to {MAX_GENERATE_TOKENS:,} tokens, not {generate}")
     at = [workload] if contexts is None else [_at(workload, c) for c in contexts]
     architectures = [(load(m), source_of(m)) for m in models]
-    base_architecture = load(baseline) if baseline is not None else None
     results: list[CostResult] = []
     base_results: list[CostResult] = []
     costs: list[ModelCost] = []
-    base_costs = {}
-    if base_architecture is not None:
+    base_costs: dict[int, ModelCost] = {}
+    if baseline is not None:
+        base_architecture = load(baseline)
         for w in at:
             base_costs[w.context_tokens] = cost(base_architecture, w)
             base_results.append(cost_result(base_costs[w.context_tokens], generate=generate,
-                                            source=source_of(baseline)))  # type: ignore[arg-type]
+                                            source=source_of(baseline)))
     for architecture, source in architectures:
         for w in at:
             model_cost = cost(architecture, w)
