@@ -21,14 +21,28 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, field_validator, model_validator
 
-from lccost.conventions import Accounting, FlopConvention, parse_context
+from lccost.conventions import (
+    NATIVE_KV,
+    Accounting,
+    FlopConvention,
+    number_format,
+    parse_context,
+)
 from lccost.engine import ModelCost, cost
-from lccost.errors import LccostError, SpecError
+from lccost.errors import LccostError
+from lccost.inputs import exists
 from lccost.mechanisms.attention import Attention
 from lccost.spec.base import SpecModel
-from lccost.spec.loader import CONFIG_DIRS, load_architecture, parse_yaml, resolve_ref
+from lccost.spec.loader import (
+    CONFIG_DIRS,
+    errors_at,
+    load_architecture,
+    load_model,
+    resolve_ref,
+    shipped_configs,
+)
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -70,11 +84,47 @@ class Computation(SpecModel):
     flops: FlopConvention = Field(FlopConvention.USEFUL, strict=False)
     label: str = ""
 
+    @model_validator(mode="after")
+    def _what_the_kind_needs(self) -> Computation:
+        if self.kind == "fact" and self.fact is None:
+            raise ValueError("kind fact needs fact: (the architecture fact to read)")
+        if self.kind != "fact" and self.quantity is None:
+            raise ValueError(f"kind {self.kind} needs quantity: (the cost to compute)")
+        if self.kind not in ("value", "fact") and self.other is None:
+            raise ValueError(f"kind {self.kind} needs other: (the model to compare with)")
+        return self
+
+    @field_validator("context")
+    @classmethod
+    def _a_context(cls, text: str) -> str:
+        """A context ``parse_context`` reads, of at least one token (decode at L = 0 has no
+        cache to read, and a ratio of two zero-token costs divides by zero)."""
+        if parse_context(text) < 1:
+            raise ValueError(f"context {text!r} is 0 tokens; allowed: 1 or more, e.g. 128k")
+        return text
+
+    @field_validator("dtype")
+    @classmethod
+    def _a_dtype(cls, name: str) -> str:
+        number_format(name)
+        return name
+
+    @field_validator("kv_dtype")
+    @classmethod
+    def _a_kv_dtype(cls, name: str | None) -> str | None:
+        if name is not None and name != NATIVE_KV:
+            try:
+                number_format(name)
+            except ValueError as error:
+                raise ValueError(f"{error}, or {NATIVE_KV}") from None
+        return name
+
 
 class Published(SpecModel):
-    value: float
+    value: float = Field(allow_inf_nan=False)
     unit: Unit
-    precision: float = Field(ge=0, description="the last stated digit; 0 = exact")
+    precision: float = Field(ge=0, allow_inf_nan=False,
+                             description="the last stated digit; 0 = exact")
 
     def bounds(self) -> tuple[Fraction, Fraction]:
         half = Fraction(str(self.precision)) / 2
@@ -90,8 +140,9 @@ class Published(SpecModel):
 
 class KnownDeviation(SpecModel):
     reason: str
-    computed: float = Field(description="what lccost computes, pinned")
-    precision: float | None = Field(None, ge=0, description="of the pin (default: the claim's)")
+    computed: float = Field(allow_inf_nan=False, description="what lccost computes, pinned")
+    precision: float | None = Field(None, ge=0, allow_inf_nan=False,
+                                    description="of the pin (default: the claim's)")
 
 
 class Claim(SpecModel):
@@ -217,13 +268,33 @@ def claims_path() -> Path:
 
 
 def load_claims(path: Path) -> list[Claim]:
-    document = parse_yaml(path.read_text(encoding="utf-8"), str(path))
-    try:
-        return ClaimsFile.model_validate(document.data).claims
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise SpecError(str(path), first["msg"], field=field) from None
+    """The claims of ``path``, read through the spec loader (``load_model``): the same size and
+    nesting caps and YAML refusals, every problem listed at its file:line and field."""
+    claims = load_model(path, ClaimsFile, *_CLAIMS_KIND).claims
+    _check_models(path, claims)
+    return claims
+
+
+_CLAIMS_KIND = ("claims file", "claims", "a claims file (.yaml)")
+"""How messages name a claims file: the noun, its fields, what to give instead."""
+
+
+def _check_models(path: Path, claims: list[Claim]) -> None:
+    """Every model a claim names is a shipped model or a spec file (relative to the claims
+    file); each one that is not is reported at its line before anything is costed."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for i, claim in enumerate(claims):
+        computations: list[tuple[tuple[str | int, ...], Computation]] = [
+            (("claims", i, "computation"), claim.computation),
+            *((("claims", i, "also", j), also) for j, also in enumerate(claim.also))]
+        for where, computation in computations:
+            for name, ref in (("model", computation.model), ("other", computation.other)):
+                if ref is not None and not exists(resolve_ref(ref, relative_to=path)):
+                    problems.append(((*where, name), f"{ref!r} is neither a spec file "
+                                     "(relative to this claims file) nor a shipped model; "
+                                     f"shipped: {', '.join(shipped_configs())}"))
+    if problems:
+        raise errors_at(path, problems, *_CLAIMS_KIND)
 
 
 def _holds(value: Fraction, published: Published) -> bool:

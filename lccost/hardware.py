@@ -2,8 +2,9 @@
 
 A profile (``configs/hardware/*.yaml``, or any YAML file given by path) states one device's
 memory capacity [bytes], memory bandwidth [bytes/s] and dense peak [FLOP/s] per dtype, each with
-its source. Profiles load through the spec loader's safe YAML (YAML 1.2 scalars, no anchors,
-size cap) and their validation errors point at file:line like spec errors do.
+its source. Profiles load through the spec loader (``loader.load_model``: YAML 1.2 scalars,
+no anchors, aliases or tags, the same caps) and their validation errors point at file:line
+like spec errors do.
 
 Roofline (Williams, Waterman and Patterson, "Roofline: an insightful visual performance model
 for multicore architectures", CACM 52(4), 2009). A step that does F FLOPs and moves B bytes on
@@ -29,16 +30,16 @@ weights, e.g. W4A16), or in an explicit ``compute_dtype``.
 
 from __future__ import annotations
 
-import types
 import typing
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from lccost.engine import ModelCost
-from lccost.errors import LccostError, SpecError, SpecErrors
+from lccost.errors import LccostError
+from lccost.inputs import check_path_name, exists
 from lccost.spec import loader
 from lccost.spec.base import SpecModel
 from lccost.spec.model import Source
@@ -133,7 +134,8 @@ def resolve_hardware(ref: str | Path) -> Path:
     """A profile path for ``ref``: a file path, a shipped stem (``h100-sxm``) or a shipped
     profile's name (``"H100 SXM"``; case, spaces and dashes ignored)."""
     path = Path(ref)
-    if isinstance(ref, Path) or path.exists() or path.suffix in (".yaml", ".yml"):
+    check_path_name(path, "a hardware profile (.yaml) or a shipped profile's name")
+    if isinstance(ref, Path) or exists(path) or path.suffix in (".yaml", ".yml"):
         return path
     shipped = shipped_hardware()
     wanted = _key(str(ref))
@@ -142,7 +144,9 @@ def resolve_hardware(ref: str | Path) -> Path:
             return candidate
     by_name = {}
     for candidate in shipped.values():
-        name = loader.parse_yaml(loader.read_spec_text(candidate), str(candidate)).data.get("name")
+        # Parsed only (and once per process): a profile with a problem is reported when it is
+        # the one asked for, not while looking for another.
+        name = loader.read_document(candidate, *_PROFILE_KIND)[1].data.get("name")
         if isinstance(name, str):
             if _key(name) == wanted:
                 return candidate
@@ -157,72 +161,24 @@ def resolve_hardware(ref: str | Path) -> Path:
                       f"{did_you_mean(str(ref), [*shipped, *by_name])}; shipped: {names}")
 
 
+PROFILE_FIELDS = "name, memory_bytes, memory_bandwidth_bytes_per_s, peak_flops_per_s, sources"
+"""The fields a profile cannot do without, named when a file is empty or not a mapping."""
+
+_PROFILE_KIND = ("hardware profile", PROFILE_FIELDS, "a hardware profile (.yaml)")
+"""How messages name a profile file: the noun, its fields, what to give instead."""
+
+
 def load_hardware(ref: str | Path | HardwareProfile) -> HardwareProfile:
-    """A validated profile from a shipped name or a YAML path (errors point at file:line)."""
+    """A validated profile from a shipped name or a YAML path (errors point at file:line), read
+    through the spec loader (same caps and refusals) and validated once per file content."""
     if isinstance(ref, HardwareProfile):
         return ref
-    path = resolve_hardware(ref)
-    document = loader.parse_yaml(loader.read_spec_text(path), str(path))
-    return validate_hardware(document, str(path))
+    return loader.load_model(resolve_hardware(ref), HardwareProfile, *_PROFILE_KIND)
 
 
 def validate_hardware(document: loader.Document, file: str) -> HardwareProfile:
     """Validate a parsed profile or raise ``SpecErrors``, each error at its file:line."""
-    return _validate(HardwareProfile, document, file)
-
-
-_Model = typing.TypeVar("_Model", bound=BaseModel)
-
-
-def _validate(model: type[_Model], document: loader.Document, file: str) -> _Model:
-    """``model`` validated from ``document``, errors mapped to file:line as for specs.
-
-    The generic form of ``loader.validate_document`` for a schema without tagged unions (so
-    pydantic's error location is the document path). The loader's messages are reused, except
-    the two that look fields up in a schema, which the loader looks up in the architecture's.
-    """
-    try:
-        return model.model_validate(document.data)
-    except ValidationError as error:
-        errors: list[SpecError] = []
-        for item in error.errors(include_url=False):
-            path = tuple(item["loc"])
-            if item["type"] == "extra_forbidden":
-                holder = _annotation_at(model, path[:-1])
-                message = ("unknown field; allowed here: " + ", ".join(holder.model_fields)
-                           if isinstance(holder, type) and issubclass(holder, BaseModel)
-                           else "unknown field")
-            elif item["type"] == "missing":
-                message = ("required field is missing; allowed: "
-                           + loader._describe(_annotation_at(model, path)))
-            else:
-                message = loader._allowed(item)
-            errors.append(loader._spec_error(document, file, path, message))
-        raise SpecErrors(loader._dedupe(errors)) from None
-
-
-def _annotation_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:
-    """The annotation that ``loc`` reaches in ``model`` (through Optional, list and dict), or
-    ``None`` once it leaves the schema."""
-    current: Any = model
-    for part in loc:
-        current = _non_null(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(str(part))
-            current = info.annotation if info is not None else None
-        elif typing.get_origin(current) in (list, dict):
-            current = typing.get_args(current)[-1]
-        else:
-            return None
-    return _non_null(current)
-
-
-def _non_null(annotation: Any) -> Any:
-    """``X | None`` -> ``X``."""
-    members = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(members) == 1:
-        return members[0]
-    return annotation
+    return loader.validate_model(HardwareProfile, document, file)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -54,3 +54,18 @@ def test_every_command_has_help(command: str, flag: str) -> None:
 def test_changelog_follows_keep_a_changelog() -> None:
     text = (ROOT / "CHANGELOG.md").read_text()
     assert "## [Unreleased]" in text and "keepachangelog.com" in text
+
+
+def test_readme_lists_every_shipped_specs_layer_templates() -> None:
+    """The README's template table is what the shipped specs define (after ``extends``), in
+    the order each file writes them."""
+    from lccost.spec.loader import load_document, shipped_configs
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- templates:start[^>]*-->\n(.*?)<!-- templates:end -->", readme, re.S)
+    assert block is not None, "README.md must hold the generated layer-template table"
+    rows = ["| model | layer templates |", "|---|---|"]
+    for name, path in shipped_configs().items():
+        templates = load_document(path).data.get("layer_templates", {})
+        rows.append(f"| {name} | {', '.join(f'`{t}`' for t in templates)} |")
+    assert block.group(1).splitlines() == rows, "\n".join(rows)

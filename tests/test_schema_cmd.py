@@ -12,6 +12,7 @@ import pytest
 from lccost.hardware import shipped_hardware
 from lccost.spec.loader import parse_yaml, read_spec_text, shipped_configs
 
+ROOT = Path(__file__).resolve().parent.parent
 JSONSCHEMA_SKIP = "jsonschema is not installed; enable with: pip install jsonschema"
 
 # The mechanism kinds of lccost.mechanisms (attention: 6, feed-forward: 2), written out.
@@ -37,7 +38,8 @@ def test_schema_accepts_extends_and_relaxes_required_with_it(run_cli) -> None:  
     assert schema["properties"]["extends"]["type"] == "string"
     assert "required" not in schema
     assert schema["if"] == {"not": {"required": ["extends"]}}
-    assert {"name", "hidden_size", "vocab_size", "layers"} <= set(schema["then"]["required"])
+    whole = schema["$defs"][schema["then"]["$ref"].removeprefix("#/$defs/")]
+    assert {"name", "hidden_size", "vocab_size", "layers"} <= set(whole["required"])
     assert schema["additionalProperties"] is False
 
 
@@ -57,7 +59,9 @@ def test_hardware_schema(run_cli) -> None:  # type: ignore[no-untyped-def]
 def test_shipped_specs_validate_against_the_schema(run_cli) -> None:  # type: ignore[no-untyped-def]
     jsonschema = pytest.importorskip("jsonschema", reason=JSONSCHEMA_SKIP)
     validator = jsonschema.Draft202012Validator(_schema(run_cli))
-    for path in shipped_configs().values():
+    variants = sorted((ROOT / "configs" / "variants").glob("*.yaml"))
+    assert len(variants) >= 3
+    for path in [*shipped_configs().values(), *variants]:
         data = parse_yaml(read_spec_text(path), str(path)).data
         errors = [e.message for e in validator.iter_errors(data)]
         assert not errors, (path, errors)
@@ -83,3 +87,48 @@ def test_shipped_profiles_validate_against_the_hardware_schema(run_cli) -> None:
     for path in shipped_hardware().values():
         data = parse_yaml(read_spec_text(path), str(path)).data
         assert not [e.message for e in validator.iter_errors(data)], path
+
+
+def test_override_files_may_give_mappings_in_part(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A file with extends merges maps, replaces lists and deletes with null (loader._merge):
+    the schema says the same, and still refuses unknown fields at any depth."""
+    jsonschema = pytest.importorskip("jsonschema", reason=JSONSCHEMA_SKIP)
+    validator = jsonschema.Draft202012Validator(_schema(run_cli))
+    override = {"extends": "deepseek-v4-pro", "name": "w"}
+    # The shipped 64k-window variant: one field of one template's attention.
+    assert validator.is_valid({**override, "layer_templates": {
+        "hca": {"attention": {"window": 65536}}}})
+    assert validator.is_valid({**override, "kv_sharing": None, "per_layer_embeddings": {
+        "dim": 128}})
+    assert not validator.is_valid({**override, "layer_templates": {
+        "hca": {"attention": {"windw": 65536}}}})
+    assert not validator.is_valid({**override, "per_layer_embeddings": {"dimm": 1}})
+    # A list replaces the parent's whole, so its entries are whole layers.
+    assert not validator.is_valid({**override, "layers": [{"attention": {"window": 8}}]})
+    # Without extends a partial template is no spec.
+    whole = {"name": "t", "hidden_size": 8, "vocab_size": 8, "layers": ["a"]}
+    assert not validator.is_valid({**whole, "layer_templates": {
+        "a": {"attention": {"window": 65536}}}})
+
+
+def test_every_generated_valid_spec_fits_the_schema_whole_and_as_an_override() -> None:
+    """The schema describes what the loader accepts: a generated valid spec, and the same spec
+    as an override (``extends`` plus any subset of its top-level fields)."""
+    jsonschema = pytest.importorskip("jsonschema", reason=JSONSCHEMA_SKIP)
+    from conftest import valid_specs
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from lccost.schema import spec_json_schema
+
+    validator = jsonschema.Draft202012Validator(spec_json_schema())
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(valid_specs(), st.data())
+    def check(spec: dict[str, Any], data: st.DataObject) -> None:
+        assert not [e.message for e in validator.iter_errors(spec)]
+        keys = data.draw(st.sets(st.sampled_from(sorted(spec))))
+        override = {"extends": "base.yaml", **{k: spec[k] for k in keys}}
+        assert not [e.message for e in validator.iter_errors(override)]
+
+    check()

@@ -29,7 +29,9 @@ def import_hf(
     from lccost.cli.output import write_text
     from lccost.files import check_target
     from lccost.hf_import import hf_spec, spec_to_yaml
+    from lccost.inputs import check_path_name
 
+    check_path_name(config, "a config.json")
     if output is not None:  # refused before any work: the input itself, a folder, an existing
         check_target(output, [config], force)  # file without --force
     spec = hf_spec(config, name)
@@ -41,9 +43,11 @@ def _config_path(model: str) -> Path:
     """A config.json for ``model``: the file, a folder holding one, or a shipped model's own
     config.json (configs/hf/<name>.json, shipped with lccost; SOURCES.md there says where each
     comes from)."""
+    from lccost.inputs import check_path_name
     from lccost.spec.loader import CONFIG_DIRS
 
     path = Path(model)
+    check_path_name(path, "a config.json, a folder holding one, or a shipped model name")
     if path.is_dir():
         path = path / "config.json"
     if path.exists():

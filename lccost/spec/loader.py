@@ -13,6 +13,8 @@ there; problems found by validation are collected into one ``SpecErrors``.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import re
 import types
 import typing
@@ -25,7 +27,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from lccost.errors import SpecError, SpecErrors
-from lccost.spec.model import Architecture, ArchitectureSpec, expand
+from lccost.inputs import check_path_name, read_text, shown_path
+from lccost.inputs import exists as _exists
+from lccost.spec.model import (
+    MAX_TEMPLATE_CHAIN,
+    Architecture,
+    ArchitectureSpec,
+    TemplateError,
+    expand,
+    overlay,
+    resolve_template_extends,
+)
 
 MAX_SPEC_BYTES = 1_000_000
 """Larger than any architecture spec needs; keeps a stray multi-GB file from being read."""
@@ -46,6 +58,8 @@ class Document:
 
     data: dict[str, Any]
     positions: dict[tuple[str | int, ...], Position] = field(default_factory=dict)
+    inherited: dict[tuple[str | int, ...], tuple[str | int, ...]] = field(default_factory=dict)
+    """Paths of values a layer template inherited whole, and where each was written."""
 
 
 MAX_INT_DIGITS = 19
@@ -90,31 +104,9 @@ _SCALARS: dict[str, Any] = {
 }
 
 
-def read_spec_text(path: Path) -> str:
+def read_spec_text(path: Path, what: str = "a spec file (.yaml)") -> str:
     """The text of ``path``, read with a size bound, every failure as a ``SpecError``."""
-    name = str(path)
-    try:
-        if not path.exists():
-            raise SpecError(name, "no such file")
-        if path.is_dir():
-            raise SpecError(name, "is a directory; give a spec file (.yaml)")
-        if not path.is_file():
-            raise SpecError(name, "is not a regular file; give a spec file (.yaml)")
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_SPEC_BYTES + 1)
-    except OSError as error:
-        raise SpecError(name, f"cannot be read: {error.strerror or error}") from None
-    except ValueError as error:  # e.g. a NUL byte in the path
-        raise SpecError(name.replace("\0", "\\0"), f"is not a usable path: {error}") from None
-    if len(raw) > MAX_SPEC_BYTES:
-        raise SpecError(name, f"is over {MAX_SPEC_BYTES:,} bytes; a spec is at most "
-                              f"{MAX_SPEC_BYTES:,} bytes")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise SpecError(name, f"is not UTF-8 text (byte {error.start} is 0x{raw[error.start]:02x})"
-                              "; save the file as UTF-8", line=line) from None
+    return read_text(path, MAX_SPEC_BYTES, what)
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -132,8 +124,8 @@ for _tag, _pattern, _first in (
                                     list(_first))
 
 
-_ANCHOR_HELP = ("YAML anchors (&name) and aliases (*name) are not supported in specs; write the "
-                "value out, or use layer_templates and extends")
+_ANCHOR_HELP = ("YAML anchors (&name) and aliases (*name) are not supported; write the value "
+                "out (a spec can use layer_templates and extends)")
 
 
 class _PurePythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
@@ -143,6 +135,7 @@ class _PurePythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Pa
         yaml.parser.Parser.__init__(self)
 
 
+_FastParser: Any
 try:
     from yaml._yaml import CParser as _FastParser  # libyaml: about 10x faster
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -184,7 +177,11 @@ class _Open:
 _RESOLVER = _Resolver()
 
 
-def parse_yaml(text: str, file: str) -> Document:
+SPEC_FIELDS = "name, hidden_size, vocab_size and layers"
+"""The fields a spec cannot do without, named when a file is empty or not a mapping."""
+
+
+def parse_yaml(text: str, file: str, noun: str = "spec", fields: str = SPEC_FIELDS) -> Document:
     """Parse one YAML document that must be a mapping, recording the line of each value.
 
     Built from parser events, not a node graph: anchors, aliases and tags are refused where they
@@ -192,12 +189,12 @@ def parse_yaml(text: str, file: str) -> Document:
     names the field the parser had reached.
     """
     try:
-        return _build(_FastParser, text, file)
+        return _build(_FastParser, text, file, noun, fields)
     except _SyntaxProblem as problem:
         found = problem
     if _FastParser is not _PurePythonParser and len(text) <= SYNTAX_RECHECK_BYTES:
         try:
-            _build(_PurePythonParser, text, file)
+            _build(_PurePythonParser, text, file, noun, fields)
         except _SyntaxProblem as closer:
             found = closer
     error = found.error
@@ -205,7 +202,7 @@ def parse_yaml(text: str, file: str) -> Document:
         mark = error.problem_mark or error.context_mark
         column = f" (column {mark.column + 1})" if mark else ""
         what = error.problem or error.context or "invalid YAML"
-        raise SpecError(file, f"is not valid YAML{column}: {what}; a spec is a YAML mapping "
+        raise SpecError(file, f"is not valid YAML{column}: {what}; a {noun} is a YAML mapping "
                               "of field: value lines", line=mark.line + 1 if mark else None,
                         field=_render_path(found.near) if found.near else None)
     position = getattr(error, "position", None)
@@ -214,7 +211,7 @@ def parse_yaml(text: str, file: str) -> Document:
     raise SpecError(file, f"is not valid YAML: {reason}; write plain UTF-8 text", line=line)
 
 
-def _build(parser_class: Any, text: str, file: str) -> Document:
+def _build(parser_class: Any, text: str, file: str, noun: str, fields: str) -> Document:
     positions: dict[tuple[str | int, ...], Position] = {}
     open_: list[_Open] = []
     root: Any = _MISSING
@@ -231,15 +228,16 @@ def _build(parser_class: Any, text: str, file: str) -> Document:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise SpecError(file, "holds more than one YAML document (---); a spec is "
-                                          "one mapping", line=event.start_mark.line + 1)
+                    raise SpecError(file, "holds more than one YAML document (---); a "
+                                          f"{noun} is one mapping",
+                                    line=_line(event))
                 continue
             if isinstance(event, yaml.CollectionEndEvent):
                 open_.pop()
                 continue
             if not isinstance(event, yaml.NodeEvent):
                 continue  # stream start, document end
-            line = event.start_mark.line + 1
+            line = _line(event)
             parent = open_[-1] if open_ else None
             if parent is not None and isinstance(parent.value, dict) and parent.key is None:
                 parent.key, parent.key_line = _key(event, parent, file, line), line
@@ -264,20 +262,30 @@ def _build(parser_class: Any, text: str, file: str) -> Document:
     finally:
         parser.dispose()
     if root is _MISSING or root is None:
-        raise SpecError(file, "is empty; a spec is a mapping with name, hidden_size, "
-                              "vocab_size and layers", line=1)
+        raise SpecError(file, f"is empty; a {noun} is a mapping with {fields}", line=1)
     if not isinstance(root, dict):
-        raise SpecError(file, f"must be a mapping of fields (name, hidden_size, vocab_size, "
-                              f"layers, ...), not a {type(root).__name__}",
-                        line=positions[()][1])
+        raise SpecError(file, f"must be a mapping of fields ({fields}, ...), not a "
+                              f"{type(root).__name__}", line=positions[()][1])
     return Document(root, positions)
+
+
+def _line(event: yaml.Event) -> int:
+    """The 1-based line where ``event`` starts (parsers always mark their events)."""
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else 1
+
+
+def _resolve_scalar(value: str, implicit: tuple[bool, bool]) -> str:
+    """The YAML 1.2 core-schema tag of a plain scalar (``_Resolver``)."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+    return tag
 
 
 def _refusal(event: Any) -> str | None:
     if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
         return _ANCHOR_HELP
     tag = getattr(event, "tag", None)
-    if tag not in (None, "!"):
+    if tag is not None:  # "!" included: libyaml would then resolve "! 4096" as an int
         return f"YAML tag {tag!r} is not supported; write a plain number, string, true/false " \
                "or null"
     return None
@@ -289,8 +297,8 @@ def _key(event: Any, mapping: _Open, file: str, line: int) -> str:
     refused = _refusal(event)
     if refused is not None:
         raise SpecError(file, refused, line=line, field=where)
-    if not isinstance(event, yaml.ScalarEvent) or _RESOLVER.resolve(
-            yaml.ScalarNode, event.value, event.implicit) != "tag:yaml.org,2002:str":
+    if not isinstance(event, yaml.ScalarEvent) or _resolve_scalar(
+            event.value, event.implicit) != "tag:yaml.org,2002:str":
         shown = event.value if isinstance(event, yaml.ScalarEvent) else "[...]"
         raise SpecError(file, f"mapping keys must be field names (plain text), not {shown!r}",
                         line=line, field=where)
@@ -307,13 +315,13 @@ def _value(event: Any, path: tuple[str | int, ...], file: str, line: int) -> Any
     if refused is not None:
         raise SpecError(file, refused, line=line, field=_render_path(path))
     if len(path) > MAX_DEPTH:
-        raise SpecError(file, f"nests more than {MAX_DEPTH} levels deep; a spec is a shallow "
-                              "mapping", line=line, field=_render_path(path))
+        raise SpecError(file, f"nests more than {MAX_DEPTH} levels deep; allowed: at most "
+                              f"{MAX_DEPTH} levels", line=line, field=_render_path(path))
     if isinstance(event, yaml.MappingStartEvent):
         return {}
     if isinstance(event, yaml.SequenceStartEvent):
         return []
-    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    tag = _resolve_scalar(event.value, event.implicit)
     try:
         return _SCALARS[tag](event.value)
     except ValueError as error:
@@ -338,14 +346,6 @@ def shipped_specs() -> dict[str, Path]:
     return {}
 
 
-def _exists(path: Path) -> bool:
-    """``path.exists()``, false for a name the OS refuses (too long, a NUL byte)."""
-    try:
-        return path.exists()
-    except (OSError, ValueError):
-        return False
-
-
 def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
     """A spec path for ``ref``: a file (relative to ``relative_to``'s folder) or a shipped name."""
     candidate = (relative_to.parent / ref) if relative_to else Path(ref)
@@ -359,73 +359,141 @@ def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
     return candidate
 
 
-def _merge(parent: Document, child: Document) -> Document:
-    """Child values over parent values: mappings merge key by key, ``null`` removes a key,
-    anything else (lists included) replaces. Where the child replaces or removes a value, the
-    parent's positions under it are dropped, so errors point at the file that wrote the value."""
-    replaced: set[tuple[str | int, ...]] = set()
+MAX_EXTENDS_CHAIN = 32
+"""Most files in one ``extends`` chain (the shipped variants use 2)."""
 
-    def merge(base: Any, over: Any, path: tuple[str | int, ...]) -> Any:
-        if isinstance(base, dict) and isinstance(over, dict):
-            result = dict(base)
-            for key, value in over.items():
-                if value is None:
-                    result.pop(key, None)
-                    replaced.add((*path, key))
-                elif key in result:
-                    result[key] = merge(result[key], value, (*path, key))
-                else:
-                    result[key] = value
-            return result
-        replaced.add(path)
-        return over
 
-    data = merge(parent.data, child.data, ())
+def _merge(parent: Document, child: Document, parent_ref: str) -> Document:
+    """Child values over parent values (``overlay``: mappings merge key by key, ``null`` removes
+    a key, anything else replaces). Where the child replaces or removes a value, the parent's
+    positions under it are dropped, so errors point at the file that wrote the value; a key the
+    child removes keeps the child's position (the line that says ``null``).
+
+    A template the child adds under ``layer_templates`` that is not a whole layer (``attention``
+    and ``ffn``, or ``extends``) is taken for a misspelt name of one of the parent's.
+    """
+    inherited: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
+    data = overlay(parent.data, child.data, inherited)
+    base_templates = parent.data.get("layer_templates")
+    new_templates = child.data.get("layer_templates")
+    if isinstance(base_templates, dict) and isinstance(new_templates, dict):
+        errors = []
+        for name, template in new_templates.items():
+            if name in base_templates or not isinstance(template, dict) or "extends" in template:
+                continue
+            if {"attention", "ffn"} <= set(template):
+                continue
+            known = ", ".join(base_templates) or "none"
+            file, line = child.positions.get(("layer_templates", name),
+                                             child.positions.get((), ("<unknown>", 1)))
+            errors.append(SpecError(file, f"no template {name!r} in {parent_ref} (templates: "
+                                          f"{known}); a new template needs attention and ffn, "
+                                          "or extends", line=line,
+                                    field=_render_path(("layer_templates", name))))
+        if errors:
+            raise SpecErrors(errors)
+    # A value still there in the merged data came from the child unless it was inherited whole
+    # (or lies under a value inherited whole).
+    kept_from_parent = set(inherited)
     positions = {
         where: position for where, position in parent.positions.items()
-        if not any(where[:cut] in replaced for cut in range(len(where)))
+        if any(where[:cut] in kept_from_parent for cut in range(1, len(where) + 1))
     }
-    positions.update({where: position for where, position in child.positions.items()
-                      if _lookup(data, where) is not _MISSING})
+    positions[()] = child.positions.get((), parent.positions.get((), ("", 1)))
+    positions.update(child.positions)
     return Document(data, positions)
 
 
-def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
-    for part in path:
-        in_list = isinstance(data, list) and isinstance(part, int) and part < len(data)
-        if in_list or (isinstance(data, dict) and part in data):
-            data = data[part]
-        else:
-            return _MISSING
-    return data
+_PARSED: dict[tuple[Path, str, str, str], Document] = {}
+"""Parsed files by (resolved path, SHA-256 of the bytes, the name messages give it, noun): a
+file is parsed once per process however often it is loaded (documents are never mutated once
+parsed)."""
+
+MAX_CACHED = 256
+"""Files kept parsed, and validated results kept, per process; the oldest go first, so a
+process that reads many files (a fuzz run, a long sweep over generated specs) stays bounded."""
 
 
-def load_document(path: Path, chain: tuple[Path, ...] = ()) -> Document:
-    """Parse ``path`` and resolve its ``extends`` chain (relative to each file)."""
-    resolved = path.resolve()
-    document = parse_yaml(read_spec_text(path), str(path))
-    parent_ref = document.data.pop("extends", None)
-    if parent_ref is None:
-        return document
-    line = document.positions.get(("extends",), (str(path), 1))[1]
-    if not isinstance(parent_ref, str) or not parent_ref.strip():
-        raise SpecError(str(path), f"got {parent_ref!r}; allowed: a spec file path (relative to "
-                                   "this spec) or a shipped model name", line=line,
-                        field="extends")
-    parent_path = resolve_ref(parent_ref, relative_to=path)
-    if _exists(parent_path) and parent_path.resolve() in (*chain, resolved):
-        cycle = " -> ".join(str(p) for p in (*chain, resolved, parent_path.resolve()))
-        raise SpecError(str(path), f"{parent_ref!r} makes an extends cycle ({cycle}); allowed: "
-                                   "a parent that does not extend this spec, directly or "
-                                   "through its own parents", line=line, field="extends")
-    if not _exists(parent_path) or parent_path.is_dir():
-        names = ", ".join(shipped_configs())
-        what = "is a directory, not a spec file" if _exists(parent_path) else \
-            "is neither a file (relative to this spec) nor a shipped model"
-        raise SpecError(str(path), f"{parent_ref!r} {what}; allowed: a spec file path or a "
-                                   f"shipped model ({names})", line=line, field="extends")
-    parent = load_document(parent_path, (*chain, resolved))
-    return _merge(parent, document)
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= MAX_CACHED:
+        del cache[next(iter(cache))]
+    cache[key] = value
+
+
+def read_document(path: Path, noun: str = "spec", fields: str = SPEC_FIELDS,
+                  what: str = "a spec file (.yaml)") -> tuple[tuple[Path, str], Document]:
+    """(resolved path, SHA-256) of ``path`` and its parsed document, parsed once per content."""
+    raw_text = read_text(path, MAX_SPEC_BYTES, what)
+    digest = hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
+    key = (path.resolve(), digest)
+    shown = shown_path(path)
+    document = _PARSED.get((*key, shown, noun))
+    if document is None:
+        document = parse_yaml(raw_text, shown, noun, fields)
+        _remember(_PARSED, (*key, shown, noun), document)
+    return key, document
+
+
+def _chain(path: Path) -> list[tuple[tuple[Path, str], Document, str | None]]:
+    """``path`` and its ``extends`` parents, child first: (key, document without ``extends``,
+    the parent reference as written)."""
+    chain: list[tuple[tuple[Path, str], Document, str | None]] = []
+    seen: list[Path] = []
+    current = path
+    while True:
+        key, document = read_document(current)
+        seen.append(key[0])
+        parent_ref = document.data.get("extends")
+        if parent_ref is None:
+            chain.append((key, document, None))
+            return chain
+        data = {k: v for k, v in document.data.items() if k != "extends"}
+        chain.append((key, Document(data, document.positions), str(parent_ref)))
+        name = shown_path(current)
+        line = document.positions.get(("extends",), (name, 1))[1]
+        if not isinstance(parent_ref, str) or not parent_ref.strip():
+            raise SpecError(name, f"got {parent_ref!r}; allowed: a spec file path (relative "
+                                  "to this spec) or a shipped model name", line=line,
+                            field="extends")
+        if len(chain) >= MAX_EXTENDS_CHAIN:
+            first = chain[0][1]
+            raise SpecError(shown_path(path), f"starts an extends chain of more than "
+                                              f"{MAX_EXTENDS_CHAIN} files ({shown_path(path)} -> "
+                                              f"... -> {name} -> {parent_ref}); allowed: at "
+                                              f"most {MAX_EXTENDS_CHAIN}",
+                            line=first.positions.get(("extends",), ("", None))[1],
+                            field="extends")
+        parent_path = resolve_ref(parent_ref, relative_to=current)
+        if _exists(parent_path) and parent_path.resolve() in seen:
+            cycle = " -> ".join(shown_path(p) for p in (*seen, parent_path.resolve()))
+            raise SpecError(name, f"{parent_ref!r} makes an extends cycle ({cycle}); allowed: "
+                                  "a parent that does not extend this spec, directly or "
+                                  "through its own parents", line=line, field="extends")
+        if not _exists(parent_path) or parent_path.is_dir():
+            names = ", ".join(shipped_configs())
+            what = "is a directory, not a spec file" if _exists(parent_path) else \
+                "is neither a file (relative to this spec) nor a shipped model"
+            raise SpecError(name, f"{parent_ref!r} {what}; allowed: a spec file path or a "
+                                  f"shipped model ({names})", line=line, field="extends")
+        current = parent_path
+
+
+def _merged_chain(chain: list[tuple[tuple[Path, str], Document, str | None]]) -> Document:
+    """The chain's documents merged, root parent first. Merging builds new mappings, but values
+    are shared with the parsed documents, which are cached: nothing may change the result."""
+    document = chain[-1][1]
+    for _, child, parent_ref in reversed(chain[:-1]):
+        assert parent_ref is not None
+        document = _merge(document, child, parent_ref)
+    return document
+
+
+def load_document(path: Path) -> Document:
+    """Parse ``path`` and resolve its ``extends`` chain (relative to each file); the caller's
+    own copy, free to change."""
+    document = _merged_chain(_chain(path))
+    return Document(copy.deepcopy(document.data), dict(document.positions),
+                    dict(document.inherited))
 
 
 def _render_path(path: tuple[str | int, ...]) -> str:
@@ -465,10 +533,12 @@ def _union_members(annotation: Any) -> Iterator[tuple[str | None, Any]]:
         yield None, annotation
 
 
-def _walk(loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], Any]:
-    """Follow pydantic's error location through the schema: the document path (union tags
-    dropped) and the annotation reached (``None`` once the location leaves the schema)."""
-    current: Any = ArchitectureSpec
+def _walk(loc: tuple[str | int, ...], root: type[BaseModel] = ArchitectureSpec
+          ) -> tuple[tuple[str | int, ...], Any]:
+    """Follow pydantic's error location through the schema of ``root``: the document path
+    (union tags dropped) and the annotation reached (``None`` once the location leaves the
+    schema)."""
+    current: Any = root
     path: list[str | int] = []
     for part in loc:
         current = _unwrap(current)
@@ -494,9 +564,9 @@ def _walk(loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], Any]:
     return tuple(path), _unwrap(current)
 
 
-def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+def _model_at(loc: tuple[str | int, ...], root: type[BaseModel]) -> type[BaseModel] | None:
     """The schema model that holds the last element of ``loc`` (for 'allowed fields')."""
-    _, annotation = _walk(loc[:-1])
+    _, annotation = _walk(loc[:-1], root)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     return None
@@ -520,15 +590,16 @@ def _describe(annotation: Any) -> str:
     return "a value"
 
 
-def _allowed(error: Any) -> str:
+def _allowed(error: Any, root: type[BaseModel] = ArchitectureSpec) -> str:
+    """What is wrong with the value at one pydantic error, and what is allowed there."""
     kind, ctx = error["type"], error.get("ctx", {})
     if kind == "extra_forbidden":
-        model = _model_at(tuple(error["loc"]))
+        model = _model_at(tuple(error["loc"]), root)
         if model is not None:
             return "unknown field; allowed here: " + ", ".join(model.model_fields)
         return "unknown field"
     if kind == "missing":
-        _, annotation = _walk(tuple(error["loc"]))
+        _, annotation = _walk(tuple(error["loc"]), root)
         return f"required field is missing; allowed: {_describe(annotation)}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
@@ -545,7 +616,7 @@ def _allowed(error: Any) -> str:
     if kind == "literal_error":
         return f"got {error['input']!r}; allowed: {ctx.get('expected')}"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        _, union = _walk(tuple(error["loc"]))
+        _, union = _walk(tuple(error["loc"]), root)
         tags = ", ".join(sorted(tag for tag, _ in _union_members(union) if tag))
         if kind == "union_tag_not_found":
             return f"kind is missing; allowed kinds here: {tags}"
@@ -554,11 +625,21 @@ def _allowed(error: Any) -> str:
         return f"got {type(error['input']).__name__} {error['input']!r}; {error['msg'].lower()}"
     if kind == "too_short":
         return "must not be empty"
+    if kind == "too_long":
+        return (f"has {ctx.get('actual_length')} entries; allowed: at most "
+                f"{ctx.get('max_length')}")
+    if kind == "finite_number":
+        return f"got {error['input']!r}; allowed: a finite number (not .nan or .inf)"
+    if kind == "float_type":
+        return f"got {error['input']!r}; allowed: a number such as 2.5"
+    if kind == "enum":
+        return f"got {error['input']!r}; allowed: {ctx.get('expected')}"
     return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _spec_error(document: Document, file: str, path: tuple[str | int, ...],
                 message: str) -> SpecError:
+    path = _written_at(document, path)
     position = None
     for cut in range(len(path), -1, -1):
         position = document.positions.get(path[:cut])
@@ -568,18 +649,70 @@ def _spec_error(document: Document, file: str, path: tuple[str | int, ...],
     return SpecError(where_file, message, line=line, field=_render_path(path))
 
 
-def validate_document(document: Document, file: str) -> Architecture:
-    """Validate a parsed document into an ``Architecture`` or raise ``SpecErrors``."""
+def errors_at(path: Path, problems: list[tuple[tuple[str | int, ...], str]],
+              noun: str = "spec", fields: str = SPEC_FIELDS,
+              what: str = "a spec file (.yaml)") -> SpecErrors:
+    """``SpecErrors`` for problems found after validation in the file ``path`` (each a field
+    path and a message), each at the line where that field is written."""
+    _, document = read_document(path, noun, fields, what)
+    return SpecErrors([_spec_error(document, shown_path(path), where, message)
+                       for where, message in problems])
+
+
+def _written_at(document: Document, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """``path``, or where its value was written when it was inherited from a layer template
+    (followed through a chain of templates: the inheritance has no cycles)."""
+    for _ in range(MAX_TEMPLATE_CHAIN + 1):
+        for cut in range(len(path), 0, -1):
+            origin = document.inherited.get(path[:cut])
+            if origin is not None:
+                path = (*origin, *path[cut:])
+                break
+        else:
+            return path
+    return path
+
+
+Root = typing.TypeVar("Root", bound=BaseModel)
+
+
+def validate_model(root: type[Root], document: Document, file: str) -> Root:
+    """``root`` validated from ``document``, or ``SpecErrors``: every problem, each at the
+    file:line where the value was written, with its field path and what is allowed there."""
     try:
-        spec = ArchitectureSpec.model_validate(document.data)
+        return root.model_validate(document.data)
     except ValidationError as error:
         errors = []
         for item in error.errors(include_url=False):
-            path, _ = _walk(tuple(item["loc"]))
+            path, _ = _walk(tuple(item["loc"]), root)
             if item["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 path = (*path, "kind")
-            errors.append(_spec_error(document, file, path, _allowed(item)))
+            errors.append(_spec_error(document, file, path, _allowed(item, root)))
         raise SpecErrors(_dedupe(errors)) from None
+
+
+def resolve_templates(document: Document, file: str) -> Document:
+    """``document`` with its layer templates' ``extends`` resolved (``resolve_template_extends``),
+    each inherited value remembered with where it was written, so a problem in it is reported
+    once, at that line."""
+    templates = document.data.get("layer_templates")
+    if not isinstance(templates, dict) or not any(
+            isinstance(t, dict) and "extends" in t for t in templates.values()):
+        return document
+    inherited: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
+    try:
+        resolved = resolve_template_extends(templates, inherited)
+    except TemplateError as error:
+        raise SpecErrors([_spec_error(document, file, ("layer_templates", error.name, "extends"),
+                                      str(error))]) from None
+    return Document({**document.data, "layer_templates": resolved}, document.positions,
+                    {**document.inherited, **inherited})
+
+
+def validate_document(document: Document, file: str) -> Architecture:
+    """Validate a parsed document into an ``Architecture`` or raise ``SpecErrors``."""
+    document = resolve_templates(document, file)
+    spec = validate_model(ArchitectureSpec, document, file)
     architecture, problems = expand(spec)
     if architecture is None:
         raise SpecErrors([_spec_error(document, file, p.path, p.message) for p in problems])
@@ -593,17 +726,47 @@ def _dedupe(errors: list[SpecError]) -> list[SpecError]:
     return list(unique.values())
 
 
+_VALIDATED: dict[tuple[Any, ...], Any] = {}
+"""Validated files by root model and the (resolved path, SHA-256) of every file that went into
+them: each is validated once per process, and a file edited in between is read afresh."""
+
+
+def load_model(path: Path, root: type[Root], noun: str, fields: str, what: str) -> Root:
+    """A file of one document kind (a hardware profile, a claims file) read, parsed and
+    validated through the same path as specs: the same caps, refusals and error lines."""
+    key, document = read_document(path, noun, fields, what)
+    cached = _VALIDATED.get((root, key))
+    if cached is None:
+        cached = validate_model(root, document, shown_path(path))
+        _remember(_VALIDATED, (root, key), cached)
+    assert isinstance(cached, root)
+    return cached
+
+
+def load_spec(path: Path) -> Architecture:
+    """A spec file and its ``extends`` parents, validated and expanded once per content."""
+    chain = _chain(path)
+    key = (Architecture, *(k for k, _, _ in chain))
+    cached = _VALIDATED.get(key)
+    if cached is None:
+        cached = validate_document(_merged_chain(chain), shown_path(path))
+        _remember(_VALIDATED, key, cached)
+    assert isinstance(cached, Architecture)
+    return cached
+
+
 def load_architecture(ref: str | Path) -> Architecture:
     """Load a spec by path or shipped name, resolving ``extends``, validated and expanded."""
     path = resolve_ref(ref) if isinstance(ref, str) else ref
+    check_path_name(path, "a spec file (.yaml), a config.json or a shipped model name")
     if not _exists(path):
         from lccost.names import did_you_mean
 
         names = ", ".join(shipped_configs()) or "none found"
-        raise SpecError(str(ref), f"is neither a spec file nor a shipped model"
-                                  f"{did_you_mean(str(ref), shipped_specs())}; allowed: a "
-                                  f"spec file path or a shipped model ({names}, or a variant "
-                                  "listed by `lccost list`)")
+        raise SpecError(shown_path(ref), f"is neither a spec file nor a shipped model"
+                                         f"{did_you_mean(str(ref), shipped_specs())}; allowed: a "
+                                         f"spec file path or a shipped model ({names}, or a "
+                                         "variant listed by `lccost list`)")
     if path.suffix == ".json":
         try:
             from lccost.hf_import import architecture_from_hf_config
@@ -613,5 +776,4 @@ def load_architecture(ref: str | Path) -> Architecture:
             raise SpecError(str(path), "config.json import is not available in this version; "
                                        "write a YAML spec") from None
         return architecture_from_hf_config(path)
-    document = load_document(path)
-    return validate_document(document, str(path))
+    return load_spec(path)

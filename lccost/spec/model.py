@@ -71,24 +71,55 @@ class KVSharing(SpecModel):
     first_shared_layer: int = Field(ge=1, description="= num_hidden_layers - num_kv_shared_layers")
 
 
-def _merged(base: Any, over: Any) -> Any:
+DocPath = tuple[str | int, ...]
+"""A path into a YAML document: mapping keys and list indices."""
+
+
+def overlay(base: Any, over: Any, inherited: dict[DocPath, DocPath] | None = None,
+            path: DocPath = (), base_path: DocPath = ()) -> Any:
     """``over`` on top of ``base``: mappings merge key by key, ``null`` removes a key, anything
-    else replaces (the same rule as a spec's top-level ``extends``)."""
-    if isinstance(base, dict) and isinstance(over, dict):
-        merged = {**base, **{k: _merged(base.get(k), v) for k, v in over.items()}}
-        return {k: v for k, v in merged.items() if over.get(k, v) is not None}
-    return over
+    else (lists included) replaces. The rule of a spec's ``extends`` and of a layer template's.
+
+    ``inherited``, when given, receives for each value taken whole from ``base`` its path in the
+    result (under ``path``) and its path in ``base`` (under ``base_path``), so an error in an
+    inherited value is reported once, where it was written.
+    """
+    if not (isinstance(base, dict) and isinstance(over, dict)):
+        return over
+    result: dict[str, Any] = {}
+    for key, value in base.items():
+        if key not in over:
+            result[key] = value
+            if inherited is not None:
+                inherited[(*path, key)] = (*base_path, key)
+        elif over[key] is not None:
+            result[key] = overlay(value, over[key], inherited, (*path, key), (*base_path, key))
+    for key, value in over.items():
+        if key not in base and value is not None:
+            result[key] = value
+    return result
 
 
 MAX_TEMPLATE_CHAIN = 64
 """Longest ``extends`` chain between layer templates (real specs use 2 or 3)."""
 
 
-def resolve_template_extends(templates: dict[str, Any]) -> dict[str, Any]:
+class TemplateError(ValueError):
+    """A layer template whose ``extends`` cannot be resolved; ``name`` is that template."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+def resolve_template_extends(templates: dict[str, Any],
+                             inherited: dict[DocPath, DocPath] | None = None) -> dict[str, Any]:
     """Templates written as ``{extends: other, ...overrides}``, merged onto ``other``.
 
     So a spec states a layer once and its variants as differences: ``moe: {extends: dense,
-    ffn: {kind: moe, ...}}``. Raises ``ValueError`` for an unknown parent or a cycle.
+    ffn: {kind: moe, ...}}``. Raises ``TemplateError`` for an unknown parent or a cycle.
+    ``inherited`` receives, as in ``overlay``, where each inherited value was written (paths
+    under ``layer_templates``).
     """
     resolved: dict[str, Any] = {}
 
@@ -101,18 +132,20 @@ def resolve_template_extends(templates: dict[str, Any]) -> dict[str, Any]:
             return template
         parent = template["extends"]
         if not isinstance(parent, str):
-            raise ValueError(f"layer template {name!r} extends {parent!r}; allowed: the name of "
-                             "another layer template")
+            raise TemplateError(name, f"layer template {name!r} extends {parent!r}; allowed: the "
+                                      "name of another layer template")
         if len(chain) >= MAX_TEMPLATE_CHAIN:
-            raise ValueError(f"layer template {name!r} is more than {MAX_TEMPLATE_CHAIN} extends "
-                             "deep")
+            raise TemplateError(name, f"layer template {name!r} is more than "
+                                      f"{MAX_TEMPLATE_CHAIN} extends deep")
         if parent in chain or parent == name:
-            raise ValueError(f"layer template cycle: {' -> '.join((*chain, name, parent))}")
+            raise TemplateError(name, "layer template cycle: "
+                                      f"{' -> '.join((*chain, name, parent))}")
         if parent not in templates:
-            raise ValueError(f"layer template {name!r} extends {parent!r}, which is not defined; "
-                             f"defined: {', '.join(sorted(templates))}")
+            raise TemplateError(name, f"layer template {name!r} extends {parent!r}, which is not "
+                                      f"defined; defined: {', '.join(sorted(templates))}")
         overrides = {k: v for k, v in template.items() if k != "extends"}
-        resolved[name] = _merged(resolve(parent, (*chain, name)), overrides)
+        resolved[name] = overlay(resolve(parent, (*chain, name)), overrides, inherited,
+                                 ("layer_templates", name), ("layer_templates", parent))
         return resolved[name]
 
     for name in templates:
@@ -143,7 +176,7 @@ class ArchitectureSpec(SpecModel):
     kv_sharing: KVSharing | None = None
     encoders: list[Encoder] = Field(default_factory=list)
     layer_templates: dict[str, Layer] = Field(default_factory=dict)
-    layers: list[LayerEntry] = Field(min_length=1)
+    layers: list[LayerEntry] = Field(min_length=1, max_length=MAX_LAYERS)
     sources: list[Source] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
@@ -202,7 +235,8 @@ def _expand_entries(entries: list[Any], templates: dict[str, Layer],
                 if len(problems) > found:
                     return  # every further pass would report the same problems again
                 if len(out) > MAX_LAYERS:
-                    problems.append(Problem(here, f"expands to more than {MAX_LAYERS} layers"))
+                    problems.append(Problem(here, f"expands to more than {MAX_LAYERS} layers; "
+                                                  f"allowed: at most {MAX_LAYERS}"))
                     return
         else:
             out.append((entry, here))
@@ -295,6 +329,11 @@ def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:
     problems: list[Problem] = []
     expanded: list[tuple[Layer, tuple[str | int, ...]]] = []
     _expand_entries(spec.layers, spec.layer_templates, ("layers",), expanded, problems)
+    if len(expanded) > MAX_LAYERS and not problems:
+        # _expand_entries stops one layer past the cap: a long explicit list or a repeat
+        # followed by more entries.
+        problems.append(Problem(("layers",), f"expands to more than {MAX_LAYERS} layers; "
+                                             f"allowed: at most {MAX_LAYERS}"))
     if problems:
         return None, problems
     layers = [layer for layer, _ in expanded]
