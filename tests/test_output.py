@@ -202,3 +202,11 @@ def test_hardware_columns_have_one_unit_and_the_same_decimals() -> None:
     for i in [1, *range(3, len(headers))]:
         decimals = {len(row[i].rstrip("~").partition(".")[2]) for row in cells if row[i] != "-"}
         assert decimals == {1}, headers[i]  # 19.5 beside 2,250.0, not 2,250
+
+
+@pytest.mark.parametrize("command", ["compare", "show"])
+def test_explain_beside_json_keeps_the_json_parseable(command: str) -> None:
+    code, out, err = run_cli([command, "llama-3.1-8b", "-c", "1k", "--explain", "-f", "json"])
+    assert code == 0
+    assert json.loads(out)["results"][0]["model"] == "llama-3.1-8b"
+    assert "1,024*4,096" in err.replace("\n", "")  # the terms went to stderr

@@ -50,10 +50,18 @@ def emit(analysis: Analysis, output: OutputFormat, units: ByteUnit, explain: boo
     if text is not None:
         typer.echo(text, nl=False)
     if explain:
-        from lccost.render.explain import print_explanation
+        explain_all(analysis, output)
 
-        for model_cost in analysis.model_costs:
-            print_explanation(model_cost)
+
+def explain_all(analysis: Analysis, output: OutputFormat) -> None:
+    """``--explain`` for every result: on stdout under a table, on stderr beside JSON, CSV or
+    Markdown (which must stay parseable)."""
+    from lccost.render.explain import print_explanation
+    from lccost.render.table import make_console
+
+    console = make_console(stderr=output is not OutputFormat.TABLE)
+    for model_cost in analysis.model_costs:
+        print_explanation(model_cost, console)
 
 
 def compare(

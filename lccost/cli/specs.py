@@ -121,9 +121,9 @@ def show(
     if text is not None:
         typer.echo(text, nl=False)
     if explain:
-        from lccost.render.explain import print_explanation
+        from lccost.cli.costs import explain_all
 
-        print_explanation(analysis.model_costs[0])
+        explain_all(analysis, output)
 
 
 def register(app: typer.Typer) -> None:

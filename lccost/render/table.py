@@ -47,11 +47,11 @@ def literal(text: str) -> Text:
     return Text(printable(text))
 
 
-def make_console() -> Console:
-    """A console on stdout: the terminal's width, or unlimited width when piped."""
-    console = Console(highlight=False)
+def make_console(stderr: bool = False) -> Console:
+    """A console on stdout (or stderr): the terminal's width, or unlimited width when piped."""
+    console = Console(highlight=False, stderr=stderr)
     if not console.is_terminal:
-        console = Console(highlight=False, width=UNLIMITED_WIDTH)
+        console = Console(highlight=False, stderr=stderr, width=UNLIMITED_WIDTH)
     return console
 
 
