@@ -258,11 +258,33 @@ def test_plot_without_matplotlib_says_so_before_printing(
 
 
 def test_verify_shows_one_line_of_a_reference_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
     from lccost import reference
 
-    error = RuntimeError("shape mismatch\nException raised from check at aten/x.cpp:12\n"
-                         "frame #0: c10::Error::Error() + 0x1 (0x7f in libc10.so)")
-    assert reference.first_line(error) == "shape mismatch"
+    def failing(model: object, context_tokens: int, seed: int = 1) -> None:
+        # what torch raises: a message, then the C++ stack it was raised from
+        raise RuntimeError("shape mismatch\nException raised from check at aten/x.cpp:12\n"
+                           "frame #0: c10::Error::Error() + 0x1 (0x7f in libc10.so)")
+
+    monkeypatch.setattr(reference, "build_reference_model", lambda *a, **k: object())
+    monkeypatch.setattr(reference, "measure_reference", failing)
+    code, _, err = run_cli(["verify", "llama-3.1-8b", "-c", "1k"])
+    assert code == 1
+    (line,) = err.strip().splitlines()
+    assert line.startswith("Error: ") and line.endswith(
+        "llama-3.1-8b.json: the reference model fails at context 1,024: shape mismatch")
+
+
+def test_plot_to_a_folder_it_cannot_write(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if mode == os.W_OK
+                        else real(path, mode, **kw))
+    code, out, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k..4k",
+                              "--plot", str(tmp_path / "kv.svg")])
+    assert code == 1 and out == "" and "is not writable" in err
 
 
 @pytest.mark.parametrize("command", ["list", "hardware"])
