@@ -210,3 +210,18 @@ def test_explain_beside_json_keeps_the_json_parseable(command: str) -> None:
     assert code == 0
     assert json.loads(out)["results"][0]["model"] == "llama-3.1-8b"
     assert "1,024*4,096" in err.replace("\n", "")  # the terms went to stderr
+
+
+def test_explain_adds_up_the_decode_bytes() -> None:
+    code, out, _ = run_cli(["compare", "llama-3.1-8b", "-c", "1k", "--explain"])
+    assert code == 0
+    line = " ".join(out.split()).split("decode bytes per step = ")[1].split(" B")[0]
+    parts, total = line.split(" = ")
+    numbers = [int(n.replace(",", "")) for n in re.findall(r"[\d,]+(?= \+|$)", parts)]
+    # Llama 3.1 8B at L = 1,024, bf16: 32 layers x 2 (K, V) x 8 heads x 128 x 2 B = 131,072 B
+    # written per token and 1,024 times that read; one embedding row of 4,096 x 2 B
+    assert numbers[1:] == [134_217_728, 131_072, 8_192]
+    assert sum(numbers) == int(total.replace(",", ""))
+    (row,) = csv.DictReader(io.StringIO(run_cli(["compare", "llama-3.1-8b", "-c", "1k", "-f",
+                                                  "csv"])[1]))
+    assert int(row["decode_bytes"]) == int(total.replace(",", ""))

@@ -20,6 +20,7 @@ EXPLAINED = (
     ("prefill_flops", "prefill FLOPs per sequence"),
     ("decode_flops", "decode FLOPs per sequence"),
     ("cache_read_bytes", "cache bytes read per decode step per sequence"),
+    ("cache_write_bytes", "cache bytes written per decode step per sequence"),
     ("params", "parameters"),
 )
 
@@ -77,3 +78,8 @@ def print_explanation(model_cost: ModelCost, console: Console | None = None) -> 
         f"parameters = {fmt.whole_bytes_for(model_cost.params_total):,} B; read per decode "
         f"step, the {model_cost.params_active:,} active parameters = "
         f"{model_cost.decode_weight_bytes:,} B (once for the whole batch)"))
+    console.print(literal(
+        f"decode bytes per step = weights {model_cost.decode_weight_bytes:,} + cache read "
+        f"{model_cost.decode_cache_read_bytes:,} + cache written "
+        f"{model_cost.decode_cache_write_bytes:,} + embedding rows {w.batch} x "
+        f"{model_cost.embedding_row_bytes:,} = {model_cost.decode_bytes:,} B"))
