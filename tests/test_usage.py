@@ -89,6 +89,9 @@ def test_the_only_h100_profile_is_h100() -> None:
     assert short["roofline"] == full["roofline"]
     code, _, err = run_cli(["compare", "llama-3.1-8b", "--hardware", "hh100"])
     assert code == 1 and "did you mean" in err
+    # NVIDIA's H20 is another GPU: a prefix is whole words, so h20 does not become the H200
+    code, _, err = run_cli(["compare", "llama-3.1-8b", "--hardware", "h20"])
+    assert code == 1 and "did you mean" in err
 
 
 def test_shipped_variants_are_usable_by_name_and_listed() -> None:
