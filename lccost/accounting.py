@@ -1,4 +1,5 @@
-"""Accounting modes: how much of a layer's cache is counted after L tokens.
+"""Accounting modes: how much of a layer's cache is counted after L tokens; the rules shared by
+several mechanisms (block rounding, window rules, page bytes, shared vLLM layouts).
 
 Each mechanism knows what one cached token (or one compressed entry, or one fixed-size state)
 holds; how many of them are counted, and in which layout, depends on which cache is described.
@@ -11,13 +12,16 @@ holds; how many of them are counted, and in which layout, depends on which cache
     - sliding window W: ``min(L, W - 1)``: ``DynamicSlidingWindowLayer`` keeps the last
       ``sliding_window - 1`` tokens after each update, since the next token makes W
       (transformers 5.23.0 ``cache_utils.py``, ``DynamicSlidingWindowLayer.update``);
-    - compressed entries (DeepSeek V4, m tokens each): ``floor(L / m)``, one per closed block;
+    - compressed entries (DeepSeek V4, m tokens each): ``floor(L / m)``, one per closed block
+      (``lccost.mechanisms.compressed.compressed_entries``);
     - fixed-size states (conv, compressor buffers): counted, in the reference layout.
 
-``full-context``: the back-of-envelope formula of most published figures: every layer that owns
-    a cache holds all L tokens. It ignores sliding windows, page rounding and every fixed-size
-    state; a compressed cache still holds ``floor(L / m)`` entries; layers that read another
-    layer's cache still hold nothing.
+``full-context``: the back-of-envelope formula of a mechanism's own publications, defined per
+    mechanism in one table, ``docs/accountings.md``: no page rounding, padding or fixed-size
+    state; a standard attention layer holds all L tokens (its window ignored: the textbook
+    formula), a compressed cache ``floor(L / m)`` entries, DeepSeek V4's window branch its
+    ``min(L, W)`` tokens (the V4 report counts it so); layers that read another layer's cache
+    hold nothing.
 
 ``vllm``: what vLLM's paged allocator holds for one sequence in steady decode, read in vLLM
     0.33.0 (PyPI wheel, ``vllm/_version.py`` commit ``4ba787ec9``); paths below are inside
@@ -42,9 +46,12 @@ holds; how many of them are counted, and in which layout, depends on which cache
     - layers with ``kv_sharing_target_layer_name`` get no cache spec at all
       (``v1/worker/gpu_model_runner.py`` ``get_kv_cache_spec``: "We skip creating a
       KVCacheSpec for it"), so a KV-sharing layer holds nothing (vLLM PR #18212);
-    - entry layouts that differ from the element dtype: ``vllm_kv_scale_bytes``,
-      ``vllm_mla_entry_bytes``, ``vllm_indexer_key_bytes``, ``vllm_v4_layout``; fixed-size
-      states: ``vllm_v4_compressor_state_bytes``, ``vllm_hybrid_block_size``.
+    - entry layouts that differ from the element dtype, shared by several mechanisms:
+      ``vllm_kv_scale_bytes`` (attention, CCA), ``vllm_indexer_key_bytes`` (both DeepSeek
+      indexers), ``vllm_hybrid_block_size`` (a state padded to one attention page). A layout of
+      one mechanism lives in its module, as vLLM's spec classes own their page sizes:
+      ``lccost.mechanisms.mla.vllm_mla_entry_bytes``, ``lccost.mechanisms.compressed``
+      ``vllm_v4_layout`` and ``vllm_v4_compressor_state_bytes``.
     Not modelled: the cross-group page unification of hybrid models
     (``v1/core/kv_cache_planning.py`` ``unify_kv_cache_spec_page_size`` may scale a smaller
     page's block size up to the largest page, e.g. Gemma 4's sliding layers to 2B) and the
@@ -70,7 +77,7 @@ holds; how many of them are counted, and in which layout, depends on which cache
 
 from __future__ import annotations
 
-from lccost.conventions import NATIVE_KV, Accounting, number_format
+from lccost.conventions import Accounting, number_format
 from lccost.errors import LccostError
 
 HELD_TOKENS_RULE: dict[Accounting, str] = {
@@ -78,7 +85,8 @@ HELD_TOKENS_RULE: dict[Accounting, str] = {
                           "layers, min(L, W - 1) on sliding ones, floor(L/m) compressed entries; "
                           "fixed states counted",
     Accounting.FULL_CONTEXT: "n = L on every layer that owns a cache (windows, pages and "
-                             "fixed states ignored)",
+                             "fixed states ignored), except DeepSeek V4 window branches: "
+                             "min(L, W); docs/accountings.md",
     Accounting.VLLM: "n = vLLM token slots: whole pages of the block size; sliding layers keep "
                      "the pages that hold the last W - 1 tokens",
     Accounting.LLAMACPP: "n = llama.cpp cells: the context padded to 256; sliding layers "
@@ -94,53 +102,24 @@ LLAMACPP_UBATCH = 512
 """llama.cpp's default physical batch ``n_ubatch`` (``llama_context_default_params``,
 ``common/common.h``), which its SWA cache keeps room for."""
 
-VLLM_FP8_DS_MLA_BYTES = 656
-"""vLLM's ``fp8_ds_mla`` MLA entry (DeepSeek V3.2 geometry, 512 latent + 64 rotary dims):
-512 fp8 e4m3 values + 4 fp32 scales (one per 128) + 64 bf16 rotary values = 512 + 16 + 128
-(vLLM 0.33.0 ``v1/attention/backends/mla/flashmla_sparse.py`` layout note;
-``model_executor/layers/attention/mla_attention.py`` ``get_kv_cache_spec``:
-``state_content_bytes={"fp8_ds_mla": 656, "nvfp4_ds_mla": 352}``)."""
-
-VLLM_NVFP4_DS_MLA_BYTES = 352
-"""vLLM's ``nvfp4_ds_mla`` MLA entry: 512 e2m1 values packed 2 per byte + 64 fp8 rotary values
-+ 32 fp8 scales (one per 16) = 256 + 64 + 32 (same sources as ``VLLM_FP8_DS_MLA_BYTES``)."""
-
 VLLM_DEFAULT_BLOCK_TOKENS = 16
 """vLLM's default ``--block-size`` (``CacheConfig.block_size``)."""
 
-VLLM_SPARSE_MLA_BLOCK_TOKENS = 64
-"""The block size vLLM requires for DeepSeek V3.2's sparse MLA (FlashMLA sparse kernels page in
-64 tokens; vLLM 0.33.0 ``platforms/cuda.py`` raises ``block_size`` to 64 for sparse MLA)."""
-
-VLLM_V4_BLOCK_TOKENS = 256
-"""The block size vLLM serves DeepSeek V4 with (``--block-size 256`` in its V4 recipe; a block
-must hold whole compressed entries of 4 and 128 tokens)."""
-
-VLLM_V4_SWA_BLOCK_TOKENS = 64
-"""DeepSeek V4's sliding-window cache uses its own block of 64 tokens, whatever ``--block-size``
-(vLLM 0.33.0 ``v1/attention/backends/mla/sparse_swa.py``, ``DeepseekV4SWACache(block_size=64)``,
-which ``models/deepseek_v4/attention.py`` constructs without a block size)."""
-
-VLLM_V4_PACKED_ALIGNMENT = 576
-"""Page alignment of DeepSeek V4 caches in the ``fp8_ds_mla`` layout (the decode kernel's TMA
-stride); ``VLLM_V4_PLAIN_ALIGNMENT`` otherwise (``models/deepseek_v4/attention.py``
-``get_kv_cache_spec``: ``alignment=576 if uses_fp8_ds_mla_layout else 512``)."""
-
-VLLM_V4_PLAIN_ALIGNMENT = 512
 
 
-def _cdiv(a: int, b: int) -> int:
+def cdiv(a: int, b: int) -> int:
+    """ceil(a / b) for integers (vLLM ``cdiv``)."""
     return -(-a // b)
 
 
-def _pad(value: int, multiple: int) -> int:
+def round_up(value: int, multiple: int) -> int:
     """``GGML_PAD`` / vLLM ``round_up``: ``value`` rounded up to a multiple of ``multiple``."""
-    return _cdiv(value, multiple) * multiple
+    return cdiv(value, multiple) * multiple
 
 
-def _llamacpp_context(context_tokens: int) -> int:
+def llamacpp_context(context_tokens: int) -> int:
     """``n_ctx`` for ``-c L``: L padded to 256 (``src/llama-context.cpp``)."""
-    return _pad(context_tokens, LLAMACPP_CONTEXT_PAD)
+    return round_up(context_tokens, LLAMACPP_CONTEXT_PAD)
 
 
 def full_tokens(context_tokens: int, accounting: Accounting, block_size: int) -> int:
@@ -150,9 +129,9 @@ def full_tokens(context_tokens: int, accounting: Accounting, block_size: int) ->
     (Rules and sources: the module docstring.)
     """
     if accounting is Accounting.VLLM:
-        return _cdiv(context_tokens, block_size) * block_size
+        return cdiv(context_tokens, block_size) * block_size
     if accounting is Accounting.LLAMACPP:
-        return _llamacpp_context(context_tokens)
+        return llamacpp_context(context_tokens)
     return context_tokens
 
 
@@ -171,36 +150,23 @@ def window_tokens(context_tokens: int, window: int, accounting: Accounting,
         return context_tokens
     if accounting is Accounting.VLLM:
         skipped = max(0, context_tokens - window + 1)
-        return (_cdiv(context_tokens, block_size) - skipped // block_size) * block_size
+        return (cdiv(context_tokens, block_size) - skipped // block_size) * block_size
     if accounting is Accounting.LLAMACPP:
         # n_swa x (kv_unified ? n_seq_max : 1) + n_ubatch; one sequence, not unified: W + 512
-        n_ctx = _llamacpp_context(context_tokens)
-        return _pad(min(n_ctx, window + LLAMACPP_UBATCH), LLAMACPP_CONTEXT_PAD)
+        n_ctx = llamacpp_context(context_tokens)
+        return round_up(min(n_ctx, window + LLAMACPP_UBATCH), LLAMACPP_CONTEXT_PAD)
     return min(context_tokens, window - 1)
 
 
-def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: Accounting,
-                       block_size: int) -> int:
-    """Entry slots a compressed cache of one entry per m tokens (DeepSeek V4 CSA / HCA and the
-    CSA indexer keys) holds after L tokens.
-
-    reference, full-context: ``floor(L / m)`` (closed blocks only). vllm:
-    ``cdiv(L, B) x (B // m)``; vLLM needs m to divide B (V4 is served with B = 256).
-    llamacpp: ``GGML_PAD(max(1, cdiv(n_ctx, m)), 256)``.
-    """
-    m = tokens_per_entry
-    if context_tokens == 0:
-        return 0
+def paging_period(accounting: Accounting, block_size: int) -> int:
+    """Tokens after which the page rounding of a cache repeats: 1 under reference and
+    full-context, the block B under vllm, 256 under llamacpp (its context padding). A cache held
+    in such pages grows at least once per period (``MechanismSpec.cache_period``)."""
     if accounting is Accounting.VLLM:
-        if block_size % m:
-            raise LccostError(
-                f"--accounting vllm: a block of {block_size} tokens does not hold whole entries "
-                f"of {m} tokens; vLLM pages DeepSeek V4 compressed caches in blocks that are a "
-                f"multiple of {m} (it serves V4 with --block-size 256)")
-        return _cdiv(context_tokens, block_size) * (block_size // m)
+        return block_size
     if accounting is Accounting.LLAMACPP:
-        return _pad(max(1, _cdiv(_llamacpp_context(context_tokens), m)), LLAMACPP_CONTEXT_PAD)
-    return context_tokens // m
+        return LLAMACPP_CONTEXT_PAD
+    return 1
 
 
 def counts_states(accounting: Accounting) -> bool:
@@ -219,14 +185,16 @@ def vllm_page_bytes(entries_per_page: int, entry_bytes: int, alignment: int | No
     alignment)`` for the DeepSeek V4 specs.
     """
     page = entries_per_page * entry_bytes
-    return _pad(page, alignment) if alignment else page
+    return round_up(page, alignment) if alignment else page
 
 
-def _bits(kv_dtype: str) -> int:
+def bits(kv_dtype: str) -> int:
+    """Bits of one value of ``kv_dtype``."""
     return number_format(kv_dtype).element_bits
 
 
-def _no_vllm_cache(kv_dtype: str, what: str) -> LccostError:
+def no_vllm_cache(kv_dtype: str, what: str) -> LccostError:
+    """The refusal for a cache dtype vLLM does not serve for ``what``."""
     return LccostError(f"--accounting vllm: vLLM has no {kv_dtype} cache for {what}")
 
 
@@ -251,33 +219,6 @@ def vllm_kv_scale_bytes(kv_heads: int, kv_dtype: str) -> int:
     return 0
 
 
-def vllm_mla_entry_bytes(latent_dim: int, rope_dim: int, kv_dtype: str, sparse: bool) -> int:
-    """Bytes of one MLA cache entry (latent ``c`` + rotary key ``d_r``) in vLLM.
-
-    One tensor of ``c + d_r`` values per token, no separate V (``MLAAttentionSpec``:
-    ``head_size_v = 0``). 16- and 32-bit dtypes: ``(c + d_r) x bytes`` (1,152 B for V3 in
-    bf16). Sparse MLA (DeepSeek V3.2, with an indexer) runs on FlashMLA-sparse, which serves
-    every quantized cache dtype except ``nvfp4_ds_mla`` as ``fp8_ds_mla``, 656 B (vLLM 0.33.0
-    ``model_executor/layers/attention/mla_attention.py``
-    ``_canonicalize_sparse_mla_kv_cache_dtype``); ``--kv-dtype native`` (DeepSeek's fp8 layout)
-    is ``fp8_ds_mla`` too, and lccost reads ``--kv-dtype nvfp4`` as vLLM's ``nvfp4_ds_mla``,
-    352 B. Dense MLA: per-tensor fp8, ``c + d_r`` bytes.
-    """
-    if kv_dtype != NATIVE_KV and _bits(kv_dtype) >= 16:
-        return (latent_dim + rope_dim) * _bits(kv_dtype) // 8
-    if kv_dtype in ("fp4", "mxfp4"):
-        raise _no_vllm_cache(kv_dtype, "MLA")
-    if not sparse:
-        if kv_dtype in (NATIVE_KV, "fp8"):
-            return latent_dim + rope_dim
-        raise _no_vllm_cache(kv_dtype, "dense MLA; use fp8 or a 16-bit dtype")
-    if (latent_dim, rope_dim) != (512, 64):
-        raise LccostError(
-            f"--accounting vllm: vLLM's fp8_ds_mla / nvfp4_ds_mla layouts are fixed to a "
-            f"512-wide latent and 64 rotary dims, not {latent_dim} + {rope_dim}")
-    return VLLM_NVFP4_DS_MLA_BYTES if kv_dtype == "nvfp4" else VLLM_FP8_DS_MLA_BYTES
-
-
 def vllm_indexer_key_bytes(head_dim: int, fp4: bool = False) -> int:
     """Bytes of one lightning-indexer key in vLLM, whatever ``--kv-dtype``.
 
@@ -290,47 +231,6 @@ def vllm_indexer_key_bytes(head_dim: int, fp4: bool = False) -> int:
     if fp4:
         return head_dim // 2 + head_dim // 32
     return head_dim + head_dim // 128 * 4
-
-
-def vllm_v4_layout(head_dim: int, rope_dim: int, kv_dtype: str) -> tuple[int, int]:
-    """``(entry bytes, page alignment)`` of a DeepSeek V4 cache entry (window and compressed)
-    in vLLM.
-
-    fp8 or ``native``: the ``fp8_ds_mla`` layout, ``c - d_r`` fp8 values, ``d_r`` bf16 rotary
-    values, one ue8m0 scale per 64 fp8 values and 1 pad byte = 448 + 128 + 7 + 1 = 584 B for
-    c = 512, d_r = 64, pages aligned to 576 B (vLLM 0.33.0
-    ``v1/attention/backends/mla/flashmla_sparse.py`` layout note;
-    ``models/deepseek_v4/attention.py`` ``_resolve_dsv4_kv_cache_dtype``, which refuses any
-    other quantized dtype, and ``get_kv_cache_spec``: ``state_content_bytes=584``,
-    ``alignment=576``). 16- and 32-bit dtypes: plain rows of c values (the FlashInfer sparse
-    path), pages aligned to 512 B.
-    """
-    if kv_dtype in (NATIVE_KV, "fp8"):
-        nope = head_dim - rope_dim
-        return nope + 2 * rope_dim + nope // 64 + 1, VLLM_V4_PACKED_ALIGNMENT
-    if _bits(kv_dtype) >= 16:
-        return head_dim * _bits(kv_dtype) // 8, VLLM_V4_PLAIN_ALIGNMENT
-    raise _no_vllm_cache(kv_dtype, "DeepSeek V4; it serves fp8 (fp8_ds_mla) or 16-bit caches")
-
-
-def vllm_v4_compressor_state_bytes(context_tokens: int, compress_rate: int, head_dim: int,
-                                   alignment: int, overlap: bool) -> int:
-    """Bytes of one DeepSeek V4 compressor's state in vLLM after L tokens.
-
-    vLLM keeps, per token, the fp32 kv and score projections, ``2 x coff x d`` values
-    (``coff`` = 2 for the overlapping CSA compressor, else 1), in a sliding window of
-    ``coff x m`` tokens, paged in blocks of 4 tokens (m = 4) or 8 (m = 128), pages aligned like
-    the V4 caches (vLLM 0.33.0 ``models/deepseek_v4/compressor.py`` ``CompressorStateCache``:
-    ``sliding_window = coff * compress_ratio``, ``block_size`` 4 / 8, ``state_dim = 2 * coff *
-    head_dim``, float32; ``DeepseekCompressor``: ``overlap = compress_ratio == 4``). Held: the
-    window rule of ``window_tokens``, in whole pages. ``d`` is the compressed head (512) for the
-    attention compressor, ``D_I`` (128) for the indexer's. vLLM serves only m = 4 and 128; for
-    another rate (a hypothetical spec) lccost pages the window in one block of ``coff x m``.
-    """
-    coff = 2 if overlap else 1
-    block = {4: 4, 128: 8}.get(compress_rate, coff * compress_rate)
-    slots = window_tokens(context_tokens, coff * compress_rate, Accounting.VLLM, block)
-    return slots // block * vllm_page_bytes(block, 2 * coff * head_dim * 4, alignment)
 
 
 def vllm_hybrid_block_size(state_bytes: int, attention_bytes_per_token: int,
@@ -350,4 +250,4 @@ def vllm_hybrid_block_size(state_bytes: int, attention_bytes_per_token: int,
     ``get_mamba_state_shape_from_config``), stored in the model dtype
     (``mamba_cache_dtype`` "auto").
     """
-    return block_size * max(1, _cdiv(state_bytes, block_size * attention_bytes_per_token))
+    return block_size * max(1, cdiv(state_bytes, block_size * attention_bytes_per_token))

@@ -23,8 +23,9 @@ from lccost.conventions import (
 )
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError
+from lccost.hf_import import architecture_from_hf_config
 from lccost.report import CostResult, Report, cost_result, make_report
-from lccost.spec.loader import load_architecture
+from lccost.spec.loader import load_spec, model_path
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -38,7 +39,12 @@ MAX_SWEEP_POINTS = 64
 
 def load(ref: ModelRef) -> Architecture:
     """A validated, expanded architecture from a shipped name, a spec path or a config.json."""
-    return ref if isinstance(ref, Architecture) else load_architecture(ref)
+    if isinstance(ref, Architecture):
+        return ref
+    path = model_path(ref)
+    if path.suffix == ".json":
+        return architecture_from_hf_config(path)
+    return load_spec(path)
 
 
 def source_of(ref: ModelRef) -> str | None:

@@ -33,8 +33,6 @@ from lccost.conventions import (
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError
 from lccost.inputs import exists
-from lccost.mechanisms.attention import Attention
-from lccost.spec.base import SpecModel
 from lccost.spec.loader import (
     CONFIG_DIRS,
     errors_at,
@@ -44,6 +42,7 @@ from lccost.spec.loader import (
     shipped_configs,
 )
 from lccost.spec.model import Architecture
+from lccost.strict import SpecModel
 from lccost.workload import Workload
 
 Quantity = Literal[
@@ -180,10 +179,12 @@ class Outcome:
 def _facts(architecture: Architecture) -> dict[str, Callable[[], int]]:
     layers = architecture.layers
     attentions = [layer.attention for layer in layers]
-    gqa = [a for a in attentions if isinstance(a, Attention)]
+    # Grouped-query layers (the claims' "sliding" and "global" layers are of this kind).
+    gqa = [a for a in attentions if a.query_heads_per_kv_head() is not None]
 
     def per_kv(sliding: bool) -> int:
-        groups = {a.query_heads // a.kv_heads for a in gqa if (a.window is not None) == sliding}
+        groups = {n for a in gqa if (n := a.query_heads_per_kv_head()) is not None
+                  and (a.sliding_window() is not None) == sliding}
         if len(groups) != 1:
             raise LccostError(f"{architecture.name}: query heads per KV head differ across "
                               f"{'sliding' if sliding else 'full'} layers: {sorted(groups)}")
@@ -196,11 +197,10 @@ def _facts(architecture: Architecture) -> dict[str, Callable[[], int]]:
 
     return {
         "layers": lambda: len(layers),
-        "layers_reading_kv": lambda: sum(1 for a in gqa if a.kv_source_layer is not None),
-        "layers_owning_kv": lambda: len(layers) - sum(1 for a in gqa
-                                                      if a.kv_source_layer is not None),
-        "layers_sliding": lambda: sum(1 for a in gqa if a.window is not None),
-        "layers_full": lambda: sum(1 for a in gqa if a.window is None),
+        "layers_reading_kv": lambda: sum(1 for a in attentions if a.reads_cache_of() is not None),
+        "layers_owning_kv": lambda: sum(1 for a in attentions if a.reads_cache_of() is None),
+        "layers_sliding": lambda: sum(1 for a in gqa if a.sliding_window() is not None),
+        "layers_full": lambda: sum(1 for a in gqa if a.sliding_window() is None),
         "query_heads_per_kv_head_sliding": lambda: per_kv(True),
         "query_heads_per_kv_head_full": lambda: per_kv(False),
         "hca_compress_rate": lambda: single(

@@ -3,6 +3,15 @@
 - FLOPs: one multiply-add is ``FLOPS_PER_MAC`` = 2 FLOPs. Only matrix products are counted
   (projections, attention scores and weighted sums, the LM head), as
   ``torch.utils.flop_counter.FlopCounterMode`` does; softmax, norms, RoPE and activations are not.
+- Lightning indexers (DeepSeek V3.2 DSA, V4 CSA) count their score products q·k, 2·H_I·D_I
+  FLOPs per key scored, under ``useful``. The ReLU and the per-head weighting
+  Σ_h w_h·ReLU(q_h·k) (H_I more multiply-adds per key) are not counted: they are the epilogue of
+  the score GEMM, like a softmax (DeepSeek-V3.2-Exp ``inference/kernel.py`` ``fp8_index``: one
+  GEMM over D_I, then ReLU, x weight and a sum over heads on its output tile), and the
+  derivation that reproduces the V4 report's Fig. 1 ratios counts 2·H_I·D_I per key (the
+  ``deepseek-v4-*-flops`` claims). Under ``executed`` each follows its reference's matrix products:
+  transformers' ``DeepseekV32Indexer`` runs the weighting as a matmul (counted there),
+  ``DeepseekV4Indexer`` as an elementwise product and a sum (not counted).
 - Bytes: exact integers. ``GB`` = 10**9 bytes and ``GIB`` = 2**30 bytes; every output says which.
 - Context: ``"128k"`` = 131,072 tokens (k = 1024, M = 1,048,576).
 - "Decode at context L": one new token is processed with L tokens already cached; it attends to
@@ -50,7 +59,9 @@ class Accounting(StrEnum):
     """Which cache the byte figures describe (see ``lccost.accounting`` for the rules).
 
     ``reference``: what the transformers reference implementation holds, to the byte.
-    ``full-context``: every layer that owns a cache holds all L tokens (the textbook formula).
+    ``full-context``: the back-of-envelope formula of each mechanism's publications; every
+    layer that owns a cache holds all L tokens, windows ignored, except where the publication
+    counts a window as the window (DeepSeek V4): the table in ``docs/accountings.md``.
     ``vllm``: what vLLM's paged allocator holds for one sequence (whole blocks, its layouts).
     ``llamacpp``: what llama.cpp allocates for ``-c L`` (context and SWA cache padded to 256).
     """

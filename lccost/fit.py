@@ -168,35 +168,15 @@ def weight_bytes(params: int, dtype: str) -> int:
     return number_format(dtype).whole_bytes_for(params)
 
 
-PAGE_STRIDE_TOKENS = 256
-"""A multiple of every fixed page size the paged and padded accountings use whatever
-``--block-size`` (vLLM's 64-token DeepSeek V4 window blocks, llama.cpp's 256-cell padding; see
-``lccost.accounting``): their page alignment repeats every 256 tokens."""
-
-
 def cache_period(architecture: Architecture, workload: Workload) -> int:
-    """S: a stride at which the cache is monotone, cache(L + S) >= cache(L) (module docstring).
-
-    The lcm of every compression rate m (buffers of L mod m tokens); for the paged and padded
-    accountings also of the block size and ``PAGE_STRIDE_TOKENS``. Any multiple of the true
-    stride gives the same answer, only more slowly.
-    """
-    period = 1
-    for layer in architecture.layers:
-        rate = getattr(layer.attention, "compress_rate", 1)
-        period = math.lcm(period, rate if isinstance(rate, int) else 1)
-    if workload.accounting not in (Accounting.REFERENCE, Accounting.FULL_CONTEXT):
-        # Without --block-size each mechanism pages at vLLM's own size (16, 64 or 256 tokens),
-        # all of which divide PAGE_STRIDE_TOKENS.
-        period = math.lcm(period, workload.block_size or 1, PAGE_STRIDE_TOKENS)
-        env = LayerEnv(architecture.spec.hidden_size, workload)
-        for layer in architecture.layers:
-            # A mechanism that pages at its own size (ZAYA's CCA raises the block to hold its
-            # state in one page) says so.
-            paging = getattr(layer.attention, "paging_tokens", None)
-            if paging is not None and workload.accounting is Accounting.VLLM:
-                period = math.lcm(period, paging(env))
-    return period
+    """S: a stride at which the cache is monotone, cache(L + S) >= cache(L) (module docstring):
+    the lcm of every layer's ``MechanismSpec.cache_period`` (compression rates, page sizes under
+    the paged and padded accountings). Any multiple of the true stride gives the same answer,
+    only more slowly."""
+    env = LayerEnv(architecture.spec.hidden_size, workload)
+    periods = {id(mechanism): mechanism.cache_period(env) for layer in architecture.layers
+               for mechanism in (layer.attention, layer.ffn)}
+    return math.lcm(*periods.values())
 
 
 def first_failure(fits: Callable[[int], bool], failing: int, period: int) -> int:

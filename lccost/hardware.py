@@ -41,8 +41,8 @@ from lccost.engine import ModelCost
 from lccost.errors import LccostError
 from lccost.inputs import check_path_name, exists
 from lccost.spec import loader
-from lccost.spec.base import SpecModel
 from lccost.spec.model import Source
+from lccost.strict import SpecModel
 
 PeakDType = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4"]
 PEAK_DTYPES: tuple[str, ...] = typing.get_args(PeakDType)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from lccost.errors import SpecError
+from lccost.spec.loader import Document, validate_document
 from lccost.spec.model import Architecture
 
 MAX_CONFIG_BYTES = 4_000_000
@@ -847,8 +848,6 @@ def default_name(path: Path) -> str:
 
 def hf_spec(path: Path, name: str | None = None) -> dict[str, Any]:
     """The spec mapping imported from the config.json at ``path``, validated."""
-    from lccost.spec.loader import Document, validate_document
-
     data, text = read_hf_config(path)
     spec = spec_from_hf_config(data, name or default_name(path), str(path), text)
     validate_document(Document(spec), str(path))
@@ -857,8 +856,6 @@ def hf_spec(path: Path, name: str | None = None) -> dict[str, Any]:
 
 def architecture_from_hf_config(path: Path, name: str | None = None) -> Architecture:
     """The validated, expanded architecture of a Hugging Face config.json."""
-    from lccost.spec.loader import Document, validate_document
-
     data, text = read_hf_config(path)
     spec = spec_from_hf_config(data, name or default_name(path), str(path), text)
     return validate_document(Document(spec), str(path))

@@ -127,3 +127,17 @@ class PartCosts:
     @property
     def active(self) -> Ledger:
         return self.params if self.active_params is None else self.active_params
+
+    def __add__(self, other: PartCosts) -> PartCosts:
+        """Both parts' terms, ledger by ledger (a mechanism made of branches sums them)."""
+        active = (None if self.active_params is None and other.active_params is None
+                  else self.active + other.active)
+        return PartCosts(
+            params=self.params + other.params,
+            active_params=active,
+            cache_bytes=self.cache_bytes + other.cache_bytes,
+            cache_read_bytes=self.cache_read_bytes + other.cache_read_bytes,
+            cache_write_bytes=self.cache_write_bytes + other.cache_write_bytes,
+            prefill_flops=self.prefill_flops + other.prefill_flops,
+            decode_flops=self.decode_flops + other.decode_flops,
+        )

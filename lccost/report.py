@@ -102,7 +102,7 @@ def layer_results(model_cost: ModelCost) -> list[LayerResult]:
     architecture = model_cost.architecture
     results = []
     for layer_cost, layer in zip(model_cost.layers, architecture.layers, strict=True):
-        source = getattr(layer.attention, "kv_source_layer", None)
+        source = layer.attention.reads_cache_of()
         results.append(LayerResult(
             index=layer_cost.index,
             attention=layer.attention.summary(),

@@ -16,7 +16,7 @@ from lccost.conventions import (
     ceil_fraction,
     number_format,
 )
-from lccost.mechanisms.storage import StorageFormat
+from lccost.storage import StorageFormat
 
 
 @dataclass(frozen=True)

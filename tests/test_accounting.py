@@ -20,22 +20,24 @@ from typer.testing import CliRunner
 
 from lccost import api
 from lccost.accounting import (
-    VLLM_V4_SWA_BLOCK_TOKENS,
-    compressed_entries,
     counts_states,
     full_tokens,
     vllm_hybrid_block_size,
     vllm_indexer_key_bytes,
     vllm_kv_scale_bytes,
-    vllm_mla_entry_bytes,
     vllm_page_bytes,
-    vllm_v4_compressor_state_bytes,
-    vllm_v4_layout,
     window_tokens,
 )
 from lccost.cli.app import get_app
 from lccost.conventions import Accounting
 from lccost.errors import LccostError
+from lccost.mechanisms.compressed import (
+    VLLM_V4_SWA_BLOCK_TOKENS,
+    compressed_entries,
+    vllm_v4_compressor_state_bytes,
+    vllm_v4_layout,
+)
+from lccost.mechanisms.mla import vllm_mla_entry_bytes
 
 REF, FULL, VLLM, LCPP = (Accounting.REFERENCE, Accounting.FULL_CONTEXT, Accounting.VLLM,
                          Accounting.LLAMACPP)
@@ -101,6 +103,21 @@ def test_nothing_cached_holds_nothing() -> None:
     for mode in (REF, FULL, VLLM, LCPP):
         assert (full_tokens(0, mode, 16), window_tokens(0, 512, mode, 16),
                 compressed_entries(0, 4, mode, 256)) == (0, 0, 0)
+
+
+def test_full_context_keeps_deepseek_v4_window_branches_at_their_window() -> None:
+    # issue 16: full-context made every V4 layer's 128-token window hold all L tokens (V4-Pro
+    # at 1M: 75.8 GB). The V4 report counts the window branch as its n_win = 128 tokens
+    # (docs/accountings.md). V4-Pro at 2^20, bf16 (deepseek.md §1: 30 CSA, 31 HCA layers,
+    # c = 512, D_I = 128): 61 windows x 128 x 512 x 2 B + 30 CSA x 2^20 / 4 entries
+    # x (1,024 + 256) B + 31 HCA x 2^20 / 128 x 1,024 B; no compressor buffers.
+    L_1M = 2**20
+    expected = 61 * 128 * 1024 + 30 * (L_1M // 4) * (1024 + 256) + 31 * (L_1M // 128) * 1024
+    got = api.model_cost("deepseek-v4-pro", api.make_workload(L_1M, accounting=FULL))
+    assert got.kv_cache_bytes == expected  # 10,334,371,840 B = 10.3 GB
+    # Below the window, the window holds the L tokens there are.
+    short = api.model_cost("deepseek-v4-pro", api.make_workload(100, accounting=FULL))
+    assert short.kv_cache_bytes == 61 * 100 * 1024 + 30 * 25 * 1280
 
 
 def test_only_full_context_drops_fixed_size_states() -> None:
@@ -235,15 +252,16 @@ V32 = {
 # entries. Reference states at 128K (L mod 4 = L mod 128 = 0): CSA overlap state
 # 2 x 4 x (512 + 128) = 5,120 values x 2 B = 10,240 B; HCA 2 x (L mod 128) x 512 = 0.
 # transformers stores a pure sliding layer's K = V tensor twice (keys and values).
-V4_SLIDING = {REF: 2 * 127 * 1024, FULL: L * 1024, LCPP: 768 * 1024}
+# full-context: each window branch holds its W = 128 entries, once (docs/accountings.md).
+V4_SLIDING = {REF: 2 * 127 * 1024, FULL: 128 * 1024, LCPP: 768 * 1024}
 V4_CSA = {
     REF: 127 * 1024 + (L // 4) * (1024 + 256) + 10240,
-    FULL: L * 1024 + (L // 4) * (1024 + 256),
+    FULL: 128 * 1024 + (L // 4) * (1024 + 256),
     LCPP: 768 * 1024 + (L // 4) * (1024 + 256) + 10240,  # GGML_PAD(cdiv(L, 4), 256) = L / 4
 }
 V4_HCA = {
     REF: 127 * 1024 + (L // 128) * 1024,
-    FULL: L * 1024 + (L // 128) * 1024,
+    FULL: 128 * 1024 + (L // 128) * 1024,
     LCPP: 768 * 1024 + (L // 128) * 1024,  # GGML_PAD(1,024, 256) = 1,024
 }
 # vLLM at B = 256, bf16 (plain 1,024 B rows, 512 B page alignment):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import architecture_of, valid_specs
+from conftest import RunCli, WriteSpec, architecture_of, valid_specs
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
@@ -54,7 +54,7 @@ def reference_cache(tokens: int) -> int:
 
 
 @pytest.fixture
-def tiny(write_spec) -> Path:  # type: ignore[no-untyped-def]
+def tiny(write_spec: WriteSpec) -> Path:
     return write_spec(TINY.format(max_context=""), "tiny.yaml")
 
 
@@ -123,7 +123,7 @@ def test_reserve_is_taken_from_each_device(tiny: Path) -> None:
     assert solve(tiny, 40000, reserve=Reserve(size_bytes=3968)).longest_context == 1000
 
 
-def test_capped_at_max_context(write_spec) -> None:  # type: ignore[no-untyped-def]
+def test_capped_at_max_context(write_spec: WriteSpec) -> None:
     path = write_spec(TINY.format(max_context="max_context: 512"), "capped.yaml")
     result = solve(path, 10**9)
     assert (result.longest_context, result.capped, result.limit_reason) == (512, True,
@@ -214,7 +214,7 @@ def test_cache_is_monotone_at_the_solver_stride(spec: dict[str, Any], accounting
         assert held(tokens + stride) >= held(tokens)
 
 
-def test_cli_fit_json(run_cli, tiny: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_fit_json(run_cli: RunCli, tiny: Path) -> None:
     code, out, err = run_cli(["fit", str(tiny), "--memory", "36032", "--reserve", "0",
                               "--context", "100", "--format", "json"])
     assert code == 0, err
@@ -223,7 +223,7 @@ def test_cli_fit_json(run_cli, tiny: Path) -> None:  # type: ignore[no-untyped-d
     assert (row["longest_context"], row["largest_batch"], row["weights_fit"]) == (1000, 9, True)
 
 
-def test_cli_fit_table_compares_models(run_cli, tiny: Path, write_spec) -> None:  # type: ignore[no-untyped-def]
+def test_cli_fit_table_compares_models(run_cli: RunCli, tiny: Path, write_spec: WriteSpec) -> None:
     other = write_spec(TINY.format(max_context="max_context: 512").replace("tiny", "capped"),
                        "capped.yaml")
     code, out, err = run_cli(["fit", str(tiny), str(other), "--memory", "36032", "--reserve",
@@ -233,7 +233,7 @@ def test_cli_fit_table_compares_models(run_cli, tiny: Path, write_spec) -> None:
     assert "1,000" in out and "512 (max_context)" in out
 
 
-def test_cli_fit_on_shipped_hardware(run_cli, tiny: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_fit_on_shipped_hardware(run_cli: RunCli, tiny: Path) -> None:
     # H100 SXM: 80 GiB, 10% reserved -> 72 GiB = 77,309,411,328 usable; minus 3,904 of weights;
     # batch 1 at 32 * (L + 4) bytes -> L = 77,309,407,424 // 32 - 4 = 2,415,918,978.
     code, out, err = run_cli(["fit", str(tiny), "--hardware", "h100-sxm", "--format", "json"])
@@ -241,11 +241,11 @@ def test_cli_fit_on_shipped_hardware(run_cli, tiny: Path) -> None:  # type: igno
     assert json.loads(out)["fits"][0]["longest_context"] == 77_309_407_424 // 32 - 4
 
 
-def test_cli_fit_needs_memory(run_cli, tiny: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_fit_needs_memory(run_cli: RunCli, tiny: Path) -> None:
     code, _, err = run_cli(["fit", str(tiny)])
     assert code == 1 and "--hardware NAME" in err and "--memory SIZE" in err
 
 
-def test_cli_fit_rejects_a_bad_memory_size(run_cli, tiny: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_fit_rejects_a_bad_memory_size(run_cli: RunCli, tiny: Path) -> None:
     code, _, err = run_cli(["fit", str(tiny), "--memory", "lots"])
     assert code == 2 and "not a memory size" in err

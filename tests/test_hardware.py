@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import RunCli, WriteSpec
 
 from lccost import api
 from lccost.errors import LccostError, SpecErrors
@@ -61,7 +62,7 @@ H100_BF16 = 1_979_000_000_000_000 // 2
 
 
 @pytest.fixture
-def llama_like(write_spec) -> Path:  # type: ignore[no-untyped-def]
+def llama_like(write_spec: WriteSpec) -> Path:
     return write_spec(LLAMA_LIKE, "llama-like.yaml")
 
 
@@ -179,7 +180,7 @@ def test_profile_missing_field_says_what_is_allowed(tmp_path: Path) -> None:
         load_hardware(path)
 
 
-def test_cli_compare_with_hardware_adds_roofline_json(run_cli, llama_like: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_compare_with_hardware_adds_roofline_json(run_cli: RunCli, llama_like: Path) -> None:
     code, out, err = run_cli(["compare", str(llama_like), "--context", "4k", "--hardware",
                               "h100-sxm", "--format", "json"])
     assert code == 0, err
@@ -190,7 +191,7 @@ def test_cli_compare_with_hardware_adds_roofline_json(run_cli, llama_like: Path)
     assert decode["seconds"] == pytest.approx(DECODE_BYTES / H100_BANDWIDTH, rel=1e-12)
 
 
-def test_cli_sweep_csv_gains_roofline_columns(run_cli, llama_like: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_sweep_csv_gains_roofline_columns(run_cli: RunCli, llama_like: Path) -> None:
     code, out, err = run_cli(["sweep", str(llama_like), "--context", "4k,8k", "--hardware",
                               "h100-sxm", "--gpus", "2", "--format", "csv"])
     assert code == 0, err
@@ -205,14 +206,14 @@ def test_cli_sweep_csv_gains_roofline_columns(run_cli, llama_like: Path) -> None
     assert second.split(",")[1] == "8192"
 
 
-def test_cli_show_prints_the_roofline_table(run_cli, llama_like: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_show_prints_the_roofline_table(run_cli: RunCli, llama_like: Path) -> None:
     code, out, err = run_cli(["show", str(llama_like), "--context", "4k", "--no-costs",
                               "--hardware", "h100-sxm"])
     assert code == 0, err
     assert "roofline: H100 SXM" in out and "4.641" in out  # decode ms per step, by hand above
 
 
-def test_cli_user_profile_by_path(run_cli, llama_like: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_user_profile_by_path(run_cli: RunCli, llama_like: Path, tmp_path: Path) -> None:
     # A device of 1 TB/s and 1 PFLOP/s bf16: decode = 15,546,327,040 B / 1e12 B/s = 15.546 ms.
     profile = tmp_path / "mine.yaml"
     profile.write_text("name: Mine\nmemory_bytes: 1_000_000_000_000\n"
@@ -225,13 +226,13 @@ def test_cli_user_profile_by_path(run_cli, llama_like: Path, tmp_path: Path) -> 
     assert json.loads(out)["roofline"][0]["decode"]["seconds"] == pytest.approx(0.01554632704)
 
 
-def test_cli_unknown_hardware_lists_the_shipped_ones(run_cli, llama_like: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_unknown_hardware_lists_the_shipped_ones(run_cli: RunCli, llama_like: Path) -> None:
     code, _, err = run_cli(["compare", str(llama_like), "--hardware", "h999"])
     assert code == 1
     assert err.startswith("Error: hardware 'h999'") and "h100-sxm" in err
 
 
-def test_cli_hardware_lists_profiles(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_hardware_lists_profiles(run_cli: RunCli) -> None:
     code, out, err = run_cli(["hardware", "--json"])
     assert code == 0, err
     rows = {row["id"]: row for row in json.loads(out)}

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from helpers import run_cli
 
+from lccost.api import load
 from lccost.conventions import Accounting, FlopConvention
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError, SpecError, SpecErrors
@@ -23,6 +24,9 @@ from lccost.hf_import import (
     architecture_from_hf_config,
     spec_from_hf_config,
 )
+from lccost.mechanisms.attention import Attention
+from lccost.mechanisms.ffn import DenseMLP, MixtureOfExperts
+from lccost.mechanisms.mla import MultiHeadLatentAttention
 from lccost.spec.loader import load_architecture
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
@@ -101,6 +105,22 @@ def _arch(config: dict[str, Any]) -> Architecture:
     return validate_document(Document(spec_from_hf_config(config, "test")), "test")
 
 
+def _gqa(architecture: Architecture, index: int) -> Attention:
+    attention = architecture.layers[index].attention
+    assert isinstance(attention, Attention), attention.kind
+    return attention
+
+
+def _windows(architecture: Architecture) -> list[int | None]:
+    return [_gqa(architecture, i).window for i in range(len(architecture.layers))]
+
+
+def _moe(architecture: Architecture, index: int) -> MixtureOfExperts:
+    ffn = architecture.layers[index].ffn
+    assert isinstance(ffn, MixtureOfExperts), ffn.kind
+    return ffn
+
+
 def _cache(config: dict[str, Any], context: int) -> int:
     return _costs(_arch(config), context, FlopConvention.USEFUL).kv_cache_bytes
 
@@ -119,10 +139,10 @@ def test_gemma4_full_layers_use_global_kv_heads_only_with_k_eq_v() -> None:
     text = {"num_hidden_layers": 2, "layer_types": ["sliding_attention", "full_attention"],
             "num_key_value_heads": 4, "num_global_key_value_heads": 1, "head_dim": 16,
             "global_head_dim": 32, "sliding_window": 8, "hidden_size_per_layer_input": 0}
-    full = _arch({"model_type": "gemma4_text", **text}).layers[1].attention
+    full = _gqa(_arch({"model_type": "gemma4_text", **text}), 1)
     assert (full.kv_heads, full.head_dim, full.k_eq_v) == (4, 32, False)
     k_eq_v = {"model_type": "gemma4_text", **text, "attention_k_eq_v": True}
-    full = _arch(k_eq_v).layers[1].attention
+    full = _gqa(_arch(k_eq_v), 1)
     assert (full.kv_heads, full.head_dim, full.k_eq_v) == (1, 32, True)
 
 
@@ -131,8 +151,11 @@ def test_gemma4_shared_layers_get_the_double_wide_mlp() -> None:
             "use_double_wide_mlp": True, "sliding_window": 8, "hidden_size_per_layer_input": 0,
             "layer_types": ["sliding_attention", "full_attention"] * 2}
     architecture = _arch({"model_type": "gemma4", "text_config": text})
-    assert [layer.ffn.intermediate_size for layer in architecture.layers] == [96, 96, 192, 192]
-    assert architecture.spec.kv_sharing.first_shared_layer == 2  # 4 - 2
+    widths = [layer.ffn.intermediate_size for layer in architecture.layers
+              if isinstance(layer.ffn, DenseMLP)]
+    assert widths == [96, 96, 192, 192]
+    sharing = architecture.spec.kv_sharing
+    assert sharing is not None and sharing.first_shared_layer == 2  # 4 - 2
     assert architecture.spec.per_layer_embeddings is None  # hidden_size_per_layer_input 0
 
 
@@ -149,11 +172,8 @@ def test_qwen2_slides_only_from_max_window_layers_with_use_sliding_window() -> N
     base = {"model_type": "qwen2", "num_hidden_layers": 4, "num_attention_heads": 2,
             "num_key_value_heads": 1, "hidden_size": 16, "sliding_window": 100,
             "max_window_layers": 2}
-    windows = [layer.attention.window for layer in _arch(base).layers]
-    assert windows == [None] * 4  # use_sliding_window defaults to false
-    windows = [layer.attention.window
-               for layer in _arch({**base, "use_sliding_window": True}).layers]
-    assert windows == [None, None, 100, 100]
+    assert _windows(_arch(base)) == [None] * 4  # use_sliding_window defaults to false
+    assert _windows(_arch({**base, "use_sliding_window": True})) == [None, None, 100, 100]
 
 
 def test_qwen3_moe_dense_layers_follow_mlp_only_layers_and_sparse_step() -> None:
@@ -165,15 +185,15 @@ def test_qwen3_moe_dense_layers_follow_mlp_only_layers_and_sparse_step() -> None
 
 def test_gemma2_and_gemma3_default_window_patterns() -> None:
     gemma2 = _arch({"model_type": "gemma2", "num_hidden_layers": 4})
-    assert [layer.attention.window for layer in gemma2.layers] == [4096, None, 4096, None]
+    assert _windows(gemma2) == [4096, None, 4096, None]
     gemma3 = _arch({"model_type": "gemma3", "text_config": {"num_hidden_layers": 7}})
-    assert [layer.attention.window for layer in gemma3.layers] == [4096] * 5 + [None, 4096]
+    assert _windows(gemma3) == [4096] * 5 + [None, 4096]
 
 
 def test_gpt_oss_alternates_128_token_windows_with_full_layers() -> None:
     architecture = _arch({"model_type": "gpt_oss", "num_hidden_layers": 2})
-    assert [layer.attention.window for layer in architecture.layers] == [128, None]
-    ffn = architecture.layers[0].ffn
+    assert _windows(architecture) == [128, None]
+    ffn = _moe(architecture, 0)
     assert (ffn.experts, ffn.active_experts, ffn.expert_intermediate_size) == (128, 4, 2880)
 
 
@@ -183,7 +203,7 @@ def test_deepseek_v4_default_schedule_and_legacy_ratios() -> None:
     architecture = _arch({"model_type": "deepseek_v4", "num_hidden_layers": 5})
     assert [layer.attention.kind for layer in architecture.layers] == [
         "hca", "hca", "hca", "csa", "hca"]
-    assert [layer.ffn.routing for layer in architecture.layers] == ["hash"] * 3 + ["learned"] * 2
+    assert [_moe(architecture, i).routing for i in range(5)] == ["hash"] * 3 + ["learned"] * 2
     by_ratios = _arch({"model_type": "deepseek_v4", "num_hidden_layers": 3,
                        "compress_ratios": [0, 4, 128, 0]})  # the last entry is the MTP layer
     by_types = _arch({"model_type": "deepseek_v4", "num_hidden_layers": 3, "layer_types": [
@@ -195,8 +215,9 @@ def test_deepseek_v3_dense_layers_come_first() -> None:
     architecture = _arch({"model_type": "deepseek_v3", "num_hidden_layers": 4,
                           "first_k_dense_replace": 1, "q_lora_rank": None})
     assert [layer.ffn.kind for layer in architecture.layers] == ["dense", "moe", "moe", "moe"]
-    assert architecture.layers[0].attention.q_lora_rank is None
-    assert architecture.layers[0].attention.indexer is None
+    attention = architecture.layers[0].attention
+    assert isinstance(attention, MultiHeadLatentAttention)
+    assert (attention.q_lora_rank, attention.indexer) == (None, None)
 
 
 # ------------------------------------------------------------------------------------- errors
@@ -218,7 +239,7 @@ def test_bad_json_names_the_file_and_line(tmp_path: Path) -> None:
     assert code == 1
     assert err.startswith(f"Error: {path}:3: is not valid JSON")
     with pytest.raises(SpecError, match="is not valid JSON"):
-        load_architecture(path)  # compare, show, validate: the same error
+        load(path)  # compare, show, validate: the same error
 
 
 def test_json_that_is_not_an_object_is_refused(tmp_path: Path) -> None:

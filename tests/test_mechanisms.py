@@ -6,6 +6,8 @@ multiply-add; bf16 = 2 bytes; decode at L = one new token with L cached (it sees
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from lccost.conventions import Accounting, FlopConvention
@@ -21,7 +23,7 @@ from lccost.mechanisms.compressed import (
 )
 from lccost.mechanisms.ffn import DenseMLP, MixtureOfExperts
 from lccost.mechanisms.mla import LightningIndexer, MLACacheFormat, MultiHeadLatentAttention
-from lccost.mechanisms.storage import StorageFormat
+from lccost.storage import StorageFormat
 from lccost.workload import Workload
 
 
@@ -119,8 +121,9 @@ def test_mla_decode_useful_is_absorbed_and_top_k_clamped() -> None:
     # weights: q_a 32*8=256, q_b 8*2*12=192, kv_a 32*20=640, kv_b 16*2*16=512, o 2*8*32=512,
     #          indexer wq_b 8*2*4=64, wk 32*4=128, weights_proj 32*2=64 -> 2,368 -> 4,736 FLOPs
     # attention over min(L+1, k) = 3 latents: 2*H*(2c + d_r)*3 = 2*2*36*3 = 432
-    # indexer scores + weighting over L + 1 = 6 tokens: 2*H_I*(D_I + 1)*6 = 2*2*5*6 = 120
-    assert MLA.costs(env(5, D=32)).decode_flops.total == 4736 + 432 + 120
+    # indexer scores over L + 1 = 6 tokens: 2*H_I*D_I*6 = 2*2*4*6 = 96 (the per-head weighting
+    # is not counted under useful: lccost.conventions, as for V4's CSA indexer)
+    assert MLA.costs(env(5, D=32)).decode_flops.total == 4736 + 432 + 96
 
 
 def test_mla_decode_executed_reexpands_every_latent() -> None:
@@ -155,7 +158,7 @@ def test_cca_decode_flops() -> None:
     assert CCA.costs(env(6, D=32)).decode_flops.total == 6144 + 384 + 1536 + 896
 
 
-V4 = {"query_heads": 2, "head_dim": 16, "rope_head_dim": 4, "q_lora_rank": 8,
+V4: dict[str, Any] = {"query_heads": 2, "head_dim": 16, "rope_head_dim": 4, "q_lora_rank": 8,
       "output_groups": 2, "output_rank": 4, "window": 4}  # D = 32
 # base weights: q_a 32*8=256, q_b 8*2*16=256, kv 32*16=512, o_a 2*16*4=128, o_b 2*4*32=256
 V4_BASE_PARAMS = 1408
@@ -177,6 +180,18 @@ def test_hca_decode_attends_window_and_every_visible_entry() -> None:
 
 CSA = CompressedSparseAttention(compress_rate=4, indexer=CompressedIndexer(heads=2, head_dim=4,
                                                                           top_k=2), **V4)
+
+
+def test_both_lightning_indexers_count_two_flops_per_head_dim_per_key_scored() -> None:
+    # issue 16: V3.2's indexer counted 2*H_I*(D_I + 1) per key, V4's 2*H_I*D_I. One convention
+    # (lccost.conventions): the q.k products only, 2*H_I*D_I = 2*2*4 = 16 FLOPs per key, for
+    # both (both indexers here have H_I = 2, D_I = 4).
+    def scores(part: MultiHeadLatentAttention | CompressedSparseAttention, L: int) -> int:
+        return sum(t.value for t in part.costs(env(L, D=32)).decode_flops
+                   if t.name == "indexer_scores")
+
+    assert scores(MLA, 5) == 16 * 6  # V3.2 scores every cached token and itself: L + 1 = 6
+    assert scores(CSA, 30) == 16 * 7  # V4 scores the floor(31 / 4) = 7 visible entries
 
 
 def test_csa_cache_entries_keys_buffers_and_overlap_state() -> None:

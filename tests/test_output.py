@@ -113,14 +113,20 @@ def test_rows_say_which_input_they_came_from() -> None:
 
 def test_the_precision_weighted_ratio_is_in_the_table() -> None:
     # DeepSeek-V4 report §1: V4-Pro needs 27% of V3.2's single-token FLOPs at 1M, counted in
-    # equivalent FP8 FLOPs (configs/claims.yaml computes 26.96%; the raw ratio is 26.0%).
+    # equivalent FP8 FLOPs; the published figure's rounding allows [26.5%, 27.5%). The raw
+    # ratio is lower (V4's fp4 experts weigh half), so the table must show both.
     code, out, _ = run_cli(["compare", "deepseek-v4-pro", "deepseek-v4-flash", "--baseline",
                             "deepseek-v3.2", "--context", "1M", "--dtype", "fp8", "--kv-dtype",
                             "native"])
     assert code == 0
-    assert "decode FP8-equiv. FLOPs vs base" in out
-    row = next(line for line in out.splitlines() if line.startswith("│ deepseek-v4-pro "))
-    assert "27.0%" in row and "26.0%" in row
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if "┃ model" in line)
+    assert "decode FP8-equiv. FLOPs vs base" in lines[header]
+    row = next(line for line in lines if line.startswith("│ deepseek-v4-pro "))
+    *_, raw, weighted = [float(cell.strip().rstrip("%")) for cell in row.strip("│ ").split("│")
+                         if cell.strip().endswith("%")]
+    assert 26.5 <= weighted < 27.5
+    assert raw < weighted
     # a plain GQA model pins no compute format: no FP8-equivalent column
     code, out, _ = run_cli(["compare", "llama-3.1-8b", "-c", "1k"])
     assert "FP8-equiv" not in out
@@ -160,7 +166,9 @@ def test_claims_show_text_source_and_units() -> None:
     assert code == 0
     flat = " ".join(out.split())
     assert "Gemma 4 E2B's cross-layer KV" in flat and "R2026" in flat
-    assert "26.96%" in flat  # configs/claims.yaml: V4-Pro 27% claim computes 26.96%
+    # the V4-Pro "27%" claim: its computed value with its unit, inside [26.5, 27.5)
+    assert re.search(r"\b(26\.[5-9]|27\.[0-4])\d*%", flat)
+    assert re.search(r"\b\d\.\d+ GB\b", flat) and "B params" in flat
     code, out, _ = run_cli(["claims", "-f", "csv"])
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))

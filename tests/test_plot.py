@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import RunCli
 
 from lccost import api
 from lccost.errors import LccostError
@@ -34,7 +35,7 @@ def test_series_group_by_model_and_scale_to_gb() -> None:
     assert (b.model, b.points, b.dropped) == ("b", ((1024, 10.0),), 1)
 
 
-def test_svg_has_one_labelled_line_per_model(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_svg_has_one_labelled_line_per_model(tmp_path: Path, run_cli: RunCli) -> None:
     pytest.importorskip("matplotlib", reason=MATPLOTLIB_SKIP)
     out = tmp_path / "kv.svg"
     code, _, err = run_cli(["sweep", *MODELS, "--context", "1k..64k", "--plot", str(out),
@@ -48,7 +49,7 @@ def test_svg_has_one_labelled_line_per_model(tmp_path: Path, run_cli) -> None:  
     assert "GB, 10^9 bytes" in svg and "context length L" in svg
 
 
-def test_points_past_max_context_are_dashed(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_points_past_max_context_are_dashed(tmp_path: Path, run_cli: RunCli) -> None:
     pytest.importorskip("matplotlib", reason=MATPLOTLIB_SKIP)
     out = tmp_path / "kv.svg"
     # llama-3.1-8b stops at 128K (its max_context); deepseek-v4-flash goes to 1M.
@@ -77,14 +78,14 @@ def test_missing_matplotlib_says_how_to_install(tmp_path: Path,
 
 
 def test_cli_reports_missing_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        run_cli) -> None:  # type: ignore[no-untyped-def]
+                                        run_cli: RunCli) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     code, _, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k,2k", "--plot",
                             str(tmp_path / "x.png")])
     assert code == 1 and "pip install 'lccost[plot]'" in err
 
 
-def test_unknown_suffix_and_quantity_are_refused(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_suffix_and_quantity_are_refused(tmp_path: Path, run_cli: RunCli) -> None:
     with pytest.raises(LccostError, match="allowed suffixes"):
         write_plot(_hand_report(), "kv_cache_bytes", tmp_path / "x.jpeg")
     code, _, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k,2k", "--plot", "-",
@@ -104,7 +105,7 @@ def test_terminal_plot_spans_the_values_on_log_axes() -> None:
     assert lines[-2:] == ["  o  a", "  x  b"]
 
 
-def test_cli_text_plot_goes_to_stdout_with_a_legend(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_text_plot_goes_to_stdout_with_a_legend(run_cli: RunCli) -> None:
     code, out, err = run_cli(["sweep", *MODELS, "-c", "1k..8k", "--plot", "-"])
     assert code == 0, err
     assert "KV cache held (GB, 10^9 bytes), log-log" in out

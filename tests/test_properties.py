@@ -205,3 +205,17 @@ def test_yaml_round_trip_and_extends_without_overrides_cost_the_same(
         child.write_text("extends: parent.yaml\n", encoding="utf-8")
         assert _figures(cost(load(parent), workload)) == expected
         assert _figures(cost(load(child), workload)) == expected
+
+
+@SETTINGS
+@given(valid_specs(), ACCOUNTINGS, st.sampled_from(list(FlopConvention)),
+       st.integers(0, 3000), st.integers(1, 40), st.integers(1, 3))
+def test_generation_equals_the_sum_of_its_decode_steps(
+        spec: dict[str, Any], accounting: Accounting, flops: FlopConvention, first: int,
+        new_tokens: int, batch: int) -> None:
+    # --generate N at prompt L0 is, by definition, the decode steps at L0, L0 + 1, ...,
+    # L0 + N - 1, each costed on its own: the closed re-evaluation in the engine must agree
+    # exactly, for every mechanism kind, accounting and FLOP convention.
+    model = costed(spec, first, accounting, batch, flops)
+    steps = [costed(spec, first + t, accounting, batch, flops) for t in range(new_tokens)]
+    assert model.generation_flops(new_tokens) == sum(step.decode_flops for step in steps)

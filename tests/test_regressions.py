@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from lccost import api
-from lccost.accounting import vllm_mla_entry_bytes
 from lccost.conventions import Accounting
 from lccost.engine import ModelCost
+from lccost.mechanisms.mla import vllm_mla_entry_bytes
 
 MODES = tuple(Accounting)
 L = 131072
@@ -55,6 +55,20 @@ def test_mla_caches_one_latent_not_per_head_k_and_v(tmp_path: Path, mode: Accoun
     assert cache == L * (512 + 64) * 2
     naive = L * 2 * 128 * (7168 // 128) * 2
     assert 24 * cache < naive < 25 * cache  # 28,672 / 1,152 = 24.9x
+
+
+def test_generating_with_dense_mla_re_evaluates_attention_at_every_position(
+        tmp_path: Path) -> None:
+    # issue 16: --generate summed MLA's attention with a stale "k = L0 + 1", so every step
+    # after the first was charged the first step's attention (-0.22% on this layer).
+    # Decode at L: 2 x weights + absorbed attention 2·H·(2c + d_r)·(L + 1) (mla.py docstring).
+    weights = (7168 * 1536 + 1536 * 128 * (128 + 64) + 7168 * (512 + 64)  # q_a, q_b, kv_a
+               + 512 * 128 * (128 + 128) + 128 * 128 * 7168               # kv_b, o
+               + 3 * 7168 * 18432 + 129280 * 7168)                        # mlp, lm_head
+    attention_per_key = 2 * 128 * (2 * 512 + 64)
+    keys = sum(L + 1 for L in range(100, 150))  # 101 + ... + 150 = 6,275
+    model = _cost(_spec(tmp_path, DEEPSEEK_V3), context=100)
+    assert model.generation_flops(50) == 50 * 2 * weights + attention_per_key * keys
 
 
 def test_deepseek_v32_adds_the_128_wide_indexer_key() -> None:

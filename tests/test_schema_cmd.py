@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import RunCli
 
 from lccost.hardware import shipped_hardware
 from lccost.spec.loader import parse_yaml, read_spec_text, shipped_configs
@@ -19,21 +20,21 @@ JSONSCHEMA_SKIP = "jsonschema is not installed; enable with: pip install jsonsch
 KINDS = {"attention", "mla", "cca", "csa", "hca", "v4_sliding", "dense", "moe"}
 
 
-def _schema(run_cli, *args: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _schema(run_cli: RunCli, *args: str) -> dict[str, Any]:
     code, out, err = run_cli(["schema", *args])
     assert code == 0, err
     data: dict[str, Any] = json.loads(out)
     return data
 
 
-def test_schema_is_json_with_every_mechanism_kind(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_schema_is_json_with_every_mechanism_kind(run_cli: RunCli) -> None:
     schema = _schema(run_cli)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     kinds = set(re.findall(r'"kind": \{"const": "([a-z0-9_]+)"', json.dumps(schema)))
     assert kinds >= KINDS
 
 
-def test_schema_accepts_extends_and_relaxes_required_with_it(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_schema_accepts_extends_and_relaxes_required_with_it(run_cli: RunCli) -> None:
     schema = _schema(run_cli)
     assert schema["properties"]["extends"]["type"] == "string"
     assert "required" not in schema
@@ -43,20 +44,20 @@ def test_schema_accepts_extends_and_relaxes_required_with_it(run_cli) -> None:  
     assert schema["additionalProperties"] is False
 
 
-def test_schema_written_to_a_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_schema_written_to_a_file(run_cli: RunCli, tmp_path: Path) -> None:
     out = tmp_path / "lccost.schema.json"
     code, stdout, err = run_cli(["schema", "-o", str(out)])
     assert (code, stdout) == (0, "") and f"wrote {out}" in err
     assert json.loads(out.read_text(encoding="utf-8")) == _schema(run_cli)
 
 
-def test_hardware_schema(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_hardware_schema(run_cli: RunCli) -> None:
     schema = _schema(run_cli, "--hardware-profile")
     assert {"memory_bytes", "memory_bandwidth_bytes_per_s", "peak_flops_per_s"} <= set(
         schema["required"])
 
 
-def test_shipped_specs_validate_against_the_schema(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_shipped_specs_validate_against_the_schema(run_cli: RunCli) -> None:
     jsonschema = pytest.importorskip("jsonschema", reason=JSONSCHEMA_SKIP)
     validator = jsonschema.Draft202012Validator(_schema(run_cli))
     variants = sorted((ROOT / "configs" / "variants").glob("*.yaml"))
@@ -70,7 +71,8 @@ def test_shipped_specs_validate_against_the_schema(run_cli) -> None:  # type: ig
     assert not validator.is_valid({"extends": "llama-3.1-8b", "nmae": "mine"})
     assert not validator.is_valid({"name": "no layers", "hidden_size": 1, "vocab_size": 1})
     # A layer template with extends holds overrides only (null removes a key).
-    base = {"name": "t", "hidden_size": 8, "vocab_size": 8, "layers": ["b"], "layer_templates": {
+    base: dict[str, Any] = {"name": "t", "hidden_size": 8, "vocab_size": 8, "layers": ["b"],
+                            "layer_templates": {
         "a": {"attention": {"kind": "attention", "query_heads": 1, "kv_heads": 1,
                             "head_dim": 8},
               "ffn": {"kind": "dense", "intermediate_size": 8}}}}
@@ -81,7 +83,7 @@ def test_shipped_specs_validate_against_the_schema(run_cli) -> None:  # type: ig
                                                                "b": {**variant, "mlp": {}}}})
 
 
-def test_shipped_profiles_validate_against_the_hardware_schema(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_shipped_profiles_validate_against_the_hardware_schema(run_cli: RunCli) -> None:
     jsonschema = pytest.importorskip("jsonschema", reason=JSONSCHEMA_SKIP)
     validator = jsonschema.Draft202012Validator(_schema(run_cli, "--hardware-profile"))
     for path in shipped_hardware().values():

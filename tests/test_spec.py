@@ -65,7 +65,7 @@ def test_every_mechanism_kind_parses_with_its_fields(write_spec: WriteSpec) -> N
     sliding = architecture.layers[1].attention
     assert isinstance(sliding, Attention)
     assert (sliding.window, sliding.k_eq_v, sliding.output_gate) == (128, True, "per_head")
-    assert architecture.layers[1].ffn.gated is False  # type: ignore[union-attr]
+    assert architecture.layers[1].ffn.gated is False
     assert architecture.layers[2].attention.indexer is None  # type: ignore[union-attr]
     assert architecture.layers[3].attention.indexer.top_k == 64  # type: ignore[union-attr]
     assert architecture.layers[5].ffn.routing == "hash"  # type: ignore[union-attr]

@@ -111,18 +111,9 @@ def user_message(error: Exception | str) -> str:
 def _click_error(error: Exception) -> Any:
     """``error`` if it is a click usage or parameter error (which knows how to ``show`` itself
     and its exit code), else ``None``. typer >= 0.22 vendors click as ``typer._click``, whose
-    errors derive from ``typer.TyperException``, not from ``click.ClickException``."""
-    kinds: list[type] = []
-    typer_error = getattr(typer, "TyperException", None)
-    if isinstance(typer_error, type):
-        kinds.append(typer_error)
-    try:
-        import click
-    except ImportError:  # pragma: no cover - click is typer's dependency before 0.22
-        pass
-    else:
-        kinds.append(click.ClickException)
-    if isinstance(error, tuple(kinds)) and hasattr(error, "show") and hasattr(error, "exit_code"):
+    errors derive from ``typer.TyperException`` (click itself is no dependency any more)."""
+    if (isinstance(error, typer.TyperException) and hasattr(error, "show")
+            and hasattr(error, "exit_code")):
         return error
     return None
 

@@ -75,7 +75,8 @@ KvDType = Annotated[str | None, typer.Option(
 AccountingOption = Annotated[Accounting, typer.Option(
     "--accounting", help="Which cache: 'reference' (what transformers holds, to the byte), "
                          "'full-context' (every owning layer holds all L tokens: the textbook "
-                         "formula), 'vllm' (vLLM 0.33's paged blocks and cache layouts), "
+                         "formula; DeepSeek V4 windows hold W, docs/accountings.md), "
+                         "'vllm' (vLLM 0.33's paged blocks and cache layouts), "
                          "'llamacpp' (llama.cpp's allocation for -c L: context padded to 256, "
                          "sliding layers window + 512).")]
 FlopsOption = Annotated[FlopConvention, typer.Option(

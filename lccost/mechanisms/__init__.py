@@ -1,7 +1,9 @@
 """The mechanisms lccost knows, one module each; the unions below are the only registry.
 
-Adding a mechanism = a module with its spec model (a ``kind`` literal and its fields) and its
-``costs(env) -> PartCosts`` method, plus one entry in the union here.
+Adding a mechanism = a module with its spec model (a ``kind`` literal and its fields)
+subclassing ``lccost.mechanisms.base.MechanismSpec`` (the interface: ``summary()`` and
+``costs(env)`` to write, the other declared methods where the mechanism has the feature), plus
+one entry in a union here, plus its row in ``docs/accountings.md``.
 """
 
 from __future__ import annotations

@@ -14,6 +14,12 @@ Cache [bytes]: K and V, 2·K·d values per token, for the tokens the accounting 
 K = RoPE(k_norm(x·W_k)) differ (modeling_gemma4.py L1226), so only weights shrink. A layer that
 reads another layer's cache holds nothing.
 
+Per accounting (rules in ``lccost.accounting``): reference min(L, W - 1) on a sliding layer
+(transformers keeps W - 1), L on a full one; full-context L on every owning layer, the window
+ignored (the textbook 2·N·K·d·L; ``docs/accountings.md``); vllm whole blocks, a sliding layer
+freeing only blocks wholly before the window, plus per-token-head scales for int8/int4;
+llamacpp the context padded to 256, a sliding layer pad(min(n_ctx, W + 512), 256) cells.
+
 Decode at L [FLOPs]: 2·(projection weights) + QKᵀ 2·H·d·n + AV 2·H·d·n with
 n = L + 1 (full) or min(L + 1, W) (sliding): the new token sees the cached tokens and itself.
 
@@ -32,11 +38,11 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lccost.accounting import full_tokens, vllm_kv_scale_bytes, window_tokens
+from lccost.accounting import full_tokens, paging_period, vllm_kv_scale_bytes, window_tokens
 from lccost.conventions import Accounting
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
-from lccost.mechanisms.storage import StorageFormat
+from lccost.storage import StorageFormat
 
 
 class Attention(MechanismSpec):
@@ -67,6 +73,41 @@ class Attention(MechanismSpec):
     @property
     def owns_cache(self) -> bool:
         return self.kv_source_layer is None
+
+    def reads_cache_of(self) -> int | None:
+        return self.kv_source_layer
+
+    def sharing_group(self) -> object:
+        """HF's layer type (``full_attention`` / ``sliding_attention``): the window."""
+        return ("attention", self.window)
+
+    def reading_cache_of(self, layer: int) -> Attention:
+        return self.model_copy(update={"kv_source_layer": layer})
+
+    def sharing_problem(self, source: MechanismSpec) -> str | None:
+        """A layer reads only a cache of its own kind, window and shape, held by its owner."""
+        if not isinstance(source, Attention):
+            return "the source must be kind: attention"
+        if source.kv_source_layer is not None:
+            return (f"the source itself reads layer {source.kv_source_layer}; point at the "
+                    "layer that owns the cache")
+        if (source.window, source.kv_heads, source.head_dim) != (
+                self.window, self.kv_heads, self.head_dim):
+            return (f"this layer (window {self.window}, {self.kv_heads} kv heads x "
+                    f"{self.head_dim}) and the source (window {source.window}, "
+                    f"{source.kv_heads} x {source.head_dim}) differ; a layer can only read a "
+                    "cache of the same type and shape")
+        return None
+
+    def cache_period(self, env: LayerEnv) -> int:
+        """The page (vllm) or cell padding (llamacpp) the cache grows by; 1 otherwise."""
+        return paging_period(env.workload.accounting, env.block_size())
+
+    def query_heads_per_kv_head(self) -> int:
+        return self.query_heads // self.kv_heads
+
+    def sliding_window(self) -> int | None:
+        return self.window
 
     def summary(self) -> str:
         span = "full" if self.window is None else f"window {self.window}"
@@ -116,7 +157,8 @@ class Attention(MechanismSpec):
                               if env.executed else useful)
 
         reader = self if owns else env.kv_source
-        assert reader is not None, "a KV-sharing layer is costed with its source layer"
+        # sharing_problem admits only an owning Attention as the source.
+        assert isinstance(reader, Attention), "a KV-sharing layer is costed with its source"
         read_tokens, read_entry = reader.held_tokens(env), reader.entry_bytes(env)
         if owns:
             held = ledger(term("kv_cache", "n*e", n=read_tokens, e=read_entry))

@@ -1,21 +1,55 @@
-"""What every mechanism's cost functions receive besides their own spec."""
+"""The mechanism interface: what the engine, the spec checks, ``fit`` and the reports may ask of a
+mechanism, and what its cost functions receive besides its own spec.
+
+A mechanism is one pydantic model (a ``kind`` literal and its fields) in its own module under
+``lccost/mechanisms/``, subclassing ``MechanismSpec``, plus one entry in a union of
+``lccost/mechanisms/__init__.py``. The union is the only registry, and these methods are the only
+way the rest of lccost reaches a mechanism: no caller probes for attributes (``getattr``) or
+branches on mechanism types (``isinstance``). Two methods must be written; the others have
+defaults that are right for a mechanism without the feature they describe.
+
+Must be written:
+- ``summary()``: one line for tables, e.g. ``"GQA window 512 8q/1kv x 256"``;
+- ``costs(env)``: every ledger of one layer at ``env.workload``, per sequence (``PartCosts``):
+  parameters, cache bytes held after L tokens, bytes read and written by one decode step,
+  prefill FLOPs of L tokens, decode FLOPs at context L. Its module owns every formula for every
+  accounting and FLOP convention, each written in the module docstring with its source,
+  including what ``full-context`` holds for it (the table in ``docs/accountings.md``).
+  Decode FLOP terms may depend on the context only through the symbol ``L``: ``--generate``
+  re-evaluates each term at L + 1, L + 2, ... with its other symbols as bound.
+
+Defaults (override where the mechanism has the feature):
+- ``cache_period(env)`` = 1: S such that the layer's cache is monotone at stride S,
+  cache(L + S) >= cache(L) (``fit`` searches with it); e.g. m for a compressor that frees its
+  m - 1 buffered tokens when a block closes;
+- ``reads_cache_of()`` = None: the index of the earlier layer whose cache this layer reads
+  instead of holding one (cross-layer KV sharing); ``env.kv_source`` is then that layer's spec;
+- ``sharing_group()`` = None: the "layer type" of Gemma 4's ``kv_sharing`` rule (a layer reads
+  the last earlier owner of its group); None: this mechanism takes no part in sharing;
+- ``reading_cache_of(layer)``: a copy of this spec that reads ``layer``'s cache (only called
+  when ``sharing_group()`` is not None);
+- ``sharing_problem(source)`` = refuses: why this layer cannot read the cache of ``source``
+  (None when it can);
+- ``query_heads_per_kv_head()`` = None: H / K for grouped-query attention, else None;
+- ``sliding_window()`` = None: W, the keys a query of a windowed GQA layer sees, else None;
+- ``context_problems(max_context)`` = none: (field path, message) for a value that cannot be
+  right at the spec's ``max_context`` (a top-k larger than the entries that can exist).
+"""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Self
 
 from pydantic import Field
 
 from lccost.accounting import VLLM_DEFAULT_BLOCK_TOKENS
 from lccost.conventions import FlopConvention
 from lccost.ledger import PartCosts
-from lccost.mechanisms.storage import DTypeName
-from lccost.spec.base import SpecModel
+from lccost.storage import DTypeName
+from lccost.strict import SpecModel
 from lccost.workload import Workload
-
-if TYPE_CHECKING:
-    from lccost.mechanisms.attention import Attention
 
 
 @dataclass(frozen=True)
@@ -23,12 +57,12 @@ class LayerEnv:
     """The model-wide facts a layer's formulas use.
 
     ``hidden_size`` (D); the ``workload``; ``kv_source``: for a layer that reads another layer's
-    cache (cross-layer KV sharing), that layer's attention spec.
+    cache (``MechanismSpec.reads_cache_of``), that layer's spec.
     """
 
     hidden_size: int
     workload: Workload
-    kv_source: Attention | None = None
+    kv_source: MechanismSpec | None = None
 
     @property
     def context_tokens(self) -> int:
@@ -44,8 +78,8 @@ class LayerEnv:
         return self.workload.flops is FlopConvention.EXECUTED
 
 
-class MechanismSpec(SpecModel):
-    """What every attention and feed-forward mechanism's spec has besides its own fields.
+class MechanismSpec(SpecModel, ABC):
+    """What every attention and feed-forward mechanism declares (module docstring).
 
     ``compute_formats`` pins the number format a FLOP term's operands are multiplied in, by term
     name (the names ``--explain`` prints), where the model's own kernels differ from the weight
@@ -55,6 +89,47 @@ class MechanismSpec(SpecModel):
     """
 
     compute_formats: dict[str, DTypeName] = Field(default_factory=dict)
+
+    @abstractmethod
+    def summary(self) -> str:
+        """One line naming the mechanism and its shape, for tables."""
+
+    @abstractmethod
+    def costs(self, env: LayerEnv) -> PartCosts:
+        """Every ledger of one layer at ``env.workload``, per sequence (module docstring)."""
+
+    def cache_period(self, env: LayerEnv) -> int:
+        """S: cache(L + S) >= cache(L) for every L under ``env``'s accounting. 1: monotone."""
+        return 1
+
+    def reads_cache_of(self) -> int | None:
+        """The earlier layer whose cache this layer reads instead of holding one; None: own."""
+        return None
+
+    def sharing_group(self) -> object | None:
+        """The layer type a ``kv_sharing`` rule matches on; None: cannot share a cache."""
+        return None
+
+    def reading_cache_of(self, layer: int) -> Self:
+        """This spec, reading the cache of ``layer`` instead of holding one."""
+        raise NotImplementedError(f"{type(self).__name__} cannot read another layer's cache")
+
+    def sharing_problem(self, source: MechanismSpec) -> str | None:
+        """Why this layer cannot read the cache of a layer with spec ``source``; None if it can."""
+        return "this mechanism cannot read another layer's cache"
+
+    def query_heads_per_kv_head(self) -> int | None:
+        """H / K of grouped-query attention (H = K: MHA, K = 1: MQA); None for other kinds."""
+        return None
+
+    def sliding_window(self) -> int | None:
+        """W of a sliding-window GQA layer (keys a query sees, itself included); None for a
+        full layer or another kind."""
+        return None
+
+    def context_problems(self, max_context: int) -> list[tuple[tuple[str, ...], str]]:
+        """(field path, message) for each value that cannot be right at ``max_context``."""
+        return []
 
     def tagged(self, costs: PartCosts) -> PartCosts:
         """``costs`` with the FLOP terms tagged by ``compute_formats``."""

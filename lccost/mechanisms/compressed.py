@@ -19,6 +19,12 @@ Cache after L tokens [values]:
   L mod m tokens since the last closed block, kv and gate (2·(L mod m)·w, w = 2c for CSA, c for
   HCA; 2·(L mod m)·2D_I for the CSA indexer), and for CSA, once a block has closed, the overlap
   state: the last block's Ca slice of kv and gate, 2·m·c (2·m·D_I for the indexer).
+Per accounting: reference as above; full-context floor(L/m) entries (and keys) plus the window
+branch's min(L, W) entries, once, and no compressor state: the V4 report counts the window as
+its n_win tokens (``docs/accountings.md``); vllm ``vllm_v4_layout`` entries in 576/512 B-aligned
+pages, 64-token window blocks, B = 256 compressed blocks, fp32 compressor state pages
+(``vllm_v4_compressor_state_bytes``); llamacpp the window pad(min(n_ctx, W + 512), 256) cells
+and GGML_PAD(max(1, cdiv(n_ctx, m)), 256) compressed cells, state in the reference layout.
 ``--kv-dtype native`` (DeepSeek's inference code and vLLM): each entry 448 fp8 values with one
 ue8m0 scale per 64, the 64 rotary dims in bf16, one pad byte = 584 B (V4 report §2.3.4 and
 §3.5.1; vLLM ``deepseek_v4_attention.py``); indexer keys MXFP4 = 64 + 4 B = 68 B (V4 report
@@ -42,26 +48,118 @@ models/deepseek_v4.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field, model_validator
 
 from lccost.accounting import (
-    VLLM_V4_BLOCK_TOKENS,
-    VLLM_V4_SWA_BLOCK_TOKENS,
-    compressed_entries,
-    counts_states,
+    LLAMACPP_CONTEXT_PAD,
+    bits,
+    cdiv,
+    llamacpp_context,
+    no_vllm_cache,
+    paging_period,
+    round_up,
     vllm_indexer_key_bytes,
     vllm_page_bytes,
-    vllm_v4_compressor_state_bytes,
-    vllm_v4_layout,
     window_tokens,
 )
-from lccost.conventions import Accounting
+from lccost.conventions import NATIVE_KV, Accounting
+from lccost.errors import LccostError
 from lccost.ledger import Ledger, PartCosts, Term, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
-from lccost.mechanisms.storage import StorageFormat
-from lccost.spec.base import SpecModel
+from lccost.storage import StorageFormat
+from lccost.strict import SpecModel
+
+VLLM_V4_BLOCK_TOKENS = 256
+"""The block size vLLM serves DeepSeek V4 with (``--block-size 256`` in its V4 recipe; a block
+must hold whole compressed entries of 4 and 128 tokens)."""
+
+VLLM_V4_SWA_BLOCK_TOKENS = 64
+"""DeepSeek V4's sliding-window cache uses its own block of 64 tokens, whatever ``--block-size``
+(vLLM 0.33.0 ``v1/attention/backends/mla/sparse_swa.py``, ``DeepseekV4SWACache(block_size=64)``,
+which ``models/deepseek_v4/attention.py`` constructs without a block size)."""
+
+VLLM_V4_PACKED_ALIGNMENT = 576
+"""Page alignment of DeepSeek V4 caches in the ``fp8_ds_mla`` layout (the decode kernel's TMA
+stride); ``VLLM_V4_PLAIN_ALIGNMENT`` otherwise (``models/deepseek_v4/attention.py``
+``get_kv_cache_spec``: ``alignment=576 if uses_fp8_ds_mla_layout else 512``)."""
+
+VLLM_V4_PLAIN_ALIGNMENT = 512
+
+
+
+def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: Accounting,
+                       block_size: int) -> int:
+    """Entry slots a compressed cache of one entry per m tokens (DeepSeek V4 CSA / HCA and the
+    CSA indexer keys) holds after L tokens.
+
+    reference, full-context: ``floor(L / m)`` (closed blocks only). vllm:
+    ``cdiv(L, B) x (B // m)``; vLLM needs m to divide B (V4 is served with B = 256).
+    llamacpp: ``GGML_PAD(max(1, cdiv(n_ctx, m)), 256)``.
+    """
+    m = tokens_per_entry
+    # Refused at every L, 0 included: a layout vLLM cannot page is wrong at any context.
+    if accounting is Accounting.VLLM and block_size % m:
+        raise LccostError(
+            f"--accounting vllm: a block of {block_size} tokens does not hold whole entries "
+            f"of {m} tokens; vLLM pages DeepSeek V4 compressed caches in blocks that are a "
+            f"multiple of {m} (it serves V4 with --block-size 256)")
+    if context_tokens == 0:
+        return 0
+    if accounting is Accounting.VLLM:
+        return cdiv(context_tokens, block_size) * (block_size // m)
+    if accounting is Accounting.LLAMACPP:
+        return round_up(max(1, cdiv(llamacpp_context(context_tokens), m)), LLAMACPP_CONTEXT_PAD)
+    return context_tokens // m
+
+
+def vllm_v4_layout(head_dim: int, rope_dim: int, kv_dtype: str) -> tuple[int, int]:
+    """``(entry bytes, page alignment)`` of a DeepSeek V4 cache entry (window and compressed)
+    in vLLM.
+
+    fp8 or ``native``: the ``fp8_ds_mla`` layout, ``c - d_r`` fp8 values, ``d_r`` bf16 rotary
+    values, one ue8m0 scale per 64 fp8 values and 1 pad byte = 448 + 128 + 7 + 1 = 584 B for
+    c = 512, d_r = 64, pages aligned to 576 B (vLLM 0.33.0
+    ``v1/attention/backends/mla/flashmla_sparse.py`` layout note;
+    ``models/deepseek_v4/attention.py`` ``_resolve_dsv4_kv_cache_dtype``, which refuses any
+    other quantized dtype, and ``get_kv_cache_spec``: ``state_content_bytes=584``,
+    ``alignment=576``). 16- and 32-bit dtypes: plain rows of c values (the FlashInfer sparse
+    path), pages aligned to 512 B.
+    """
+    if kv_dtype in (NATIVE_KV, "fp8"):
+        nope = head_dim - rope_dim
+        return nope + 2 * rope_dim + nope // 64 + 1, VLLM_V4_PACKED_ALIGNMENT
+    if bits(kv_dtype) >= 16:
+        return head_dim * bits(kv_dtype) // 8, VLLM_V4_PLAIN_ALIGNMENT
+    raise no_vllm_cache(kv_dtype, "DeepSeek V4; it serves fp8 (fp8_ds_mla) or 16-bit caches")
+
+
+def vllm_v4_state_block_tokens(compress_rate: int, overlap: bool) -> int:
+    """Tokens per page of a V4 compressor's state in vLLM: 4 (m = 4) or 8 (m = 128), else one
+    block of ``coff x m`` (``vllm_v4_compressor_state_bytes``)."""
+    return {4: 4, 128: 8}.get(compress_rate, (2 if overlap else 1) * compress_rate)
+
+
+def vllm_v4_compressor_state_bytes(context_tokens: int, compress_rate: int, head_dim: int,
+                                   alignment: int, overlap: bool) -> int:
+    """Bytes of one DeepSeek V4 compressor's state in vLLM after L tokens.
+
+    vLLM keeps, per token, the fp32 kv and score projections, ``2 x coff x d`` values
+    (``coff`` = 2 for the overlapping CSA compressor, else 1), in a sliding window of
+    ``coff x m`` tokens, paged in blocks of 4 tokens (m = 4) or 8 (m = 128), pages aligned like
+    the V4 caches (vLLM 0.33.0 ``models/deepseek_v4/compressor.py`` ``CompressorStateCache``:
+    ``sliding_window = coff * compress_ratio``, ``block_size`` 4 / 8, ``state_dim = 2 * coff *
+    head_dim``, float32; ``DeepseekCompressor``: ``overlap = compress_ratio == 4``). Held: the
+    window rule of ``window_tokens``, in whole pages. ``d`` is the compressed head (512) for the
+    attention compressor, ``D_I`` (128) for the indexer's. vLLM serves only m = 4 and 128; for
+    another rate (a hypothetical spec) lccost pages the window in one block of ``coff x m``.
+    """
+    coff = 2 if overlap else 1
+    block = vllm_v4_state_block_tokens(compress_rate, overlap)
+    slots = window_tokens(context_tokens, coff * compress_rate, Accounting.VLLM, block)
+    return slots // block * vllm_page_bytes(block, 2 * coff * head_dim * 4, alignment)
 
 
 class V4CacheFormat(SpecModel):
@@ -84,6 +182,15 @@ class CompressedIndexer(SpecModel):
 
 
 class _V4Attention(MechanismSpec):
+    """What every V4 layer has: the attention projections and the sliding-window branch.
+
+    Each accounting / FLOP-convention choice is made once, in the method named for it:
+    ``_layout`` (entry bytes and page alignment per accounting), ``_window_held`` (window
+    entries per accounting), ``_pages`` (vllm pages or plain entries), ``_window_part`` and
+    ``_compressed_part`` (useful or executed FLOPs), ``_state`` (compressor buffers per
+    accounting).
+    """
+
     query_heads: int = Field(ge=1, description="H")
     head_dim: int = Field(ge=1, description="c: the single shared K = V head")
     rope_head_dim: int = Field(ge=0, description="d_r: rotary dims of the head")
@@ -103,20 +210,7 @@ class _V4Attention(MechanismSpec):
                              f"split evenly into output_groups ({self.output_groups})")
         return self
 
-    def _format(self) -> V4CacheFormat:
-        return self.cache_format or V4CacheFormat()
-
-    def _vllm_layout(self, env: LayerEnv) -> tuple[int, int]:
-        """(entry bytes, page alignment) under vllm: ``lccost.accounting.vllm_v4_layout``."""
-        return vllm_v4_layout(self.head_dim, self.rope_head_dim, env.workload.effective_kv_dtype)
-
-    def _entry_bytes(self, env: LayerEnv) -> int:
-        if env.workload.accounting is Accounting.VLLM:
-            return self._vllm_layout(env)[0]
-        fmt = self._format()
-        return env.workload.cache_entry_bytes(
-            ((self.head_dim - self.rope_head_dim, fmt.nope), (self.rope_head_dim, fmt.rope)),
-            pad_bytes=fmt.entry_pad_bytes)
+    # --- weights ----------------------------------------------------------------------------
 
     def _base_params(self, D: int) -> Ledger:
         H, c, r_q, g, d_g = (self.query_heads, self.head_dim, self.q_lora_rank,
@@ -129,27 +223,180 @@ class _V4Attention(MechanismSpec):
             term("o_b_proj", "g*d_g*D", g=g, d_g=d_g, D=D),
         )
 
+    def _weights_part(self, params: Ledger, env: LayerEnv) -> PartCosts:
+        """The weights and their FLOPs: 2·P per token."""
+        return PartCosts(params=params, prefill_flops=weight_flops(params, env.context_tokens),
+                         decode_flops=weight_flops(params, 1))
+
+    # --- cache layout, per accounting -------------------------------------------------------
+
+    def _format(self) -> V4CacheFormat:
+        return self.cache_format or V4CacheFormat()
+
+    def _layout(self, env: LayerEnv) -> tuple[int, int | None]:
+        """(entry bytes, page alignment). vllm: ``vllm_v4_layout``. Otherwise the entry in the
+        cache format (under ``native``, the pinned fp8 / bf16 parts and pad), no pages."""
+        if env.workload.accounting is Accounting.VLLM:
+            return vllm_v4_layout(self.head_dim, self.rope_head_dim,
+                                  env.workload.effective_kv_dtype)
+        fmt = self._format()
+        entry = env.workload.cache_entry_bytes(
+            ((self.head_dim - self.rope_head_dim, fmt.nope), (self.rope_head_dim, fmt.rope)),
+            pad_bytes=fmt.entry_pad_bytes)
+        return entry, None
+
+    def _pages(self, name: str, slots: int, entry: int, slots_per_page: int, env: LayerEnv,
+               ) -> Term:
+        """``slots`` x ``entry`` bytes; under vllm, whole pages of ``slots_per_page`` slots, each
+        rounded up to the layout's alignment (``lccost.accounting.vllm_page_bytes``)."""
+        _, alignment = self._layout(env)
+        if env.workload.accounting is Accounting.VLLM:
+            return term(name, "p*s", p=slots // slots_per_page,
+                        s=vllm_page_bytes(slots_per_page, entry, alignment))
+        return term(name, "n*e", n=slots, e=entry)
+
     def _window_copies(self, env: LayerEnv) -> int:
         """Tensors the window branch stores: one (K = V share storage)."""
         return 1
 
-    def _window_costs(self, env: LayerEnv) -> tuple[Ledger, Ledger, Ledger, Ledger, Ledger]:
-        """(cache, read, write, decode attention, prefill attention) of the window branch."""
+    def _window_block_tokens(self, env: LayerEnv) -> int:
+        """vLLM pages the window in its own 64-token blocks; llama.cpp pads it to 256 cells."""
+        if env.workload.accounting is Accounting.VLLM:
+            return VLLM_V4_SWA_BLOCK_TOKENS
+        return env.block_size(VLLM_V4_BLOCK_TOKENS)
+
+    def _window_held(self, env: LayerEnv) -> int:
+        """Window entries held after L tokens. full-context: min(L, W), the V4 report's own
+        count (its Fig. 1 KV ratios come out only with the window held as n_win entries:
+        deepseek.md §4; docs/accountings.md). Otherwise the shared window rule
+        (``lccost.accounting.window_tokens``)."""
+        L, accounting = env.context_tokens, env.workload.accounting
+        if accounting is Accounting.FULL_CONTEXT:
+            return min(L, self.window)
+        return window_tokens(L, self.window, accounting, self._window_block_tokens(env))
+
+    def cache_period(self, env: LayerEnv) -> int:
+        """The window's page (vllm) or padding (llamacpp); 1 otherwise."""
+        return paging_period(env.workload.accounting, self._window_block_tokens(env))
+
+    # --- the window branch ------------------------------------------------------------------
+
+    def _window_part(self, env: LayerEnv) -> PartCosts:
+        """Cache, traffic and attention FLOPs of the sliding-window branch."""
         L, W, H, c = env.context_tokens, self.window, self.query_heads, self.head_dim
-        workload = env.workload
-        entry = self._entry_bytes(env) * self._window_copies(env)
-        vllm = workload.accounting is Accounting.VLLM
-        block = VLLM_V4_SWA_BLOCK_TOKENS if vllm else env.block_size(VLLM_V4_BLOCK_TOKENS)
-        held = window_tokens(L, W, workload.accounting, block)
+        entry = self._layout(env)[0] * self._window_copies(env)
+        held = self._window_held(env)
         prefill = (term("window_attn", "2*H*2*c*L*L", H=H, c=c, L=L) if env.executed
                    else term("window_attn", "2*H*2*c*sum_window(L, W)", H=H, c=c, L=L, W=W))
-        return (
-            ledger(_held("window_cache", held, entry, block, env,
-                         self._vllm_layout(env)[1] if vllm else None)),
-            ledger(term("window_read", "n*e", n=held, e=entry)),
-            ledger(term("window_write", "e", e=entry)),
-            ledger(term("window_attn", "2*H*2*c*min(L+1, W)", H=H, c=c, L=L, W=W)),
-            ledger(prefill),
+        return PartCosts(
+            cache_bytes=ledger(self._pages("window_cache", held, entry,
+                                           self._window_block_tokens(env), env)),
+            cache_read_bytes=ledger(term("window_read", "n*e", n=held, e=entry)),
+            cache_write_bytes=ledger(term("window_write", "e", e=entry)),
+            decode_flops=ledger(term("window_attn", "2*H*2*c*min(L+1, W)", H=H, c=c, L=L, W=W)),
+            prefill_flops=ledger(prefill),
+        )
+
+    # --- the compressed branch (CSA, HCA) ---------------------------------------------------
+
+    def _compressed_period(self, env: LayerEnv, m: int, overlap: bool) -> int:
+        """lcm of the window's period, m (the compressor frees its m - 1 buffered tokens when a
+        block closes), the compressed cache's pages and, under vllm, the state's pages."""
+        accounting = env.workload.accounting
+        period = math.lcm(_V4Attention.cache_period(self, env), m,
+                          paging_period(accounting, env.block_size(VLLM_V4_BLOCK_TOKENS)))
+        if accounting is Accounting.VLLM:
+            period = math.lcm(period, vllm_v4_state_block_tokens(m, overlap))
+        return period
+
+    def _state(self, env: LayerEnv, m: int, overlap: bool,
+               indexer: CompressedIndexer | None) -> Ledger:
+        """The compressor buffers held after L tokens, per accounting.
+
+        full-context: none (a fixed-size state). vllm: its fp32 state pages
+        (``vllm_v4_compressor_state_bytes``; the indexer's compressor too). reference and
+        llamacpp, the reference layout (module docstring): kv and gate of the L mod m open
+        tokens, coff·(c + D_I) wide each (coff = 2 with overlap), and with overlap, once a
+        block has closed, the last block's Ca slices, 2·m·(c + D_I).
+        """
+        L, c, accounting = env.context_tokens, self.head_dim, env.workload.accounting
+        if accounting is Accounting.FULL_CONTEXT:
+            return ledger()
+        if accounting is Accounting.VLLM:
+            alignment = self._layout(env)[1]
+            assert alignment is not None  # vllm_v4_layout always aligns
+            return ledger(
+                term("compressor_state", "s",
+                     s=vllm_v4_compressor_state_bytes(L, m, c, alignment, overlap)),
+                term("indexer_compressor_state", "s",
+                     s=vllm_v4_compressor_state_bytes(L, m, indexer.head_dim, alignment,
+                                                      overlap)) if indexer else None,
+            )
+        width = c + (indexer.head_dim if indexer else 0)
+        coff = 2 if overlap else 1
+        elements = 2 * (L % m) * coff * width + (2 * m * width if overlap and m <= L else 0)
+        return ledger(term("compressor_state", "s",
+                           s=env.workload.state_bytes(elements, self._format().state)))
+
+    def _indexer_key_bytes(self, env: LayerEnv, indexer: CompressedIndexer) -> int:
+        """One indexer key: vLLM's fp8 key (``vllm_indexer_key_bytes``) under vllm, else D_I
+        values in the cache format (MXFP4 pinned under ``native``)."""
+        if env.workload.accounting is Accounting.VLLM:
+            return vllm_indexer_key_bytes(indexer.head_dim)
+        return env.workload.cache_entry_bytes(((indexer.head_dim, self._format().indexer_key),))
+
+    def _compressed_part(self, env: LayerEnv, m: int, overlap: bool,
+                         indexer: CompressedIndexer | None) -> PartCosts:
+        """Compressed entries (with CSA's indexer keys), their compressor state, and attention
+        over the e = floor((L + 1)/m) entries the new token sees: all of them (HCA; CSA
+        executed) or the top-k (CSA useful), plus CSA's indexer scoring 2·H_I·D_I·e."""
+        L, H, c = env.context_tokens, self.query_heads, self.head_dim
+        entry = self._layout(env)[0]
+        n = compressed_entries(L, m, env.workload.accounting,
+                               env.block_size(VLLM_V4_BLOCK_TOKENS))
+        per_page = max(1, env.block_size(VLLM_V4_BLOCK_TOKENS) // m)
+        closes = "((L+1)//m - L//m)"
+        e_seen = "((L+1)//m)"
+        k = indexer.top_k if indexer else None
+        cache = ledger(self._pages("compressed_cache", n, entry, per_page, env))
+        read = ledger(term("compressed_read", "min(n, k)*e", n=n, k=k, e=entry) if k
+                      else term("compressed_read", "n*e", n=n, e=entry))
+        write = ledger(term("compressed_write", f"e*{closes}", e=entry, L=L, m=m))
+        if env.executed or k is None:
+            # HCA attends every visible entry; the reference computes CSA's dense and masks.
+            attend_decode = term("compressed_attn", f"2*H*2*c*{e_seen}", H=H, c=c, L=L, m=m)
+        else:
+            attend_decode = term("compressed_attn", f"2*H*2*c*min({e_seen}, k)", H=H, c=c,
+                                 L=L, m=m, k=k)
+        if env.executed:
+            attend_prefill = term("compressed_attn", "2*H*2*c*L*(L//m)", H=H, c=c, L=L, m=m)
+        elif k is None:
+            attend_prefill = term("compressed_attn", "2*H*2*c*sum_floor(L, m)", H=H, c=c, L=L,
+                                  m=m)
+        else:
+            attend_prefill = term("compressed_attn", "2*H*2*c*sum_min_floor(L, m, k)", H=H,
+                                  c=c, L=L, m=m, k=k)
+        score_decode = score_prefill = None
+        if indexer is not None:
+            H_I, D_I = indexer.heads, indexer.head_dim
+            key = self._indexer_key_bytes(env, indexer)
+            cache += ledger(self._pages("indexer_key_cache", n, key, per_page, env))
+            read += ledger(term("indexer_key_read", "n*e", n=n, e=key))
+            write += ledger(term("indexer_key_write", f"e*{closes}", e=key, L=L, m=m))
+            # The q·k products only (lccost.conventions, lightning indexers); the reference's
+            # weighting is elementwise, so executed counts the same.
+            score_decode = term("indexer_scores", f"2*H_I*D_I*{e_seen}", H_I=H_I, D_I=D_I, L=L,
+                                m=m)
+            score_prefill = (
+                term("indexer_scores", "2*H_I*D_I*L*(L//m)", H_I=H_I, D_I=D_I, L=L, m=m)
+                if env.executed else
+                term("indexer_scores", "2*H_I*D_I*sum_floor(L, m)", H_I=H_I, D_I=D_I, L=L, m=m))
+        return PartCosts(
+            cache_bytes=cache + self._state(env, m, overlap, indexer),
+            cache_read_bytes=read,
+            cache_write_bytes=write,
+            decode_flops=ledger(score_decode, attend_decode),
+            prefill_flops=ledger(score_prefill, attend_prefill),
         )
 
 
@@ -168,28 +415,7 @@ class V4SlidingAttention(_V4Attention):
         return 2 if env.workload.accounting is Accounting.REFERENCE else 1
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        params = self._base_params(env.hidden_size)
-        cache, read, write, decode_attn, prefill_attn = self._window_costs(env)
-        return PartCosts(
-            params=params, cache_bytes=cache, cache_read_bytes=read, cache_write_bytes=write,
-            prefill_flops=weight_flops(params, env.context_tokens) + prefill_attn,
-            decode_flops=weight_flops(params, 1) + decode_attn,
-        )
-
-
-def _compressed_held(L: int, m: int, env: LayerEnv) -> int:
-    """Compressed entry slots held after L tokens (``lccost.accounting.compressed_entries``)."""
-    return compressed_entries(L, m, env.workload.accounting, env.block_size(VLLM_V4_BLOCK_TOKENS))
-
-
-def _held(name: str, slots: int, entry: int, slots_per_page: int, env: LayerEnv,
-          alignment: int | None) -> Term:
-    """``slots`` x ``entry`` bytes; under vllm, whole pages of ``slots_per_page`` slots, each
-    rounded up to ``alignment`` (``lccost.accounting.vllm_page_bytes``)."""
-    if env.workload.accounting is Accounting.VLLM:
-        return term(name, "p*s", p=slots // slots_per_page,
-                    s=vllm_page_bytes(slots_per_page, entry, alignment))
-    return term(name, "n*e", n=slots, e=entry)
+        return self._weights_part(self._base_params(env.hidden_size), env) + self._window_part(env)
 
 
 class HeavilyCompressedAttention(_V4Attention):
@@ -202,37 +428,17 @@ class HeavilyCompressedAttention(_V4Attention):
         return (f"HCA 1/{self.compress_rate} {self.query_heads}h x {self.head_dim}, "
                 f"window {self.window}")
 
+    def cache_period(self, env: LayerEnv) -> int:
+        return self._compressed_period(env, self.compress_rate, overlap=False)
+
     def costs(self, env: LayerEnv) -> PartCosts:
-        D, L, H, c, m = (env.hidden_size, env.context_tokens, self.query_heads, self.head_dim,
-                         self.compress_rate)
-        workload = env.workload
+        D, c = env.hidden_size, self.head_dim
         params = self._base_params(D) + ledger(
             term("compressor.kv_proj", "D*c", D=D, c=c),
             term("compressor.gate_proj", "D*c", D=D, c=c),
         )
-        cache, read, write, decode_attn, prefill_attn = self._window_costs(env)
-        entry = self._entry_bytes(env)
-        n = _compressed_held(L, m, env)
-        align = self._vllm_layout(env)[1] if workload.accounting is Accounting.VLLM else None
-        per_page = max(1, env.block_size(VLLM_V4_BLOCK_TOKENS) // m)
-        cache += ledger(_held("compressed_cache", n, entry, per_page, env, align))
-        read += ledger(term("compressed_read", "n*e", n=n, e=entry))
-        write += ledger(term("compressed_write", "e*((L+1)//m - L//m)", e=entry, L=L, m=m))
-        if align is not None:
-            cache += ledger(term("compressor_state", "s",
-                                 s=vllm_v4_compressor_state_bytes(L, m, c, align, False)))
-        elif counts_states(workload.accounting):
-            state = workload.state_bytes(2 * (L % m) * c, self._format().state)
-            cache += ledger(term("compressor_state", "s", s=state))
-        decode_attn += ledger(term("compressed_attn", "2*H*2*c*((L+1)//m)", H=H, c=c, L=L, m=m))
-        prefill_attn += ledger(
-            term("compressed_attn", "2*H*2*c*L*(L//m)", H=H, c=c, L=L, m=m) if env.executed
-            else term("compressed_attn", "2*H*2*c*sum_floor(L, m)", H=H, c=c, L=L, m=m))
-        return PartCosts(
-            params=params, cache_bytes=cache, cache_read_bytes=read, cache_write_bytes=write,
-            prefill_flops=weight_flops(params, L) + prefill_attn,
-            decode_flops=weight_flops(params, 1) + decode_attn,
-        )
+        return (self._weights_part(params, env) + self._window_part(env)
+                + self._compressed_part(env, self.compress_rate, overlap=False, indexer=None))
 
 
 class CompressedSparseAttention(_V4Attention):
@@ -247,13 +453,21 @@ class CompressedSparseAttention(_V4Attention):
         return (f"CSA 1/{self.compress_rate} top-{self.indexer.top_k} {self.query_heads}h x "
                 f"{self.head_dim}, window {self.window}")
 
+    def cache_period(self, env: LayerEnv) -> int:
+        return self._compressed_period(env, self.compress_rate, overlap=True)
+
+    def context_problems(self, max_context: int) -> list[tuple[tuple[str, ...], str]]:
+        """A top-k above the floor(max_context / m) entries selects nothing more."""
+        most = max_context // self.compress_rate
+        if self.indexer.top_k <= most:
+            return []
+        return [(("indexer", "top_k"), f"top_k {self.indexer.top_k} exceeds the {most} entries "
+                                       f"that exist at max_context {max_context} / "
+                                       f"{self.compress_rate}")]
+
     def costs(self, env: LayerEnv) -> PartCosts:
-        D, L, H, c, m = (env.hidden_size, env.context_tokens, self.query_heads, self.head_dim,
-                         self.compress_rate)
-        H_I, D_I, k, r_q = (self.indexer.heads, self.indexer.head_dim, self.indexer.top_k,
-                            self.q_lora_rank)
-        workload = env.workload
-        fmt = self._format()
+        D, c, r_q = env.hidden_size, self.head_dim, self.q_lora_rank
+        H_I, D_I = self.indexer.heads, self.indexer.head_dim
         params = self._base_params(D) + ledger(
             term("compressor.kv_proj", "D*2*c", D=D, c=c),
             term("compressor.gate_proj", "D*2*c", D=D, c=c),
@@ -262,59 +476,6 @@ class CompressedSparseAttention(_V4Attention):
             term("indexer.q_b_proj", "r_q*H_I*D_I", r_q=r_q, H_I=H_I, D_I=D_I),
             term("indexer.weights_proj", "D*H_I", D=D, H_I=H_I),
         )
-        cache, read, write, decode_attn, prefill_attn = self._window_costs(env)
-        entry = self._entry_bytes(env)
-        vllm = workload.accounting is Accounting.VLLM
-        key = (vllm_indexer_key_bytes(D_I) if vllm
-               else workload.cache_entry_bytes(((D_I, fmt.indexer_key),)))
-        n = _compressed_held(L, m, env)
-        align = self._vllm_layout(env)[1] if vllm else None
-        per_page = max(1, env.block_size(VLLM_V4_BLOCK_TOKENS) // m)
-        cache += ledger(
-            _held("compressed_cache", n, entry, per_page, env, align),
-            _held("indexer_key_cache", n, key, per_page, env, align),
-        )
-        read += ledger(
-            term("compressed_read", "min(n, k)*e", n=n, k=k, e=entry),
-            term("indexer_key_read", "n*e", n=n, e=key),
-        )
-        closes = "((L+1)//m - L//m)"
-        write += ledger(
-            term("compressed_write", f"e*{closes}", e=entry, L=L, m=m),
-            term("indexer_key_write", f"e*{closes}", e=key, L=L, m=m),
-        )
-        if align is not None:
-            cache += ledger(
-                term("compressor_state", "s",
-                     s=vllm_v4_compressor_state_bytes(L, m, c, align, True)),
-                term("indexer_compressor_state", "s",
-                     s=vllm_v4_compressor_state_bytes(L, m, D_I, align, True)),
-            )
-        elif counts_states(workload.accounting):
-            # Buffers of the L mod m open tokens (kv and gate, 2c and 2·D_I wide) and, once a
-            # block has closed, the overlap state: the last block's Ca slices, m x c and m x D_I.
-            elements = 2 * (L % m) * (2 * c + 2 * D_I) + (2 * m * (c + D_I) if m <= L else 0)
-            state = workload.state_bytes(elements, fmt.state)
-            cache += ledger(term("compressor_state", "s", s=state))
-        e_seen = "((L+1)//m)"
-        decode_attn += ledger(
-            term("indexer_scores", f"2*H_I*D_I*{e_seen}", H_I=H_I, D_I=D_I, L=L, m=m),
-            term("compressed_attn", f"2*H*2*c*{e_seen}", H=H, c=c, L=L, m=m) if env.executed
-            else term("compressed_attn", f"2*H*2*c*min({e_seen}, k)", H=H, c=c, L=L, m=m, k=k),
-        )
-        if env.executed:
-            prefill_attn += ledger(
-                term("indexer_scores", "2*H_I*D_I*L*(L//m)", H_I=H_I, D_I=D_I, L=L, m=m),
-                term("compressed_attn", "2*H*2*c*L*(L//m)", H=H, c=c, L=L, m=m),
-            )
-        else:
-            prefill_attn += ledger(
-                term("indexer_scores", "2*H_I*D_I*sum_floor(L, m)", H_I=H_I, D_I=D_I, L=L, m=m),
-                term("compressed_attn", "2*H*2*c*sum_min_floor(L, m, k)", H=H, c=c, L=L, m=m,
-                     k=k),
-            )
-        return PartCosts(
-            params=params, cache_bytes=cache, cache_read_bytes=read, cache_write_bytes=write,
-            prefill_flops=weight_flops(params, L) + prefill_attn,
-            decode_flops=weight_flops(params, 1) + decode_attn,
-        )
+        return (self._weights_part(params, env) + self._window_part(env)
+                + self._compressed_part(env, self.compress_rate, overlap=True,
+                                        indexer=self.indexer))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
-from lccost.spec.base import SpecModel
+from lccost.strict import SpecModel
 
 
 class Encoder(SpecModel):

@@ -12,6 +12,8 @@ Active per token: k routed + all shared experts + the router. Hash-routed layers
 first ``num_hash_layers``) pick experts by token id; transformers and the V4 reference still
 compute the gate scores, so they cost the same.
 
+Cache: none, in every accounting (``docs/accountings.md``).
+
 FLOPs: decode 2·(active weights); prefill 2·(active weights)·L (every token uses k experts; which
 ones does not change the count).
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from lccost.ledger import PartCosts, ledger, term, weight_flops
-from lccost.spec.base import SpecModel
+from lccost.strict import SpecModel
 
 
 class HyperConnections(SpecModel):

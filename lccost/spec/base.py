@@ -1,12 +1,7 @@
-"""The base of every schema model: strict, frozen, no unknown fields."""
+"""Moved to ``lccost.strict`` (the mechanisms use it, and ``lccost.spec.model`` uses the
+mechanisms: keeping it here made the two packages import each other). Kept for branches in
+flight; import ``SpecModel`` from ``lccost.strict``."""
 
-from __future__ import annotations
+from lccost.strict import SpecModel
 
-from pydantic import BaseModel, ConfigDict
-
-
-class SpecModel(BaseModel):
-    """Strict (``True`` and ``"12"`` are not integers), frozen (hashable) and closed
-    (an unknown field is an error, not silently ignored)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
+__all__ = ["SpecModel"]

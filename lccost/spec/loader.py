@@ -755,8 +755,9 @@ def load_spec(path: Path) -> Architecture:
     return cached
 
 
-def load_architecture(ref: str | Path) -> Architecture:
-    """Load a spec by path or shipped name, resolving ``extends``, validated and expanded."""
+def model_path(ref: str | Path) -> Path:
+    """The file a model reference names (a path or a shipped name), checked to exist: a spec
+    (.yaml) or a config.json."""
     path = resolve_ref(ref) if isinstance(ref, str) else ref
     check_path_name(path, "a spec file (.yaml), a config.json or a shipped model name")
     if not _exists(path):
@@ -767,13 +768,15 @@ def load_architecture(ref: str | Path) -> Architecture:
                                          f"{did_you_mean(str(ref), shipped_specs())}; allowed: a "
                                          f"spec file path or a shipped model ({names}, or a "
                                          "variant listed by `lccost list`)")
+    return path
+
+
+def load_architecture(ref: str | Path) -> Architecture:
+    """Load a spec by path or shipped name, resolving ``extends``, validated and expanded."""
+    path = model_path(ref)
     if path.suffix == ".json":
-        try:
-            from lccost.hf_import import architecture_from_hf_config
-        except ModuleNotFoundError as error:
-            if error.name != "lccost.hf_import":
-                raise
-            raise SpecError(str(path), "config.json import is not available in this version; "
-                                       "write a YAML spec") from None
-        return architecture_from_hf_config(path)
+        # The importer sits above the loader (it validates through it); lccost.api.load reads
+        # a config.json.
+        raise SpecError(str(path), "is a config.json; import it with lccost.api.load or "
+                                   "`lccost import-hf`, or write a YAML spec")
     return load_spec(path)

@@ -15,10 +15,10 @@ from typing import Annotated, Any
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from lccost.mechanisms import AttentionSpec, FeedForwardSpec
-from lccost.mechanisms.attention import Attention
+from lccost.mechanisms.base import MechanismSpec
 from lccost.mechanisms.embeddings import Encoder, PerLayerEmbeddings
 from lccost.mechanisms.hyper_connections import HyperConnections
-from lccost.spec.base import SpecModel
+from lccost.strict import SpecModel
 
 MAX_LAYERS = 10_000
 """More decoder layers than any model has; a guard against runaway ``repeat`` counts."""
@@ -204,14 +204,10 @@ class Architecture:
     def name(self) -> str:
         return self.spec.name
 
-    def kv_source(self, index: int) -> Attention | None:
+    def kv_source(self, index: int) -> MechanismSpec | None:
         """The attention spec whose cache layer ``index`` reads, if it shares another's."""
-        attention = self.layers[index].attention
-        if isinstance(attention, Attention) and attention.kv_source_layer is not None:
-            source = self.layers[attention.kv_source_layer].attention
-            assert isinstance(source, Attention)
-            return source
-        return None
+        source = self.layers[index].attention.reads_cache_of()
+        return None if source is None else self.layers[source].attention
 
 
 def _expand_entries(entries: list[Any], templates: dict[str, Layer],
@@ -242,13 +238,9 @@ def _expand_entries(entries: list[Any], templates: dict[str, Layer],
             out.append((entry, here))
 
 
-def _same_type(candidate: object, window: int | None) -> bool:
-    """HF's "same layer type": a ``kind: attention`` layer with the same window (or none)."""
-    return isinstance(candidate, Attention) and candidate.window == window
-
-
 def _apply_kv_sharing(layers: list[Layer], rule: KVSharing, problems: list[Problem]) -> None:
-    """Point every layer from ``first_shared_layer`` on at its producer (HF's rule)."""
+    """Point every layer from ``first_shared_layer`` on at its producer (HF's rule): the last
+    earlier layer of the same ``sharing_group`` (HF's layer type)."""
     first = rule.first_shared_layer
     if first >= len(layers):
         problems.append(Problem(("kv_sharing", "first_shared_layer"),
@@ -257,29 +249,28 @@ def _apply_kv_sharing(layers: list[Layer], rule: KVSharing, problems: list[Probl
         return
     for i in range(first, len(layers)):
         attention = layers[i].attention
-        if not isinstance(attention, Attention):
+        group = attention.sharing_group()
+        if group is None:
             problems.append(Problem(("kv_sharing",), f"layer {i} is {attention.kind}; only "
                                                       "kind: attention layers can share KV"))
             continue
-        producers = [j for j in range(first)
-                     if _same_type(layers[j].attention, attention.window)]
+        producers = [j for j in range(first) if layers[j].attention.sharing_group() == group]
         if not producers:
-            span = "full" if attention.window is None else f"window {attention.window}"
-            problems.append(Problem(("kv_sharing",), f"layer {i} ({span}) has no earlier layer "
-                                                      f"of the same type before layer {first} "
-                                                      "to read KV from"))
+            problems.append(Problem(("kv_sharing",), f"layer {i} ({attention.summary()}) has no "
+                                                      "earlier layer of the same type before "
+                                                      f"layer {first} to read KV from"))
             continue
         layers[i] = layers[i].model_copy(update={
-            "attention": attention.model_copy(update={"kv_source_layer": producers[-1]})})
+            "attention": attention.reading_cache_of(producers[-1])})
 
 
 def _check_sharing(layers: list[Layer], origins: list[tuple[str | int, ...]],
                    problems: list[Problem]) -> None:
     for i, layer in enumerate(layers):
         attention = layer.attention
-        if not isinstance(attention, Attention) or attention.kv_source_layer is None:
+        j = attention.reads_cache_of()
+        if j is None:
             continue
-        j = attention.kv_source_layer
         where = (*origins[i], "attention", "kv_source_layer")
         if j >= i:
             which = "itself" if j == i else f"a later layer ({j})"
@@ -289,39 +280,21 @@ def _check_sharing(layers: list[Layer], origins: list[tuple[str | int, ...]],
                                            f"can only read {allowed}"))
             continue
         source = layers[j].attention
-        if not isinstance(source, Attention):
-            problems.append(Problem(where, f"layer {i} reads layer {j}'s KV, but layer {j} is "
-                                           f"{source.kind}; the source must be kind: attention"))
-        elif source.kv_source_layer is not None:
-            problems.append(Problem(where, f"layer {i} reads layer {j}, which itself reads layer "
-                                           f"{source.kv_source_layer}; point at the layer that "
-                                           "owns the cache"))
-        elif (source.window, source.kv_heads, source.head_dim) != (
-                attention.window, attention.kv_heads, attention.head_dim):
-            problems.append(Problem(where, f"layer {i} (window {attention.window}, "
-                                           f"{attention.kv_heads} kv heads x {attention.head_dim}) "
-                                           f"reads layer {j} (window {source.window}, "
-                                           f"{source.kv_heads} x {source.head_dim}); a layer can "
-                                           "only read a cache of the same type and shape"))
+        problem = attention.sharing_problem(source)
+        if problem is not None:
+            problems.append(Problem(where, f"layer {i} reads the KV of layer {j} (layer {j} is "
+                                           f"{source.kind}): {problem}"))
 
 
-def _check_top_k(spec: ArchitectureSpec, layers: list[Layer],
-                 origins: list[tuple[str | int, ...]], problems: list[Problem]) -> None:
-    """A top-k larger than the entries that can exist at ``max_context`` selects nothing more."""
+def _check_max_context(spec: ArchitectureSpec, layers: list[Layer],
+                       origins: list[tuple[str | int, ...]], problems: list[Problem]) -> None:
+    """Values that cannot be right at ``max_context`` (``MechanismSpec.context_problems``)."""
     if spec.max_context is None:
         return
     for i, layer in enumerate(layers):
-        attention = layer.attention
-        indexer = getattr(attention, "indexer", None)
-        if indexer is None:
-            continue
-        rate = getattr(attention, "compress_rate", 1)
-        most = spec.max_context // rate
-        if indexer.top_k > most:
-            problems.append(Problem((*origins[i], "attention", "indexer", "top_k"),
-                                    f"layer {i}: top_k {indexer.top_k} exceeds the "
-                                    f"{most} entries that exist at max_context "
-                                    f"{spec.max_context}{f' / {rate}' if rate > 1 else ''}"))
+        for part, mechanism in (("attention", layer.attention), ("ffn", layer.ffn)):
+            for path, message in mechanism.context_problems(spec.max_context):
+                problems.append(Problem((*origins[i], part, *path), f"layer {i}: {message}"))
 
 
 def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:
@@ -341,7 +314,7 @@ def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:
     if spec.kv_sharing is not None:
         _apply_kv_sharing(layers, spec.kv_sharing, problems)
     _check_sharing(layers, origins, problems)
-    _check_top_k(spec, layers, origins, problems)
+    _check_max_context(spec, layers, origins, problems)
     if problems:
         return None, problems
     return Architecture(spec, tuple(layers), tuple(origins)), problems

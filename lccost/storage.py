@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from lccost.conventions import NUMBER_FORMATS
-from lccost.spec.base import SpecModel
+from lccost.strict import SpecModel
 
 DTypeName = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4", "fp4", "mxfp4", "nvfp4"]
 

@@ -1,0 +1,38 @@
+"""The lint gates CI runs with the suite: ``ruff check`` and ``mypy --strict`` on the package and
+the tests, as subprocesses of the interpreter running pytest (both come with ``.[test]``).
+
+Formatting (``ruff format --check``) is not a gate yet: the tree is formatted in one pass after
+the branches in flight have merged.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = ["lccost", "tests"]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, check=False)
+
+
+@pytest.mark.parametrize("tool", ["ruff", "mypy"])
+def test_lint_tool_is_installed(tool: str) -> None:
+    # A missing tool must fail the suite, not skip it: CI would then lint nothing.
+    assert _run(tool, "--version").returncode == 0, f"pip install '.[test]' installs {tool}"
+
+
+def test_ruff_check_is_clean() -> None:
+    result = _run("ruff", "check", *TARGETS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    result = _run("mypy", "--strict", *TARGETS)
+    assert result.returncode == 0, result.stdout + result.stderr
