@@ -10,10 +10,11 @@ The functions raise ``LccostError`` (with the CLI's wording) for anything the ca
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lccost.accounting import LLAMACPP_SERVER, LlamaCppParams, VllmDevice
 from lccost.conventions import (
     MAX_GENERATE_TOKENS,
     Accounting,
@@ -23,6 +24,7 @@ from lccost.conventions import (
 )
 from lccost.engine import ModelCost, cost
 from lccost.errors import LccostError
+from lccost.hardware import HardwareProfile, load_hardware
 from lccost.hf_import import architecture_from_hf_config
 from lccost.report import CostResult, Report, cost_result, make_report
 from lccost.spec.loader import load_spec, model_path
@@ -30,7 +32,7 @@ from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
 if TYPE_CHECKING:
-    from lccost.hardware import HardwareProfile, Roofline
+    from lccost.hardware import Roofline
 
 ModelRef = str | Path | Architecture
 
@@ -65,10 +67,18 @@ def make_workload(context: int | str, batch: int = 1, dtype: str = "bf16",
                   kv_dtype: str | None = None,
                   accounting: Accounting | str = Accounting.REFERENCE,
                   flops: FlopConvention | str = FlopConvention.USEFUL,
-                  block_size: int | None = None) -> Workload:
-    """A workload; ``context`` as tokens or as the CLI writes it (``"128k"``, ``"1M"``);
-    dtypes by name in any common spelling (``bf16``, ``bfloat16``, ``BF16``). A context of 0
-    (no prompt) is allowed here, for ``fit``; the CLI asks for 1 token or more."""
+                  block_size: int | None = None,
+                  llamacpp: LlamaCppParams = LLAMACPP_SERVER,
+                  hardware: str | Path | HardwareProfile | None = None) -> Workload:
+    """A validated workload; ``context`` as tokens or as the CLI writes it (``"128k"``,
+    ``"1M"``); dtypes by name in any common spelling (``bf16``, ``bfloat16``, ``BF16``). A
+    context of 0 (no prompt) is allowed here, for ``fit``; the CLI asks for 1 token or more.
+    ``llamacpp``: the llama.cpp entry point and knobs of the ``llamacpp`` accounting
+    (llama-server's defaults); ``hardware``: the device whose vLLM backend selection sets the
+    ``vllm`` accounting's pages (ignored by the other accountings; None: the Hopper default)."""
+    device = None
+    if hardware is not None and Accounting(accounting) is Accounting.VLLM:
+        device = vllm_device(hardware)
     try:
         tokens = parse_context(context) if isinstance(context, str) else context
         if isinstance(tokens, bool) or not isinstance(tokens, int):
@@ -77,9 +87,23 @@ def make_workload(context: int | str, batch: int = 1, dtype: str = "bf16",
                         kv_dtype=None if kv_dtype is None else canonical_dtype(kv_dtype,
                                                                                native=True),
                         accounting=Accounting(accounting), flops=FlopConvention(flops),
-                        block_size=block_size)
+                        block_size=block_size, llamacpp=llamacpp, vllm_device=device)
     except ValueError as error:
         raise LccostError(str(error)) from None
+
+
+def vllm_device(hardware: str | Path | HardwareProfile) -> VllmDevice:
+    """The device a hardware profile describes, for vLLM's backend selection: its
+    ``cuda_capability``; refused for a profile without one (vLLM's choice there is not
+    modelled)."""
+    profile = load_hardware(hardware)
+    if profile.cuda_capability is None:
+        raise LccostError(
+            f"--accounting vllm: {profile.name} has no cuda_capability; which page size vLLM "
+            "picks there is not modelled; give --block-size and leave out --hardware, or add "
+            "cuda_capability to the profile")
+    major, minor = (int(part) for part in profile.cuda_capability.split("."))
+    return VllmDevice(profile.name, (major, minor))
 
 
 def model_cost(ref: ModelRef, workload: Workload) -> ModelCost:
@@ -107,7 +131,7 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
     the decode FLOPs of that many new tokens; with ``hardware``, the roofline of each result."""
     if generate is not None and not 1 <= generate <= MAX_GENERATE_TOKENS:
         raise LccostError(f"--generate takes 1 to {MAX_GENERATE_TOKENS:,} tokens, not {generate}")
-    at = [workload] if contexts is None else [_at(workload, c) for c in contexts]
+    at = [workload] if contexts is None else [at_context(workload, c) for c in contexts]
     architectures = [(load(m), source_of(m)) for m in models]
     results: list[CostResult] = []
     base_results: list[CostResult] = []
@@ -134,11 +158,6 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
     return Analysis(make_report(workload, results, base_results), tuple(costs), lines)
 
 
-def _at(workload: Workload, context: int) -> Workload:
-    return make_workload(context, workload.batch, workload.dtype, workload.kv_dtype,
-                         workload.accounting, workload.flops, workload.block_size)
-
-
 def compare(models: Sequence[ModelRef], workload: Workload, baseline: ModelRef | None = None,
             per_layer: bool = False, generate: int | None = None) -> Report:
     """One result per model at ``workload``; with ``baseline``, ratios to it; with
@@ -151,6 +170,14 @@ def sweep(models: Sequence[ModelRef], contexts: Sequence[int], workload: Workloa
           baseline: ModelRef | None = None) -> Report:
     """Results for every model at every context (the workload's other settings fixed)."""
     return analyse(models, workload, contexts=contexts, baseline=baseline).report
+
+
+def at_context(workload: Workload, context: int) -> Workload:
+    """``workload`` at another context, every other setting kept."""
+    try:
+        return replace(workload, context_tokens=context)
+    except ValueError as error:
+        raise LccostError(str(error)) from None
 
 
 def parse_contexts(text: str) -> list[int]:

@@ -27,6 +27,14 @@ capped at the spec's ``max_context`` (``SEARCH_LIMIT_TOKENS`` when the spec has 
 
 The largest batch at context L is floor((N(C - R) - weights) / peak_cache(L)), exact because
 the cache is linear in the batch.
+
+With an ``engine`` (``lccost.peak``) the left side is that engine's peak instead: for
+``transformers`` the larger of the prefill peak and the first decode step's (activations of the
+whole prompt, the sliding layers' full-prompt K/V, materialised masks), for ``vllm`` weights +
+paged cache + one chunk's activations. Every term grows with L and with the batch, so the
+longest context and the largest batch are found by bisection on the peak itself. ``--reserve``
+then covers only what no engine term models (CUDA context, allocator fragmentation):
+``ENGINE_RESERVES``.
 """
 
 from __future__ import annotations
@@ -44,6 +52,14 @@ from lccost.conventions import GB, GIB, Accounting, ceil_fraction, number_format
 from lccost.engine import cost
 from lccost.errors import LccostError
 from lccost.mechanisms.base import LayerEnv
+from lccost.peak import (
+    AttentionImpl,
+    Engine,
+    PeakMemory,
+    engine_peak,
+    vllm_batch_defaults,
+    weight_term,
+)
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -119,6 +135,20 @@ def parse_reserve(text: str) -> Reserve:
 DEFAULT_RESERVE = Reserve(share=Fraction(1, 10))
 """10%: vLLM's default ``gpu_memory_utilization`` of 0.9 leaves the same share to the runtime."""
 
+TRANSFORMERS_RESERVE = Reserve(size_bytes=GIB)
+"""1 GiB per device for what the transformers peak leaves out. Measured on an H200 (torch 2.11,
+CUDA 13.0; tests/data/device/peak_h200.json): memory outside PyTorch's allocator after a warm-up
+forward (CUDA context, kernels, library handles) = total - free - reserved = 728,563,712 B, and
+the cuBLAS workspace PyTorch allocates = allocated after warm-up - weights = 33,555,968 B;
+1 GiB covers both with 312 MB to spare. Allocator fragmentation is not in it: PyTorch frees its
+cached blocks and retries before it reports out-of-memory, so the allocated peak is what has to
+fit; the reserved peak ran 0.35 to 44.9 GB above it in the same runs (``--reserve`` raises it)."""
+
+ENGINE_RESERVES = {"transformers": TRANSFORMERS_RESERVE, "vllm": DEFAULT_RESERVE,
+                   "none": DEFAULT_RESERVE}
+"""The default reserve per engine: vLLM keeps 1 - gpu_memory_utilization (0.9) of the device
+for everything outside its pool; without an engine, 10% for activations and the runtime."""
+
 
 class _Result(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -148,6 +178,12 @@ class FitResult(_Result):
     context: int
     peak_cache_bytes_per_sequence: int
     largest_batch: int | None
+    engine: str = "none"
+    peak_bytes: int | None = None
+    peak_where: str | None = None
+    peak_dominant: str | None = None
+    peak_terms: list[dict[str, int | str]] | None = None
+    not_modelled: str | None = None
     split: str = ("tensor parallel: weights and cache split evenly over the devices; "
                   "communication buffers not counted")
 
@@ -210,10 +246,16 @@ def longest_fitting(fits: Callable[[int], bool], limit: int, period: int) -> int
 
 def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
         reserve: Reserve = DEFAULT_RESERVE, gpus: int = 1, context: int | None = None,
-        hardware: str | None = None) -> FitResult:
+        hardware: str | None = None, engine: Engine = Engine.NONE,
+        attn: AttentionImpl = AttentionImpl.SDPA,
+        max_batched_tokens: int | None = None) -> FitResult:
     """The longest context at ``workload.batch`` and the largest batch at ``context`` (default:
     the spec's ``max_context``, else ``DEFAULT_CONTEXT_TOKENS``) on ``gpus`` devices of
-    ``capacity_bytes`` each, keeping ``reserve`` on each. ``workload``'s context is unused."""
+    ``capacity_bytes`` each, keeping ``reserve`` on each. ``workload``'s context is unused.
+    ``engine`` other than ``none``: solved on that engine's peak (module docstring)."""
+    if engine is not Engine.NONE:
+        return _fit_peak(architecture, workload, capacity_bytes, reserve, gpus, context,
+                         hardware, engine, attn, max_batched_tokens)
     if gpus < 1:
         raise LccostError(f"gpus must be 1 or more, not {gpus}")
     reserve_bytes = reserve.bytes_of(capacity_bytes)
@@ -257,9 +299,74 @@ def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
     )
 
 
+def _fit_peak(architecture: Architecture, workload: Workload, capacity_bytes: int,
+              reserve: Reserve, gpus: int, context: int | None, hardware: str | None,
+              engine: Engine, attn: AttentionImpl, max_batched_tokens: int | None) -> FitResult:
+    """``fit`` on ``engine``'s peak: bisection on L (batch fixed), then on the batch (L fixed).
+    The peak is split evenly over ``gpus`` devices like weights and cache. vLLM's chunk and
+    sequence limits default to what ``vllm serve`` picks on this device."""
+    if gpus < 1:
+        raise LccostError(f"gpus must be 1 or more, not {gpus}")
+    reserve_bytes = reserve.bytes_of(capacity_bytes)
+    if reserve_bytes >= capacity_bytes:
+        raise LccostError(f"the reserve ({reserve_bytes:,} bytes) leaves nothing of "
+                          f"{capacity_bytes:,} bytes per device")
+    spec = architecture.spec
+    usable = gpus * (capacity_bytes - reserve_bytes)
+
+    chunk, sequences = vllm_batch_defaults(capacity_bytes, hardware or "")
+    chunk = max_batched_tokens or chunk
+
+    def peak_at(tokens: int, batch: int) -> PeakMemory:
+        at = replace(workload, context_tokens=tokens, batch=batch)
+        return engine_peak(architecture, at, engine, attn, chunk, sequences)
+
+    weights = weight_term(architecture, workload).bytes
+    budget = usable - weights
+    limit = spec.max_context if spec.max_context is not None else SEARCH_LIMIT_TOKENS
+    period = cache_period(architecture, workload) if engine is Engine.VLLM else 1
+
+    def fits(tokens: int) -> bool:
+        return peak_at(tokens, workload.batch).total_bytes <= usable
+
+    longest = longest_fitting(fits, limit, period) if budget >= 0 else None
+    at = context if context is not None else (spec.max_context or DEFAULT_CONTEXT_TOKENS)
+    peak = peak_at(at, workload.batch)
+    largest: int | None = 0
+    if budget >= 0 and peak_at(at, 1).total_bytes <= usable:
+        low, high = 1, 2
+        while peak_at(at, high).total_bytes <= usable:
+            low, high = high, high * 2
+        while high - low > 1:
+            middle = (low + high) // 2
+            if peak_at(at, middle).total_bytes <= usable:
+                low = middle
+            else:
+                high = middle
+        largest = low
+    cache_per_sequence = cost(architecture, replace(workload, context_tokens=at, batch=1)
+                              ).cache_bytes_per_sequence
+    return FitResult(
+        model=architecture.name, hardware=hardware, gpus=gpus, capacity_bytes=capacity_bytes,
+        reserve=str(reserve), reserve_bytes=reserve_bytes, usable_bytes=usable,
+        weight_bytes=weights, cache_budget_bytes=budget, dtype=workload.dtype,
+        kv_dtype=workload.effective_kv_dtype, accounting=workload.accounting,
+        batch=workload.batch, longest_context=longest, context_limit=limit,
+        limit_reason="max_context" if spec.max_context is not None else "search limit",
+        context=at, peak_cache_bytes_per_sequence=cache_per_sequence, largest_batch=largest,
+        engine=str(engine) + (f" ({attn})" if engine is Engine.TRANSFORMERS else ""),
+        peak_bytes=peak.total_bytes, peak_where=f"{peak.phase}: {peak.where}",
+        peak_dominant=peak.dominant_activation.name,
+        peak_terms=[{"name": t.name, "bytes": t.bytes, "source": t.source} for t in peak.terms],
+        not_modelled=peak.not_modelled,
+    )
+
+
 def fit_many(architectures: Sequence[Architecture], workload: Workload, capacity_bytes: int,
              reserve: Reserve = DEFAULT_RESERVE, gpus: int = 1, context: int | None = None,
-             hardware: str | None = None) -> list[FitResult]:
+             hardware: str | None = None, engine: Engine = Engine.NONE,
+             attn: AttentionImpl = AttentionImpl.SDPA,
+             max_batched_tokens: int | None = None) -> list[FitResult]:
     """``fit`` for each architecture (the comparison table of ``lccost fit``)."""
-    return [fit(a, workload, capacity_bytes, reserve, gpus, context, hardware)
-            for a in architectures]
+    return [fit(a, workload, capacity_bytes, reserve, gpus, context, hardware, engine, attn,
+                max_batched_tokens) for a in architectures]

@@ -33,10 +33,11 @@ from __future__ import annotations
 import typing
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from lccost.conventions import number_format
 from lccost.engine import ModelCost
 from lccost.errors import LccostError
 from lccost.inputs import check_path_name, exists
@@ -97,11 +98,16 @@ class HardwareProfile(SpecModel):
 
     name: str = Field(min_length=1)
     description: str = ""
-    memory_bytes: int = Field(ge=1, description="memory capacity of one device [bytes]")
+    memory_bytes: int = Field(ge=1, description="usable memory of one device, as the device "
+                              "reports it (torch total_memory) [bytes]")
     memory_bandwidth_bytes_per_s: int = Field(ge=1, description="peak memory bandwidth")
     peak_flops_per_s: PeakFlops
     estimated: list[PeakDType] = Field(
         default_factory=list, description="peaks that are estimates, not the vendor's figures")
+    cuda_capability: str | None = Field(
+        None, pattern=r"^[0-9]{1,2}\.[0-9]$",
+        description="CUDA compute capability (e.g. '9.0'), which picks vLLM's attention backend "
+                    "and page size under --accounting vllm; unset: not a CUDA device")
     sources: list[Source] = Field(min_length=1)
     notes: list[str] = Field(default_factory=list)
 
@@ -234,7 +240,24 @@ class Roofline(_Result):
     memory_bandwidth_bytes_per_s: int
     decode: StepTime
     prefill: StepTime
+    capacity_bytes: int = Field(description="usable memory of the gpus devices together")
+    weights_and_cache_bytes: int = Field(
+        description="all parameters in the weight dtype + the batch's cache at the context")
     communication: str = "not modelled (tensor-parallel all-reduces left out)"
+
+    peak_engine: str = Field("none", description="whose peak ``peak_bytes`` is")
+    peak_bytes: int | None = Field(
+        None, description="the engine's peak (prefill or first decode step) where it is "
+                          "modelled: transformers under the reference accounting, vllm under "
+                          "vllm (lccost.peak)")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def fits(self) -> bool:
+        """Weights + cache, and the engine's peak where it is modelled, fit in the devices'
+        usable memory. A row that does not fit is a time no device can reach."""
+        needed = max(self.weights_and_cache_bytes, self.peak_bytes or 0)
+        return needed <= self.capacity_bytes
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -274,6 +297,7 @@ def roofline(model_cost: ModelCost, hardware: HardwareProfile, gpus: int = 1,
     dtype = compute_dtype(hardware, workload.dtype, requested_dtype)
     peak = hardware.peak_flops_per_s.stated()[dtype]
     bandwidth = hardware.memory_bandwidth_bytes_per_s
+    weights = number_format(workload.dtype).whole_bytes_for(model_cost.params_total)
     return Roofline(
         model=model_cost.architecture.name,
         context=workload.context_tokens,
@@ -287,7 +311,27 @@ def roofline(model_cost: ModelCost, hardware: HardwareProfile, gpus: int = 1,
         decode=step_time(model_cost.decode_flops, model_cost.decode_bytes, peak, bandwidth, gpus),
         prefill=step_time(model_cost.prefill_flops, model_cost.prefill_bytes, peak, bandwidth,
                           gpus),
+        capacity_bytes=gpus * hardware.memory_bytes,
+        weights_and_cache_bytes=weights + model_cost.kv_cache_bytes,
+        **_peak_fields(model_cost, hardware, gpus),
     )
+
+
+def _peak_fields(model_cost: ModelCost, hardware: HardwareProfile, gpus: int) -> dict[str, Any]:
+    """The accounting's engine and its peak, where ``lccost.peak`` models it (else none)."""
+    from lccost.peak import default_engine, engine_peak, unmodelled_reason, vllm_batch_defaults
+
+    engine = default_engine(model_cost.workload.accounting)
+    architecture = model_cost.architecture
+    if unmodelled_reason(architecture, engine) is not None or engine.value == "none":
+        return {}
+    chunk, sequences = vllm_batch_defaults(gpus * hardware.memory_bytes, hardware.name)
+    try:
+        peak = engine_peak(architecture, model_cost.workload, engine,
+                           max_batched_tokens=chunk, max_num_seqs=sequences)
+    except LccostError:
+        return {}
+    return {"peak_engine": str(engine), "peak_bytes": peak.total_bytes}
 
 
 def rooflines(model_costs: Sequence[ModelCost], hardware: str | Path | HardwareProfile,

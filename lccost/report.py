@@ -56,6 +56,9 @@ class CostResult(_Result):
     dtype: str
     kv_dtype: str
     accounting: Accounting
+    accounting_settings: str | None = None
+    """The engine settings behind ``vllm`` / ``llamacpp`` figures: the llama.cpp entry point
+    and knobs, or the device vLLM's pages follow (``Workload.accounting_settings``)."""
     flop_convention: FlopConvention
     kv_cache_bytes: int
     prefill_flops: int
@@ -133,6 +136,7 @@ def cost_result(model_cost: ModelCost, per_layer: bool = False,
         dtype=w.dtype,
         kv_dtype=w.effective_kv_dtype,
         accounting=w.accounting,
+        accounting_settings=w.accounting_settings(),
         flop_convention=w.flops,
         kv_cache_bytes=model_cost.kv_cache_bytes,
         prefill_flops=model_cost.prefill_flops,

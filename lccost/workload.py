@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from lccost.accounting import (
+    LLAMACPP_SERVER,
+    VLLM_DEFAULT_DEVICE,
+    LlamaCppParams,
+    VllmDevice,
+    vllm_pages,
+)
 from lccost.conventions import (
     MAX_BATCH,
     MAX_BLOCK_SIZE,
@@ -18,6 +25,13 @@ from lccost.conventions import (
 )
 from lccost.storage import StorageFormat
 
+LLAMACPP_KV_DTYPES = ("fp32", "fp16", "bf16")
+"""The lccost dtypes that are llama.cpp cache types (f32, f16, bf16)."""
+
+LLAMACPP_DEFAULT_KV_DTYPE = "fp16"
+"""llama.cpp's ``type_k`` / ``type_v`` default, F16 (``common/common.h:589-590``;
+``llama_context_default_params``, ``src/llama-context.cpp:3780-3781``)."""
+
 
 @dataclass(frozen=True)
 class Workload:
@@ -26,7 +40,14 @@ class Workload:
     ``context_tokens`` (L): tokens cached before the decode step, and the prompt length of the
     prefill. ``kv_dtype`` is a number format name or ``"native"`` (each cache part in the format
     its spec pins). ``block_size`` is the page size of the ``vllm`` accounting; ``None`` means
-    the size vLLM uses for the mechanism (``LayerEnv.block_size``).
+    the size vLLM uses for the mechanism on ``vllm_device`` (``LayerEnv.block_size``; None: the
+    documented Hopper default, ``lccost.accounting.VLLM_DEFAULT_DEVICE``). ``llamacpp``: the
+    llama.cpp entry point and knobs of the ``llamacpp`` accounting (llama-server's defaults).
+
+    Storage formats are per engine: under ``llamacpp`` the cache is llama.cpp's ``type_k`` /
+    ``type_v``, F16 unless ``kv_dtype`` names fp32, fp16 or bf16 (its other cache types are
+    quantized blocks lccost does not model, refused); ``native`` is F16 there, since llama.cpp
+    has no model-specific cache layout (DeepSeek's fp8 entries are not llama.cpp's).
     """
 
     context_tokens: int
@@ -36,6 +57,8 @@ class Workload:
     accounting: Accounting = Accounting.REFERENCE
     flops: FlopConvention = FlopConvention.USEFUL
     block_size: int | None = None
+    llamacpp: LlamaCppParams = LLAMACPP_SERVER
+    vllm_device: VllmDevice | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.context_tokens <= MAX_CONTEXT_TOKENS:
@@ -49,10 +72,44 @@ class Workload:
         number_format(self.dtype)
         if self.kv_dtype not in (None, NATIVE_KV):
             number_format(self.kv_dtype)
+        if (self.accounting is Accounting.LLAMACPP
+                and self.kv_dtype not in (None, NATIVE_KV, *LLAMACPP_KV_DTYPES)):
+            raise ValueError(
+                f"--accounting llamacpp: llama.cpp has no {self.kv_dtype} cache; its cache types "
+                "are f32, f16, bf16 (lccost: fp32, fp16, bf16) and the quantized q8_0, q4_0, "
+                "q4_1, iq4_nl, q5_0, q5_1, which lccost does not model (llama.cpp 0c1e57098 "
+                "common/arg.cpp:304-314)")
 
     @property
     def effective_kv_dtype(self) -> str:
+        """The cache's element format: ``kv_dtype``, else the weight dtype; under ``llamacpp``
+        its ``type_k`` default F16 when unset or ``native``."""
+        if self.accounting is Accounting.LLAMACPP and self.kv_dtype in (None, NATIVE_KV):
+            return LLAMACPP_DEFAULT_KV_DTYPE
         return self.dtype if self.kv_dtype is None else self.kv_dtype
+
+    @property
+    def device(self) -> VllmDevice:
+        """The device vLLM's page sizes follow: ``vllm_device``, else the Hopper default."""
+        return self.vllm_device or VLLM_DEFAULT_DEVICE
+
+    @property
+    def uses_pinned_formats(self) -> bool:
+        """Whether ``native`` selects the spec's pinned formats: not under ``llamacpp``."""
+        return self.kv_dtype == NATIVE_KV and self.accounting is not Accounting.LLAMACPP
+
+    def accounting_settings(self) -> str | None:
+        """The engine settings behind the numbers, for captions and JSON: the llama.cpp entry
+        point and knobs, or the device vLLM's pages follow; None for the other accountings."""
+        if self.accounting is Accounting.LLAMACPP:
+            return self.llamacpp.describe()
+        if self.accounting is Accounting.VLLM:
+            if self.block_size is not None:
+                return f"vLLM 0.33.0, --block-size {self.block_size}"
+            default = "" if self.vllm_device else ", the default without --hardware"
+            return (f"vLLM 0.33.0 on {self.device.describe()}{default}: "
+                    f"{vllm_pages(self.device).describe()}, DeepSeek V4 256")
+        return None
 
     @property
     def weight_format(self) -> NumberFormat:
@@ -68,9 +125,8 @@ class Workload:
         is rounded up to whole bytes.
         """
         total = Fraction(0)
-        native = self.kv_dtype == NATIVE_KV
-        kv_format = self.weight_format if native or self.kv_dtype is None else number_format(
-            self.kv_dtype)
+        native = self.uses_pinned_formats
+        kv_format = self.weight_format if native else number_format(self.effective_kv_dtype)
         for elements, pinned in parts:
             if native and pinned is not None:
                 total += pinned.bytes_for(elements)

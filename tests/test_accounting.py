@@ -4,8 +4,11 @@ Sources of the rules (see the module docstring of ``lccost.accounting``):
 - reference: transformers 5.23.0 ``DynamicSlidingWindowLayer`` keeps ``sliding_window - 1``;
 - vllm: vLLM 0.33.0 (wheel, commit 4ba787ec9) ``v1/core/single_type_kv_cache_manager.py``,
   ``v1/kv_cache_interface.py``, ``models/deepseek_v4/``, ``platforms/interface.py``;
-- llamacpp: ggml-org/llama.cpp 0c1e570 ``src/llama-context.cpp`` (n_ctx padded to 256),
-  ``src/llama-kv-cache-iswa.cpp`` (SWA cells), ``src/llama-kv-cache-dsv4.cpp``.
+- llamacpp: ggml-org/llama.cpp 0c1e57098 ``src/llama-context.cpp:290-306`` (n_ctx padded to
+  256, n_ctx_seq), ``src/llama-kv-cache-iswa.cpp:73-81`` (SWA cells),
+  ``src/llama-kv-cache-dsv4.cpp`` (V4: one stream per sequence), ``src/llama-kv-cache-dsa.cpp``
+  (V3.2), at llama-server's defaults unless a test says otherwise: 4 slots, unified cache,
+  swa_full off, n_ubatch 512 (``common/arg.cpp:1403``, ``tools/server/server.cpp:156-161``).
 
 Every expected value is written as the arithmetic that derives it from the architecture (its
 YAML and sources), never copied from lccost's output. L = 128K = 131,072 tokens; bf16 = 2 B.
@@ -20,6 +23,7 @@ from typer.testing import CliRunner
 
 from lccost import api
 from lccost.accounting import (
+    LlamaCppParams,
     counts_states,
     full_tokens,
     vllm_hybrid_block_size,
@@ -72,12 +76,58 @@ def test_vllm_frees_only_whole_blocks_before_the_window() -> None:
     assert window_tokens(L, 512, VLLM, 16) == 512
 
 
+CLI, LIBRARY = LlamaCppParams.cli(), LlamaCppParams.library()
+
+
 def test_llamacpp_swa_cache_is_window_plus_ubatch_padded_to_256() -> None:
-    # GGML_PAD(min(n_ctx, n_swa * 1 + n_ubatch 512), 256): W = 512 -> 1,024; W = 128 -> 768
-    assert window_tokens(L, 512, LCPP, 16) == 1024
-    assert window_tokens(L, 128, LCPP, 16) == 768
+    # llama-cli (one sequence): GGML_PAD(min(n_ctx, n_swa * 1 + n_ubatch 512), 256):
+    # W = 512 -> 1,024; W = 128 -> 768
+    assert window_tokens(L, 512, LCPP, 16, CLI) == 1024
+    assert window_tokens(L, 128, LCPP, 16, CLI) == 768
     # a short context caps it: L = 100 -> n_ctx = 256 < 512 + 512
-    assert window_tokens(100, 512, LCPP, 16) == 256
+    assert window_tokens(100, 512, LCPP, 16, CLI) == 256
+
+
+def test_llamacpp_server_sliding_cache_keeps_a_window_per_slot() -> None:
+    # llama-server defaults: 4 slots, unified: GGML_PAD(min(n_ctx, 512 x 4 + 512), 256) = 2,560
+    assert window_tokens(L, 512, LCPP, 16) == 2560
+    # W = 128: 128 x 4 + 512 = 1,024
+    assert window_tokens(L, 128, LCPP, 16) == 1024
+    # L = 1,000: n_ctx = 1,024 < 2,560
+    assert window_tokens(1000, 512, LCPP, 16) == 1024
+
+
+def test_llamacpp_library_keeps_a_full_size_sliding_cache() -> None:
+    # llama_context_default_params: swa_full = true -> size_swa = size_base = n_ctx
+    assert window_tokens(L, 512, LCPP, 16, LIBRARY) == L
+    assert window_tokens(1000, 512, LCPP, 16, LIBRARY) == 1024
+
+
+def test_llamacpp_separate_streams_split_the_context() -> None:
+    # --parallel 4 given explicitly: kv_unified stays false (server.cpp:156-161), 4 streams of
+    # n_ctx_seq = GGML_PAD(131,072 / 4, 256) = 32,768 cells; full layers 4 x 32,768 = L;
+    # sliding per stream GGML_PAD(min(32,768, 512 x 1 + 512), 256) = 1,024, x 4 streams
+    four = LlamaCppParams.server(parallel=4)
+    assert (four.n_seq_max, four.kv_unified) == (4, False)
+    assert full_tokens(L, LCPP, 16, four) == L
+    assert window_tokens(L, 512, LCPP, 16, four) == 4 * 1024
+    # L = 1,000: n_ctx = 1,024, n_ctx_seq = GGML_PAD(256, 256) = 256; 3 streams: GGML_PAD(341,
+    # 256) = 512 each, so n_ctx becomes 3 x 512 = 1,536 (llama-context.cpp:302-305)
+    three = LlamaCppParams.server(parallel=3)
+    assert full_tokens(1000, LCPP, 16, three) == 1536
+    # sliding per stream: min(512, 512 + 512) = 512 -> 3 x 512
+    assert window_tokens(1000, 512, LCPP, 16, three) == 1536
+
+
+def test_llamacpp_ubatch_sizes_the_sliding_cache_and_is_capped_by_the_batch() -> None:
+    # one sequence, --ubatch-size 1,024: GGML_PAD(512 + 1,024, 256) = 1,536
+    big = LlamaCppParams(1, False, False, 1024)
+    assert window_tokens(L, 512, LCPP, 16, big) == 1536
+    # --ubatch-size 4,096 is capped by n_batch 2,048 (llama-context.cpp:248): 512 + 2,048
+    assert window_tokens(L, 512, LCPP, 16, LlamaCppParams(1, False, False, 4096)) == 2560
+    # and n_batch by n_ctx for causal models (llama-context.cpp:246): L = 300 -> n_ctx 512,
+    # n_ubatch = min(512, 4,096) = 512; GGML_PAD(min(512, 100 + 512), 256) = 512
+    assert window_tokens(300, 100, LCPP, 16, LlamaCppParams(1, False, False, 4096)) == 512
 
 
 def test_compressed_entries_per_mode() -> None:
@@ -87,10 +137,13 @@ def test_compressed_entries_per_mode() -> None:
     # vLLM: cdiv(1000, 256) = 4 blocks of 256 tokens, each holding 256 // 4 = 64 entries
     assert compressed_entries(1000, 4, VLLM, 256) == 256
     assert compressed_entries(1000, 128, VLLM, 256) == 8
-    # llama.cpp: n_ctx = 1,024; GGML_PAD(max(1, cdiv(1024, 4)), 256) = 256;
+    # llama.cpp (one sequence): n_ctx = 1,024; GGML_PAD(max(1, cdiv(1024, 4)), 256) = 256;
     # GGML_PAD(cdiv(1024, 128) = 8, 256) = 256
-    assert compressed_entries(1000, 4, LCPP, 16) == 256
-    assert compressed_entries(1000, 128, LCPP, 16) == 256
+    assert compressed_entries(1000, 4, LCPP, 16, CLI) == 256
+    assert compressed_entries(1000, 128, LCPP, 16, CLI) == 256
+    # llama-server defaults: DeepSeek V4 keeps one stream per slot whatever kv_unified
+    # (llama-kv-cache-dsv4.cpp:1243-1244, :1287), each of kv_size = n_ctx (unified): 4 x 256
+    assert compressed_entries(1000, 4, LCPP, 16) == 4 * 256
 
 
 def test_vllm_refuses_a_block_that_holds_no_whole_compressed_entry() -> None:
@@ -202,7 +255,8 @@ def test_vllm_pads_a_hybrid_state_to_one_attention_page() -> None:
 
 # Per-token bytes: GQA 2 (K, V) x kv_heads x head_dim x 2 B. Gemma 4 E2B: sliding 1 x 256 ->
 # 1,024 B, full 1 x 512 -> 2,048 B; E4B: 2,048 / 4,096 B. Laguna, Llama: 8 x 128 -> 4,096 B.
-# vLLM (B = 16) keeps 512 slots of a 512-window at 128K; llama.cpp 1,024 cells (512 + 512).
+# vLLM (B = 16) keeps 512 slots of a 512-window at 128K; llama.cpp at llama-server's defaults
+# (4 slots, unified) 2,560 cells (GGML_PAD(512 x 4 + 512, 256)), F16 = 2 B like bf16.
 
 # Gemma 4 E2B: 35 layers, (4 sliding, 1 full) x 7; the first 15 own a cache (12 sliding,
 # 3 full), layers 15-34 read it and hold nothing.
@@ -210,21 +264,21 @@ GEMMA_E2B = {
     REF: 12 * 511 * 1024 + 3 * L * 2048,           # 811,585,536
     FULL: L * (12 * 1024 + 3 * 2048),              # 15 owners x L: 2,415,919,104
     VLLM: 12 * 512 * 1024 + 3 * L * 2048,          # 811,597,824
-    LCPP: 12 * 1024 * 1024 + 3 * L * 2048,         # 817,889,280
+    LCPP: 12 * 2560 * 1024 + 3 * L * 2048,         # 836,763,648
 }
 # Gemma 4 E4B: 42 layers, (5 sliding, 1 full) x 7; the first 24 own a cache (20 + 4).
 GEMMA_E4B = {
     REF: 20 * 511 * 2048 + 4 * L * 4096,
     FULL: L * (20 * 2048 + 4 * 4096),
     VLLM: 20 * 512 * 2048 + 4 * L * 4096,
-    LCPP: 20 * 1024 * 2048 + 4 * L * 4096,
+    LCPP: 20 * 2560 * 2048 + 4 * L * 4096,
 }
 # Laguna XS.2: 40 layers, 10 full + 30 sliding (512), 8 KV heads x 128.
 LAGUNA = {
     REF: 10 * L * 4096 + 30 * 511 * 4096,
     FULL: 40 * L * 4096,
     VLLM: 10 * L * 4096 + 30 * 512 * 4096,
-    LCPP: 10 * L * 4096 + 30 * 1024 * 4096,
+    LCPP: 10 * L * 4096 + 30 * 2560 * 4096,
 }
 # Llama 3.1 8B: 32 full layers; 128K is a whole number of 16- and 256-token blocks.
 LLAMA = dict.fromkeys((REF, FULL, VLLM, LCPP), 32 * L * 4096)
@@ -253,16 +307,20 @@ V32 = {
 # 2 x 4 x (512 + 128) = 5,120 values x 2 B = 10,240 B; HCA 2 x (L mod 128) x 512 = 0.
 # transformers stores a pure sliding layer's K = V tensor twice (keys and values).
 # full-context: each window branch holds its W = 128 entries, once (docs/accountings.md).
-V4_SLIDING = {REF: 2 * 127 * 1024, FULL: 128 * 1024, LCPP: 768 * 1024}
+# llama.cpp at llama-server's defaults: V4's caches keep one stream per slot (4), each of
+# kv_size = n_ctx = L cells (the context is unified): window GGML_PAD(128 + 512, 256) = 768
+# cells per stream; CSA GGML_PAD(cdiv(L, 4), 256) = L / 4 entries per stream; HCA 1,024. The
+# compressor state is counted once, in the reference layout (not modelled per stream).
+V4_SLIDING = {REF: 2 * 127 * 1024, FULL: 128 * 1024, LCPP: 4 * 768 * 1024}
 V4_CSA = {
     REF: 127 * 1024 + (L // 4) * (1024 + 256) + 10240,
     FULL: 128 * 1024 + (L // 4) * (1024 + 256),
-    LCPP: 768 * 1024 + (L // 4) * (1024 + 256) + 10240,  # GGML_PAD(cdiv(L, 4), 256) = L / 4
+    LCPP: 4 * 768 * 1024 + 4 * (L // 4) * (1024 + 256) + 10240,
 }
 V4_HCA = {
     REF: 127 * 1024 + (L // 128) * 1024,
     FULL: 128 * 1024 + (L // 128) * 1024,
-    LCPP: 768 * 1024 + (L // 128) * 1024,  # GGML_PAD(1,024, 256) = 1,024
+    LCPP: 4 * 768 * 1024 + 4 * (L // 128) * 1024,
 }
 # vLLM at B = 256, bf16 (plain 1,024 B rows, 512 B page alignment):
 # - window: blocks of 64; skipped = 131,072 - 127 -> 2,046 freed of 2,048: 2 pages x 65,536;
@@ -346,10 +404,11 @@ def test_without_block_size_each_mechanism_pages_as_vllm_serves_it() -> None:
 def test_compare_prints_a_clearly_labelled_number_per_mode() -> None:
     # The table prints below 1 GB in MB with 3 decimals, so the 12 x 16 x 1,024 = 12,288 B that
     # vLLM's whole blocks add still show: 811,585,536 / 10^6 = 811.586 MB vs 811,597,824 B =
-    # 811.598 MB; llama.cpp 817,889,280 B = 817.889 MB; full-context 2,415,919,104 B = 2.416 GB.
-    # JSON gives the exact bytes. The table names the unit in the column header.
+    # 811.598 MB; llama.cpp (llama-server defaults) 836,763,648 B = 836.764 MB; full-context
+    # 2,415,919,104 B = 2.416 GB. JSON gives the exact bytes. The table names the unit in the
+    # column header.
     in_gb = {FULL: ("2.416", "KV cache (GB)"), REF: ("811.586", "KV cache (MB)"),
-             VLLM: ("811.598", "KV cache (MB)"), LCPP: ("817.889", "KV cache (MB)")}
+             VLLM: ("811.598", "KV cache (MB)"), LCPP: ("836.764", "KV cache (MB)")}
     runner = CliRunner()
     app = get_app()
     exact = {}

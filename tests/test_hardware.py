@@ -75,7 +75,8 @@ def test_hand_numbers_agree_with_the_engine_inputs(llama_like: Path) -> None:
 
 def test_h100_profile_states_the_datasheet_figures() -> None:
     h100 = load_hardware("h100-sxm")
-    assert h100.memory_bytes == 80 * GIB
+    # Capacity is the usable total torch reports (81,082 MiB in the cited log), not 80 GiB.
+    assert h100.memory_bytes == 81_082 * 2**20
     assert h100.memory_bandwidth_bytes_per_s == H100_BANDWIDTH
     assert h100.peak_flops_per_s.bf16 == H100_BF16
     assert h100.peak_flops_per_s.fp8 == 3_958_000_000_000_000 // 2
@@ -197,8 +198,9 @@ def test_cli_sweep_csv_gains_roofline_columns(run_cli: RunCli, llama_like: Path)
     assert code == 0, err
     header, first, second = out.splitlines()
     columns = header.split(",")
-    assert columns[-8:] == ["hardware", "gpus", "compute_dtype", "decode_step_s",
-                            "decode_tokens_per_s", "decode_bound", "ttft_s", "prefill_bound"]
+    assert columns[-12:] == ["hardware", "gpus", "compute_dtype", "decode_step_s",
+                             "decode_tokens_per_s", "decode_bound", "ttft_s", "prefill_bound",
+                             "fits", "weights_and_cache_bytes", "peak_bytes", "capacity_bytes"]
     row = dict(zip(columns, first.split(","), strict=True))
     assert (row["context"], row["gpus"], row["decode_bound"]) == ("4096", "2", "memory")
     assert float(row["decode_step_s"]) == pytest.approx(DECODE_BYTES / (2 * H100_BANDWIDTH),
@@ -236,5 +238,22 @@ def test_cli_hardware_lists_profiles(run_cli: RunCli) -> None:
     code, out, err = run_cli(["hardware", "--json"])
     assert code == 0, err
     rows = {row["id"]: row for row in json.loads(out)}
-    assert rows["mi300x"]["memory_bytes"] == 192 * GIB
+    assert rows["mi300x"]["memory_bytes"] == 196_592 * 2**20  # torch on ROCm, cited log
     assert rows["mi300x"]["name"] == "MI300X"
+
+
+def test_h200_capacity_is_what_the_device_measured() -> None:
+    # tests/data/device/peak_h200.json: torch.cuda.get_device_properties(0).total_memory.
+    measured = json.loads((Path(__file__).parent / "data" / "device" / "peak_h200.json")
+                          .read_text())["environment"]["total_memory_bytes"]
+    assert load_hardware("h200").memory_bytes == measured == 150_109_880_320
+
+
+def test_every_profile_sources_its_capacity() -> None:
+    from lccost.hardware import shipped_hardware
+
+    for stem in shipped_hardware():
+        profile = load_hardware(stem)
+        covered = [s for s in profile.sources if "memory_bytes" in s.covers]
+        assert covered, f"{stem}: no source covers memory_bytes"
+        assert any(note.startswith("Capacity:") for note in profile.notes), stem

@@ -123,15 +123,16 @@ def test_sliding_layers_are_not_charged_the_full_context(tmp_path: Path) -> None
         Accounting.FULL_CONTEXT: 24 * per_full_layer,                   # the textbook figure
         # B = 16: skipped 131,072 - 127 = 130,945 -> 8,184 of 8,192 blocks freed: 128 slots
         Accounting.VLLM: 12 * per_full_layer + 12 * 128 * 2048,
-        # GGML_PAD(min(n_ctx, 128 + 512), 256) = 768 cells
-        Accounting.LLAMACPP: 12 * per_full_layer + 12 * 768 * 2048,
+        # llama-server defaults (4 slots, unified): GGML_PAD(min(n_ctx, 128 x 4 + 512), 256)
+        # = 1,024 cells
+        Accounting.LLAMACPP: 12 * per_full_layer + 12 * 1024 * 2048,
     }
     got = {mode: _cost(spec, mode).cache_bytes_per_sequence for mode in MODES}
     assert got == expected
     assert got[Accounting.FULL_CONTEXT] == 49152 * L
     for mode in (Accounting.REFERENCE, Accounting.VLLM, Accounting.LLAMACPP):
         # windowed layers hold at most a few pages: the total stays near 24,576 B per token
-        assert got[mode] < 24576 * L + 12 * 1024 * 2048
+        assert got[mode] < 24576 * L + 12 * 2048 * 2048
 
 
 PER_LAYER_KV_HEADS = """\

@@ -18,7 +18,12 @@ from lccost.cli.options import (
     FlopsOption,
     Format,
     KvDType,
+    KvUnified,
+    Parallel,
+    SwaFull,
+    UbatchSize,
     Units,
+    llamacpp_params,
 )
 from lccost.conventions import MAX_GENERATE_TOKENS, Accounting, ByteUnit, FlopConvention
 from lccost.render.formats import OutputFormat
@@ -88,6 +93,10 @@ def compare(
         help="Also give the decode FLOPs of generating N tokens after the prompt (a table "
              "column; JSON/CSV: generate_decode_flops; exact sum over positions L .. L+N-1; "
              f"N up to {MAX_GENERATE_TOKENS:,}).")] = None,
+    parallel: Parallel = None,
+    kv_unified: KvUnified = None,
+    swa_full: SwaFull = None,
+    ubatch_size: UbatchSize = None,
 ) -> None:
     """One row per model: KV cache, prefill and decode FLOPs, decode traffic, parameters.
 
@@ -96,7 +105,9 @@ def compare(
     """
     from lccost import api
 
-    workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size)
+    llamacpp = llamacpp_params(accounting, parallel, kv_unified, swa_full, ubatch_size)
+    workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size,
+                                 llamacpp, hardware)
     analysis = api.analyse(models, workload, baseline=baseline, per_layer=per_layer,
                            generate=generate, hardware=hardware, gpus=gpus,
                            compute_dtype=compute_dtype)
@@ -137,6 +148,10 @@ def sweep(
     plot_quantity: PlotQuantity = "kv_cache_bytes",
     force: Annotated[bool, typer.Option(
         "--force", help="Let --plot replace an existing file.")] = False,
+    parallel: Parallel = None,
+    kv_unified: KvUnified = None,
+    swa_full: SwaFull = None,
+    ubatch_size: UbatchSize = None,
 ) -> None:
     """The same quantities across context lengths, one row per model and context.
 
@@ -145,7 +160,9 @@ def sweep(
     from lccost import api
 
     points = api.parse_contexts(contexts)
-    workload = api.make_workload(points[0], batch, dtype, kv_dtype, accounting, flops, block_size)
+    llamacpp = llamacpp_params(accounting, parallel, kv_unified, swa_full, ubatch_size)
+    workload = api.make_workload(points[0], batch, dtype, kv_dtype, accounting, flops, block_size,
+                                 llamacpp, hardware)
     if plot is not None:  # an unusable plot fails before any work or output
         from lccost.render.plot import check_plot_target, quantity
 

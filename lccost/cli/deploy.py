@@ -49,11 +49,13 @@ def _bytes(text: str) -> int:
         raise typer.BadParameter(str(error)) from None
 
 
-def _reserve(text: str) -> str:
+def _reserve(text: str | None) -> str | None:
     """``--reserve`` checked while parsing (a usage error), kept as text for ``parse_reserve``."""
     from lccost.errors import LccostError
     from lccost.fit import parse_reserve
 
+    if text is None:
+        return None
     try:
         parse_reserve(text)
     except LccostError as error:
@@ -79,11 +81,25 @@ def fit(
     kv_dtype: KvDType = None,
     accounting: AccountingOption = Accounting.REFERENCE,
     block_size: BlockSize = None,
-    reserve: Annotated[str, typer.Option(
-        "--reserve", metavar="SHARE|SIZE", parser=_reserve,
-        help="Memory each device keeps for the runtime, activations and fragmentation: 10% "
-             "(vLLM's default gpu_memory_utilization 0.9 leaves the same), 8GB, 8GiB or 0.")
-    ] = "10%",
+    reserve: Annotated[str | None, typer.Option(
+        "--reserve", metavar="SHARE|SIZE", callback=_reserve,
+        help="Memory each device keeps for what the engine's peak does not model: 10%, 8GB, "
+             "8GiB or 0. Default: 1GiB under transformers (CUDA context and cuBLAS workspace, "
+             "measured on an H200), 10% under vllm (gpu_memory_utilization 0.9) and none.")
+    ] = None,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", metavar="ENGINE",
+        help="Solve on this engine's peak memory: transformers (prefill activations, "
+             "full-prompt K/V of sliding layers, masks), vllm (paged cache + one chunk) or "
+             "none (weights + cache). Default: the --accounting's engine (reference: "
+             "transformers, vllm: vllm, others: none).")] = None,
+    attn: Annotated[str, typer.Option(
+        "--attn", metavar="IMPL", help="transformers attention implementation: sdpa or eager.")
+    ] = "sdpa",
+    max_batched_tokens: Annotated[int | None, typer.Option(
+        "--max-batched-tokens", min=1,
+        help="vllm: tokens of one prefill chunk. Default: what `vllm serve` picks, 8192 on "
+             "devices of 70 GiB or more (not A100), else 2048.")] = None,
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")
                       ] = OutputFormat.TABLE,
     units: Units = ByteUnit.GB,
@@ -96,8 +112,9 @@ def fit(
     """
     from lccost import api
     from lccost.errors import LccostError
-    from lccost.fit import fit_many, parse_reserve
+    from lccost.fit import ENGINE_RESERVES, fit_many, parse_reserve
     from lccost.hardware import load_hardware
+    from lccost.peak import AttentionImpl, Engine, default_engine, unmodelled_reason
     from lccost.render.deployment import render_fits
 
     if hardware is None and memory is None:
@@ -105,12 +122,33 @@ def fit(
                           "--memory SIZE (e.g. 80GB)")
     profile = load_hardware(hardware) if hardware is not None else None
     capacity = memory if memory is not None else profile.memory_bytes  # type: ignore[union-attr]
-    workload = api.make_workload(0, batch, dtype, kv_dtype, accounting, block_size=block_size)
+    workload = api.make_workload(0, batch, dtype, kv_dtype, accounting, block_size=block_size,
+                                 hardware=profile)
     label = profile.name if profile is not None else None
     if profile is not None and memory is not None:
         label = f"{profile.name} (memory set to {memory:,} bytes)"
-    results = fit_many([api.load(m) for m in models], workload, capacity, parse_reserve(reserve),
-                       gpus, context, label)
+    allowed_engines = ", ".join(e.value for e in Engine)
+    if engine is not None and engine not in allowed_engines.split(", "):
+        raise typer.BadParameter(f"{engine!r} is not an engine; allowed: {allowed_engines}",
+                                 param_hint="--engine")
+    if attn not in ("sdpa", "eager"):
+        raise typer.BadParameter(f"{attn!r} is not an attention implementation; allowed: "
+                                 "sdpa, eager", param_hint="--attn")
+    chosen = Engine(engine) if engine is not None else default_engine(accounting)
+    results = []
+    for architecture in (api.load(m) for m in models):
+        used = chosen
+        refusal = None if engine is not None else unmodelled_reason(architecture, chosen)
+        if refusal is not None:
+            # The default engine cannot model this one: answer from weights + cache, and say so.
+            used = Engine.NONE
+        reserve_value = (parse_reserve(reserve) if reserve is not None
+                         else ENGINE_RESERVES[used.value])
+        (result,) = fit_many([architecture], workload, capacity, reserve_value, gpus, context,
+                             label, used, AttentionImpl(attn), max_batched_tokens)
+        if refusal is not None:
+            result = result.model_copy(update={"engine": f"none ({refusal})"})
+        results.append(result)
     text = render_fits(results, output, units)
     if text is not None:
         typer.echo(text, nl=False)

@@ -103,7 +103,8 @@ def show(
 
     if as_json:
         output = OutputFormat.JSON
-    workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size)
+    workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size,
+                                 hardware=hardware)
     analysis = api.analyse([model], workload, per_layer=True, hardware=hardware, gpus=gpus,
                            compute_dtype=compute_dtype)
     if output is OutputFormat.TABLE:

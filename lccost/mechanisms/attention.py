@@ -18,7 +18,14 @@ Per accounting (rules in ``lccost.accounting``): reference min(L, W - 1) on a sl
 (transformers keeps W - 1), L on a full one; full-context L on every owning layer, the window
 ignored (the textbook 2·N·K·d·L; ``docs/accountings.md``); vllm whole blocks, a sliding layer
 freeing only blocks wholly before the window, plus per-token-head scales for int8/int4;
-llamacpp the context padded to 256, a sliding layer pad(min(n_ctx, W + 512), 256) cells.
+llamacpp the entry point's cells (llama-server's defaults: the context padded to 256, a sliding
+layer pad(min(n_ctx, W x 4 + 512), 256) cells; ``lccost.accounting.LlamaCppParams``).
+
+vLLM page (``--accounting vllm`` without ``--block-size``): ``lccost.accounting.vllm_pages``
+on the device (16 on every modelled CUDA device: FLASH_ATTN on SM 8.x / 9.0 / 12.x, FLASHINFER
+on SM 10.x). Refused: an fp8 cache with head dim 512 on Hopper, where FA4's fp8 kernel needs
+64-token pages (vLLM 0.33.0 ``v1/attention/backends/flash_attn.py:300-326``) while vLLM mixes
+per-layer FA3 / FA4 for Gemma 4 (``model_executor/models/config.py:301-368``): not modelled.
 
 Decode at L [FLOPs]: 2·(projection weights) + QKᵀ 2·H·d·n + AV 2·H·d·n with
 n = L + 1 (full) or min(L + 1, W) (sliding): the new token sees the cached tokens and itself.
@@ -38,11 +45,34 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lccost.accounting import full_tokens, paging_period, vllm_kv_scale_bytes, window_tokens
+from lccost.accounting import (
+    VllmDevice,
+    full_tokens,
+    paging_period,
+    vllm_kv_scale_bytes,
+    vllm_pages,
+    window_tokens,
+)
 from lccost.conventions import Accounting
+from lccost.errors import LccostError
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 from lccost.storage import StorageFormat
+
+VLLM_SM90_FP8_HD512_BLOCK_TOKENS = 64
+"""FA4's fp8-dequant kernel on Hopper pages in 64 tokens (``flash_attn.py:300-326``)."""
+
+
+def vllm_attention_block_tokens(device: VllmDevice, head_dim: int, kv_dtype: str) -> int:
+    """Tokens per vLLM page of standard attention on ``device``: ``vllm_pages(device).attention``,
+    refused for an fp8 cache of head dim 512 on Hopper (module docstring)."""
+    if device.capability[0] == 9 and head_dim == 512 and kv_dtype == "fp8":
+        raise LccostError(
+            f"--accounting vllm: on {device.describe()} an fp8 cache with head dim 512 runs on "
+            f"FA4's {VLLM_SM90_FP8_HD512_BLOCK_TOKENS}-token fp8 pages while other layers may run "
+            "on FA3 (vLLM 0.33.0 flash_attn.py:300-326, models/config.py:301-368); lccost does "
+            "not model that mix: give --block-size")
+    return vllm_pages(device).attention
 
 
 class Attention(MechanismSpec):
@@ -99,9 +129,17 @@ class Attention(MechanismSpec):
                     "cache of the same type and shape")
         return None
 
+    def _block_tokens(self, env: LayerEnv) -> int:
+        """vLLM's page: ``--block-size``, else ``vllm_attention_block_tokens`` on the device."""
+        workload = env.workload
+        if workload.block_size is not None or workload.accounting is not Accounting.VLLM:
+            return env.block_size()
+        return vllm_attention_block_tokens(workload.device, self.head_dim,
+                                           workload.effective_kv_dtype)
+
     def cache_period(self, env: LayerEnv) -> int:
         """The page (vllm) or cell padding (llamacpp) the cache grows by; 1 otherwise."""
-        return paging_period(env.workload.accounting, env.block_size())
+        return paging_period(env.workload.accounting, self._block_tokens(env))
 
     def query_heads_per_kv_head(self) -> int:
         return self.query_heads // self.kv_heads
@@ -119,9 +157,10 @@ class Attention(MechanismSpec):
         """Tokens of K and V this layer's own cache holds after L tokens."""
         workload = env.workload
         if self.window is None:
-            return full_tokens(workload.context_tokens, workload.accounting, env.block_size())
+            return full_tokens(workload.context_tokens, workload.accounting,
+                               self._block_tokens(env), workload.llamacpp)
         return window_tokens(workload.context_tokens, self.window, workload.accounting,
-                             env.block_size())
+                             self._block_tokens(env), workload.llamacpp)
 
     def entry_bytes(self, env: LayerEnv) -> int:
         """Bytes of one token's K and V: 2·K·d values in the cache format, plus under vllm its

@@ -41,6 +41,7 @@ from lccost.accounting import (
     paging_period,
     vllm_hybrid_block_size,
     vllm_kv_scale_bytes,
+    vllm_pages,
     window_tokens,
 )
 from lccost.conventions import Accounting
@@ -96,7 +97,7 @@ class CompressedConvolutionalAttention(MechanismSpec):
         """Tokens per page under ``vllm``: the block raised until one page holds the CCA state
         (``lccost.accounting.vllm_hybrid_block_size``)."""
         return vllm_hybrid_block_size(self._vllm_state_bytes(env), self._vllm_entry_bytes(env),
-                                      env.block_size())
+                                      env.block_size(vllm_pages(env.workload.device).attention))
 
     def cache_period(self, env: LayerEnv) -> int:
         """vllm: its raised block; llamacpp: the 256-cell padding; 1 otherwise."""
@@ -118,9 +119,10 @@ class CompressedConvolutionalAttention(MechanismSpec):
         accounting = env.workload.accounting
         block = (self._vllm_block_tokens(env) if accounting is Accounting.VLLM
                  else env.block_size())
+        llamacpp = env.workload.llamacpp
         if self.window is None:
-            return full_tokens(env.context_tokens, accounting, block)
-        return window_tokens(env.context_tokens, self.window, accounting, block)
+            return full_tokens(env.context_tokens, accounting, block, llamacpp)
+        return window_tokens(env.context_tokens, self.window, accounting, block, llamacpp)
 
     def _states(self, env: LayerEnv) -> tuple[Ledger, Ledger]:
         """(held, moved per decode step) of the conv and value-shift states, per accounting.

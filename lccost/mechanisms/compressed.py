@@ -23,8 +23,10 @@ Per accounting: reference as above; full-context floor(L/m) entries (and keys) p
 branch's min(L, W) entries, once, and no compressor state: the V4 report counts the window as
 its n_win tokens (``docs/accountings.md``); vllm ``vllm_v4_layout`` entries in 576/512 B-aligned
 pages, 64-token window blocks, B = 256 compressed blocks, fp32 compressor state pages
-(``vllm_v4_compressor_state_bytes``); llamacpp the window pad(min(n_ctx, W + 512), 256) cells
-and GGML_PAD(max(1, cdiv(n_ctx, m)), 256) compressed cells, state in the reference layout.
+(``vllm_v4_compressor_state_bytes``); llamacpp one stream per sequence whatever
+``kv_unified`` (llama.cpp 0c1e57098 ``src/llama-kv-cache-dsv4.cpp:1243-1257``, ``:1287``), each
+a window of pad(min(kv_size, W + n_ubatch), 256) cells and GGML_PAD(max(1, cdiv(kv_size, m)),
+256) compressed cells (``compressed_entries``), state in the reference layout, counted once.
 ``--kv-dtype native`` (DeepSeek's inference code and vLLM): each entry 448 fp8 values with one
 ue8m0 scale per 64, the 64 rotary dims in bf16, one pad byte = 584 B (V4 report §2.3.4 and
 §3.5.1; vLLM ``deepseek_v4_attention.py``); indexer keys MXFP4 = 64 + 4 B = 68 B (V4 report
@@ -55,14 +57,17 @@ from pydantic import Field, model_validator
 
 from lccost.accounting import (
     LLAMACPP_CONTEXT_PAD,
+    LLAMACPP_SERVER,
+    LlamaCppParams,
     bits,
     cdiv,
-    llamacpp_context,
     no_vllm_cache,
     paging_period,
     round_up,
     vllm_indexer_key_bytes,
     vllm_page_bytes,
+    vllm_pages,
+    vllm_unsupported_device,
     window_tokens,
 )
 from lccost.conventions import NATIVE_KV, Accounting
@@ -91,13 +96,15 @@ VLLM_V4_PLAIN_ALIGNMENT = 512
 
 
 def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: Accounting,
-                       block_size: int) -> int:
+                       block_size: int, llamacpp: LlamaCppParams = LLAMACPP_SERVER) -> int:
     """Entry slots a compressed cache of one entry per m tokens (DeepSeek V4 CSA / HCA and the
     CSA indexer keys) holds after L tokens.
 
     reference, full-context: ``floor(L / m)`` (closed blocks only). vllm:
     ``cdiv(L, B) x (B // m)``; vLLM needs m to divide B (V4 is served with B = 256).
-    llamacpp: ``GGML_PAD(max(1, cdiv(n_ctx, m)), 256)``.
+    llamacpp: ``GGML_PAD(max(1, cdiv(kv_size, m)), 256)`` per stream, one stream per sequence
+    whatever ``kv_unified`` (llama.cpp 0c1e57098 ``src/llama-kv-cache-dsv4.cpp:28-29``,
+    ``:1287``, ``:1294``, ``:1302``, ``:1310``).
     """
     m = tokens_per_entry
     # Refused at every L, 0 included: a layout vLLM cannot page is wrong at any context.
@@ -111,7 +118,9 @@ def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: A
     if accounting is Accounting.VLLM:
         return cdiv(context_tokens, block_size) * (block_size // m)
     if accounting is Accounting.LLAMACPP:
-        return round_up(max(1, cdiv(llamacpp_context(context_tokens), m)), LLAMACPP_CONTEXT_PAD)
+        kv_size, _ = llamacpp.context_cells(context_tokens)
+        return (round_up(max(1, cdiv(kv_size, m)), LLAMACPP_CONTEXT_PAD)
+                * llamacpp.n_seq_max)
     return context_tokens // m
 
 
@@ -236,9 +245,14 @@ class _V4Attention(MechanismSpec):
     def _layout(self, env: LayerEnv) -> tuple[int, int | None]:
         """(entry bytes, page alignment). vllm: ``vllm_v4_layout``. Otherwise the entry in the
         cache format (under ``native``, the pinned fp8 / bf16 parts and pad), no pages."""
-        if env.workload.accounting is Accounting.VLLM:
+        workload = env.workload
+        if workload.accounting is Accounting.VLLM:
+            # The 256-token pages are those of the sparse MLA devices (SM 9.0, 10.x;
+            # lccost.accounting.vllm_pages); elsewhere refused.
+            if workload.block_size is None and vllm_pages(workload.device).sparse_mla is None:
+                raise vllm_unsupported_device(workload.device, "DeepSeek V4")
             return vllm_v4_layout(self.head_dim, self.rope_head_dim,
-                                  env.workload.effective_kv_dtype)
+                                  workload.effective_kv_dtype)
         fmt = self._format()
         entry = env.workload.cache_entry_bytes(
             ((self.head_dim - self.rope_head_dim, fmt.nope), (self.rope_head_dim, fmt.rope)),
@@ -273,6 +287,10 @@ class _V4Attention(MechanismSpec):
         L, accounting = env.context_tokens, env.workload.accounting
         if accounting is Accounting.FULL_CONTEXT:
             return min(L, self.window)
+        if accounting is Accounting.LLAMACPP:
+            # llama.cpp keeps V4's window one stream per sequence, whatever kv_unified
+            # (src/llama-kv-cache-dsv4.cpp:1243-1257).
+            return env.workload.llamacpp.swa_cells(L, self.window, unified=False)
         return window_tokens(L, self.window, accounting, self._window_block_tokens(env))
 
     def cache_period(self, env: LayerEnv) -> int:
@@ -353,7 +371,7 @@ class _V4Attention(MechanismSpec):
         L, H, c = env.context_tokens, self.query_heads, self.head_dim
         entry = self._layout(env)[0]
         n = compressed_entries(L, m, env.workload.accounting,
-                               env.block_size(VLLM_V4_BLOCK_TOKENS))
+                               env.block_size(VLLM_V4_BLOCK_TOKENS), env.workload.llamacpp)
         per_page = max(1, env.block_size(VLLM_V4_BLOCK_TOKENS) // m)
         closes = "((L+1)//m - L//m)"
         e_seen = "((L+1)//m)"

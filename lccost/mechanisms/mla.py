@@ -13,12 +13,20 @@ DeepSeek-V2 §2.1.3), plus the indexer key D_I when there is an indexer. The ref
 (transformers 5.23.0 ``DeepseekV32``) stores them in the model dtype: (512 + 64 + 128) x 2 =
 1,408 B in bf16. DeepSeek's production format (``--kv-dtype native``) pins the latent to fp8 with
 one fp32 scale per 128, the rope part to bf16 (FlashMLA README: 656 B) and the indexer key to fp8
-with one fp32 scale (V3.2-Exp ``k_cache`` + ``k_scale_cache``: 132 B).
+with one fp32 scale (V3.2-Exp ``k_cache`` + ``k_scale_cache``: 132 B). Storage is per engine:
+under ``vllm``, ``native`` is vLLM's ``fp8_ds_mla`` (``vllm_mla_entry_bytes``) and the indexer
+key its 132 B fp8 layout; under ``llamacpp`` there is no such layout: llama.cpp keeps a K-only
+MLA cache of c + d_r values and an indexer-key cache of D_I values, both ``type_k`` (F16 unless
+given; ``native`` is F16), ``kv_size x n_stream`` cells each (llama.cpp 0c1e57098
+``src/llama-kv-cache-dsa.cpp:33-53``, ``src/llama-kv-cache.cpp:225-234``: ``has_v = !is_mla``):
+(576 + 128) x 2 = 1,408 B per token and layer.
 
 Per accounting: reference and full-context L entries (no window, no state: full-context is
 the reference here, as in DeepSeek-V2 §2.1.3's (d_c + d_R)·l per token); vllm whole blocks of
-16 tokens (64 for sparse MLA) of vLLM's layouts (``vllm_mla_entry_bytes``; indexer keys
-``lccost.accounting.vllm_indexer_key_bytes``); llamacpp the context padded to 256.
+the device's MLA page (``vllm_mla_block_tokens``: 64 sparse, dense 16 or 32 on Blackwell) of
+vLLM's layouts (``vllm_mla_entry_bytes``; indexer keys
+``lccost.accounting.vllm_indexer_key_bytes``); llamacpp ``kv_size x n_stream`` cells (the
+context padded to 256; ``lccost.accounting.LlamaCppParams``).
 
 Decode at L [FLOPs], useful: weights absorbed (DeepSeek-V2 §2.1.2: W_UK into the query, W_UV
 into the output; the absorbed products cost the same as kv_b on one token): 2·(weights) +
@@ -44,12 +52,14 @@ from typing import Literal
 from pydantic import Field
 
 from lccost.accounting import (
-    VLLM_DEFAULT_BLOCK_TOKENS,
+    VllmDevice,
     bits,
     full_tokens,
     no_vllm_cache,
     paging_period,
     vllm_indexer_key_bytes,
+    vllm_pages,
+    vllm_unsupported_device,
 )
 from lccost.conventions import NATIVE_KV, Accounting
 from lccost.errors import LccostError
@@ -69,9 +79,17 @@ VLLM_NVFP4_DS_MLA_BYTES = 352
 """vLLM's ``nvfp4_ds_mla`` MLA entry: 512 e2m1 values packed 2 per byte + 64 fp8 rotary values
 + 32 fp8 scales (one per 16) = 256 + 64 + 32 (same sources as ``VLLM_FP8_DS_MLA_BYTES``)."""
 
-VLLM_SPARSE_MLA_BLOCK_TOKENS = 64
-"""The block size vLLM requires for DeepSeek V3.2's sparse MLA (FlashMLA sparse kernels page in
-64 tokens; vLLM 0.33.0 ``platforms/cuda.py`` raises ``block_size`` to 64 for sparse MLA)."""
+def vllm_mla_block_tokens(device: VllmDevice, sparse: bool) -> int:
+    """Tokens per vLLM page of MLA on ``device``: ``vllm_pages(device)``'s sparse MLA page (64;
+    it comes from the sparse MLA backends and the V3.2 indexer backend, not from a rule in
+    ``platforms/cuda.py``) with an indexer, its dense MLA page (16; 32 on Blackwell) without;
+    refused where the sparse page is not modelled."""
+    pages = vllm_pages(device)
+    if not sparse:
+        return pages.dense_mla
+    if pages.sparse_mla is None:
+        raise vllm_unsupported_device(device, "sparse MLA (DeepSeek V3.2)")
+    return pages.sparse_mla
 
 
 def vllm_mla_entry_bytes(latent_dim: int, rope_dim: int, kv_dtype: str, sparse: bool) -> int:
@@ -136,9 +154,11 @@ class MultiHeadLatentAttention(MechanismSpec):
         return f"MLA {self.query_heads}h latent {self.kv_lora_rank}+{self.qk_rope_head_dim}{sparse}"
 
     def _block_tokens(self, env: LayerEnv) -> int:
-        """vLLM's block: ``--block-size``, else 64 for sparse MLA (an indexer), else 16."""
-        return env.block_size(VLLM_SPARSE_MLA_BLOCK_TOKENS if self.indexer else
-                              VLLM_DEFAULT_BLOCK_TOKENS)
+        """vLLM's block: ``--block-size``, else ``vllm_mla_block_tokens`` on the device."""
+        workload = env.workload
+        if workload.block_size is not None or workload.accounting is not Accounting.VLLM:
+            return env.block_size()
+        return vllm_mla_block_tokens(workload.device, sparse=self.indexer is not None)
 
     def cache_period(self, env: LayerEnv) -> int:
         """The page (vllm) or cell padding (llamacpp) the cache grows by; 1 otherwise."""
@@ -274,7 +294,8 @@ class MultiHeadLatentAttention(MechanismSpec):
         )
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        n_held = full_tokens(env.context_tokens, env.workload.accounting, self._block_tokens(env))
+        n_held = full_tokens(env.context_tokens, env.workload.accounting, self._block_tokens(env),
+                             env.workload.llamacpp)
         latent = self._latent_part(env, n_held)
         if self.indexer is None:
             return latent

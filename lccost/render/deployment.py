@@ -24,16 +24,32 @@ if TYPE_CHECKING:
 
 ROOFLINE_CSV_FIELDS = (
     "hardware", "gpus", "compute_dtype", "decode_step_s", "decode_tokens_per_s", "decode_bound",
-    "ttft_s", "prefill_bound",
+    "ttft_s", "prefill_bound", "fits", "weights_and_cache_bytes", "peak_bytes", "capacity_bytes",
 )
 
 
 def format_seconds(seconds: float) -> str:
-    """``0.00464`` -> ``4.64 ms``; three significant digits, in s, ms or µs."""
-    for factor, unit in ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs")):
+    """``0.00464`` -> ``4.64 ms``, ``1290`` -> ``21.5 min``: three significant digits in h, min,
+    s, ms or µs, never an exponent."""
+    for factor, unit in ((3600.0, "h"), (60.0, "min"), (1.0, "s"), (1e-3, "ms"), (1e-6, "µs")):
         if seconds >= factor:
-            return f"{seconds / factor:,.3g} {unit}"
-    return f"{seconds / 1e-9:,.3g} ns"
+            value = seconds / factor
+            if unit == "h" and value >= 1000:
+                return f"{value:,.0f} h"
+            return f"{float(f'{value:.3g}'):,g} {unit}"
+    return f"{float(f'{seconds / 1e-9:.3g}'):,g} ns"
+
+
+def _fits_cell(r: Roofline) -> str:
+    """``yes`` or ``NO: 1.2 TB > 80 GB``: weights + cache, or the engine's peak where that is
+    the larger, against the devices' memory."""
+    if r.fits:
+        return "yes"
+    capacity = format_bytes(r.capacity_bytes, ByteUnit.GB)
+    if r.weights_and_cache_bytes <= r.capacity_bytes and r.peak_bytes is not None:
+        return (f"NO: {r.peak_engine} peak {format_bytes(r.peak_bytes, ByteUnit.GB)} > "
+                f"{capacity}")
+    return f"NO: {format_bytes(r.weights_and_cache_bytes, ByteUnit.GB)} > {capacity}"
 
 
 def roofline_caption(rooflines: Sequence[Roofline]) -> str:
@@ -47,16 +63,20 @@ def roofline_caption(rooflines: Sequence[Roofline]) -> str:
             f"{first.peak_flops_per_s / 1e12:,.1f} TFLOP/s{estimated}, "
             f"{first.memory_bandwidth_bytes_per_s / 1e12:,.3g} TB/s per device; step time = "
             "max(FLOPs / peak, bytes / bandwidth), a lower bound; TTFT = prefill of the batch's "
-            f"prompts{split}")
+            f"prompts{split}"
+            + ("; rows marked NO do not fit: their weights + cache, or the engine's peak "
+               "(prefill activations, lccost fit --engine), exceed the devices' usable memory, "
+               "so no run reaches those times" if any(not r.fits for r in rooflines)
+               else ""))
 
 
 def roofline_rows(rooflines: Sequence[Roofline]) -> tuple[list[str], list[list[str]]]:
     with_context = len({r.context for r in rooflines}) > 1
     headers = ["model", *(["context"] if with_context else []), "decode ms/step", "tokens/s",
-               "decode bound", "TTFT", "prefill bound"]
+               "decode bound", "TTFT", "prefill bound", "fits"]
     rows = [[r.model, *([format_context(r.context)] if with_context else []),
              f"{r.decode.seconds * 1e3:,.3f}", f"{r.decode_tokens_per_s:,.1f}", r.decode.bound,
-             format_seconds(r.ttft_s), r.prefill.bound] for r in rooflines]
+             format_seconds(r.ttft_s), r.prefill.bound, _fits_cell(r)] for r in rooflines]
     return headers, rows
 
 
@@ -86,7 +106,9 @@ def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: 
         writer.writerow([*next(reader), *ROOFLINE_CSV_FIELDS])
         for row, r in zip(reader, rooflines, strict=True):
             writer.writerow([*row, r.hardware, r.gpus, r.compute_dtype, r.decode.seconds,
-                             r.decode_tokens_per_s, r.decode.bound, r.ttft_s, r.prefill.bound])
+                             r.decode_tokens_per_s, r.decode.bound, r.ttft_s, r.prefill.bound,
+                             r.fits, r.weights_and_cache_bytes,
+                             "" if r.peak_bytes is None else r.peak_bytes, r.capacity_bytes])
         return buffer.getvalue()
     headers, rows = roofline_rows(rooflines)
     if output is OutputFormat.MARKDOWN:
@@ -116,11 +138,21 @@ def _context_cell(tokens: int) -> str:
     return f"{tokens:,}" if short == str(tokens) else short
 
 
+def _short_engine(engine: str) -> str:
+    """``transformers (sdpa)`` -> ``transformers/sdpa``; a fallback's reason -> ``none*``."""
+    if engine.startswith("none ("):
+        return "none*"
+    return engine.replace(" (", "/").rstrip(")")
+
+
 def fit_rows(fits: Sequence[FitResult], unit: ByteUnit) -> tuple[list[str], list[list[str]]]:
     batch = {f.batch for f in fits}
     batch_label = f"batch {batch.pop()}" if len(batch) == 1 else "its batch"
-    headers = ["model", "weights", "cache budget", f"longest context ({batch_label})",
-               "largest batch (at context)"]
+    with_peak = any(f.engine != "none" for f in fits)
+    headers = ["model", *(["engine"] if with_peak else []), "weights",
+               *([] if with_peak else ["cache budget"]), f"longest context ({batch_label})",
+               "largest batch (at context)",
+               *([f"peak ({batch_label} at context)", "dominated by"] if with_peak else [])]
     rows = []
     for f in fits:
         if f.longest_context is None:
@@ -130,10 +162,15 @@ def fit_rows(fits: Sequence[FitResult], unit: ByteUnit) -> tuple[list[str], list
             if f.capped:
                 longest += f" ({f.limit_reason})"
         largest = "unbounded (no cache)" if f.largest_batch is None else f"{f.largest_batch:,}"
-        rows.append([f.model, format_bytes(f.weight_bytes, unit),
-                     format_bytes(f.cache_budget_bytes, unit) if f.weights_fit
-                     else "-" + format_bytes(-f.cache_budget_bytes, unit),
-                     longest, f"{largest} at {_context_cell(f.context)}"])
+        budget = (format_bytes(f.cache_budget_bytes, unit) if f.weights_fit
+                  else "-" + format_bytes(-f.cache_budget_bytes, unit))
+        peak = ([format_bytes(f.peak_bytes, unit),
+                 f.peak_dominant or "-"] if f.peak_bytes is not None
+                else ["-", "weights + cache only"])
+        rows.append([f.model, *([_short_engine(f.engine)] if with_peak else []),
+                     format_bytes(f.weight_bytes, unit), *([] if with_peak else [budget]),
+                     longest, f"{largest} at {_context_cell(f.context)}",
+                     *(peak if with_peak else [])])
     return headers, rows
 
 
@@ -143,12 +180,23 @@ def fit_caption(fits: Sequence[FitResult], unit: ByteUnit) -> str:
     capacity = (f"{format_bytes(first.capacity_bytes, ByteUnit.GB)} = "
                 f"{format_bytes(first.capacity_bytes, ByteUnit.GIB)}")
     devices = f"{first.gpus} x {device}" if first.gpus > 1 else device
-    return (f"{devices}: {capacity} per device, reserve {first.reserve} "
-            f"({format_bytes(first.reserve_bytes, unit)}) each; weights {first.dtype} (all "
-            f"parameters), KV {first.kv_dtype}, accounting {first.accounting.value}. Longest "
-            "context: every length up to it fits; capped at the model's max_context. "
+    reserves = sorted({f"{f.reserve} ({format_bytes(f.reserve_bytes, unit)})" for f in fits})
+    peaks = [f for f in fits if f.peak_bytes is not None]
+    fallbacks = [f"{f.model}: {f.engine[len('none ('):-1]}" for f in fits
+                 if f.engine.startswith("none (")]
+    return (f"{devices}: {capacity} per device (usable, as the device reports it), reserve "
+            f"{' / '.join(reserves)} each; weights {first.dtype} (all parameters), KV "
+            f"{first.kv_dtype}, accounting {first.accounting.value}. Longest context: every "
+            "length up to it fits; capped at the model's max_context. "
             + ("Tensor parallel: weights and cache split evenly; communication buffers not "
                "counted. " if first.gpus > 1 else "")
+            + (f"Engine {peaks[0].engine}: solved on its peak memory (the larger of prefill, "
+               "the batch's prompts together, and first decode step); not modelled: "
+               f"{peaks[0].not_modelled}. "
+               if peaks else "")
+            + ("Engine none: weights + cache only, activations left to the reserve"
+               + (" (* " + "; ".join(fallbacks) + ")" if fallbacks else "") + ". "
+               if len(peaks) < len(fits) else "")
             + f"Bytes in {unit.value} ({'10^9' if unit is ByteUnit.GB else '2^30'}).")
 
 

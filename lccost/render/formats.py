@@ -65,11 +65,13 @@ def caption(report: Report, unit: ByteUnit) -> str:
     contexts = sorted({r.context for r in report.results})
     context = (f"context {format_context(first.context)} ({first.context:,} tokens)"
                if len(contexts) == 1 else "contexts as listed")
+    settings = f" ({first.accounting_settings})" if first.accounting_settings else ""
     fp8 = (" FP8-equiv. = FLOPs weighted by the precision of the compute formats the spec pins "
            "(bf16 x2, fp8 x1, fp4 x0.5)." if any(pins_compute_formats(r) for r in
                                                  all_results(report)) else "")
     return (f"{context}, batch {first.batch}, weights {first.dtype}, KV {first.kv_dtype}; "
-            f"accounting: {first.accounting.value}; FLOPs: {first.flop_convention.value} "
+            f"accounting: {first.accounting.value}{settings}; FLOPs: "
+            f"{first.flop_convention.value} "
             f"(2 per multiply-add); bytes in "
             + ("decimal units (GB = 10^9, MB = 10^6, kB = 10^3)" if unit is ByteUnit.GB
                else "binary units (GiB = 2^30, MiB = 2^20, KiB = 2^10)")
@@ -80,7 +82,7 @@ def caption(report: Report, unit: ByteUnit) -> str:
 class TextTable:
     """A table of strings, drawn by ``render.table`` (terminal) or ``markdown`` (text).
     ``numeric[i]``: column i holds numbers (right-aligned, never folded); by default every
-    column but the first."""
+    column but the first whose cells all start with a number (or are ``-``)."""
 
     title: str
     headers: Sequence[str]
@@ -89,7 +91,13 @@ class TextTable:
     numeric: Sequence[bool] = ()
 
     def is_numeric(self, column: int) -> bool:
-        return self.numeric[column] if self.numeric else column > 0
+        if self.numeric:
+            return self.numeric[column]
+        return column > 0 and all(_NUMBER_CELL.match(row[column]) for row in self.rows)
+
+
+_NUMBER_CELL = re.compile(r"^(-|[-+~]?[0-9])")
+"""A cell that reads as a number: ``1,572.99``, ``-0.5``, ``128K (max_context)``, or ``-``."""
 
 
 def markdown(table: TextTable) -> str:
