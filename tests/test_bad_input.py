@@ -63,10 +63,11 @@ CASES = [
     ("extends_missing_parent.yaml", 2, "extends",
      ["'no-such-parent.yaml' is neither a file", "shipped model", "gemma-4-e2b"]),
     ("unknown_attention_kind.yaml", 5, "layers[0].attention.kind",
-     ["kind 'linear' is not known", "allowed kinds here: attention, cca, csa, hca, mla, "
-                                    "v4_sliding"]),
+     ["kind 'linear' is not known", "allowed kinds here: attention, cca, chunked_attention, "
+                                    "csa, gated_deltanet, hca, kimi_delta, lightning, mamba2, "
+                                    "mla, none, short_conv, v4_sliding"]),
     ("unknown_ffn_kind.yaml", 6, "layers[0].ffn.kind",
-     ["kind 'mlp' is not known", "allowed kinds here: dense, moe"]),
+     ["kind 'mlp' is not known", "allowed kinds here: dense, moe, none"]),
     # The second entry of the repeat's list on line 10 misspells the template.
     ("unknown_template.yaml", 10, "layers[0].layers[1]",
      ["unknown layer template 'blok'", "layer_templates defines: block"]),
@@ -246,7 +247,8 @@ def test_missing_kind_lists_the_kinds(run_cli: RunCli, write_spec: WriteSpec) ->
     code, out, err = run_cli(["validate", str(path)])
     assert_clean_failure(code, out, err)
     assert (f"{path}:5: layers[0].attention.kind: kind is missing; allowed kinds here: "
-            "attention, cca, csa, hca, mla, v4_sliding") in err
+            "attention, cca, chunked_attention, csa, gated_deltanet, hca, kimi_delta, lightning, "
+            "mamba2, mla, none, short_conv, v4_sliding") in err
 
 
 def test_mapping_key_that_is_not_text_is_refused(run_cli: RunCli, write_spec: WriteSpec) -> None:

@@ -18,6 +18,7 @@ from lccost.mechanisms import AttentionSpec, FeedForwardSpec
 from lccost.mechanisms.base import MechanismSpec
 from lccost.mechanisms.embeddings import Encoder, PerLayerEmbeddings
 from lccost.mechanisms.hyper_connections import HyperConnections
+from lccost.mechanisms.norms import Norms
 from lccost.strict import SpecModel
 
 MAX_LAYERS = 10_000
@@ -153,6 +154,14 @@ def resolve_template_extends(templates: dict[str, Any],
     return resolved
 
 
+class MultiTokenPrediction(SpecModel):
+    """The model's multi-token-prediction modules (``lccost.mechanisms.mtp``): one decoder layer
+    each; counted only with ``counted: true``."""
+
+    layers: list[Layer] = Field(min_length=1, max_length=16)
+    counted: bool = Field(False, description="add one speculative draft step to every figure")
+
+
 class ArchitectureSpec(SpecModel):
     """An LLM architecture, as written in YAML (after ``extends`` is resolved)."""
 
@@ -170,13 +179,18 @@ class ArchitectureSpec(SpecModel):
     hidden_size: int = Field(ge=1, description="D")
     vocab_size: int = Field(ge=1, description="V")
     tie_word_embeddings: bool = False
+    lm_head_bias: bool = Field(False, description="the LM head has a bias of V (GPT-J, Phi)")
     max_context: int | None = Field(None, ge=1, description="max_position_embeddings")
+    learned_positions: int | None = Field(
+        None, ge=1, description="rows of a learned absolute position embedding (GPT-2 wpe)")
     per_layer_embeddings: PerLayerEmbeddings | None = None
     hyper_connections: HyperConnections | None = None
+    norms: Norms | None = Field(None, description="norm weights (parameters only)")
     kv_sharing: KVSharing | None = None
     encoders: list[Encoder] = Field(default_factory=list)
     layer_templates: dict[str, Layer] = Field(default_factory=dict)
     layers: list[LayerEntry] = Field(min_length=1, max_length=MAX_LAYERS)
+    mtp: MultiTokenPrediction | None = None
     sources: list[Source] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
