@@ -274,6 +274,7 @@ def test_deep_nesting_is_refused(run_cli: RunCli, write_spec: WriteSpec) -> None
     (["compare", "llama-3.1-8b", "--context", "12q"], "Invalid value for '--context'"),
     (["compare", "llama-3.1-8b", "--batch", "0"], "Invalid value for '--batch'"),
     (["compare", "llama-3.1-8b", "--accounting", "paged"], "Invalid value for '--accounting'"),
+    (["compare", "llama-3.1-8b", "--dtype", "fp7"], "unknown dtype 'fp7'; allowed: fp32, bf16"),
 ])
 def test_usage_errors_exit_2_with_clicks_message(run_cli: RunCli, args: list[str],
                                                   message: str) -> None:
@@ -284,9 +285,9 @@ def test_usage_errors_exit_2_with_clicks_message(run_cli: RunCli, args: list[str
 
 
 def test_library_errors_in_commands_exit_1(run_cli: RunCli) -> None:
-    code, out, err = run_cli(["compare", "llama-3.1-8b", "--dtype", "fp7"])
+    code, out, err = run_cli(["compare", "no-such-model"])
     assert_clean_failure(code, out, err)
-    assert "unknown dtype 'fp7'; allowed: fp32, bf16" in err
+    assert "is neither a spec file nor a shipped model" in err
 
 
 def test_help_exits_0(run_cli: RunCli) -> None:
