@@ -178,7 +178,9 @@ def spec_from_hf_config(config: JsonConfig | Mapping[str, Any], name: str | None
                      sources, notes)
 
 
-HYBRID_PARAMS_EXACT: frozenset[str] = frozenset({"llama4", "llama4_text"})
+HYBRID_PARAMS_EXACT: frozenset[str] = frozenset({
+    "llama4", "llama4_text", "qwen3_next", "qwen3_5", "qwen3_5_text", "qwen3_5_moe",
+    "qwen3_5_moe_text", "kimi_linear", "minimax", "lfm2", "nemotron_h", "granitemoehybrid"})
 """Hybrid model types whose ``lccost.hf_hybrid`` import the census found exact in parameters
 too; the others are refused (their params_total misses norm weights), never silently wrong."""
 

@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "num_experts_per_tok": 2, "shared_intermediate_size": 1024, "layer_types": None,
     "mamba_n_heads": 128, "mamba_n_groups": 1, "mamba_d_state": 256, "mamba_d_head": "auto",
     "mamba_d_conv": 4, "mamba_expand": 2, "mamba_chunk_size": 256,
+    "mamba_conv_bias": True, "mamba_proj_bias": False, "attention_bias": False,
 }
 
 
@@ -43,9 +44,12 @@ def build(f: Fields) -> Imported:
     mamba = {"kind": "mamba2", "heads": heads, "head_dim": head_dim,
              "state_size": f.integer("mamba_d_state"), "groups": f.integer("mamba_n_groups"),
              "conv_kernel": f.integer("mamba_d_conv", minimum=2),
-             "chunk_size": f.integer("mamba_chunk_size")}
+             "chunk_size": f.integer("mamba_chunk_size"),
+             "conv_bias": f.flag("mamba_conv_bias"), "bias": f.flag("mamba_proj_bias")}
     H = f.integer("num_attention_heads")
-    full = attention(H, f.opt_integer("num_key_value_heads") or H, D // H)
+    bias = f.flag("attention_bias")
+    full = attention(H, f.opt_integer("num_key_value_heads") or H, D // H, qkv_bias=bias,
+                     o_bias=bias)
     experts, shared = f.integer("num_local_experts", minimum=0), f.integer(
         "shared_intermediate_size")
     ffn: dict[str, Any] = (
@@ -55,4 +59,7 @@ def build(f: Fields) -> Imported:
         if experts else {"kind": "dense", "intermediate_size": shared})
     return Imported([{"attention": full if t in ("attention", "full_attention") else mamba,
                       "ffn": ffn}
-                     for t in types[:N]])
+                     for t in types[:N]],
+                    # GraniteMoeHybridDecoderLayer: input_layernorm, post_attention_layernorm;
+                    # a final norm
+                    norms={"per_layer": 2, "final": 1})

@@ -73,7 +73,8 @@ def build(fields: Fields) -> Imported:
                            "kv_lora_rank": f.integer("kv_lora_rank"),
                            "qk_nope_head_dim": f.integer("qk_nope_head_dim"),
                            "qk_rope_head_dim": f.integer("qk_rope_head_dim"),
-                           "v_head_dim": f.integer("v_head_dim")}
+                           "v_head_dim": f.integer("v_head_dim"),
+                           "latent_norms": True}
     if f.opt_integer("q_lora_rank") is not None:
         mla["q_lora_rank"] = f.integer("q_lora_rank")
     kda = {"kind": "kimi_delta", "heads": f.integer("linear_num_heads"),
@@ -91,4 +92,5 @@ def build(fields: Fields) -> Imported:
         else:
             ffn = {"kind": "dense", "intermediate_size": f.integer("intermediate_size")}
         layers.append({"attention": mla if types[i] == "full_attention" else kda, "ffn": ffn})
-    return Imported(layers)
+    # KimiLinearDecoderLayer: input_layernorm and post_attention_layernorm; a final norm.
+    return Imported(layers, norms={"per_layer": 2, "final": 1})

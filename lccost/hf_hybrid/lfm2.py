@@ -19,7 +19,7 @@ DEFAULTS: dict[str, Any] = {
     "num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8,
     "max_position_embeddings": 128_000, "tie_word_embeddings": True, "conv_L_cache": 3,
     "block_multiple_of": 256, "block_ffn_dim_multiplier": 1.0, "block_auto_adjust_ff_dim": True,
-    "full_attn_idxs": None, "layer_types": None,
+    "full_attn_idxs": None, "layer_types": None, "conv_bias": False,
 }
 
 
@@ -49,8 +49,14 @@ def build(f: Fields) -> Imported:
         full = set(range(N) if idxs is None else idxs)
         types = ["full_attention" if i in full else "conv" for i in range(N)]
     H = f.integer("num_attention_heads")
-    head = attention(H, f.integer("num_key_value_heads"), f.integer("hidden_size") // H)
-    conv = {"kind": "short_conv", "conv_kernel": f.integer("conv_L_cache", minimum=2)}
+    head = attention(H, f.integer("num_key_value_heads"), f.integer("hidden_size") // H,
+                     qk_norm="head")
+    conv: dict[str, Any] = {"kind": "short_conv",
+                            "conv_kernel": f.integer("conv_L_cache", minimum=2)}
+    if f.flag("conv_bias"):
+        conv["bias"] = True
     ffn = {"kind": "dense", "intermediate_size": _mlp_width(f)}
     return Imported([{"attention": head if t == "full_attention" else conv, "ffn": ffn}
-                     for t in types[:N]])
+                     for t in types[:N]],
+                    # Lfm2DecoderLayer: operator_norm and ffn_norm; the final embedding_norm
+                    norms={"per_layer": 2, "final": 1})

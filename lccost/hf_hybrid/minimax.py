@@ -45,4 +45,6 @@ def build(f: Fields) -> Imported:
            "active_experts": f.integer("num_experts_per_tok"),
            "expert_intermediate_size": f.integer("intermediate_size")}
     return Imported([{"attention": full if t == "full_attention" else lightning, "ffn": ffn}
-                     for t in types[:N]])
+                     for t in types[:N]],
+                    # MiniMaxDecoderLayer: input_layernorm, post_attention_layernorm; final norm
+                    norms={"per_layer": 2, "final": 1})

@@ -22,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "mamba_head_dim": 64, "n_groups": 8, "conv_kernel": 4, "chunk_size": 128,
     "n_routed_experts": 8, "n_shared_experts": 1, "moe_intermediate_size": 7688,
     "moe_shared_expert_intermediate_size": 7688, "moe_latent_size": None,
-    "num_experts_per_tok": 2,
+    "num_experts_per_tok": 2, "use_conv_bias": True, "use_bias": False, "mlp_bias": False,
 }
 
 _PATTERN = {"M": "mamba", "*": "attention", "-": "mlp", "E": "moe"}
@@ -54,7 +54,11 @@ def build(f: Fields) -> Imported:
     mamba = {"kind": "mamba2", "heads": f.integer("mamba_num_heads"),
              "head_dim": f.integer("mamba_head_dim"), "state_size": f.integer("ssm_state_size"),
              "groups": f.integer("n_groups"), "conv_kernel": f.integer("conv_kernel", minimum=2),
-             "chunk_size": f.integer("chunk_size")}
+             "chunk_size": f.integer("chunk_size"), "conv_bias": f.flag("use_conv_bias"),
+             "bias": f.flag("use_bias")}
+    if f.flag("mlp_bias"):
+        raise SpecError(f.file, "MLP biases (mlp_bias) in Nemotron-H are not modelled",
+                        field="mlp_bias")
     layers = []
     for block in _block_types(f):
         if block == "mamba":
@@ -77,4 +81,6 @@ def build(f: Fields) -> Imported:
                 "gated": False}})
     return Imported(layers, ["Each Nemotron-H block is one mixer or one feed-forward block; "
                              "the other half is kind: none.",
-                             "Multi-token prediction layers (mtp) are not counted."])
+                             "Multi-token prediction layers (mtp) are not counted."],
+                    # NemotronHBlock: one norm per block; the final norm_f
+                    norms={"per_layer": 1, "final": 1})

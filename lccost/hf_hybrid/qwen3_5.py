@@ -44,7 +44,7 @@ def _mixers(f: Fields) -> list[dict[str, Any]]:
         types = ["linear_attention" if (i + 1) % interval else "full_attention"
                  for i in range(N)]
     full = attention(f.integer("num_attention_heads"), f.integer("num_key_value_heads"),
-                     f.integer("head_dim"), output_gate="per_element")
+                     f.integer("head_dim"), output_gate="per_element", qk_norm="head")
     linear = {"kind": "gated_deltanet", "key_heads": f.integer("linear_num_key_heads"),
               "value_heads": f.integer("linear_num_value_heads"),
               "key_head_dim": f.integer("linear_key_head_dim"),
@@ -54,11 +54,13 @@ def _mixers(f: Fields) -> list[dict[str, Any]]:
 
 
 NOTES = ["Multi-token prediction layers (mtp_*) are not counted."]
+NORMS = {"per_layer": 2, "final": 1}
+"""``Qwen3_5DecoderLayer``: input_layernorm and post_attention_layernorm; a final norm."""
 
 
 def build(f: Fields) -> Imported:
     ffn = {"kind": "dense", "intermediate_size": f.integer("intermediate_size")}
-    return Imported([{"attention": m, "ffn": ffn} for m in _mixers(f)], list(NOTES))
+    return Imported([{"attention": m, "ffn": ffn} for m in _mixers(f)], list(NOTES), NORMS)
 
 
 def build_moe(f: Fields) -> Imported:
@@ -68,4 +70,4 @@ def build_moe(f: Fields) -> Imported:
            "shared_experts": 1,
            "shared_intermediate_size": f.integer("shared_expert_intermediate_size"),
            "shared_expert_gate": True}
-    return Imported([{"attention": m, "ffn": ffn} for m in _mixers(f)], list(NOTES))
+    return Imported([{"attention": m, "ffn": ffn} for m in _mixers(f)], list(NOTES), NORMS)

@@ -36,7 +36,7 @@ def build(f: Fields) -> Imported:
     only = f.int_list("mlp_only_layers") or []
     step, experts = f.integer("decoder_sparse_step"), f.integer("num_experts", minimum=0)
     full = attention(f.integer("num_attention_heads"), f.integer("num_key_value_heads"),
-                     f.integer("head_dim"), output_gate="per_element")
+                     f.integer("head_dim"), output_gate="per_element", qk_norm="head")
     linear = {"kind": "gated_deltanet", "key_heads": f.integer("linear_num_key_heads"),
               "value_heads": f.integer("linear_num_value_heads"),
               "key_head_dim": f.integer("linear_key_head_dim"),
@@ -56,4 +56,6 @@ def build(f: Fields) -> Imported:
             ffn = {"kind": "dense", "intermediate_size": f.integer("intermediate_size")}
         mixer = full if types[i] == "full_attention" else linear
         layers.append({"attention": mixer, "ffn": ffn})
-    return Imported(layers, ["Multi-token prediction layers (mtp_*) are not counted."])
+    # Qwen3NextDecoderLayer: input_layernorm and post_attention_layernorm; a final norm.
+    return Imported(layers, ["Multi-token prediction layers (mtp_*) are not counted."],
+                    norms={"per_layer": 2, "final": 1})

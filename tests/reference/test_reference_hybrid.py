@@ -161,6 +161,14 @@ def test_cache_bytes_match_the_reference_to_the_byte(case: str, context: int) ->
     assert after_bytes == _lccost(case, context + 1).kv_cache_bytes
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_parameters_match_the_reference(case: str) -> None:
+    """params_total = ``sum(p.numel() for p in model.parameters())``: norms, the state mixers'
+    vectors (A_log, D, dt_bias, gated norms) and conv biases included."""
+    theirs = sum(p.numel() for p in _model(case).parameters())
+    assert _lccost(case, 1).params_total == theirs
+
+
 @pytest.mark.parametrize("context", CONTEXTS)
 @pytest.mark.parametrize("case", CASES)
 def test_executed_decode_flops_match_the_reference(case: str, context: int) -> None:
@@ -186,8 +194,8 @@ SHIPPED = list(FULL_SIZE_CONTEXTS)
 @pytest.mark.parametrize("name", SHIPPED)
 def test_full_size_shipped_spec_on_the_meta_device(name: str) -> None:
     """The shipped YAML spec (not the importer) against transformers 5.23.0 built at full size
-    from the model's config.json on the meta device, bf16: cache bytes after the prompt and
-    after one decode step, and executed decode FLOPs, exactly."""
+    from the model's config.json on the meta device, bf16: parameter count, cache bytes after
+    the prompt and after one decode step, and executed decode FLOPs, exactly."""
     import json
     from pathlib import Path
 
@@ -197,6 +205,8 @@ def test_full_size_shipped_spec_on_the_meta_device(name: str) -> None:
     data = json.loads((Path(__file__).parents[2] / "configs" / "hf" / f"{name}.json").read_text())
     model = build_reference_model(reference_config(data), device="meta", dtype="bf16")
     architecture = api.load(name)
+    assert cost(architecture, Workload(1)).params_total == sum(
+        p.numel() for p in model.parameters())
     for context in (FULL_SIZE_CONTEXTS[name],):
         point = measure_reference(model, context)
         ours = cost(architecture, Workload(context, flops=FlopConvention.EXECUTED))
