@@ -314,15 +314,18 @@ def test_generating_sums_the_decode_steps_for_every_new_mixer(
 
 
 def test_importers_refuse_what_lccost_would_get_wrong() -> None:
-    from lccost.errors import SpecError
-    from lccost.hf_hybrid import spec_from_hybrid_config
+    from lccost.errors import SpecError, SpecErrors
+    from lccost.hf import spec_from_hf_config
 
     # MiniMax masks a window but its cache keeps every token: no lccost kind says that.
-    with pytest.raises(SpecError, match="sliding_window"):
-        spec_from_hybrid_config({"model_type": "minimax", "sliding_window": 64}, "m")
+    with pytest.raises((SpecError, SpecErrors), match="sliding_window"):
+        spec_from_hf_config({"model_type": "minimax", "sliding_window": 64}, "m")
     # Nemotron-H's latent MoE projections are not modelled.
-    with pytest.raises(SpecError, match="moe_latent_size"):
-        spec_from_hybrid_config({"model_type": "nemotron_h", "moe_latent_size": 1024}, "n")
+    with pytest.raises((SpecError, SpecErrors), match="moe_latent_size"):
+        spec_from_hf_config({"model_type": "nemotron_h", "moe_latent_size": 1024}, "n")
     # Granite 4.0-H whose Mamba heads do not tile the inner width cannot be built.
-    with pytest.raises(SpecError, match="mamba_d_head"):
-        spec_from_hybrid_config({"model_type": "granitemoehybrid", "mamba_d_head": 7}, "g")
+    with pytest.raises((SpecError, SpecErrors), match="mamba_d_head"):
+        spec_from_hf_config({"model_type": "granitemoehybrid", "mamba_d_head": 7}, "g")
+    # a misspelt hybrid field is named, not dropped
+    with pytest.raises((SpecError, SpecErrors), match="linear_num_valu_heads"):
+        spec_from_hf_config({"model_type": "qwen3_next", "linear_num_valu_heads": 8}, "q")
