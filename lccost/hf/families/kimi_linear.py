@@ -117,6 +117,9 @@ def build(f: Fields) -> Built:
             ffn = b.dense(f.integer("intermediate_size"))
         layers.append({"attention": dict(mla if types[i] == "full_attention" else kda),
                        "ffn": ffn})
+    # read above where a layer uses them; no shape depends on them otherwise
+    f.mark_used("intermediate_size", "moe_intermediate_size", "num_local_experts",
+                "num_experts_per_tok", "n_shared_experts")
     return Built(b.top(f), layers)
 
 

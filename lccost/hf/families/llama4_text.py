@@ -54,6 +54,7 @@ def build(f: Fields) -> Built:
         else:
             ffn = b.dense(f.integer("intermediate_size_mlp"))
         layers.append({"attention": mixer, "ffn": ffn})
+    f.mark_used("intermediate_size_mlp")  # read above where a layer is dense; no shape otherwise
     return Built(b.top(f), layers)
 
 

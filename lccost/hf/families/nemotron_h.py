@@ -81,6 +81,10 @@ def build(f: Fields) -> Built:
                         f.integer("n_shared_experts", minimum=0),
                         f.integer("moe_shared_expert_intermediate_size"))
             layers.append({"attention": dict(NONE), "ffn": {**moe, "gated": False}})
+    # read above where a block uses them; no shape depends on them otherwise
+    f.mark_used("num_attention_heads", "num_key_value_heads", "head_dim", "intermediate_size",
+                "n_routed_experts", "num_experts_per_tok", "moe_intermediate_size",
+                "n_shared_experts", "moe_shared_expert_intermediate_size")
     return Built(b.top(f, per_layer_norms=1), layers,
                  ["Each Nemotron-H block is one mixer or one feed-forward block; the other half "
                   "is kind: none.",

@@ -1,4 +1,5 @@
-"""Qwen3.5 MoE multimodal: the text decoder of text_config (qwen3_5_moe_text); the vision tower noted.
+"""Qwen3.5 MoE multimodal: the text decoder of text_config (qwen3_5_moe_text); the vision
+tower noted.
 
 Defaults: transformers 5.23.0 models/qwen3_5_moe/configuration_qwen3_5_moe.py, Qwen3_5MoeConfig."""
 

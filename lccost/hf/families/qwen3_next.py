@@ -19,7 +19,8 @@ from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
 
 LINEAR_TYPES = ("linear_attention", "full_attention")
-MTP_NOTE = "Multi-token prediction layers (mtp_*) are not counted (transformers does not build them)."
+MTP_NOTE = ("Multi-token prediction layers (mtp_*) are not counted (transformers does not build "
+            "them).")
 
 
 def layer_types(f: Fields, n: int) -> list[str]:
@@ -74,6 +75,9 @@ def build(f: Fields) -> Built:
             ffn = b.dense(f.integer("intermediate_size"))
         layers.append({"attention": dict(full if types[i] == "full_attention" else linear),
                        "ffn": ffn})
+    # read above where a layer uses them; no shape depends on them otherwise
+    f.mark_used("intermediate_size", "num_experts_per_tok", "moe_intermediate_size",
+                "shared_expert_intermediate_size")
     return Built(b.top(f), layers, [MTP_NOTE])
 
 
@@ -91,7 +95,13 @@ FAMILY = Family(
         "shared_expert_intermediate_size": 512, "num_experts_per_tok": 10, "num_experts": 512,
         "mlp_only_layers": None, "layer_types": None, "full_attention_interval": 4,
     },
-    ignored={"mtp_num_hidden_layers": "multi-token prediction layers; transformers does not "
+    ignored={"use_sliding_window": "not read by the transformers 5.23.0 qwen3_next modeling "
+                                   "code (no sliding layers)",
+             "sliding_window": "not read by the transformers 5.23.0 qwen3_next modeling code "
+                               "(no sliding layers)",
+             "max_window_layers": "not read by the transformers 5.23.0 qwen3_next modeling code "
+                                  "(no sliding layers)",
+             "mtp_num_hidden_layers": "multi-token prediction layers; transformers does not "
                                       "build them",
              "mtp_use_dedicated_embeddings": "multi-token prediction layers; transformers does "
                                              "not build them"},
