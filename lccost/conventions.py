@@ -102,10 +102,14 @@ class NumberFormat:
 
     def bytes_for(self, elements: int) -> Fraction:
         """Bytes for ``elements`` values: elements x bits / 8 + ceil(elements / block) x scale."""
-        value = Fraction(elements * self.element_bits, 8)
+        return Fraction(self.bits_for(elements), 8)
+
+    def bits_for(self, elements: int) -> int:
+        """``bytes_for`` x 8, an integer: sums of it need no fractions."""
+        bits = elements * self.element_bits
         if self.scale_block:
-            value += -(-elements // self.scale_block) * self.scale_bytes
-        return value
+            bits += -(-elements // self.scale_block) * self.scale_bytes * 8
+        return bits
 
 
 NUMBER_FORMATS: dict[str, NumberFormat] = {

@@ -259,11 +259,11 @@ def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
                           f"{capacity_bytes:,} bytes per device")
     spec = architecture.spec
     cache_memo: dict[int, int] = {}
+    totals_at = cost(architecture, workload).compiled.at  # any context: the fast path
 
     def cache_per_sequence(tokens: int) -> int:
         if tokens not in cache_memo:
-            at = replace(workload, context_tokens=tokens, batch=1)
-            cache_memo[tokens] = cost(architecture, at).cache_bytes_per_sequence
+            cache_memo[tokens] = totals_at(tokens).cache_bytes
         return cache_memo[tokens]
 
     params_total = cost(architecture, replace(workload, context_tokens=0)).params_total

@@ -167,11 +167,11 @@ class Attention(MechanismSpec):
     def held_tokens(self, env: LayerEnv) -> int:
         """Tokens of K and V this layer's own cache holds after L tokens."""
         workload = env.workload
-        if self.window is None:
-            return full_tokens(workload.context_tokens, workload.accounting,
-                               self._block_tokens(env), workload.llamacpp)
-        return window_tokens(workload.context_tokens, self.window, workload.accounting,
-                             self._block_tokens(env), workload.llamacpp)
+        accounting, block, window = workload.accounting, self._block_tokens(env), self.window
+        llamacpp = workload.llamacpp
+        if window is None:
+            return env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
+        return env.per_context(lambda L: window_tokens(L, window, accounting, block, llamacpp))
 
     def entry_bytes(self, env: LayerEnv) -> int:
         """Bytes of one token's K and V: 2·K·d values in the cache format, plus under vllm its

@@ -120,10 +120,10 @@ class CompressedConvolutionalAttention(MechanismSpec):
         accounting = env.workload.accounting
         block = (self._vllm_block_tokens(env) if accounting is Accounting.VLLM
                  else env.block_size())
-        llamacpp = env.workload.llamacpp
-        if self.window is None:
-            return full_tokens(env.context_tokens, accounting, block, llamacpp)
-        return window_tokens(env.context_tokens, self.window, accounting, block, llamacpp)
+        llamacpp, window = env.workload.llamacpp, self.window
+        if window is None:
+            return env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
+        return env.per_context(lambda L: window_tokens(L, window, accounting, block, llamacpp))
 
     def _states(self, env: LayerEnv) -> tuple[Ledger, Ledger]:
         """(held, moved per decode step) of the conv and value-shift states, per accounting.

@@ -84,7 +84,7 @@ class ChunkedAttention(MechanismSpec):
             term("o_proj", "H*d*D", H=H, d=d, D=D),
         )
         entry = env.workload.cache_entry_bytes(((2 * K * d, None),))
-        held = chunk_tokens(L, C, env)
+        held = env.per_context(lambda L: chunk_tokens(L, C, env))
         if env.executed:
             decode = term("attn_qk+av", "4*H*d*min(L+1, C)", H=H, d=d, L=L, C=C)
             prefill = term("attn_qk+av", "4*H*d*L*L", H=H, d=d, L=L)

@@ -309,8 +309,9 @@ class MultiHeadLatentAttention(MechanismSpec):
         )
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        n_held = full_tokens(env.context_tokens, env.workload.accounting, self._block_tokens(env),
-                             env.workload.llamacpp)
+        accounting, block, llamacpp = (env.workload.accounting, self._block_tokens(env),
+                                       env.workload.llamacpp)
+        n_held = env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
         latent = self._latent_part(env, n_held)
         if self.indexer is None:
             return latent

@@ -115,23 +115,24 @@ def state_costs(env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: 
     0.33.0 ``platforms/interface.py`` ``_align_hybrid_block_size``: ``mamba_page_size_padded =
     attn_page_size``).
     """
-    if env.context_tokens == 0:
-        # Nothing is allocated before the first token (transformers initialises the states
-        # lazily, vLLM when the request is scheduled).
-        return ledger(), ledger(*states), ledger(*states)
+    # Nothing is allocated before the first token (transformers initialises the states
+    # lazily, vLLM when the request is scheduled): every held term carries s = min(L, 1).
+    started = env.per_context(lambda L: min(L, 1))
     moved = ledger(*states)
+
+    def held(factor: str, **extra: int) -> Ledger:
+        return Ledger(tuple(term(t.name, f"s*{factor}({t.formula})", s=started, **extra,
+                                 **dict(t.symbols)) for t in states))
+
     if env.workload.accounting is Accounting.LLAMACPP:
         # one recurrent cell per sequence slot (rs_size = max(1, n_seq_max))
-        cells = env.workload.llamacpp.n_seq_max
-        return (Ledger(tuple(term(t.name, f"cells*({t.formula})", cells=cells, **dict(t.symbols))
-                             for t in states)), moved, moved)
-    if env.workload.accounting is not Accounting.VLLM:
-        return moved, moved, moved
-    if attention_token_bytes is None:
-        # No attention page to pad to: one unpadded state page per sequence (MambaSpec).
-        return moved, moved, moved
-    return (ledger(term("state_page", "B*e", B=env.block_size(), e=attention_token_bytes)),
-            moved, moved)
+        return held("cells*", cells=env.workload.llamacpp.n_seq_max), moved, moved
+    if env.workload.accounting is not Accounting.VLLM or attention_token_bytes is None:
+        # (vllm without an attention page to pad to: one unpadded state page per sequence,
+        # MambaSpec)
+        return held(""), moved, moved
+    return (ledger(term("state_page", "s*B*e", s=started, B=env.block_size(),
+                        e=attention_token_bytes)), moved, moved)
 
 
 def vllm_hybrid_workload(layers: Sequence[Layer], hidden_size: int, workload: Workload
