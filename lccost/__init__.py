@@ -3,6 +3,7 @@
 Cache bytes, prefill and decode FLOPs, and decode memory traffic, for any architecture written
 as a YAML spec, at any context length, batch and dtype. The Python API mirrors the CLI:
 ``lccost.load``, ``lccost.make_workload``, ``lccost.compare``, ``lccost.sweep``,
+``lccost.analyse`` (a command's whole answer: report, costs and roofline),
 ``lccost.model_cost``, ``lccost.check_claims``, ``lccost.fit``, ``lccost.roofline``,
 ``lccost.load_hardware``, ``lccost.architecture_from_hf_config``.
 """
@@ -16,10 +17,20 @@ __version__ = "0.1.0"
 _API = {
     "load": "lccost.api", "make_workload": "lccost.api", "compare": "lccost.api",
     "sweep": "lccost.api", "model_cost": "lccost.api", "parse_contexts": "lccost.api",
+    "analyse": "lccost.api", "Analysis": "lccost.api", "Report": "lccost.report",
+    "Workload": "lccost.workload", "LccostError": "lccost.errors",
     "check_claims": "lccost.claims",
     "fit": "lccost.fit", "load_hardware": "lccost.hardware", "roofline": "lccost.hardware",
     "architecture_from_hf_config": "lccost.hf",
 }
+
+
+__all__ = ["__version__", *_API]
+
+
+def __dir__() -> list[str]:
+    # The public API is imported lazily (``__getattr__``); list it anyway, for completion.
+    return sorted({*globals(), *_API})
 
 
 def __getattr__(name: str) -> Any:

@@ -1,25 +1,37 @@
 """The Python API: every CLI command's work, callable without the CLI.
 
 >>> import lccost
->>> report = lccost.compare(["gemma-4-e2b", "deepseek-v4-pro"], context=131072)
+>>> report = lccost.compare(["gemma-4-e2b", "deepseek-v4-pro"], lccost.make_workload("128k"))
 >>> report.results[0].kv_cache_bytes  # doctest: +SKIP
+
+The functions raise ``LccostError`` (with the CLI's wording) for anything the caller can fix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lccost.accounting import LLAMACPP_SERVER, LlamaCppParams, VllmDevice
-from lccost.conventions import Accounting, FlopConvention, parse_context
+from lccost.conventions import (
+    MAX_GENERATE_TOKENS,
+    Accounting,
+    FlopConvention,
+    canonical_dtype,
+    parse_context,
+)
 from lccost.engine import ModelCost, cost, costs_at
 from lccost.errors import LccostError
 from lccost.hardware import HardwareProfile, load_hardware
-from lccost.report import MAX_GENERATE_TOKENS, Conventions, Report, cost_result
+from lccost.report import CostResult, Report, cost_result, make_report
 from lccost.spec.loader import load_spec, model_path
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
+
+if TYPE_CHECKING:
+    from lccost.hardware import Roofline
 
 ModelRef = str | Path | Architecture
 
@@ -40,21 +52,43 @@ def load(ref: ModelRef) -> Architecture:
     return load_spec(path)
 
 
-def make_workload(context: int, batch: int = 1, dtype: str = "bf16", kv_dtype: str | None = None,
+def source_of(ref: ModelRef) -> str | None:
+    """The input a result came from, as the user wrote it: a path; ``None`` for a shipped name
+    or an ``Architecture`` given directly."""
+    if isinstance(ref, Architecture):
+        return None
+    if isinstance(ref, Path):
+        return str(ref)
+    try:
+        is_file = Path(ref).is_file()
+    except (OSError, ValueError):
+        is_file = False
+    return ref if is_file else None
+
+
+def make_workload(context: int | str, batch: int = 1, dtype: str = "bf16",
+                  kv_dtype: str | None = None,
                   accounting: Accounting | str = Accounting.REFERENCE,
                   flops: FlopConvention | str = FlopConvention.USEFUL,
                   block_size: int | None = None,
                   llamacpp: LlamaCppParams = LLAMACPP_SERVER,
                   hardware: str | Path | HardwareProfile | None = None) -> Workload:
-    """A validated workload. ``llamacpp``: the llama.cpp entry point and knobs of the
-    ``llamacpp`` accounting (llama-server's defaults); ``hardware``: the device whose vLLM
-    backend selection sets the ``vllm`` accounting's pages (ignored by the other accountings;
-    None: the Hopper default)."""
+    """A validated workload; ``context`` as tokens or as the CLI writes it (``"128k"``,
+    ``"1M"``); dtypes by name in any common spelling (``bf16``, ``bfloat16``, ``BF16``). A
+    context of 0 (no prompt) is allowed here, for ``fit``; the CLI asks for 1 token or more.
+    ``llamacpp``: the llama.cpp entry point and knobs of the ``llamacpp`` accounting
+    (llama-server's defaults); ``hardware``: the device whose vLLM backend selection sets the
+    ``vllm`` accounting's pages (ignored by the other accountings; None: the Hopper default)."""
     device = None
     if hardware is not None and Accounting(accounting) is Accounting.VLLM:
         device = vllm_device(hardware)
     try:
-        return Workload(context_tokens=context, batch=batch, dtype=dtype, kv_dtype=kv_dtype,
+        tokens = parse_context(context) if isinstance(context, str) else context
+        if isinstance(tokens, bool) or not isinstance(tokens, int):
+            raise ValueError(f"context must be a whole number of tokens, not {context!r}")
+        return Workload(context_tokens=tokens, batch=batch, dtype=canonical_dtype(dtype),
+                        kv_dtype=None if kv_dtype is None else canonical_dtype(kv_dtype,
+                                                                               native=True),
                         accounting=Accounting(accounting), flops=FlopConvention(flops),
                         block_size=block_size, llamacpp=llamacpp, vllm_device=device)
     except ValueError as error:
@@ -80,38 +114,72 @@ def model_cost(ref: ModelRef, workload: Workload) -> ModelCost:
     return cost(load(ref), workload)
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What one command asks for, computed once: the report, the cost of every result (same
+    order: what ``--explain`` prints) and, with a hardware profile, the roofline of each."""
+
+    report: Report
+    model_costs: tuple[ModelCost, ...]
+    rooflines: tuple[Roofline, ...] | None = None
+
+
+def analyse(models: Sequence[ModelRef], workload: Workload,
+            contexts: Sequence[int] | None = None, baseline: ModelRef | None = None,
+            per_layer: bool = False, generate: int | None = None,
+            hardware: str | Path | HardwareProfile | None = None, gpus: int = 1,
+            compute_dtype: str | None = None) -> Analysis:
+    """Every model at ``workload`` (or at each of ``contexts``, the other settings fixed),
+    each costed once; with ``baseline``, its results and the ratios to it; with ``generate``,
+    the decode FLOPs of that many new tokens; with ``hardware``, the roofline of each result."""
+    if generate is not None and not 1 <= generate <= MAX_GENERATE_TOKENS:
+        raise LccostError(f"--generate takes 1 to {MAX_GENERATE_TOKENS:,} tokens, not {generate}")
+    architectures = [(load(m), source_of(m)) for m in models]
+
+    def at_each(architecture: Architecture) -> list[ModelCost]:
+        # one context: the ledgers (--explain, --per-layer); several: one compiled call each
+        if contexts is None:
+            return [cost(architecture, workload)]
+        try:
+            return costs_at(architecture, workload, contexts)
+        except ValueError as error:  # a context out of range (``Workload``)
+            raise LccostError(str(error)) from None
+
+    results: list[CostResult] = []
+    base_results: list[CostResult] = []
+    costs: list[ModelCost] = []
+    base_costs: list[ModelCost | None] = [None] * (1 if contexts is None else len(contexts))
+    if baseline is not None:
+        base_costs = list(at_each(load(baseline)))
+        base_results = [cost_result(c, generate=generate, source=source_of(baseline))
+                        for c in base_costs if c is not None]
+    for architecture, source in architectures:
+        for model_cost, base_cost in zip(at_each(architecture), base_costs, strict=True):
+            costs.append(model_cost)
+            results.append(cost_result(model_cost, per_layer=per_layer, baseline=base_cost,
+                                       generate=generate, source=source))
+    lines = None
+    if hardware is not None:
+        from lccost.hardware import rooflines
+
+        lines = tuple(rooflines(costs, hardware, gpus, compute_dtype))
+    return Analysis(make_report(workload, results, base_results), tuple(costs), lines)
+
+
 def compare(models: Sequence[ModelRef], workload: Workload, baseline: ModelRef | None = None,
             per_layer: bool = False, generate: int | None = None) -> Report:
     """One result per model at ``workload``; with ``baseline``, ratios to it; with
     ``generate``, the decode FLOPs of that many new tokens after the prompt."""
-    if generate is not None and not 1 <= generate <= MAX_GENERATE_TOKENS:
-        raise LccostError(f"--generate takes 1 to {MAX_GENERATE_TOKENS:,} tokens, not {generate}")
-    base = cost(load(baseline), workload) if baseline is not None else None
-    results = [cost_result(cost(load(m), workload), per_layer=per_layer, baseline=base,
-                           generate=generate)
-               for m in models]
-    return Report(conventions=Conventions(flop_convention=workload.flops,
-                                          accounting=workload.accounting), results=results)
+    return analyse(models, workload, baseline=baseline, per_layer=per_layer,
+                   generate=generate).report
 
 
 def sweep(models: Sequence[ModelRef], contexts: Sequence[int], workload: Workload,
           baseline: ModelRef | None = None) -> Report:
-    """Results for every model at every context (the workload's other settings fixed).
-
-    Each model is evaluated at all contexts in one call of its compiled function
+    """Results for every model at every context (the workload's other settings fixed); each
+    model evaluated at all contexts in one call of its compiled function
     (``lccost.engine.costs_at``)."""
-    architectures = [load(m) for m in models]
-    try:
-        base = costs_at(load(baseline), workload, contexts) if baseline is not None else None
-        costed = [costs_at(architecture, workload, contexts) for architecture in architectures]
-    except ValueError as error:  # a context out of range (``Workload``)
-        raise LccostError(str(error)) from None
-    results = []
-    for points in costed:
-        for i, point in enumerate(points):
-            results.append(cost_result(point, baseline=base[i] if base is not None else None))
-    return Report(conventions=Conventions(flop_convention=workload.flops,
-                                          accounting=workload.accounting), results=results)
+    return analyse(models, workload, contexts=contexts, baseline=baseline).report
 
 
 def at_context(workload: Workload, context: int) -> Workload:
@@ -150,6 +218,8 @@ def parse_contexts(text: str, points: int | None = None, linear: bool = False,
             contexts = _spaced(low, high, points, linear, every)
         else:
             contexts = [parse_context(part) for part in text.split(",") if part.strip()]
+            if any(c < 1 for c in contexts):
+                raise ValueError("context lengths must be 1 token or more")
     except ValueError as error:
         raise LccostError(str(error)) from None
     if not contexts:

@@ -42,6 +42,18 @@ MEGA_TOKENS = 1024 * 1024
 MAX_CONTEXT_TOKENS = 2**63 - 1
 """Far past any model; keeps every derived float (ratios, L² FLOPs in human units) finite."""
 
+MAX_BATCH = 2**20
+"""Sequences decoded together: 1,048,576, far past any serving batch."""
+
+MAX_BLOCK_SIZE = 2**20
+"""Tokens per page of the ``vllm`` accounting (vLLM's own block sizes are 16 to 256)."""
+
+MAX_GPUS = 2**16
+"""Devices in tensor parallel: 65,536."""
+
+MAX_GENERATE_TOKENS = 262_144
+"""``--generate`` sums the decode FLOPs position by position (exact); beyond this it is slow."""
+
 
 class Accounting(StrEnum):
     """Which cache the byte figures describe (see ``lccost.accounting`` for the rules).
@@ -139,6 +151,32 @@ NATIVE_KV = "native"
 inference code), unpinned parts in the weight dtype."""
 
 
+DTYPE_ALIASES = {
+    "float32": "fp32", "f32": "fp32", "single": "fp32",
+    "bfloat16": "bf16",
+    "float16": "fp16", "f16": "fp16", "half": "fp16",
+    "float8": "fp8", "f8": "fp8", "fp8_e4m3": "fp8", "fp8e4m3": "fp8", "e4m3": "fp8",
+    "float8_e4m3fn": "fp8", "fp8_e5m2": "fp8", "e5m2": "fp8", "float8_e5m2": "fp8",
+    "float4": "fp4", "e2m1": "fp4", "fp4_e2m1": "fp4",
+}
+"""Other spellings of the number formats (torch, numpy and vendor names), any letter case."""
+
+
+def canonical_dtype(name: str, native: bool = False) -> str:
+    """The number format's own name for ``name`` in any common spelling (``bfloat16``, ``BF16``
+    -> ``bf16``); with ``native``, ``native`` too. Unknown names raise ``ValueError`` saying
+    what is allowed."""
+    key = name.strip().lower().replace("-", "_")
+    if native and key == NATIVE_KV:
+        return NATIVE_KV
+    key = DTYPE_ALIASES.get(key, key)
+    if key in NUMBER_FORMATS:
+        return key
+    allowed = ", ".join(NUMBER_FORMATS) + (", native" if native else "")
+    raise ValueError(f"unknown dtype {name!r}; allowed: {allowed} (also bfloat16, float16, "
+                     "float32 and other common spellings)")
+
+
 def number_format(name: str) -> NumberFormat:
     try:
         return NUMBER_FORMATS[name]
@@ -147,7 +185,8 @@ def number_format(name: str) -> NumberFormat:
         raise ValueError(f"unknown dtype {name!r}; allowed: {allowed}") from None
 
 
-_CONTEXT_RE = re.compile(r"^\s*(\d+)\s*([kKmM]?)\s*$")
+_CONTEXT_RE = re.compile(r"^\s*([0-9]+)\s*([kKmM]?)\s*$", re.ASCII)
+"""ASCII digits only: ``re``'s ``\\d`` would also take full-width and other scripts' digits."""
 
 
 def parse_context(text: str) -> int:

@@ -75,7 +75,10 @@ _BYTE_UNITS = {
     "kb": 10**3, "mb": 10**6, "gb": GB, "tb": 10**12,
     "kib": 2**10, "mib": 2**20, "gib": GIB, "tib": 2**40,
 }
-_BYTES_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+_BYTES_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$", re.ASCII)
+
+MAX_MEMORY_BYTES = 10**18
+"""1 EB per device: past any device, and small enough that every size prints exactly."""
 
 
 def parse_bytes(text: str) -> int:
@@ -86,8 +89,14 @@ def parse_bytes(text: str) -> int:
     if not match or unit not in _BYTE_UNITS:
         raise LccostError(f"{text!r} is not a memory size; write e.g. 80GB (10^9 bytes), 80GiB "
                           "(2^30 bytes), 512MiB or a byte count")
+    if len(match.group(1)) > 40:
+        raise LccostError(f"{text[:40]!r}...: at most {MAX_MEMORY_BYTES:,} bytes (1 EB)")
     value = Fraction(match.group(1)) * _BYTE_UNITS[unit]
-    return value.numerator // value.denominator
+    size = value.numerator // value.denominator
+    if size > MAX_MEMORY_BYTES:
+        raise LccostError(f"{text!r} is more than {MAX_MEMORY_BYTES:,} bytes (1 EB); give a "
+                          "device's memory, e.g. 80GB")
+    return size
 
 
 @dataclass(frozen=True)

@@ -148,15 +148,23 @@ def resolve_hardware(ref: str | Path) -> Path:
     for stem, candidate in shipped.items():
         if _key(stem) == wanted:
             return candidate
+    by_name = {}
     for candidate in shipped.values():
         # Parsed only (and once per process): a profile with a problem is reported when it is
         # the one asked for, not while looking for another.
         name = loader.read_document(candidate, *_PROFILE_KIND)[1].data.get("name")
-        if isinstance(name, str) and _key(name) == wanted:
-            return candidate
+        if isinstance(name, str):
+            if _key(name) == wanted:
+                return candidate
+            by_name[name] = candidate
+    from lccost.names import did_you_mean, match_name
+
+    prefix = match_name(str(ref), shipped, prefix=True)  # `h100`: the only H100 profile
+    if prefix is not None:
+        return shipped[prefix]
     names = ", ".join(shipped) or "none found"
-    raise LccostError(f"hardware {str(ref)!r} is neither a profile file nor a shipped profile; "
-                      f"shipped: {names}")
+    raise LccostError(f"hardware {str(ref)!r} is neither a profile file nor a shipped profile"
+                      f"{did_you_mean(str(ref), [*shipped, *by_name])}; shipped: {names}")
 
 
 PROFILE_FIELDS = "name, memory_bytes, memory_bandwidth_bytes_per_s, peak_flops_per_s, sources"

@@ -63,9 +63,12 @@ def reference_config(data: Mapping[str, Any]) -> Any:
     """A transformers config for ``data`` (a config.json mapping); for Gemma 3/4 multimodal
     configs, the text decoder's config. ``quantization_config`` is dropped: lccost counts
     shapes, and the quantizers need their kernels."""
-    from transformers import AutoConfig
+    from transformers import AutoConfig, PreTrainedConfig
 
-    fields = {k: v for k, v in data.items() if k != "quantization_config"}
+    # save_pretrained writes inf as {"__float__": "Infinity"} (Nemotron-H's time_step_limit);
+    # from_pretrained decodes it, and so must this path to build what a user's file describes.
+    fields = {k: PreTrainedConfig._decode_special_floats(v) for k, v in data.items()
+              if k != "quantization_config"}
     model_type = fields.pop("model_type", None)
     if model_type is None:
         raise LccostError("the config has no model_type")
@@ -181,6 +184,13 @@ class VerifyRow:
             self.reference_decode_flops
 
 
+def first_line(error: BaseException) -> str:
+    """An error's message without the C++ stack torch appends ("Exception raised from ...",
+    "frame #0: ..."): its first non-empty line."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
 def verify_hf_config(path: Path, contexts: Sequence[int], dtype: str = "bf16",
                      device: str = "meta") -> list[VerifyRow]:
     """Import ``path`` with lccost and measure its transformers model at every context."""
@@ -196,11 +206,16 @@ def verify_hf_config(path: Path, contexts: Sequence[int], dtype: str = "bf16",
     data = read_hf_config(path).data
     try:
         model = build_reference_model(reference_config(data), device=device, dtype=dtype)
-    except (ValueError, TypeError, KeyError) as error:
-        raise LccostError(f"{path}: transformers cannot build this config: {error}") from None
+    except (ValueError, TypeError, KeyError, RuntimeError) as error:
+        raise LccostError(f"{path}: transformers cannot build this config: "
+                          f"{first_line(error)}") from None
     rows = []
     for context in contexts:
-        point = measure_reference(model, context)
+        try:
+            point = measure_reference(model, context)
+        except (ValueError, TypeError, KeyError, IndexError, RuntimeError) as error:
+            raise LccostError(f"{path}: the reference model fails at context {context:,}: "
+                              f"{first_line(error)}") from None
         ours = cost(architecture, make_workload(context, dtype=dtype, flops="executed"))
         rows.append(VerifyRow(context, point.cache_bytes, ours.kv_cache_bytes,
                               point.decode_flops, ours.decode_flops))

@@ -10,8 +10,11 @@ from pydantic import BaseModel, ConfigDict
 
 from lccost.conventions import FLOPS_PER_MAC, Accounting, FlopConvention
 from lccost.engine import ModelCost
+from lccost.workload import Workload
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: each result names its ``source`` (the input as given); ``baseline_results`` holds the
+baseline's own results (one per context) when ``--baseline`` is given."""
 
 
 class _Result(BaseModel):
@@ -47,6 +50,7 @@ class LayerResult(_Result):
 
 class CostResult(_Result):
     model: str
+    source: str | None = None
     context: int
     batch: int
     dtype: str
@@ -81,6 +85,15 @@ class Report(_Result):
     schema_version: int = SCHEMA_VERSION
     conventions: Conventions
     results: list[CostResult]
+    baseline_results: list[CostResult] = []
+
+
+def make_report(workload: Workload, results: list[CostResult],
+                baseline_results: list[CostResult] | None = None) -> Report:
+    """The one place a ``Report`` is put together: the workload's conventions and the results."""
+    return Report(conventions=Conventions(flop_convention=workload.flops,
+                                          accounting=workload.accounting),
+                  results=results, baseline_results=baseline_results or [])
 
 
 RATIO_FIELDS = ("kv_cache_bytes", "prefill_flops", "decode_flops", "decode_flops_fp8_equivalent",
@@ -108,15 +121,16 @@ def layer_results(model_cost: ModelCost) -> list[LayerResult]:
     return results
 
 
-MAX_GENERATE_TOKENS = 262_144
-"""``--generate`` sums the decode FLOPs position by position (exact); beyond this it is slow."""
 
 
 def cost_result(model_cost: ModelCost, per_layer: bool = False,
-                baseline: ModelCost | None = None, generate: int | None = None) -> CostResult:
+                baseline: ModelCost | None = None, generate: int | None = None,
+                source: str | None = None) -> CostResult:
+    """``model_cost``'s totals as a result; ``source`` is the input it was read from."""
     w = model_cost.workload
     result = CostResult(
         model=model_cost.architecture.name,
+        source=source,
         context=w.context_tokens,
         batch=w.batch,
         dtype=w.dtype,

@@ -12,6 +12,8 @@ from lccost.accounting import (
     vllm_pages,
 )
 from lccost.conventions import (
+    MAX_BATCH,
+    MAX_BLOCK_SIZE,
     MAX_CONTEXT_TOKENS,
     NATIVE_KV,
     Accounting,
@@ -60,10 +62,11 @@ class Workload:
         if not 0 <= self.context_tokens <= MAX_CONTEXT_TOKENS:
             raise ValueError(f"context must be 0 to {MAX_CONTEXT_TOKENS:,} tokens, not "
                              f"{self.context_tokens}")
-        if self.batch < 1:
-            raise ValueError(f"batch must be 1 or more, not {self.batch}")
-        if self.block_size is not None and self.block_size < 1:
-            raise ValueError(f"block size must be 1 or more, not {self.block_size}")
+        if not 1 <= self.batch <= MAX_BATCH:
+            raise ValueError(f"batch must be 1 to {MAX_BATCH:,}, not {self.batch}")
+        if self.block_size is not None and not 1 <= self.block_size <= MAX_BLOCK_SIZE:
+            raise ValueError(f"block size must be 1 to {MAX_BLOCK_SIZE:,} tokens, not "
+                             f"{self.block_size}")
         number_format(self.dtype)
         if self.kv_dtype not in (None, NATIVE_KV):
             number_format(self.kv_dtype)

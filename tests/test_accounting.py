@@ -405,8 +405,10 @@ def test_compare_prints_a_clearly_labelled_number_per_mode() -> None:
     # The table prints below 1 GB in MB with 3 decimals, so the 12 x 16 x 1,024 = 12,288 B that
     # vLLM's whole blocks add still show: 811,585,536 / 10^6 = 811.586 MB vs 811,597,824 B =
     # 811.598 MB; llama.cpp (llama-server defaults) 836,763,648 B = 836.764 MB; full-context
-    # 2,415,919,104 B = 2.416 GB. JSON gives the exact bytes.
-    in_gb = {FULL: "2.416 GB", REF: "811.586 MB", VLLM: "811.598 MB", LCPP: "836.764 MB"}
+    # 2,415,919,104 B = 2.416 GB. JSON gives the exact bytes. The table names the unit in the
+    # column header.
+    in_gb = {FULL: ("2.416", "KV cache (GB)"), REF: ("811.586", "KV cache (MB)"),
+             VLLM: ("811.598", "KV cache (MB)"), LCPP: ("836.764", "KV cache (MB)")}
     runner = CliRunner()
     app = get_app()
     exact = {}
@@ -415,7 +417,8 @@ def test_compare_prints_a_clearly_labelled_number_per_mode() -> None:
         table = runner.invoke(app, args, env={"COLUMNS": "160"})  # no wrapped cells
         assert table.exit_code == 0, table.output
         assert f"accounting: {mode.value}" in " ".join(table.output.split())
-        assert in_gb[mode] in table.output
+        number, header = in_gb[mode]
+        assert number in table.output and header in table.output
         report = json.loads(runner.invoke(app, [*args, "--format", "json"]).output)
         assert report["conventions"]["accounting"] == mode.value
         assert report["results"][0]["accounting"] == mode.value

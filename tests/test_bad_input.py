@@ -57,6 +57,13 @@ CASES = [
     # CSA picks among compressed entries: 4096 / 4 = 1024, so top_k 1025 is one too many.
     ("csa_top_k_too_large.yaml", 8, "layers[0].attention.indexer.top_k",
      ["top_k 1025 exceeds the 1024 entries", "max_context 4096 / 4"]),
+    # A window of 4096 keys at max_context 1024 never slides: written on line 7 (the template),
+    # it applies to the three layers the repeat makes from it, 0, 1 and 2.
+    ("window_past_max_context.yaml", 7, "layer_templates.block.attention.window",
+     ["layers 0-2", "window 4096 exceeds max_context 1024", "unset window"]),
+    # The override sets the window on its line 5; the error names that file, not the base.
+    ("window_past_max_context_override.yaml", 5, "layer_templates.block.attention.window",
+     ["window 2048 exceeds max_context 1024"]),
     # a extends b (line 1 of a), b extends a (line 2 of b, after a comment): validating a finds
     # the cycle at b's `extends`.
     ("extends_cycle_a.yaml", 2, "extends", ["extends cycle", "extends_cycle_a.yaml"]),
@@ -112,7 +119,8 @@ def test_bad_spec_names_file_line_field_and_what_is_allowed(
 def test_every_bad_file_is_covered() -> None:
     on_disk = {p.name for p in BAD.glob("*.yaml")}
     covered = {case[0] for case in CASES} | {"extends_cycle_b.yaml", "empty.yaml",
-                                             "non_utf8.yaml", "top_level_list.yaml"}
+                                             "non_utf8.yaml", "top_level_list.yaml",
+                                             "window_ok_base.yaml"}
     assert on_disk == covered
 
 
@@ -274,6 +282,7 @@ def test_deep_nesting_is_refused(run_cli: RunCli, write_spec: WriteSpec) -> None
     (["compare", "llama-3.1-8b", "--context", "12q"], "Invalid value for '--context'"),
     (["compare", "llama-3.1-8b", "--batch", "0"], "Invalid value for '--batch'"),
     (["compare", "llama-3.1-8b", "--accounting", "paged"], "Invalid value for '--accounting'"),
+    (["compare", "llama-3.1-8b", "--dtype", "fp7"], "unknown dtype 'fp7'; allowed: fp32, bf16"),
 ])
 def test_usage_errors_exit_2_with_clicks_message(run_cli: RunCli, args: list[str],
                                                   message: str) -> None:
@@ -284,9 +293,9 @@ def test_usage_errors_exit_2_with_clicks_message(run_cli: RunCli, args: list[str
 
 
 def test_library_errors_in_commands_exit_1(run_cli: RunCli) -> None:
-    code, out, err = run_cli(["compare", "llama-3.1-8b", "--dtype", "fp7"])
+    code, out, err = run_cli(["compare", "no-such-model"])
     assert_clean_failure(code, out, err)
-    assert "unknown dtype 'fp7'; allowed: fp32, bf16" in err
+    assert "is neither a spec file nor a shipped model" in err
 
 
 def test_help_exits_0(run_cli: RunCli) -> None:

@@ -29,11 +29,26 @@ def test_ci_runs_exactly_the_readme_commands() -> None:
         assert command in ci
 
 
-@pytest.mark.parametrize("command", ["list", "validate", "show", "compare", "sweep", "claims"])
-def test_every_command_has_help(command: str) -> None:
-    code, out, _ = run_cli([command, "--help"])
+def _commands() -> list[str]:
+    import typer
+
+    from lccost.cli.app import get_app
+
+    return list(typer.main.get_command(get_app()).commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_is_tested_for_help() -> None:
+    assert len(_commands()) >= 11  # list validate show compare sweep claims import-hf verify
+    # fit hardware schema
+
+
+@pytest.mark.parametrize("command", _commands())
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_every_command_has_help(command: str, flag: str) -> None:
+    code, out, _ = run_cli([command, flag])
     assert code == 0
     assert "Usage:" in out and len(out.splitlines()) > 5
+    assert "Example" in out or "--" in out
 
 
 def test_changelog_follows_keep_a_changelog() -> None:

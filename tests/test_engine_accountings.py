@@ -100,7 +100,7 @@ def test_the_table_caption_names_the_entry_point() -> None:
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "accounting: llamacpp (llama.cpp 0c1e57098, llama-server defaults" in text
-    assert "836.764 MB" in text
+    assert "KV cache (MB)" in text and "836.764" in text  # the unit is in the header
 
 
 def test_llamacpp_options_need_the_llamacpp_accounting() -> None:

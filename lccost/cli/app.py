@@ -8,7 +8,7 @@ click's message. Anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -32,9 +32,27 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from lccost import __version__
+
+        typer.echo(f"lccost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Analytical long-context cost calculator for LLM architectures."""
 
 
 def _register() -> None:
@@ -52,12 +70,15 @@ def main() -> None:
     error (click's message); anything else is a bug and keeps its traceback."""
     from lccost.errors import LccostError
 
-    get_app()  # registers the commands once, however often main runs in one process
     try:
+        get_app()  # registers the commands once, however often main runs in one process
         code = app(standalone_mode=False, prog_name="lccost")
     except LccostError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        print(f"Error: {user_message(error)}", file=sys.stderr)
         sys.exit(1)
+    except KeyboardInterrupt:  # Ctrl-C at any moment, imports included: no traceback
+        print("Interrupted.", file=sys.stderr)
+        sys.exit(130)
     except typer.Exit as exit_:
         sys.exit(exit_.exit_code)
     except typer.Abort:
@@ -67,12 +88,24 @@ def main() -> None:
         usage = _click_error(error)
         if usage is None:
             raise
+        if isinstance(getattr(usage, "message", None), str):  # typer words enum choices so
+            usage.message = user_message(usage.message)  # never pydantic's prefix
         usage.show()
         sys.exit(usage.exit_code)
     # Without standalone mode, click returns the code of an exit it handled itself (--help: 0,
     # Ctrl-C: 130) instead of exiting.
     if isinstance(code, int) and not isinstance(code, bool):
+        if code == 130:  # click turned a Ctrl-C inside a command into this code
+            print("Interrupted.", file=sys.stderr)
         sys.exit(code)
+
+
+def user_message(error: Exception | str) -> str:
+    """An error's text as the user should see it: pydantic's "Value error, " prefix dropped,
+    control characters (from a file name or a spec's text) written as ``\\xNN`` escapes."""
+    from lccost.render.formats import printable
+
+    return printable(str(error).replace("Value error, ", ""))
 
 
 def _click_error(error: Exception) -> Any:

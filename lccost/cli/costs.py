@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lccost.cli.deploy import ComputeDType, Gpus, HardwareName, emit_with_roofline
+from lccost.cli.deploy import ComputeDType, Gpus, HardwareName
 from lccost.cli.options import (
     AccountingOption,
     Batch,
@@ -15,6 +16,7 @@ from lccost.cli.options import (
     DType,
     Explain,
     FlopsOption,
+    Format,
     KvDType,
     KvUnified,
     Parallel,
@@ -23,40 +25,48 @@ from lccost.cli.options import (
     Units,
     llamacpp_params,
 )
-from lccost.conventions import Accounting, ByteUnit, FlopConvention
+from lccost.conventions import MAX_GENERATE_TOKENS, Accounting, ByteUnit, FlopConvention
 from lccost.render.formats import OutputFormat
 
 if TYPE_CHECKING:  # the report models pull in pydantic; `lccost --help` should not
-    from lccost.report import Report
+    from lccost.api import Analysis
 
 Models = Annotated[list[str], typer.Argument(
     help="Shipped model names (see `lccost list`), spec files or config.json files.")]
 Baseline = Annotated[str | None, typer.Option(
-    "--baseline", help="A model to divide by: adds ratio columns (e.g. 27% of its FLOPs).")]
-Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+    "--baseline", help="A model to divide by: adds its own row and ratio columns (e.g. 27% of "
+                       "its FLOPs).")]
 Plot = Annotated[str | None, typer.Option(
     "--plot", metavar="FILE|-",
     help="Draw --plot-quantity against context, log-log, one line per model: a .png, .svg or "
-         ".pdf file (needs matplotlib: pip install 'lccost[plot]'), or - (or term) for a text "
-         "plot.")]
+         ".pdf file (needs matplotlib: pip install 'lccost[plot]'; an existing file is replaced "
+         "only with --force), or - (or term) for a text plot.")]
 PlotQuantity = Annotated[str, typer.Option(
     "--plot-quantity", help="What --plot draws: kv_cache_bytes, decode_flops, decode_bytes or "
                             "prefill_flops.")]
 
 
-def emit(report: Report, output: OutputFormat, units: ByteUnit) -> None:
-    from lccost.render import formats
+def emit(analysis: Analysis, output: OutputFormat, units: ByteUnit, explain: bool = False,
+         per_layer: bool = False) -> None:
+    """Print ``analysis`` (and with ``explain`` the terms behind each result)."""
+    from lccost.render.report import render_analysis
 
-    if output is OutputFormat.JSON:
-        typer.echo(formats.to_json(report))
-    elif output is OutputFormat.CSV:
-        typer.echo(formats.to_csv(report), nl=False)
-    elif output is OutputFormat.MARKDOWN:
-        typer.echo(formats.to_markdown(report, units), nl=False)
-    else:
-        from lccost.render.table import print_report
+    text = render_analysis(analysis, output, units, per_layer=per_layer)
+    if text is not None:
+        typer.echo(text, nl=False)
+    if explain:
+        explain_all(analysis, output)
 
-        print_report(report, units)
+
+def explain_all(analysis: Analysis, output: OutputFormat) -> None:
+    """``--explain`` for every result: on stdout under a table, on stderr beside JSON, CSV or
+    Markdown (which must stay parseable)."""
+    from lccost.render.explain import print_explanation
+    from lccost.render.table import make_console
+
+    console = make_console(stderr=output is not OutputFormat.TABLE)
+    for model_cost in analysis.model_costs:
+        print_explanation(model_cost, console)
 
 
 def compare(
@@ -71,16 +81,18 @@ def compare(
     baseline: Baseline = None,
     output: Format = OutputFormat.TABLE,
     units: Units = ByteUnit.GB,
-    per_layer: Annotated[bool, typer.Option("--per-layer",
-                                            help="Per-layer detail in JSON output.")] = False,
+    per_layer: Annotated[bool, typer.Option(
+        "--per-layer", help="Per-layer detail: a layer table per model (JSON: a layers list)."
+    )] = False,
     explain: Explain = False,
     hardware: HardwareName = None,
     gpus: Gpus = 1,
     compute_dtype: ComputeDType = None,
     generate: Annotated[int | None, typer.Option(
-        "--generate", min=1, metavar="N",
-        help="Also give the decode FLOPs of generating N tokens after the prompt "
-             "(JSON/CSV: generate_decode_flops; exact sum over positions L .. L+N-1).")] = None,
+        "--generate", min=1, max=MAX_GENERATE_TOKENS, metavar="N",
+        help="Also give the decode FLOPs of generating N tokens after the prompt (a table "
+             "column; JSON/CSV: generate_decode_flops; exact sum over positions L .. L+N-1; "
+             f"N up to {MAX_GENERATE_TOKENS:,}).")] = None,
     parallel: Parallel = None,
     kv_unified: KvUnified = None,
     swa_full: SwaFull = None,
@@ -96,24 +108,28 @@ def compare(
     llamacpp = llamacpp_params(accounting, parallel, kv_unified, swa_full, ubatch_size)
     workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size,
                                  llamacpp, hardware)
-    report = api.compare(models, workload, baseline=baseline, per_layer=per_layer,
-                         generate=generate)
-    if hardware is None:
-        emit(report, output, units)
-    else:
-        emit_with_roofline(report, [api.model_cost(m, workload) for m in models], hardware,
-                           gpus, compute_dtype, output, units)
-    if explain:
-        from lccost.cli.explain import print_explanation
+    analysis = api.analyse(models, workload, baseline=baseline, per_layer=per_layer,
+                           generate=generate, hardware=hardware, gpus=gpus,
+                           compute_dtype=compute_dtype)
+    emit(analysis, output, units, explain=explain, per_layer=per_layer)
 
-        for model in models:
-            print_explanation(api.model_cost(model, workload))
+
+def _contexts(text: str) -> str:
+    """``--context`` of ``sweep`` checked while parsing (a usage error, exit 2)."""
+    from lccost.api import parse_contexts
+    from lccost.errors import LccostError
+
+    try:
+        parse_contexts(text)
+    except LccostError as error:
+        raise typer.BadParameter(str(error)) from None
+    return text
 
 
 def sweep(
     models: Models,
     contexts: Annotated[str, typer.Option(
-        "--context", "-c", metavar="LIST|RANGE",
+        "--context", "-c", metavar="LIST|RANGE", callback=_contexts,
         help="Context lengths: a list (4k,32k,128k,1M) or a range (1k..1M: powers of two, "
              "or see --points and --every); k = 1024, M = 1048576.")] = "4k..1M",
     points: Annotated[int | None, typer.Option(
@@ -138,6 +154,8 @@ def sweep(
     compute_dtype: ComputeDType = None,
     plot: Plot = None,
     plot_quantity: PlotQuantity = "kv_cache_bytes",
+    force: Annotated[bool, typer.Option(
+        "--force", help="Let --plot replace an existing file.")] = False,
     parallel: Parallel = None,
     kv_unified: KvUnified = None,
     swa_full: SwaFull = None,
@@ -160,38 +178,31 @@ def sweep(
     llamacpp = llamacpp_params(accounting, parallel, kv_unified, swa_full, ubatch_size)
     workload = api.make_workload(contexts_list[0], batch, dtype, kv_dtype, accounting, flops,
                                  block_size, llamacpp, hardware)
+    if plot is not None:  # an unusable plot fails before any work or output
+        from lccost.render.plot import check_plot_target, quantity
+
+        quantity(plot_quantity)
+        if plot not in ("-", "term"):
+            check_plot_target(Path(plot), force=force)
+    analysis = api.analyse(models, workload, contexts=contexts_list, baseline=baseline,
+                           hardware=hardware, gpus=gpus, compute_dtype=compute_dtype)
+    emit(analysis, output, units)
     if plot is not None:
-        from lccost.render.plot import quantity
-
-        quantity(plot_quantity)  # an unknown quantity fails before any work
-    report = api.sweep(models, contexts_list, workload, baseline=baseline)
-    if hardware is None:
-        emit(report, output, units)
-    else:
-        architectures = [api.load(m) for m in models]
-        costs = [api.model_cost(a, api.at_context(workload, point))
-                 for a in architectures for point in contexts_list]
-        emit_with_roofline(report, costs, hardware, gpus, compute_dtype, output, units)
-    if plot is not None:
-        _plot(report, models, plot, plot_quantity, to_stdout=output in (OutputFormat.TABLE,
-                                                                OutputFormat.MARKDOWN))
+        _plot(analysis, plot, plot_quantity,
+              to_stdout=output in (OutputFormat.TABLE, OutputFormat.MARKDOWN))
 
 
-def _plot(report: Report, models: list[str], target: str, quantity: str,
-          to_stdout: bool) -> None:
+def _plot(analysis: Analysis, target: str, quantity: str, to_stdout: bool) -> None:
     """``--plot``: a file (message on stderr) or a text plot (on stdout unless the output is
     JSON or CSV, which must stay parseable)."""
-    from pathlib import Path
-
     from lccost.render.plot import terminal_plot, write_plot
 
+    report = analysis.report
     if target in ("-", "term"):
         typer.echo(terminal_plot(report, quantity), nl=False, err=not to_stdout)
         return
-    from lccost import api
-
-    limits = {a.name: a.spec.max_context
-              for a in (api.load(model) for model in dict.fromkeys(models))}
+    limits = {c.architecture.name: c.architecture.spec.max_context
+              for c in analysis.model_costs}
     summary = write_plot(report, quantity, Path(target), limits)
     dropped = (f"; {summary.dropped} zero values left out (log scale)" if summary.dropped
                else "")

@@ -1,35 +1,42 @@
 """``lccost fit``, ``lccost hardware`` and ``lccost schema``: deployment answers.
 
 Also the ``--hardware``/``--gpus``/``--compute-dtype`` options that ``compare``, ``show`` and
-``sweep`` share, and the helper that prints a report with its roofline.
+``sweep`` share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from lccost.cli.options import AccountingOption, Batch, BlockSize, DType, KvDType, Units
-from lccost.conventions import Accounting, ByteUnit, parse_context
+from lccost.cli.options import (
+    AccountingOption,
+    Batch,
+    BlockSize,
+    DType,
+    Force,
+    KvDType,
+    OutputFile,
+    Units,
+    parse_dtype,
+    parse_tokens,
+)
+from lccost.conventions import MAX_GPUS, Accounting, ByteUnit
 from lccost.render.formats import OutputFormat
-
-if TYPE_CHECKING:
-    from lccost.engine import ModelCost
-    from lccost.report import Report
 
 HardwareName = Annotated[str | None, typer.Option(
     "--hardware", metavar="NAME|PATH",
     help="A hardware profile (see `lccost hardware`) or a profile YAML file: adds the roofline "
          "(decode ms/step, tokens/s, which bound, time to first token).")]
 Gpus = Annotated[int, typer.Option(
-    "--gpus", min=1, help="Devices in tensor parallel: FLOPs, weights and cache split evenly; "
-                          "communication is not modelled.")]
+    "--gpus", min=1, max=MAX_GPUS,
+    help="Devices in tensor parallel: FLOPs, weights and cache split evenly; communication is "
+         f"not modelled (1 to {MAX_GPUS:,}).")]
 ComputeDType = Annotated[str | None, typer.Option(
-    "--compute-dtype", help="The peak to use (fp32, bf16, fp16, fp8, int8, fp4); default: the "
-                            "weight dtype, else what the device runs it in (bf16).")]
+    "--compute-dtype", parser=parse_dtype, metavar="DTYPE",
+    help="The peak to use (fp32, bf16, fp16, fp8, int8, fp4); default: the "
+         "weight dtype, else what the device runs it in (bf16).")]
 
 
 def _bytes(text: str) -> int:
@@ -42,24 +49,18 @@ def _bytes(text: str) -> int:
         raise typer.BadParameter(str(error)) from None
 
 
-def _optional_context(text: str) -> int:
+def _reserve(text: str | None) -> str | None:
+    """``--reserve`` checked while parsing (a usage error), kept as text for ``parse_reserve``."""
+    from lccost.errors import LccostError
+    from lccost.fit import parse_reserve
+
+    if text is None:
+        return None
     try:
-        return parse_context(text)
-    except ValueError as error:
+        parse_reserve(text)
+    except LccostError as error:
         raise typer.BadParameter(str(error)) from None
-
-
-def emit_with_roofline(report: Report, model_costs: Sequence[ModelCost], hardware: str,
-                       gpus: int, compute_dtype: str | None, output: OutputFormat,
-                       units: ByteUnit) -> None:
-    """Print ``report`` with the roofline of each of ``model_costs`` (same order)."""
-    from lccost.hardware import rooflines
-    from lccost.render.deployment import report_with_roofline
-
-    lines = rooflines(model_costs, hardware, gpus, compute_dtype)
-    text = report_with_roofline(report, lines, output, units)
-    if text is not None:
-        typer.echo(text, nl=False)
+    return text
 
 
 def fit(
@@ -73,7 +74,7 @@ def fit(
     gpus: Gpus = 1,
     batch: Batch = 1,
     context: Annotated[int | None, typer.Option(
-        "--context", "-c", parser=_optional_context, metavar="TOKENS",
+        "--context", "-c", parser=parse_tokens, metavar="TOKENS",
         help="Context for 'largest batch' (default: each model's max_context, else 128k); "
              "k = 1024, M = 1048576.")] = None,
     dtype: DType = "bf16",
@@ -81,7 +82,7 @@ def fit(
     accounting: AccountingOption = Accounting.REFERENCE,
     block_size: BlockSize = None,
     reserve: Annotated[str | None, typer.Option(
-        "--reserve", metavar="SHARE|SIZE",
+        "--reserve", metavar="SHARE|SIZE", callback=_reserve,
         help="Memory each device keeps for what the engine's peak does not model: 10%, 8GB, "
              "8GiB or 0. Default: 1GiB under transformers (CUDA context and cuBLAS workspace, "
              "measured on an H200), 10% under vllm (gpu_memory_utilization 0.9) and none.")
@@ -154,30 +155,35 @@ def fit(
 
 
 def hardware_list(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable list.")] = False,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")
+                      ] = OutputFormat.TABLE,
+    as_json: Annotated[bool, typer.Option(
+        "--json", hidden=True, help="Deprecated: use --format json.")] = False,
 ) -> None:
     """The shipped hardware profiles: memory, bandwidth and dense peaks per dtype, with sources
     in each YAML (configs/hardware). Any profile file can be passed by path instead."""
     import json
 
     from lccost.hardware import load_hardware, shipped_hardware
-    from lccost.render.deployment import print_hardware
+    from lccost.render.deployment import hardware_table
+    from lccost.render.table import render_table
 
     profiles = [(stem, load_hardware(path)) for stem, path in shipped_hardware().items()]
-    if as_json:
-        typer.echo(json.dumps([{"id": stem, "path": str(shipped_hardware()[stem]),
-                                **profile.model_dump(mode="json")}
-                               for stem, profile in profiles], indent=2))
-        return
-    print_hardware(profiles)
+    json_text = json.dumps([{"id": stem, "path": str(shipped_hardware()[stem]),
+                             **profile.model_dump(mode="json")}
+                            for stem, profile in profiles], indent=2) + "\n"
+    text = render_table(hardware_table(profiles), OutputFormat.JSON if as_json else output,
+                        json_text)
+    if text is not None:
+        typer.echo(text, nl=False)
 
 
 def schema(
-    out: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of standard output.")] = None,
+    out: OutputFile = None,
     hardware: Annotated[bool, typer.Option(
         "--hardware-profile", help="The schema of hardware profiles instead of model specs.")
     ] = False,
+    force: Force = False,
 ) -> None:
     """The JSON Schema of spec files (with `extends`), for editor completion and checking.
 
@@ -190,7 +196,7 @@ def schema(
     from lccost.schema import hardware_json_schema, spec_json_schema
 
     text = json.dumps(hardware_json_schema() if hardware else spec_json_schema(), indent=2) + "\n"
-    if write_text(text, out):
+    if write_text(text, out, force=force):
         typer.echo(f"wrote {out}", err=True)
 
 

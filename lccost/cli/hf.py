@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from lccost.cli.options import Force, OutputFile
 from lccost.errors import LccostError
 
 FLOP_TOLERANCE = 0.02
@@ -18,21 +19,24 @@ DEFAULT_CONTEXTS = ["1024", "4099"]
 
 def import_hf(
     config: Annotated[Path, typer.Argument(help="A Hugging Face config.json.")],
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the spec here instead of printing it.")] = None,
+    output: OutputFile = None,
     name: Annotated[str | None, typer.Option(
         "--name", help="The spec's name (default: the model folder, or the file's stem).")] = None,
+    force: Force = False,
 ) -> None:
     """Translate a config.json into an lccost YAML spec (validated; missing fields take the
     transformers 5.23.0 class defaults, listed under notes). Model types: see docs/coverage.md
     (lccost.hf.supported_model_types())."""
     from lccost.cli.output import write_text
+    from lccost.files import check_target
     from lccost.hf import hf_spec, spec_to_yaml
     from lccost.inputs import check_path_name
 
     check_path_name(config, "a config.json")
+    if output is not None:  # refused before any work: the input itself, a folder, an existing
+        check_target(output, [config], force)  # file without --force
     spec = hf_spec(config, name)
-    if write_text(spec_to_yaml(spec), output):
+    if write_text(spec_to_yaml(spec), output, [config], force):
         typer.echo(f"wrote {output} ({spec['name']})")
 
 
@@ -57,14 +61,38 @@ def _config_path(model: str) -> Path:
                       "model with its config.json (configs/hf/); give the model's config.json")
 
 
+def _verify_contexts(texts: list[str] | None) -> list[str] | None:
+    """Each ``-c`` checked while parsing (exit 2): a context list of 1 token or more."""
+    from lccost.api import parse_contexts
+
+    for text in texts or []:
+        try:
+            parse_contexts(text)
+        except LccostError as error:
+            raise typer.BadParameter(str(error)) from None
+    return texts
+
+
+def _verify_dtype(text: str) -> str:
+    from lccost.cli.options import parse_dtype
+    from lccost.reference import TORCH_DTYPES
+
+    name = parse_dtype(text) or text
+    if name not in TORCH_DTYPES:
+        raise typer.BadParameter(f"{text!r}: the reference model is built in "
+                                 f"{', '.join(TORCH_DTYPES)}")
+    return name
+
+
 def verify(
     model: Annotated[str, typer.Argument(
         help="A config.json, a folder holding one, or a shipped model name.")],
     context: Annotated[list[str] | None, typer.Option(
-        "--context", "-c", metavar="TOKENS",
-        help="Context L (repeatable, or 1k,4k): 131072, 128k, 1M.")] = None,
+        "--context", "-c", metavar="TOKENS", callback=_verify_contexts,
+        help="Context L (repeatable, or 1k,4k): 131072, 128k, 1M; 1 token or more.")] = None,
     dtype: Annotated[str, typer.Option(
-        "--dtype", help="Weight and cache dtype of the reference model: bf16, fp32, fp16.",
+        "--dtype", parser=_verify_dtype, metavar="DTYPE",
+        help="Weight and cache dtype of the reference model: bf16, fp32, fp16.",
     )] = "bf16",
 ) -> None:
     """Check lccost against the transformers reference for one model: cache bytes (reference

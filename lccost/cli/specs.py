@@ -16,32 +16,43 @@ from lccost.cli.options import (
     DType,
     Explain,
     FlopsOption,
+    Format,
     KvDType,
     Units,
 )
 from lccost.conventions import Accounting, ByteUnit, FlopConvention
+from lccost.render.formats import OutputFormat
 
 
 def list_models(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable list.")] = False,
+    output: Format = OutputFormat.TABLE,
+    as_json: Annotated[bool, typer.Option(
+        "--json", hidden=True, help="Deprecated: use --format json.")] = False,
 ) -> None:
     """List the shipped model specs with a one-line summary each."""
     import json
 
     from lccost.api import load
-    from lccost.spec.loader import shipped_configs
+    from lccost.spec.loader import shipped_specs
 
     rows = []
-    for name, path in shipped_configs().items():
+    for name, path in shipped_specs().items():
         architecture = load(path)
         rows.append({"name": name, "layers": len(architecture.layers),
+                     "variant": path.parent.name == "variants",
                      "description": architecture.spec.description, "path": str(path)})
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    width = max(len(str(r["name"])) for r in rows)
-    for row in rows:
-        typer.echo(f"{row['name']:<{width}}  {row['layers']:>3} layers  {row['description']}")
+    from lccost.render.formats import TextTable
+    from lccost.render.table import render_table
+
+    text = render_table(TextTable(
+        "Shipped specs", ("name", "kind", "layers", "description"),
+        [[str(r["name"]), "variant" if r["variant"] else "model", str(r["layers"]),
+          str(r["description"])] for r in rows],
+        "use a name wherever a model is asked for; variants (configs/variants) extend a model",
+        numeric=(False, False, True, False)),
+        OutputFormat.JSON if as_json else output, json.dumps(rows, indent=2) + "\n")
+    if text is not None:
+        typer.echo(text, nl=False)
 
 
 def validate(
@@ -50,6 +61,7 @@ def validate(
     """Check spec files: exit 0 when all are valid, else print each problem and exit 1."""
     from lccost.api import load
     from lccost.errors import LccostError
+    from lccost.render.formats import printable
 
     failures = []
     for path in paths:
@@ -58,7 +70,8 @@ def validate(
         except LccostError as error:
             failures.append(str(error))
             continue
-        typer.echo(f"ok  {path}  ({architecture.name}, {len(architecture.layers)} layers)")
+        typer.echo(printable(f"ok  {path}  ({architecture.name}, "
+                             f"{len(architecture.layers)} layers)"))
     if failures:
         raise LccostError("\n".join(failures))
 
@@ -75,7 +88,9 @@ def show(
     units: Units = ByteUnit.GB,
     costs: Annotated[bool, typer.Option("--costs/--no-costs",
                                         help="Add per-layer cache and FLOPs.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Per-layer results as JSON.")] = False,
+    output: Format = OutputFormat.TABLE,
+    as_json: Annotated[bool, typer.Option(
+        "--json", hidden=True, help="Deprecated: use --format json.")] = False,
     explain: Explain = False,
     hardware: HardwareName = None,
     gpus: Gpus = 1,
@@ -83,51 +98,33 @@ def show(
 ) -> None:
     """The expanded layer table: per layer its mechanism, heads, window, whose KV it reads,
     its FFN, and (at --context) its cache and FLOPs."""
-    from lccost.api import load, make_workload
-    from lccost.engine import cost
-    from lccost.render.formats import to_json
-    from lccost.report import Conventions, Report, cost_result
+    from lccost import api
+    from lccost.render.report import render_analysis
 
-    architecture = load(model)
-    workload = make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size,
-                             hardware=hardware)
-    model_cost = cost(architecture, workload)
-    result = cost_result(model_cost, per_layer=True)
-    lines = None
-    if hardware is not None:
-        from lccost.hardware import rooflines
-
-        lines = rooflines([model_cost], hardware, gpus, compute_dtype)
     if as_json:
-        report = Report(conventions=Conventions(flop_convention=workload.flops,
-                                                accounting=workload.accounting),
-                        results=[result])
-        if lines is None:
-            typer.echo(to_json(report))
-        else:
-            from lccost.render.deployment import report_with_roofline
-            from lccost.render.formats import OutputFormat
+        output = OutputFormat.JSON
+    workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size,
+                                 hardware=hardware)
+    analysis = api.analyse([model], workload, per_layer=True, hardware=hardware, gpus=gpus,
+                           compute_dtype=compute_dtype)
+    if output is OutputFormat.TABLE:
+        from lccost.render.table import print_layers
 
-            typer.echo(report_with_roofline(report, lines, OutputFormat.JSON, units), nl=False)
-        return
-    from lccost.render.table import print_layers, print_report
-
-    spec = architecture.spec
-    title = (f"{spec.name}: {len(architecture.layers)} layers, hidden {spec.hidden_size}, "
-             f"vocab {spec.vocab_size}")
-    print_layers(title, result.layers or [], units, with_costs=costs)
-    if costs:
-        print_report(Report(conventions=Conventions(flop_convention=workload.flops,
-                                                    accounting=workload.accounting),
-                            results=[result]), units)
-    if lines is not None:
-        from lccost.render.deployment import print_rooflines
-
-        print_rooflines(lines)
+        architecture = analysis.model_costs[0].architecture
+        spec = architecture.spec
+        result = analysis.report.results[0]
+        title = (f"{spec.name}: {len(architecture.layers)} layers, hidden {spec.hidden_size}, "
+                 f"vocab {spec.vocab_size}")
+        print_layers(title, result.layers or [], units, with_costs=costs)
+        if not costs and analysis.rooflines is None:
+            return
+    text = render_analysis(analysis, output, units)
+    if text is not None:
+        typer.echo(text, nl=False)
     if explain:
-        from lccost.cli.explain import print_explanation
+        from lccost.cli.costs import explain_all
 
-        print_explanation(model_cost)
+        explain_all(analysis, output)
 
 
 def register(app: typer.Typer) -> None:

@@ -158,6 +158,14 @@ class Attention(MechanismSpec):
     def sliding_window(self) -> int | None:
         return self.window
 
+    def context_problems(self, max_context: int) -> list[tuple[tuple[str, ...], str]]:
+        """A window wider than ``max_context`` never slides: the layer is full attention, and
+        writing it as a window is most likely a slip (say ``window`` unset instead)."""
+        if self.window is None or self.window <= max_context:
+            return []
+        return [(("window",), f"window {self.window} exceeds max_context {max_context}; "
+                              "unset window for full attention")]
+
     def summary(self) -> str:
         span = "full" if self.window is None else f"window {self.window}"
         shape = f"{self.query_heads}q/{self.kv_heads}kv x {self.head_dim}"

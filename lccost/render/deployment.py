@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lccost.conventions import GB, GIB, ByteUnit, format_bytes, format_context
 from lccost.fit import FitResult
 from lccost.hardware import Roofline
-from lccost.render.formats import OutputFormat, to_csv, to_markdown
+from lccost.render.formats import OutputFormat, TextTable, markdown, to_csv, to_markdown
 from lccost.report import Report
 
 if TYPE_CHECKING:
@@ -82,21 +82,13 @@ def roofline_rows(rooflines: Sequence[Roofline]) -> tuple[list[str], list[list[s
 
 def _rich_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
                 table_caption: str, console: Console | None) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from lccost.render.table import print_table
 
-    table = Table(title=title, caption=table_caption, caption_justify="left")
-    for i, header in enumerate(headers):
-        table.add_column(header, justify="left" if i == 0 else "right", no_wrap=i == 0)
-    for row in rows:
-        table.add_row(*row)
-    (console or Console()).print(table)
+    print_table(TextTable(title, headers, rows, table_caption), console)
 
 
 def _markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], note: str) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + f"\n\n{note}\n"
+    return markdown(TextTable("", headers, rows, note))
 
 
 def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: OutputFormat,
@@ -231,7 +223,9 @@ def render_fits(fits: Sequence[FitResult], output: OutputFormat, unit: ByteUnit,
     headers, rows = fit_rows(fits, unit)
     if output is OutputFormat.MARKDOWN:
         return _markdown(headers, rows, fit_caption(fits, unit))
-    _rich_table("lccost fit", headers, rows, fit_caption(fits, unit), console)
+    device = fits[0].hardware or "custom memory"
+    _rich_table(f"What fits: longest context and largest batch on {device}", headers, rows,
+                fit_caption(fits, unit), console)
     return None
 
 
@@ -239,25 +233,31 @@ def hardware_rows(profiles: Sequence[tuple[str, Any]]) -> tuple[list[str], list[
     """One row per profile: name, memory, bandwidth and each stated peak in TFLOP/s."""
     from lccost.hardware import PEAK_DTYPES
 
-    headers = ["name", "memory", "GB/s", *PEAK_DTYPES]
+    headers = ["name", "memory (GiB)", "bandwidth (GB/s)",
+               *(f"{dtype} (TFLOP/s)" for dtype in PEAK_DTYPES)]
     rows = []
     for stem, profile in profiles:
         stated = profile.peak_flops_per_s.stated()
         peaks = [_tflops(stated[d]) + ("~" if d in profile.estimated else "")
                  if d in stated else "-" for d in PEAK_DTYPES]
-        rows.append([stem, f"{profile.memory_bytes / GIB:,.4g} GiB",
+        rows.append([stem, f"{profile.memory_bytes / GIB:,.1f}",
                      f"{profile.memory_bandwidth_bytes_per_s / GB:,.0f}", *peaks])
     return headers, rows
 
 
 def _tflops(flops_per_s: int) -> str:
-    value = flops_per_s / 1e12
-    return f"{value:,.0f}" if value >= 1000 else f"{value:,.1f}"
+    return f"{flops_per_s / 1e12:,.1f}"  # one decimal in every row: 19.5 beside 2,250.0
+
+
+def hardware_table(profiles: Sequence[tuple[str, Any]]) -> TextTable:
+    headers, rows = hardware_rows(profiles)
+    return TextTable("Shipped hardware profiles", headers, rows,
+                     "memory in GiB (2^30); bandwidth in GB/s (10^9); dense peaks (no 2:4 "
+                     "sparsity) in TFLOP/s (int8: TOP/s); ~ = estimate, not a vendor figure; "
+                     "`--hardware NAME` takes the name")
 
 
 def print_hardware(profiles: Sequence[tuple[str, Any]], console: Console | None = None) -> None:
-    headers, rows = hardware_rows(profiles)
-    _rich_table("hardware profiles", headers, rows,
-                "memory in GiB (2^30); bandwidth in GB/s (10^9); dense peaks (no 2:4 sparsity) "
-                "in TFLOP/s (int8: TOP/s); ~ = estimate, not a vendor figure; `--hardware "
-                "NAME` takes the name", console)
+    from lccost.render.table import print_table
+
+    print_table(hardware_table(profiles), console)

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from lccost.conventions import ByteUnit, format_bytes, format_context, format_flops
+from lccost.conventions import ByteUnit, format_context, number_format
 
 if TYPE_CHECKING:  # the report models pull in pydantic; `lccost --help` should not
-    from lccost.report import CostResult, Report
+    from lccost.report import CostResult, LayerResult, Report
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (escape sequences that would move the cursor, retitle
+    or clear the terminal) written as ``\\xNN``; newlines and tabs kept."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class OutputFormat(StrEnum):
@@ -27,6 +38,7 @@ CSV_FIELDS = (
     "decode_cache_read_bytes", "decode_cache_write_bytes", "params_total", "params_active",
     "params_embedding", "params_effective", "decode_intensity", "prefill_intensity",
     "decode_flops_fp8_equivalent", "generate_tokens", "generate_decode_flops", "baseline",
+    "source",
 )
 
 
@@ -54,40 +66,195 @@ def caption(report: Report, unit: ByteUnit) -> str:
     context = (f"context {format_context(first.context)} ({first.context:,} tokens)"
                if len(contexts) == 1 else "contexts as listed")
     settings = f" ({first.accounting_settings})" if first.accounting_settings else ""
+    fp8 = (" FP8-equiv. = FLOPs weighted by the precision of the compute formats the spec pins "
+           "(bf16 x2, fp8 x1, fp4 x0.5)." if any(pins_compute_formats(r) for r in
+                                                 all_results(report)) else "")
     return (f"{context}, batch {first.batch}, weights {first.dtype}, KV {first.kv_dtype}; "
             f"accounting: {first.accounting.value}{settings}; FLOPs: "
             f"{first.flop_convention.value} "
             f"(2 per multiply-add); bytes in "
-            + ("decimal units (GB = 10^9, MB = 10^6)" if unit is ByteUnit.GB
-               else "binary units (GiB = 2^30, MiB = 2^20)"))
+            + ("decimal units (GB = 10^9, MB = 10^6, kB = 10^3)" if unit is ByteUnit.GB
+               else "binary units (GiB = 2^30, MiB = 2^20, KiB = 2^10)")
+            + "; params in B = 10^9, M = 10^6." + fp8)
 
 
-def summary_rows(results: Sequence[CostResult],
-                 unit: ByteUnit) -> tuple[list[str], list[list[str]]]:
-    """Column headers and human-readable cells shared by the table and Markdown renderings."""
-    with_ratios = any(r.ratios for r in results)
+@dataclass(frozen=True)
+class TextTable:
+    """A table of strings, drawn by ``render.table`` (terminal) or ``markdown`` (text).
+    ``numeric[i]``: column i holds numbers (right-aligned, never folded); by default every
+    column but the first whose cells all start with a number (or are ``-``)."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    caption: str = ""
+    numeric: Sequence[bool] = ()
+
+    def is_numeric(self, column: int) -> bool:
+        if self.numeric:
+            return self.numeric[column]
+        return column > 0 and all(_NUMBER_CELL.match(row[column]) for row in self.rows)
+
+
+_NUMBER_CELL = re.compile(r"^(-|[-+~]?[0-9])")
+"""A cell that reads as a number: ``1,572.99``, ``-0.5``, ``128K (max_context)``, or ``-``."""
+
+
+def markdown(table: TextTable) -> str:
+    """``table`` as a Markdown table, its caption as a paragraph under it (the one Markdown
+    table writer: reports, roofline, fit, claims). ``|`` in a cell is escaped."""
+    def cell(text: str) -> str:
+        return printable(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(map(cell, table.headers)) + " |",
+             "|" + "".join("---:|" if table.is_numeric(i) else "---|"
+                           for i in range(len(table.headers)))]
+    lines += ["| " + " | ".join(map(cell, row)) + " |" for row in table.rows]
+    return "\n".join(lines) + (f"\n\n{table.caption}\n" if table.caption else "\n")
+
+
+def table_csv(table: TextTable) -> str:
+    """``table``'s headers and cells as CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.headers)
+    writer.writerows(table.rows)
+    return buffer.getvalue()
+
+
+BYTE_UNITS = {
+    ByteUnit.GB: ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "kB"), (1, "B")),
+    ByteUnit.GIB: ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB"), (1, "B")),
+}
+FLOP_UNITS = ((10**18, "EFLOP"), (10**15, "PFLOP"), (10**12, "TFLOP"), (10**9, "GFLOP"),
+              (10**6, "MFLOP"), (10**3, "kFLOP"), (1, "FLOP"))
+COUNT_UNITS = ((10**9, "B"), (10**6, "M"), (10**3, "k"), (1, ""))
+
+
+def scaled(values: Sequence[int], units: Sequence[tuple[int, str]],
+           decimals: int) -> tuple[str, list[str]]:
+    """One unit for a whole column (``(unit, cells)``): the largest unit in which the smallest
+    non-zero value is still at least 1, so no value in the column reads as 0.000; every cell
+    with the same number of decimals (none in the smallest unit, which counts whole items)."""
+    nonzero = [abs(v) for v in values if v]
+    factor, name = units[-1]
+    for candidate in units:
+        if nonzero and min(nonzero) >= candidate[0]:
+            factor, name = candidate
+            break
+    places = decimals if factor > 1 else 0
+    return name, [f"{v / factor:,.{places}f}" if factor > 1 else f"{v:,}" for v in values]
+
+
+def _with_unit(header: str, unit: str) -> str:
+    return f"{header} ({unit})" if unit else header
+
+
+def pins_compute_formats(result: CostResult) -> bool:
+    """Whether weighting by compute precision changes anything: the spec pins compute formats
+    other than the weight dtype for some of the decode FLOPs."""
+    bits = number_format(result.dtype).element_bits
+    per_sequence = result.decode_flops // result.batch
+    return result.decode_flops_fp8_equivalent != result.batch * -(-per_sequence * bits // 8)
+
+
+def all_results(report: Report) -> list[CostResult]:
+    """The baseline rows (first) and the results."""
+    return [*report.baseline_results, *report.results]
+
+
+def row_label(result: CostResult, baseline: bool = False) -> str:
+    """The model's name, with the file it came from when it was not a shipped name (three rows
+    of one model read from a name, a YAML and a config.json say which is which)."""
+    label = result.model
+    if result.source is not None and result.source != result.model:
+        label += f" ({result.source})"
+    return label + (" (baseline)" if baseline else "")
+
+
+def default_title(report: Report) -> str:
+    contexts = sorted({r.context for r in report.results})
+    models = list(dict.fromkeys(r.model for r in report.results))
+    what = f"{len(models)} models" if len(models) > 1 else models[0]
+    if len(contexts) == 1:
+        return f"Costs of {what} at {format_context(contexts[0])} context"
+    return (f"Costs of {what} from {format_context(contexts[0])} to "
+            f"{format_context(contexts[-1])} context")
+
+
+def summary_table(report: Report, unit: ByteUnit, title: str | None = None) -> TextTable:
+    """The report's headline table: one row per result (the baseline's first, marked), each
+    column in one unit with the same decimals. ``--generate`` adds the generation FLOPs, a
+    spec that pins compute formats adds the FP8-equivalent decode FLOPs, ``--baseline`` the
+    ratios."""
+    bases = report.baseline_results
+    results = [*bases, *report.results]
+    with_ratios = bool(bases) or any(r.ratios for r in results)
     with_context = len({r.context for r in results}) > 1
-    headers = ["model", *(["context"] if with_context else []), "KV cache", "prefill FLOPs",
-               "decode FLOPs", "decode bytes", "params (active)", "decode FLOP/B"]
+    with_fp8 = any(pins_compute_formats(r) for r in results)
+    generate = sorted({r.generate_tokens for r in results if r.generate_tokens})
+    columns: list[tuple[str, list[str]]] = [
+        ("model", [row_label(r, i < len(bases)) for i, r in enumerate(results)])]
+    if with_context:
+        columns.append(("context", [format_context(r.context) for r in results]))
+
+    def add(header: str, values: Sequence[int], units: Sequence[tuple[int, str]],
+            decimals: int) -> None:
+        name, cells = scaled(values, units, decimals)
+        columns.append((_with_unit(header, name), cells))
+
+    add("KV cache", [r.kv_cache_bytes for r in results], BYTE_UNITS[unit], 3)
+    add("prefill FLOPs", [r.prefill_flops for r in results], FLOP_UNITS, 2)
+    add("decode FLOPs", [r.decode_flops for r in results], FLOP_UNITS, 2)
+    if with_fp8:
+        add("decode FP8-equiv. FLOPs", [r.decode_flops_fp8_equivalent for r in results],
+            FLOP_UNITS, 2)
+    if generate:
+        tokens = f"{generate[0]:,}" if len(generate) == 1 else "N"
+        add(f"FLOPs to generate {tokens} tokens",
+            [r.generate_decode_flops or 0 for r in results], FLOP_UNITS, 2)
+    add("decode bytes", [r.decode_bytes for r in results], BYTE_UNITS[unit], 3)
+    add("params", [r.params_total for r in results], COUNT_UNITS, 2)
+    add("active params", [r.params_active for r in results], COUNT_UNITS, 2)
+    columns.append(("decode FLOP/B", [f"{r.decode_intensity:,.1f}" for r in results]))
     if with_ratios:
-        headers += ["KV vs base", "decode FLOPs vs base"]
-    rows = []
-    for r in results:
-        row = [r.model, *([format_context(r.context)] if with_context else []),
-               format_bytes(r.kv_cache_bytes, unit), format_flops(r.prefill_flops),
-               format_flops(r.decode_flops), format_bytes(r.decode_bytes, unit),
-               f"{r.params_total / 1e9:,.2f}B ({r.params_active / 1e9:,.2f}B)",
-               f"{r.decode_intensity:,.1f}"]
-        if with_ratios:
-            ratios = r.ratios or {}
-            row += [f"{ratios.get('kv_cache_bytes', float('nan')):.1%}",
-                    f"{ratios.get('decode_flops', float('nan')):.1%}"]
-        rows.append(row)
-    return headers, rows
+        ratio_fields = [("KV vs base", "kv_cache_bytes"),
+                        ("decode FLOPs vs base", "decode_flops")]
+        if with_fp8:
+            ratio_fields.append(("decode FP8-equiv. FLOPs vs base",
+                                 "decode_flops_fp8_equivalent"))
+        for header, name in ratio_fields:
+            columns.append((header, [
+                "100.0%" if i < len(bases) else
+                f"{(r.ratios or {}).get(name, float('nan')):.1%}"
+                for i, r in enumerate(results)]))
+    headers = [header for header, _ in columns]
+    rows = [list(cells) for cells in zip(*(cells for _, cells in columns), strict=True)]
+    return TextTable(title or default_title(report), headers, rows, caption(report, unit))
+
+
+def layer_rows(layers: Sequence[LayerResult], unit: ByteUnit,
+               with_costs: bool) -> tuple[list[str], list[list[str]], list[bool]]:
+    """Per layer: index, attention, whose KV it reads, FFN and (``with_costs``) its cache and
+    FLOPs, each cost column in one unit."""
+    headers = ["layer", "attention", "KV from", "FFN"]
+    numeric = [True, False, False, False]
+    columns = [[str(layer.index) for layer in layers],
+               [layer.attention for layer in layers],
+               ["own" if layer.kv_source_layer is None else f"layer {layer.kv_source_layer}"
+                for layer in layers],
+               [layer.ffn for layer in layers]]
+    if with_costs:
+        for header, values, units, decimals in (
+                ("cache", [layer.cache_bytes for layer in layers], BYTE_UNITS[unit], 3),
+                ("decode FLOPs", [layer.decode_flops for layer in layers], FLOP_UNITS, 2),
+                ("prefill FLOPs", [layer.prefill_flops for layer in layers], FLOP_UNITS, 2)):
+            name, cells = scaled(values, units, decimals)
+            headers.append(_with_unit(header, name))
+            numeric.append(True)
+            columns.append(cells)
+    return headers, [list(row) for row in zip(*columns, strict=True)], numeric
 
 
 def to_markdown(report: Report, unit: ByteUnit) -> str:
-    headers, rows = summary_rows(report.results, unit)
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + f"\n\n{caption(report, unit)}\n"
+    return markdown(summary_table(report, unit))

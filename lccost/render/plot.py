@@ -8,6 +8,7 @@ unit named on the axis.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from lccost.conventions import GB, format_context
 from lccost.errors import LccostError
+from lccost.files import check_target, write_atomic
 from lccost.report import CostResult, Report
 
 
@@ -87,6 +89,20 @@ def _title(report: Report, what: Quantity) -> str:
     first = report.results[0]
     return (f"{what.label} vs context: batch {first.batch}, weights {first.dtype}, "
             f"KV {first.kv_dtype}, accounting {first.accounting.value}")
+
+
+def check_plot_target(path: Path, force: bool = False) -> None:
+    """Refuse a plot file before any work: a wrong suffix, no matplotlib, a folder, a missing
+    folder, an existing file without ``force`` (``lccost.files.check_target``)."""
+    if path.suffix.lower() not in PLOT_SUFFIXES:
+        raise LccostError(f"plot file {str(path)!r}: allowed suffixes {', '.join(PLOT_SUFFIXES)};"
+                          " or --plot - for a text plot in the terminal")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise LccostError(f"--plot needs matplotlib, which is not installed: {INSTALL_HINT}") \
+            from None
+    check_target(path, force=force)
 
 
 MAX_TICKS = 16
@@ -164,7 +180,9 @@ def write_plot(report: Report, name: str, path: Path,
         axes.grid(True, which="major", alpha=0.3)
         axes.legend(fontsize=8)
         metadata = {"Date": None} if path.suffix.lower() in (".svg", ".pdf") else {}
-        figure.savefig(path, metadata=metadata)
+        image = io.BytesIO()
+        figure.savefig(image, format=path.suffix.lower()[1:], metadata=metadata)
+    write_atomic(path, image.getvalue())
     return PlotSummary(path, name, series)
 
 

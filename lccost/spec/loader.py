@@ -339,13 +339,25 @@ def shipped_configs() -> dict[str, Path]:
     return {}
 
 
+def shipped_specs() -> dict[str, Path]:
+    """Every name usable as a model: the shipped specs, then their variants (``variants/``)."""
+    for directory in CONFIG_DIRS:
+        if directory.is_dir():
+            return {**shipped_configs(),
+                    **{p.stem: p for p in sorted(directory.glob("variants/*.yaml"))}}
+    return {}
+
+
 def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
     """A spec path for ``ref``: a file (relative to ``relative_to``'s folder) or a shipped name."""
     candidate = (relative_to.parent / ref) if relative_to else Path(ref)
     if not _exists(candidate):
-        shipped = shipped_configs()
-        if ref in shipped:
-            return shipped[ref]
+        from lccost.names import match_name
+
+        shipped = shipped_specs()
+        name = match_name(ref, shipped)
+        if name is not None:
+            return shipped[name]
     return candidate
 
 
@@ -764,9 +776,13 @@ def model_path(ref: str | Path) -> Path:
     path = resolve_ref(ref) if isinstance(ref, str) else ref
     check_path_name(path, "a spec file (.yaml), a config.json or a shipped model name")
     if not _exists(path):
+        from lccost.names import did_you_mean
+
         names = ", ".join(shipped_configs()) or "none found"
-        raise SpecError(shown_path(ref), f"is neither a spec file nor a shipped model; allowed: a "
-                                  f"spec file path or a shipped model ({names})")
+        raise SpecError(shown_path(ref), f"is neither a spec file nor a shipped model"
+                                         f"{did_you_mean(str(ref), shipped_specs())}; allowed: a "
+                                         f"spec file path or a shipped model ({names}, or a "
+                                         "variant listed by `lccost list`)")
     return path
 
 

@@ -302,13 +302,32 @@ def _check_sharing(layers: list[Layer], origins: list[tuple[str | int, ...]],
 
 def _check_max_context(spec: ArchitectureSpec, layers: list[Layer],
                        origins: list[tuple[str | int, ...]], problems: list[Problem]) -> None:
-    """Values that cannot be right at ``max_context`` (``MechanismSpec.context_problems``)."""
+    """Values that cannot be right at ``max_context`` (``MechanismSpec.context_problems``),
+    each reported once where it is written: at the template a layer was made from (where an
+    override file sets it), else at the layer entry, naming every layer it applies to."""
     if spec.max_context is None:
         return
+    found: dict[tuple[tuple[str | int, ...], str], list[int]] = {}
     for i, layer in enumerate(layers):
+        template = next((name for name, t in spec.layer_templates.items() if t is layer), None)
+        written = ("layer_templates", template) if template is not None else origins[i]
         for part, mechanism in (("attention", layer.attention), ("ffn", layer.ffn)):
             for path, message in mechanism.context_problems(spec.max_context):
-                problems.append(Problem((*origins[i], part, *path), f"layer {i}: {message}"))
+                found.setdefault(((*written, part, *path), message), []).append(i)
+    for (where, message), indices in found.items():
+        problems.append(Problem(where, f"{_layer_set(indices)}: {message}"))
+
+
+def _layer_set(indices: list[int]) -> str:
+    """``layer 3`` or ``layers 0-2, 5``: consecutive runs written as ranges."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    return f"layer {text}" if len(indices) == 1 else f"layers {text}"
 
 
 def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:
