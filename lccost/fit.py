@@ -260,12 +260,7 @@ def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
     if engine is not Engine.NONE:
         return _fit_peak(architecture, workload, capacity_bytes, reserve, gpus, context,
                          hardware, engine, attn, max_batched_tokens)
-    if gpus < 1:
-        raise LccostError(f"gpus must be 1 or more, not {gpus}")
-    reserve_bytes = reserve.bytes_of(capacity_bytes)
-    if reserve_bytes >= capacity_bytes:
-        raise LccostError(f"the reserve ({reserve_bytes:,} bytes) leaves nothing of "
-                          f"{capacity_bytes:,} bytes per device")
+    reserve_bytes, usable = _usable_bytes(capacity_bytes, reserve, gpus)
     spec = architecture.spec
     cache_memo: dict[int, int] = {}
     totals_at = cost(architecture, workload).compiled.at  # any context: the fast path
@@ -277,7 +272,6 @@ def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
 
     params_total = cost(architecture, replace(workload, context_tokens=0)).params_total
     weights = weight_bytes(params_total, workload.dtype)
-    usable = gpus * (capacity_bytes - reserve_bytes)
     budget = usable - weights
     period = cache_period(architecture, workload)
     limit = spec.max_context if spec.max_context is not None else SEARCH_LIMIT_TOKENS
@@ -292,15 +286,8 @@ def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
         largest: int | None = 0
     else:
         largest = budget // peak if peak else None
-    return FitResult(
-        model=architecture.name, hardware=hardware, gpus=gpus, capacity_bytes=capacity_bytes,
-        reserve=str(reserve), reserve_bytes=reserve_bytes, usable_bytes=usable,
-        weight_bytes=weights, cache_budget_bytes=budget, dtype=workload.dtype,
-        kv_dtype=workload.effective_kv_dtype, accounting=workload.accounting,
-        batch=workload.batch, longest_context=longest, context_limit=limit,
-        limit_reason="max_context" if spec.max_context is not None else "search limit",
-        context=at, peak_cache_bytes_per_sequence=peak, largest_batch=largest,
-    )
+    return _result(architecture, workload, hardware, gpus, capacity_bytes, reserve,
+                   reserve_bytes, weights, longest, limit, at, peak, largest)
 
 
 def _fit_peak(architecture: Architecture, workload: Workload, capacity_bytes: int,
@@ -309,14 +296,8 @@ def _fit_peak(architecture: Architecture, workload: Workload, capacity_bytes: in
     """``fit`` on ``engine``'s peak: bisection on L (batch fixed), then on the batch (L fixed).
     The peak is split evenly over ``gpus`` devices like weights and cache. vLLM's chunk and
     sequence limits default to what ``vllm serve`` picks on this device."""
-    if gpus < 1:
-        raise LccostError(f"gpus must be 1 or more, not {gpus}")
-    reserve_bytes = reserve.bytes_of(capacity_bytes)
-    if reserve_bytes >= capacity_bytes:
-        raise LccostError(f"the reserve ({reserve_bytes:,} bytes) leaves nothing of "
-                          f"{capacity_bytes:,} bytes per device")
+    reserve_bytes, usable = _usable_bytes(capacity_bytes, reserve, gpus)
     spec = architecture.spec
-    usable = gpus * (capacity_bytes - reserve_bytes)
 
     chunk, sequences = vllm_batch_defaults(capacity_bytes, hardware or "")
     chunk = max_batched_tokens or chunk
@@ -350,19 +331,47 @@ def _fit_peak(architecture: Architecture, workload: Workload, capacity_bytes: in
         largest = low
     cache_per_sequence = cost(architecture, replace(workload, context_tokens=at, batch=1)
                               ).cache_bytes_per_sequence
+    return _result(architecture, workload, hardware, gpus, capacity_bytes, reserve,
+                   reserve_bytes, weights, longest, limit, at, cache_per_sequence, largest,
+                   engine=str(engine) + (f" ({attn})" if engine is Engine.TRANSFORMERS else ""),
+                   peak=peak)
+
+
+def _usable_bytes(capacity_bytes: int, reserve: Reserve, gpus: int) -> tuple[int, int]:
+    """The reserve per device and usable = gpus x (capacity - reserve); refuses fewer than one
+    device and a reserve that leaves nothing."""
+    if gpus < 1:
+        raise LccostError(f"gpus must be 1 or more, not {gpus}")
+    reserve_bytes = reserve.bytes_of(capacity_bytes)
+    if reserve_bytes >= capacity_bytes:
+        raise LccostError(f"the reserve ({reserve_bytes:,} bytes) leaves nothing of "
+                          f"{capacity_bytes:,} bytes per device")
+    return reserve_bytes, gpus * (capacity_bytes - reserve_bytes)
+
+
+def _result(architecture: Architecture, workload: Workload, hardware: str | None, gpus: int,
+            capacity_bytes: int, reserve: Reserve, reserve_bytes: int, weights: int,
+            longest: int | None, limit: int, at: int, peak_cache_bytes_per_sequence: int,
+            largest: int | None, engine: str = "none",
+            peak: PeakMemory | None = None) -> FitResult:
+    """The ``FitResult`` of either solver; ``peak`` (an engine's) fills the peak fields."""
+    usable = gpus * (capacity_bytes - reserve_bytes)
     return FitResult(
         model=architecture.name, hardware=hardware, gpus=gpus, capacity_bytes=capacity_bytes,
         reserve=str(reserve), reserve_bytes=reserve_bytes, usable_bytes=usable,
-        weight_bytes=weights, cache_budget_bytes=budget, dtype=workload.dtype,
+        weight_bytes=weights, cache_budget_bytes=usable - weights, dtype=workload.dtype,
         kv_dtype=workload.effective_kv_dtype, accounting=workload.accounting,
         batch=workload.batch, longest_context=longest, context_limit=limit,
-        limit_reason="max_context" if spec.max_context is not None else "search limit",
-        context=at, peak_cache_bytes_per_sequence=cache_per_sequence, largest_batch=largest,
-        engine=str(engine) + (f" ({attn})" if engine is Engine.TRANSFORMERS else ""),
-        peak_bytes=peak.total_bytes, peak_where=f"{peak.phase}: {peak.where}",
-        peak_dominant=peak.dominant_activation.name,
-        peak_terms=[{"name": t.name, "bytes": t.bytes, "source": t.source} for t in peak.terms],
-        not_modelled=peak.not_modelled,
+        limit_reason="max_context" if architecture.spec.max_context is not None
+        else "search limit",
+        context=at, peak_cache_bytes_per_sequence=peak_cache_bytes_per_sequence,
+        largest_batch=largest, engine=engine,
+        peak_bytes=None if peak is None else peak.total_bytes,
+        peak_where=None if peak is None else f"{peak.phase}: {peak.where}",
+        peak_dominant=None if peak is None else peak.dominant_activation.name,
+        peak_terms=None if peak is None else [
+            {"name": t.name, "bytes": t.bytes, "source": t.source} for t in peak.terms],
+        not_modelled=None if peak is None else peak.not_modelled,
     )
 
 

@@ -26,7 +26,11 @@ Adding a family (one file plus its census row):
    ``build(f: Fields) -> Built`` reads every field it needs through ``f`` (``f.integer``,
    ``f.flag``, ``f.str_list``, ...) and returns the top-level fields and one layer mapping per
    layer. A field the family needs but lccost cannot model is refused with ``core.refuse``,
-   naming the mechanism. Reuse ``build.uniform`` for Llama-like decoders.
+   naming the mechanism. Reuse ``build.uniform`` for Llama-like decoders (``build.gqa_heads``,
+   ``build.hidden_and_heads`` and ``build.same_layers`` for the pieces). Where the modeling code
+   copies another family's (``# Copied from``, a ``modular_*.py`` on it), import that family's
+   ``build`` (or a helper it exports, with the difference as a parameter) instead of copying
+   it; the defaults, ``attribute_map`` and ``ignored`` stay the family's own.
 2. Give it a census row: ``lccost/hf/census.py`` ``VARIANTS[<model_type>]``, a non-default
    variant (per-layer overrides, renamed attributes, windows off the defaults); every
    registered causal-LM model type already gets its default-config row.

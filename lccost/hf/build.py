@@ -106,6 +106,32 @@ def layer_types(f: Fields, n: int, default: list[str], allowed: tuple[str, ...] 
     return f.str_list("layer_types", n, allowed) or default
 
 
+def hidden_and_heads(f: Fields) -> tuple[int, int]:
+    """hidden_size D and num_attention_heads H of an MHA model whose head_dim is D // H,
+    reported (under the names the file uses) when H does not divide D."""
+    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
+    if D % H:
+        names = f.family.attribute_map
+        f.report(names.get("num_attention_heads", "num_attention_heads"),
+                 f"is {H}, which does not divide {names.get('hidden_size', 'hidden_size')} ({D})")
+    return D, H
+
+
+def gqa_heads(f: Fields, head_dim_required: bool = False) -> tuple[int, int, int]:
+    """num_attention_heads H, num_key_value_heads K (checked to divide H) and head_dim.
+    head_dim_required: the modeling code reads config.head_dim without a fallback, so
+    transformers cannot build the model when it is null (it raises); lccost refuses too."""
+    H = f.integer("num_attention_heads")
+    K = check_heads(f, H, kv_heads(f))
+    d = f.integer("head_dim") if head_dim_required else head_dim(f)
+    return H, K, d
+
+
+def same_layers(n: int, att: dict[str, Any], ffn: dict[str, Any]) -> list[dict[str, Any]]:
+    """``n`` identical layers of ``att`` and ``ffn`` (each layer its own copies)."""
+    return [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)]
+
+
 def uniform(f: Fields, windows: list[int | None], *, qkv_bias: bool = False,
             o_bias: bool = False, mlp_bias: bool = False, qk_norm: str = "none",
             per_layer_norms: int = 2, final_norms: int = 1, gated: bool = True,
@@ -113,11 +139,7 @@ def uniform(f: Fields, windows: list[int | None], *, qkv_bias: bool = False,
             head_dim_required: bool = False) -> Built:
     """A decoder whose layers are all GQA attention (full or windowed) + one dense MLP: Llama
     and its many descendants."""
-    H = f.integer("num_attention_heads")
-    K = check_heads(f, H, kv_heads(f))
-    # head_dim_required: the modeling code reads config.head_dim without a fallback, so
-    # transformers cannot build the model when it is null (it raises); lccost refuses too.
-    d = f.integer("head_dim") if head_dim_required else head_dim(f)
+    H, K, d = gqa_heads(f, head_dim_required)
     ffn = dense(f.integer(intermediate_key), gated, mlp_bias, activation_params)
     layers = [{"attention": attention(H, K, d, w, qkv_bias=qkv_bias, o_bias=o_bias,
                                       qk_norm=qk_norm),

@@ -224,6 +224,17 @@ class Fields:
             )
         )
 
+    def _report_at(self, at: tuple[str | int, ...], message: str) -> None:
+        """Record a problem at path ``at`` inside the file (a nested value, not a key of ours)."""
+        self.problems.append(
+            SpecError(
+                self.config.file,
+                message,
+                line=self.config.line(at),
+                field=".".join(str(p) for p in at),
+            )
+        )
+
     # -- reading ---------------------------------------------------------------------------
     def has(self, key: str) -> bool:
         return self.family.attribute_map.get(key, key) in self.data
@@ -364,40 +375,21 @@ class Fields:
         honoured = self.family.per_layer
         for index, layer in raw.items():
             at = (*here, index)
-            name = ".".join(str(p) for p in at)
             if not index.isdigit() or int(index) >= num_layers:
-                self.problems.append(
-                    SpecError(
-                        self.config.file,
-                        f"is not a layer index; allowed: 0 to {num_layers - 1}",
-                        line=self.config.line(at),
-                        field=name,
-                    )
-                )
+                self._report_at(at, f"is not a layer index; allowed: 0 to {num_layers - 1}")
                 continue
             if not isinstance(layer, dict):
-                self.problems.append(
-                    SpecError(
-                        self.config.file,
-                        f"got {layer!r}; allowed: an object of attribute overrides",
-                        line=self.config.line(at),
-                        field=name,
-                    )
-                )
+                self._report_at(at, f"got {layer!r}; allowed: an object of attribute overrides")
                 continue
             for attribute, value in layer.items():
                 if attribute not in honoured:
                     reads = ", ".join(sorted(honoured)) or "none"
-                    self.problems.append(
-                        SpecError(
-                            self.config.file,
-                            f"transformers 5.23.0 {self.family.model_type} does not read "
-                            f"{attribute} per layer (it refuses to build this model); lccost would "
-                            f"need a modeling code that does; per-layer attributes it reads: "
-                            f"{reads}",
-                            line=self.config.line((*at, attribute)),
-                            field=f"{name}.{attribute}",
-                        )
+                    self._report_at(
+                        (*at, attribute),
+                        f"transformers 5.23.0 {self.family.model_type} does not read "
+                        f"{attribute} per layer (it refuses to build this model); lccost would "
+                        f"need a modeling code that does; per-layer attributes it reads: "
+                        f"{reads}",
                     )
                     continue
                 overrides[int(index)][attribute] = value

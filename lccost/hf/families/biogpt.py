@@ -11,16 +11,14 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("num_attention_heads", f"is {H}, which does not divide hidden_size ({D})")
+    D, H = b.hidden_and_heads(f)
     att = b.attention(H, H, D // max(H, 1), qkv_bias=True, o_bias=True)
     ffn = b.dense(f.integer("intermediate_size"), gated=False, bias=True)
     top = b.top(f, per_layer_norms=4, final_norms=2)
     top["learned_positions"] = (
         f.integer("max_position_embeddings") + 2
     )  # BioGptLearnedPositionalEmbedding
-    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(top, b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

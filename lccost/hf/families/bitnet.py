@@ -11,17 +11,13 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     bias = f.flag("attention_bias")
     att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias)
     ffn = b.dense(f.integer("intermediate_size"))
     ffn["inner_norm"] = True
     # two RMSNorms per layer plus attn_sub_norm (D) before o_proj
-    return Built(
-        b.top(f, per_layer_norms=3), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)]
-    )
+    return Built(b.top(f, per_layer_norms=3), b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

@@ -11,16 +11,14 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("n_head", f"is {H}, which does not divide hidden_size ({D})")
+    D, H = b.hidden_and_heads(f)
     f.mark_used("apply_residual_connection_post_layernorm", "slow_but_exact")
     att = b.attention(H, H, D // max(H, 1), qkv_bias=True, o_bias=True)
     ffn = b.dense(4 * D, gated=False, bias=True)
     # Two LayerNorms with bias per layer; word_embeddings_layernorm and ln_f (two vectors each).
     return Built(
         b.top(f, per_layer_norms=4, final_norms=4, max_context_key=""),
-        [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)],
+        b.same_layers(n, att, ffn),
     )
 
 

@@ -4,22 +4,10 @@ Defaults: transformers 5.23.0 models/codegen/configuration_codegen.py, CodeGenCo
 
 from __future__ import annotations
 
-from lccost.hf import build as b
-from lccost.hf.core import Built, Family, Fields
+from lccost.hf.core import Family
 
-
-def build(f: Fields) -> Built:
-    n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("n_head", f"is {H}, which does not divide n_embd ({D})")
-    inner = f.opt_int("n_inner") or 4 * D
-    att = b.attention(H, H, D // max(H, 1))
-    ffn = b.dense(inner, gated=False, bias=True)
-    top = b.top(f, per_layer_norms=2, final_norms=2)
-    top["lm_head_bias"] = True  # the causal LM's lm_head has a bias
-    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
-
+# modeling_codegen.py copies GPTJBlock and GPTJMLP.
+from lccost.hf.families.gptj import build
 
 FAMILY = Family(
     model_type="codegen",

@@ -16,17 +16,29 @@ def build(f: Fields) -> Built:
     check_legacy_moe_freq(f)
     n = f.layers()
     f.mark_used("num_experts")
+    mlp_types = dense_then_sparse(f, n)
+    b.layer_types(f, n, [], ("indexed_attention",))
+    return Built(b.top(f), mla_layers(f, lightning_indexer(f), mlp_types))
+
+
+def dense_then_sparse(f: Fields, n: int) -> list[str]:
+    """``mlp_layer_types``, by default first_k_dense_replace dense layers then sparse ones
+    (DeepseekV32Config.__post_init__; glm_moe_dsa's config inherits it)."""
     mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse"))
     first_dense = min(f.integer("first_k_dense_replace", minimum=0), n)
     if mlp_types is None:
         mlp_types = ["dense"] * first_dense + ["sparse"] * (n - first_dense)
-    b.layer_types(f, n, [], ("indexed_attention",))
-    indexer = {
+    return mlp_types
+
+
+def lightning_indexer(f: Fields) -> dict[str, int]:
+    """The lightning indexer's shape (index_n_heads, index_head_dim, index_topk), also
+    glm_moe_dsa's (modular on DeepSeek V3.2)."""
+    return {
         "heads": f.integer("index_n_heads"),
         "head_dim": f.integer("index_head_dim"),
         "top_k": f.integer("index_topk"),
     }
-    return Built(b.top(f), mla_layers(f, indexer, mlp_types))
 
 
 FAMILY = Family(

@@ -12,9 +12,7 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     bias = f.flag("attention_bias")
     window = f.opt_int("sliding_window")
     start = f.integer("max_window_layers", minimum=0)

@@ -12,9 +12,7 @@ from lccost.hf.core import Built, Family, Fields, refuse
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     bias = f.flag("use_bias")
     if bias:  # Ernie4_5_MoeForCausalLM: lm_head bias=config.use_bias
         refuse(f, "use_bias", "is true: it puts a bias on the LM head")

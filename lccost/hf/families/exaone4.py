@@ -9,8 +9,10 @@ from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
 
 
-def build(f: Fields) -> Built:
-    n = f.layers()
+def window_and_types(f: Fields, n: int) -> tuple[int | None, list[str]]:
+    """``sliding_window`` and the layer types: ``layer_types``, by default every
+    ``sliding_window_pattern``-th layer full and the others sliding (none sliding without a
+    window). exaone_moe's attention is this one (modular_exaone_moe.py)."""
     window = f.opt_int("sliding_window")
     pattern = f.integer("sliding_window_pattern", minimum=0) if window is not None else 0
     f.mark_used("sliding_window_pattern")
@@ -19,7 +21,12 @@ def build(f: Fields) -> Built:
         if pattern
         else ["full_attention"] * n
     )
-    types = b.layer_types(f, n, default)
+    return window, b.layer_types(f, n, default)
+
+
+def build(f: Fields) -> Built:
+    n = f.layers()
+    _, types = window_and_types(f, n)
     return b.uniform(f, b.sliding_types_window(f, n, types), qk_norm="head")
 
 

@@ -7,26 +7,17 @@ from __future__ import annotations
 
 from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
+from lccost.hf.families import exaone4
 
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    window = f.opt_int("sliding_window")
-    pattern = f.integer("sliding_window_pattern", minimum=0) if window is not None else 0
-    f.mark_used("sliding_window_pattern")
-    default = (
-        ["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(n)]
-        if pattern
-        else ["full_attention"] * n
-    )
-    types = b.layer_types(f, n, default)
+    window, types = exaone4.window_and_types(f, n)
     first_dense = f.integer("first_k_dense_replace", minimum=0)
     mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse")) or [
         "dense" if i < first_dense else "sparse" for i in range(n)
     ]
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     moe = b.moe(
         f.integer("num_experts"),
         f.integer("num_experts_per_tok"),

@@ -12,9 +12,7 @@ from lccost.hf.core import Built, Family, Fields, refuse
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("num_attention_heads", f"is {H}, which does not divide hidden_size ({D})")
+    D, H = b.hidden_and_heads(f)
     d = D // max(H, 1)
     new_arch, multi_query = f.flag("new_decoder_architecture"), f.flag("multi_query")
     kv = f.opt_int("num_kv_heads")
@@ -54,7 +52,7 @@ def build(f: Fields) -> Built:
     ffn = b.dense(f.opt_int("ffn_hidden_size") or 4 * D, gated=False, bias=bias)
     return Built(
         b.top(f, per_layer_norms=2 * norms, final_norms=2),
-        [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)],
+        b.same_layers(n, att, ffn),
     )
 
 

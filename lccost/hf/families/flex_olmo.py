@@ -4,22 +4,10 @@ Defaults: transformers 5.23.0 models/flex_olmo/configuration_flex_olmo.py, FlexO
 
 from __future__ import annotations
 
-from lccost.hf import build as b
-from lccost.hf.core import Built, Family, Fields
+from lccost.hf.core import Family
 
-
-def build(f: Fields) -> Built:
-    n = f.layers()
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
-    bias = f.flag("attention_bias")
-    ffn = b.moe(
-        f.integer("num_experts"), f.integer("num_experts_per_tok"), f.integer("intermediate_size")
-    )
-    att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias, qk_norm="full")
-    return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
-
+# modeling_flex_olmo.py is modular on OLMoE: the same shapes.
+from lccost.hf.families.olmoe import build
 
 FAMILY = Family(
     model_type="flex_olmo",

@@ -13,8 +13,14 @@ def build(f: Fields) -> Built:
     n = f.layers()
     types = b.layer_types(f, n, b.alternating(n, 2))
     window = f.opt_int("sliding_window")
-    bias = f.flag("attention_bias")
     f.mark_used("use_bidirectional_attention")
+    return decoder(f, types, window)
+
+
+def decoder(f: Fields, types: list[str], window: int | None, qk_norm: str = "none") -> Built:
+    """Gemma 2's layers, ``window`` on the sliding ones, four norms per layer; gemma3_text
+    (modular on Gemma 2) adds per-head q/k norms (``qk_norm``)."""
+    bias = f.flag("attention_bias")
     H = f.integer("num_attention_heads")
     K = b.check_heads(f, H, f.integer("num_key_value_heads"))
     d = f.integer("head_dim")
@@ -22,7 +28,13 @@ def build(f: Fields) -> Built:
     layers = [
         {
             "attention": b.attention(
-                H, K, d, window if t == b.ATTENTION_TYPES[1] else None, qkv_bias=bias, o_bias=bias
+                H,
+                K,
+                d,
+                window if t == b.ATTENTION_TYPES[1] else None,
+                qkv_bias=bias,
+                o_bias=bias,
+                qk_norm=qk_norm,
             ),
             "ffn": dict(ffn),
         }

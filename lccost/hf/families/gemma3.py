@@ -4,13 +4,8 @@ Defaults: transformers 5.23.0 models/gemma3/configuration_gemma3.py, Gemma3Confi
 
 from __future__ import annotations
 
-from lccost.hf.core import Built, Family, Fields
+from lccost.hf.core import Family
 from lccost.hf.wrapper import MULTIMODAL_IGNORED, build_wrapper
-
-
-def build(f: Fields) -> Built:
-    return build_wrapper(f)
-
 
 FAMILY = Family(
     model_type="gemma3",
@@ -32,5 +27,5 @@ FAMILY = Family(
     },
     ignored=MULTIMODAL_IGNORED,
     text_model_type="gemma3_text",
-    build=build,
+    build=build_wrapper,
 )

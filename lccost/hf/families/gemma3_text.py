@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
+from lccost.hf.families import gemma2
 
 
 def build(f: Fields) -> Built:
@@ -16,27 +17,7 @@ def build(f: Fields) -> Built:
     window = f.opt_int("sliding_window")
     if window is not None and f.flag("use_bidirectional_attention"):
         window = window // 2 + 1  # Gemma3TextConfig.__post_init__: exclusive bounds
-    bias = f.flag("attention_bias")
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, f.integer("num_key_value_heads"))
-    d = f.integer("head_dim")
-    ffn = b.dense(f.integer("intermediate_size"))
-    layers = [
-        {
-            "attention": b.attention(
-                H,
-                K,
-                d,
-                window if t == b.ATTENTION_TYPES[1] else None,
-                qkv_bias=bias,
-                o_bias=bias,
-                qk_norm="head",
-            ),
-            "ffn": dict(ffn),
-        }
-        for t in types
-    ]
-    return Built(b.top(f, per_layer_norms=4), layers)
+    return gemma2.decoder(f, types, window, qk_norm="head")
 
 
 FAMILY = Family(

@@ -12,9 +12,7 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     norm = "head" if f.flag("use_qk_norm") else "none"
     att = b.attention(H, K, d, qkv_bias=f.flag("attention_bias"), qk_norm=norm)
     first_dense = min(f.integer("first_k_dense_replace", minimum=0), n)

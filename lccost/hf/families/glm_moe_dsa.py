@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields, refuse
+from lccost.hf.families import deepseek_v32
 
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse"))
-    first_dense = min(f.integer("first_k_dense_replace", minimum=0), n)
-    if mlp_types is None:
-        mlp_types = ["dense"] * first_dense + ["sparse"] * (n - first_dense)
+    mlp_types = deepseek_v32.dense_then_sparse(f, n)
     b.layer_types(f, n, [], ("indexed_attention",))
     kinds = f.str_list("indexer_types", n, ("full", "shared"))
     if kinds is not None and "shared" in kinds:
@@ -24,12 +22,7 @@ def build(f: Fields) -> Built:
             f"layer {kinds.index('shared')} reuses an earlier layer's "
             "indexer selection (a shared DSA indexer)",
         )
-    indexer = {
-        "heads": f.integer("index_n_heads"),
-        "head_dim": f.integer("index_head_dim"),
-        "top_k": f.integer("index_topk"),
-    }
-    return Built(b.top(f), b.mla_layers(f, indexer, mlp_types))
+    return Built(b.top(f), b.mla_layers(f, deepseek_v32.lightning_indexer(f), mlp_types))
 
 
 FAMILY = Family(

@@ -8,27 +8,35 @@ from __future__ import annotations
 from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
 
+GPT2_READ_ELSEWHERE = (
+    "summary_type",
+    "summary_use_proj",
+    "summary_activation",
+    "summary_proj_to_labels",
+    "scale_attn_by_inverse_layer_idx",
+    "reorder_and_upcast_attn",
+)
+"""GPT-2 config keys read by code that builds no shape (the sequence-summary head, attention
+scaling); accepted without a cost."""
 
-def build(f: Fields) -> Built:
+
+def build(
+    f: Fields,
+    multi_query_field: bool = False,
+    read_elsewhere: tuple[str, ...] = GPT2_READ_ELSEWHERE,
+) -> Built:
+    """GPT-2's blocks. ``multi_query_field``: gpt_bigcode (whose blocks copy GPT-2's) reads
+    ``multi_query``, one KV head when true; it has none of ``read_elsewhere``."""
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("n_head", f"is {H}, which does not divide n_embd ({D})")
+    D, H = b.hidden_and_heads(f)
+    K = 1 if multi_query_field and f.flag("multi_query") else H
     inner = f.opt_int("n_inner") or 4 * D
-    for key in (
-        "summary_type",
-        "summary_use_proj",
-        "summary_activation",
-        "summary_proj_to_labels",
-        "scale_attn_by_inverse_layer_idx",
-        "reorder_and_upcast_attn",
-    ):
-        f.mark_used(key)
-    att = b.attention(H, H, D // max(H, 1), qkv_bias=True, o_bias=True)
+    f.mark_used(*read_elsewhere)
+    att = b.attention(H, K, D // max(H, 1), qkv_bias=True, o_bias=True)
     ffn = b.dense(inner, gated=False, bias=True)
     top = b.top(f, per_layer_norms=4, final_norms=2)
     top["learned_positions"] = f.integer("max_position_embeddings")
-    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(top, b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

@@ -4,22 +4,13 @@ Defaults: transformers 5.23.0 models/gpt_bigcode/configuration_gpt_bigcode.py, G
 
 from __future__ import annotations
 
-from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
+from lccost.hf.families import gpt2
 
 
 def build(f: Fields) -> Built:
-    n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("n_head", f"is {H}, which does not divide n_embd ({D})")
-    K = 1 if f.flag("multi_query") else H
-    inner = f.opt_int("n_inner") or 4 * D
-    att = b.attention(H, K, D // max(H, 1), qkv_bias=True, o_bias=True)
-    ffn = b.dense(inner, gated=False, bias=True)
-    top = b.top(f, per_layer_norms=4, final_norms=2)
-    top["learned_positions"] = f.integer("max_position_embeddings")
-    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    # modeling_gpt_bigcode.py copies GPT-2's MLP; its blocks differ only by multi_query.
+    return gpt2.build(f, multi_query_field=True, read_elsewhere=())
 
 
 FAMILY = Family(

@@ -12,9 +12,7 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("num_attention_heads", f"is {H}, which does not divide hidden_size ({D})")
+    D, H = b.hidden_and_heads(f)
     ffn = b.dense(D * f.integer("intermediate_multiple_size"), gated=False)
     # GPTNeoXJapaneseLayer: the attention's dense_bias exists only in the last layer.
     return Built(

@@ -12,9 +12,7 @@ from lccost.hf.core import Built, Family, Fields
 def build(f: Fields) -> Built:
     n = f.layers()
     types = b.layer_types(f, n, b.alternating(n, 2))
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = f.integer("head_dim")
+    H, K, d = b.gqa_heads(f, head_dim_required=True)
     window = f.opt_int("sliding_window")
     bias = f.flag("attention_bias")
     ffn = b.moe(

@@ -11,15 +11,13 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("n_head", f"is {H}, which does not divide n_embd ({D})")
+    D, H = b.hidden_and_heads(f)
     inner = f.opt_int("n_inner") or 4 * D
     att = b.attention(H, H, D // max(H, 1))
     ffn = b.dense(inner, gated=False, bias=True)
     top = b.top(f, per_layer_norms=2, final_norms=2)
     top["lm_head_bias"] = True  # the causal LM's lm_head has a bias
-    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(top, b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

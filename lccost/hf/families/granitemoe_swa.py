@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
+from lccost.hf.families import granitemoe
 
 
 def build(f: Fields) -> Built:
@@ -15,18 +16,8 @@ def build(f: Fields) -> Built:
     types = b.layer_types(
         f, n, ["full_attention" if i % 4 == 0 else "sliding_attention" for i in range(n)]
     )
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
-    bias = f.flag("attention_bias")
-    shared = f.integer("shared_intermediate_size", minimum=0)
-    ffn = b.moe(
-        f.integer("num_local_experts"),
-        f.integer("num_experts_per_tok"),
-        f.integer("intermediate_size"),
-        1 if shared else 0,
-        shared or None,
-    )
+    # modular_granitemoe_swa.py takes GraniteMoeShared's MoE; sinks and windows are its own.
+    H, K, d, bias, ffn = granitemoe.heads_and_moe(f, shared_expert=True)
     windows = b.sliding_types_window(f, n, types)
     layers = [
         {

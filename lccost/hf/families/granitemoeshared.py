@@ -6,26 +6,13 @@ GraniteMoeSharedConfig."""
 
 from __future__ import annotations
 
-from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
+from lccost.hf.families import granitemoe
 
 
 def build(f: Fields) -> Built:
-    n = f.layers()
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
-    bias = f.flag("attention_bias")
-    shared = f.integer("shared_intermediate_size", minimum=0)
-    ffn = b.moe(
-        f.integer("num_local_experts"),
-        f.integer("num_experts_per_tok"),
-        f.integer("intermediate_size"),
-        1 if shared else 0,
-        shared or None,
-    )
-    att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias)
-    return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    # modeling_granitemoeshared.py is modular on GraniteMoe, adding the shared expert.
+    return granitemoe.build(f, shared_expert=True)
 
 
 FAMILY = Family(

@@ -12,14 +12,12 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = f.integer("head_dim")
+    H, K, d = b.gqa_heads(f, head_dim_required=True)
     bias = f.flag("attention_bias")
     width = f.integer("intermediate_size")
     ffn = b.moe(f.integer("num_experts"), f.integer("num_experts_per_tok"), width, 1)
     att = b.attention(H, K, d, qkv_bias=bias, o_bias=bias, qk_norm="head")
-    return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(b.top(f), b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

@@ -5,19 +5,10 @@ Defaults: transformers 5.23.0 models/internlm3/configuration_internlm3.py, Inter
 
 from __future__ import annotations
 
-from lccost.hf import build as b
-from lccost.hf.core import Built, Family, Fields
+from lccost.hf.core import Family
 
-
-def build(f: Fields) -> Built:
-    return b.uniform(
-        f,
-        [None] * f.layers(),
-        qkv_bias=f.flag("attention_bias"),
-        o_bias=f.flag("attention_bias"),
-        mlp_bias=f.flag("mlp_bias"),
-    )
-
+# InternLM3Config subclasses LlamaConfig and the model is transformers' Llama.
+from lccost.hf.families.llama import build
 
 FAMILY = Family(
     model_type="internlm3",

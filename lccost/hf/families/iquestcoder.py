@@ -4,16 +4,10 @@ Defaults: transformers 5.23.0 models/iquestcoder/configuration_iquestcoder.py, I
 
 from __future__ import annotations
 
-from lccost.hf import build as b
-from lccost.hf.core import Built, Family, Fields
+from lccost.hf.core import Family
 
-
-def build(f: Fields) -> Built:
-    bias = f.flag("attention_bias")
-    return b.uniform(
-        f, [None] * f.layers(), qkv_bias=bias, o_bias=bias, mlp_bias=f.flag("mlp_bias")
-    )
-
+# modeling_iquestcoder.py builds Llama shapes.
+from lccost.hf.families.llama import build
 
 FAMILY = Family(
     model_type="iquestcoder",

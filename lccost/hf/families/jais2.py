@@ -4,22 +4,13 @@ Defaults: transformers 5.23.0 models/jais2/configuration_jais2.py, Jais2Config."
 
 from __future__ import annotations
 
-from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
+from lccost.hf.families import nemotron
 
 
 def build(f: Fields) -> Built:
-    bias = f.flag("attention_bias")
-    return b.uniform(
-        f,
-        [None] * f.layers(),
-        qkv_bias=bias,
-        o_bias=bias,
-        mlp_bias=f.flag("mlp_bias"),
-        gated=False,
-        per_layer_norms=4,
-        final_norms=2,
-    )
+    # modular_jais2.py: Llama attention (head_dim falls back) around Nemotron's ungated MLP.
+    return nemotron.build(f, head_dim_required=False)
 
 
 FAMILY = Family(

@@ -14,9 +14,7 @@ def build(f: Fields) -> Built:
     types = b.layer_types(
         f, n, ["full_attention" if (i + 1) % 5 == 0 else "sliding_attention" for i in range(n)]
     )
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     shared = f.integer("shared_expert_intermediate_size", minimum=0)
     moe = b.moe(
         f.integer("num_experts"),

@@ -12,9 +12,7 @@ def build(f: Fields) -> Built:
     n = f.layers()
     types = b.layer_types(f, n, ["full_attention"] * n)
     mlp_types = f.str_list("mlp_layer_types", n, ("dense", "sparse")) or ["sparse"] * n
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     bias = f.flag("attention_bias")
     moe = b.moe(
         f.integer("num_experts"),

@@ -15,7 +15,7 @@ def build(f: Fields) -> Built:
     v = f.opt_int("v_head_dim")
     att = b.mla_attention(f, v_head_dim=v if v is not None else D // H)
     ffn = b.dense(f.integer("intermediate_size"), bias=f.flag("mlp_bias"))
-    return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(b.top(f), b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

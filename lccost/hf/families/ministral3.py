@@ -4,13 +4,10 @@ Defaults: transformers 5.23.0 models/ministral3/configuration_ministral3.py, Min
 
 from __future__ import annotations
 
-from lccost.hf import build as b
-from lccost.hf.core import Built, Family, Fields
+from lccost.hf.core import Family
 
-
-def build(f: Fields) -> Built:
-    return b.uniform(f, [f.opt_int("sliding_window")] * f.layers())
-
+# modeling_ministral3.py is modular on Mistral: the same shapes.
+from lccost.hf.families.mistral import build
 
 FAMILY = Family(
     model_type="ministral3",

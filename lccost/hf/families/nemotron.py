@@ -9,7 +9,9 @@ from lccost.hf import build as b
 from lccost.hf.core import Built, Family, Fields
 
 
-def build(f: Fields) -> Built:
+def build(f: Fields, head_dim_required: bool = True) -> Built:
+    """Nemotron's layers; jais2 (Llama attention, whose head_dim falls back to
+    hidden_size // heads, around Nemotron's MLP) passes ``head_dim_required=False``."""
     bias = f.flag("attention_bias")
     return b.uniform(
         f,
@@ -20,7 +22,7 @@ def build(f: Fields) -> Built:
         gated=False,
         per_layer_norms=4,
         final_norms=2,
-        head_dim_required=True,
+        head_dim_required=head_dim_required,
     )
 
 

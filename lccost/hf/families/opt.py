@@ -11,9 +11,7 @@ from lccost.hf.core import Built, Family, Fields, refuse
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("num_attention_heads", f"is {H}, which does not divide hidden_size ({D})")
+    D, H = b.hidden_and_heads(f)
     proj = f.opt_int("word_embed_proj_dim")
     if proj is not None and proj != D:
         refuse(
@@ -33,7 +31,7 @@ def build(f: Fields) -> Built:
     top = b.top(f, per_layer_norms=2 * vectors, final_norms=vectors if final else 0)
     # OPTLearnedPositionalEmbedding: max_position_embeddings + 2 rows (offset 2)
     top["learned_positions"] = f.integer("max_position_embeddings") + 2
-    return Built(top, [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(top, b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(

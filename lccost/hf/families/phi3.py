@@ -5,13 +5,10 @@ Defaults: transformers 5.23.0 models/phi3/configuration_phi3.py, Phi3Config."""
 
 from __future__ import annotations
 
-from lccost.hf import build as b
-from lccost.hf.core import Built, Family, Fields
+from lccost.hf.core import Family
 
-
-def build(f: Fields) -> Built:
-    return b.uniform(f, [f.opt_int("sliding_window")] * f.layers())
-
+# modeling_phi3.py (modular on Mistral/Phi) builds the same shapes, fused.
+from lccost.hf.families.mistral import build
 
 FAMILY = Family(
     model_type="phi3",

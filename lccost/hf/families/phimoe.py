@@ -11,9 +11,7 @@ from lccost.hf.core import Built, Family, Fields
 def build(f: Fields) -> Built:
     n = f.layers()
     b.no_lm_head_bias(f)
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     bias = f.flag("attention_bias")
     window = f.opt_int("sliding_window")
     ffn = b.moe(
@@ -25,7 +23,7 @@ def build(f: Fields) -> Built:
     # LayerNorms with bias: two vectors each, two per layer and a final one.
     return Built(
         b.top(f, per_layer_norms=4, final_norms=2),
-        [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)],
+        b.same_layers(n, att, ffn),
     )
 
 

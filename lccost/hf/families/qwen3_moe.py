@@ -11,9 +11,7 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     f.layers()  # checked (and capped) before the per-layer lists are read
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     bias = f.flag("attention_bias")
     only = f.int_list("mlp_only_layers", None, minimum=0) or []
     step = f.integer("decoder_sparse_step")

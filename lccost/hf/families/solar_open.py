@@ -11,9 +11,7 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    H = f.integer("num_attention_heads")
-    K = b.check_heads(f, H, b.kv_heads(f))
-    d = b.head_dim(f)
+    H, K, d = b.gqa_heads(f)
     att = b.attention(H, K, d, qkv_bias=f.flag("attention_bias"))
     moe = b.moe(
         f.integer("n_routed_experts"),
@@ -21,7 +19,7 @@ def build(f: Fields) -> Built:
         f.integer("moe_intermediate_size"),
         f.integer("n_shared_experts", minimum=0),
     )
-    return Built(b.top(f), [{"attention": dict(att), "ffn": dict(moe)} for _ in range(n)])
+    return Built(b.top(f), b.same_layers(n, att, moe))
 
 
 FAMILY = Family(

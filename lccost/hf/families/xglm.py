@@ -11,14 +11,12 @@ from lccost.hf.core import Built, Family, Fields
 
 def build(f: Fields) -> Built:
     n = f.layers()
-    D, H = f.integer("hidden_size"), f.integer("num_attention_heads")
-    if D % H:
-        f.report("attention_heads", f"is {H}, which does not divide d_model ({D})")
+    D, H = b.hidden_and_heads(f)
     att = b.attention(H, H, D // max(H, 1), qkv_bias=True, o_bias=True)
     ffn = b.dense(f.integer("ffn_dim"), gated=False, bias=True)
     return Built(
         b.top(f, per_layer_norms=4, final_norms=2),
-        [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)],
+        b.same_layers(n, att, ffn),
     )
 
 

@@ -12,7 +12,7 @@ def build(f: Fields) -> Built:
     n = f.layers()
     att = b.mla_attention(f)
     ffn = b.dense(f.integer("intermediate_size"))
-    return Built(b.top(f), [{"attention": dict(att), "ffn": dict(ffn)} for _ in range(n)])
+    return Built(b.top(f), b.same_layers(n, att, ffn))
 
 
 FAMILY = Family(
