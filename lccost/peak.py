@@ -78,8 +78,7 @@ from enum import StrEnum
 from lccost.conventions import Accounting, number_format
 from lccost.engine import cost
 from lccost.errors import LccostError
-from lccost.mechanisms.attention import Attention
-from lccost.mechanisms.ffn import DenseMLP
+from lccost.mechanisms.base import LayerEnv, PeakAttention, PeakMLP
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -172,33 +171,25 @@ def _activation_bytes(workload: Workload) -> int:
                           f"not {workload.dtype}") from None
 
 
-def _layers(architecture: Architecture) -> list[tuple[Attention, DenseMLP]]:
-    """Every layer as (attention, dense MLP), or a refusal naming the first that is not."""
+def _layers(architecture: Architecture,
+            workload: Workload) -> list[tuple[PeakAttention, PeakMLP]]:
+    """Every layer's (attention, MLP) shape for the peak (``MechanismSpec.peak_attention`` /
+    ``peak_mlp``), or a refusal naming the first layer whose mechanism does not model it."""
     spec = architecture.spec
     if spec.hyper_connections is not None:
         raise LccostError(f"{architecture.name}: the peak memory is not modelled for "
                           "hyper-connections; use --engine none (weights + cache)")
+    env = LayerEnv(spec.hidden_size, workload)
     layers = []
     for index, layer in enumerate(architecture.layers):
-        attention, ffn = layer.attention, layer.ffn
-        if not isinstance(attention, Attention) or not isinstance(ffn, DenseMLP):
+        attention, ffn = layer.attention.peak_attention(env), layer.ffn.peak_mlp()
+        if attention is None or ffn is None:
             raise LccostError(
                 f"{architecture.name}: the peak memory is modelled for layers of softmax "
-                f"attention and a dense MLP; layer {index} is {attention.kind} + {ffn.kind}; "
-                "use --engine none (weights + cache)")
+                f"attention and a dense MLP; layer {index} is {layer.attention.kind} + "
+                f"{layer.ffn.kind}; use --engine none (weights + cache)")
         layers.append((attention, ffn))
     return layers
-
-
-def _kv_bytes_per_token(attention: Attention, workload: Workload) -> int:
-    """K and V of one token in one layer, in the cache dtype (K only when k_eq_v)."""
-    tensors = 1 if attention.k_eq_v else 2
-    return workload.cache_entry_bytes(
-        ((tensors * attention.kv_heads * attention.head_dim, attention.cache_format),))
-
-
-def _owns_cache(attention: Attention) -> bool:
-    return attention.kv_source_layer is None
 
 
 def _shared_from(architecture: Architecture) -> int:
@@ -213,7 +204,7 @@ def weight_term(architecture: Architecture, workload: Workload) -> PeakTerm:
                     "params_total in the weight dtype (every parameter resident)")
 
 
-def _sliding_mask(attention: Attention, tokens: int) -> bool:
+def _sliding_mask(attention: PeakAttention, tokens: int) -> bool:
     """transformers materialises a sliding layer's mask once L >= W (masking_utils.py L267)."""
     return attention.window is not None and tokens >= attention.window
 
@@ -224,7 +215,7 @@ def transformers_prefill_peak(architecture: Architecture, workload: Workload,
     B, L = workload.batch, workload.context_tokens
     b = _activation_bytes(workload)
     h = architecture.spec.hidden_size
-    layers = _layers(architecture)
+    layers = _layers(architecture, workload)
     spec = architecture.spec
     ple = spec.per_layer_embeddings
     n_layers = len(layers)
@@ -284,8 +275,8 @@ def transformers_prefill_peak(architecture: Architecture, workload: Workload,
 
     cache_so_far = 0
     for index, (attention, ffn) in enumerate(layers[:_shared_from(architecture)]):
-        if _owns_cache(attention):
-            cache_so_far += B * L * _kv_bytes_per_token(attention, workload)
+        if attention.owns_cache:
+            cache_so_far += B * L * attention.kv_bytes_per_token
         cache = PeakTerm("cache", cache_so_far,
                          "every layer run so far holds the whole prompt's K/V, sliding layers "
                          "too: cache_utils.py L241-249")
@@ -314,7 +305,7 @@ def transformers_prefill_peak(architecture: Architecture, workload: Workload,
             attention_terms.append(PeakTerm("repeated K/V", 2 * B * L * H * d * b,
                                             "repeat_kv: modeling_llama.py L168-177"))
         candidates.append((f"layer {index} attention ({attn})", [cache, *attention_terms]))
-        width = 3 if ffn.gated else 2
+        width = ffn.activation_tensors
         candidates.append((f"layer {index} MLP", [
             cache,
             PeakTerm("hidden-state copies", 3 * B * L * h * b,
@@ -353,9 +344,9 @@ def transformers_held_after_prefill(architecture: Architecture, workload: Worklo
     """Bytes held once the prefill returned, until the first decode step: weights + every
     cache-owning layer's K/V of the whole prompt (cache_utils.py L241-249) [bytes]."""
     B, L = workload.batch, workload.context_tokens
-    layers = _layers(architecture)
-    prompt_cache = sum(B * L * _kv_bytes_per_token(a, workload) for a, _ in layers
-                       if _owns_cache(a))
+    layers = _layers(architecture, workload)
+    prompt_cache = sum(B * L * a.kv_bytes_per_token for a, _ in layers
+                       if a.owns_cache)
     return weight_term(architecture, workload).bytes + prompt_cache
 
 
@@ -364,17 +355,18 @@ def transformers_decode_peak(architecture: Architecture, workload: Workload) -> 
     still held, replaced layer by layer by ``torch.cat`` (cache_utils.py L136, L242)."""
     B, L = workload.batch, workload.context_tokens
     b = _activation_bytes(workload)
-    layers = _layers(architecture)
+    layers = _layers(architecture, workload)
     weights = weight_term(architecture, workload)
-    owned = [a for a, _ in layers if _owns_cache(a)]
-    before = [B * L * _kv_bytes_per_token(a, workload) for a in owned]
+    owned = [a for a, _ in layers if a.owns_cache]
+    before = [B * L * a.kv_bytes_per_token for a in owned]
     # After its update a sliding layer keeps the last W - 1 tokens (cache_utils.py L246).
-    after = [B * min(L + 1, (a.window or L + 2) - 1) * _kv_bytes_per_token(a, workload)
+    after = [B * min(L + 1, (a.window or L + 2) - 1) * a.kv_bytes_per_token
              for a in owned]
     held = sum(before)
     worst_held, worst_new, worst_layer = held, 0, 0
     for index, attention in enumerate(owned):
-        new_tensor = after[index] // (1 if attention.k_eq_v else 2)
+        # K and V are two tensors of e / 2 each (``PeakAttention``), built one at a time.
+        new_tensor = after[index] // 2
         if held + new_tensor > worst_held + worst_new:
             worst_held, worst_new, worst_layer = held, new_tensor, index
         held += after[index] - before[index]
@@ -400,7 +392,7 @@ def vllm_peak(architecture: Architecture, workload: Workload,
     if max_batched_tokens < 1:
         raise LccostError(f"max_batched_tokens must be 1 or more, not {max_batched_tokens}")
     b = _activation_bytes(workload)
-    layers = _layers(architecture)
+    layers = _layers(architecture, workload)
     h = architecture.spec.hidden_size
     paged = replace(workload, accounting=Accounting.VLLM)
     cache = cost(architecture, paged).cache_bytes_per_sequence * workload.batch
@@ -471,12 +463,16 @@ def peak_summary(architecture: Architecture, workload: Workload, engine: Engine,
     return PeakSummary(engine, single, single)
 
 
-def unmodelled_reason(architecture: Architecture, engine: Engine) -> str | None:
-    """Why ``engine``'s peak is not modelled for ``architecture`` (``None``: it is)."""
+def unmodelled_reason(architecture: Architecture, engine: Engine,
+                      workload: Workload | None = None) -> str | None:
+    """Why ``engine``'s peak is not modelled for ``architecture`` at ``workload`` (default: the
+    standard workload; whether a mechanism is modelled does not depend on it) (``None``: it is)."""
     if engine is Engine.NONE:
         return None
     try:
-        _layers(architecture)
+        _layers(architecture, workload or Workload(context_tokens=0))
+        if workload is not None:
+            _activation_bytes(workload)
     except LccostError as error:
         return f"{engine} peak not modelled: {str(error).split(': ', 1)[-1].split('; use')[0]}"
     return None
