@@ -364,7 +364,7 @@ def transformers_decode_peak(architecture: Architecture, workload: Workload) -> 
              for a in owned]
     held = sum(before)
     worst_held, worst_new, worst_layer = held, 0, 0
-    for index, attention in enumerate(owned):
+    for index in range(len(owned)):
         # K and V are two tensors of e / 2 each (``PeakAttention``), built one at a time.
         new_tensor = after[index] // 2
         if held + new_tensor > worst_held + worst_new:
