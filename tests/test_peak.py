@@ -90,6 +90,25 @@ def test_decode_peak_by_hand(tiny: Architecture) -> None:
     assert _above_weights(tiny, peak.total_bytes, workload) == 1_408 + 1_280 + 704 + 1_280 + 400
 
 
+def test_k_eq_v_still_holds_two_tensors(write_spec) -> None:  # type: ignore[no-untyped-def]
+    # Gemma 4's attention_k_eq_v drops v_proj, but the reference caches V = v_norm(x·W_k) and
+    # K = RoPE(k_norm(x·W_k)), two different tensors (modeling_gemma4.py L1226-1236, both passed
+    # to past_key_values.update). So the same K/V bytes as the tiny spec without it.
+    architecture = api.load(write_spec(TINY.replace("head_dim: 16}", "head_dim: 16, k_eq_v: true}"),
+                                       "tiny-k-eq-v.yaml"))
+    workload = api.make_workload(10)
+    # Held after the prefill: 2 layers x L·2·K·d·b = 2·10·2·2·16·2 = 2,560 (not 1,280).
+    held = transformers_held_after_prefill(architecture, workload)
+    assert _above_weights(architecture, held, workload) == 2_560
+    # The same sums as test_sdpa_prefill_by_hand and test_decode_peak_by_hand: K = V shrinks the
+    # weights only.
+    prefill = transformers_prefill_peak(architecture, workload)
+    assert _above_weights(architecture, prefill.total_bytes, workload) == 16_160
+    decode = transformers_decode_peak(architecture, workload)
+    assert _above_weights(architecture, decode.total_bytes, workload) == (
+        1_408 + 1_280 + 704 + 1_280 + 400)
+
+
 def test_vllm_chunk_is_bounded_by_max_batched_tokens(tiny: Architecture) -> None:
     workload = api.make_workload(100_000)
     peak = vllm_peak(tiny, workload, max_batched_tokens=512)
