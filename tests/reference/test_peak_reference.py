@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-torch = pytest.importorskip("torch", reason="needs torch: pip install -e '.[reference]'")
+pytest.importorskip("torch", reason="needs torch: pip install -e '.[reference]'")
 pytest.importorskip("transformers", reason="needs transformers: pip install -e '.[reference]'")
 
 from lccost.hf_import import spec_from_hf_config
@@ -39,6 +39,8 @@ CONFIG: dict[str, Any] = {
 
 def _held_storage_bytes(cache: Any) -> int:
     """Bytes of every distinct storage behind the cache's tensors."""
+    import torch
+
     seen: dict[int, int] = {}
     for layer in cache.layers:
         for tensor in (layer.keys, layer.values):
@@ -50,6 +52,8 @@ def _held_storage_bytes(cache: Any) -> int:
 
 @pytest.mark.parametrize("context", [5, 20])
 def test_held_after_prefill_matches_the_cache_storage_with_k_eq_v(context: int) -> None:
+    import torch
+
     model = build_reference_model(reference_config(CONFIG), device="cpu", dtype="fp32")
     ids = torch.randint(3, 256, (1, context), generator=torch.Generator().manual_seed(1))
     with torch.no_grad():
