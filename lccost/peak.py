@@ -483,3 +483,55 @@ def default_engine(accounting: str) -> Engine:
     any other -> none."""
     return {"reference": Engine.TRANSFORMERS, "vllm": Engine.VLLM}.get(str(accounting),
                                                                        Engine.NONE)
+
+
+@dataclass(frozen=True)
+class ReportPeak:
+    """The peaks a report shows for one result: ``summary`` under ``engine`` (with the vLLM
+    chunk and sequences it assumed), or ``None`` and ``reason`` where the peak is not modelled
+    (the report prints n/a and the reason, never a guess)."""
+
+    engine: Engine
+    label: str
+    summary: PeakSummary | None
+    reason: str | None = None
+
+
+def report_peak(architecture: Architecture, workload: Workload, engine: Engine | None = None,
+                capacity_bytes: int | None = None, device_name: str = "",
+                attn: AttentionImpl = AttentionImpl.SDPA) -> ReportPeak:
+    """``prefill_peak_bytes`` and ``decode_peak_bytes`` of one result under ``engine`` (default:
+    the accounting's, ``default_engine``). vllm: the chunk and sequence count ``vllm serve``
+    picks on a device of ``capacity_bytes`` (``vllm_batch_defaults``; without a device, its
+    defaults below 70 GiB). ``none``, an unmodelled mechanism or dtype: no figures, a reason."""
+    chosen = engine if engine is not None else default_engine(workload.accounting)
+    if chosen is Engine.NONE:
+        why = ("--engine none" if engine is not None else
+               f"the {workload.accounting} accounting names no engine")
+        return ReportPeak(chosen, str(chosen), None,
+                          f"{why}: no activations are modelled; give --engine transformers "
+                          "or vllm")
+    chunk, sequences = (vllm_batch_defaults(capacity_bytes, device_name)
+                        if capacity_bytes is not None else
+                        (VLLM_DEFAULT_MAX_BATCHED_TOKENS, VLLM_DEFAULT_MAX_NUM_SEQS))
+    label = (f"{chosen} ({attn})" if chosen is Engine.TRANSFORMERS else
+             f"{chosen} (max_num_batched_tokens {chunk:,}, max_num_seqs {sequences:,})")
+    try:
+        summary = peak_summary(architecture, workload, chosen, attn, chunk, sequences)
+    except LccostError as error:
+        reason = str(error).split("; use --engine none")[0].removeprefix(
+            f"{architecture.name}: ")
+        return ReportPeak(chosen, label, None, f"{chosen} peak not modelled: {reason}")
+    return ReportPeak(chosen, label, summary)
+
+
+def parse_engine(name: str | Engine | None) -> Engine | None:
+    """``--engine``'s value as an ``Engine`` (None: the accounting's default), or a refusal
+    naming the allowed values."""
+    if name is None or isinstance(name, Engine):
+        return name
+    try:
+        return Engine(name)
+    except ValueError:
+        raise LccostError(f"{name!r} is not an engine; allowed: "
+                          f"{', '.join(e.value for e in Engine)}") from None

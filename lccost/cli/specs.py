@@ -14,6 +14,7 @@ from lccost.cli.options import (
     BlockSize,
     Context,
     DType,
+    EngineOption,
     Explain,
     FlopsOption,
     Format,
@@ -95,6 +96,7 @@ def show(
     hardware: HardwareName = None,
     gpus: Gpus = 1,
     compute_dtype: ComputeDType = None,
+    engine: EngineOption = None,
 ) -> None:
     """The expanded layer table: per layer its mechanism, heads, window, whose KV it reads,
     its FFN, and (at --context) its cache and FLOPs."""
@@ -106,7 +108,7 @@ def show(
     workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size,
                                  hardware=hardware)
     analysis = api.analyse([model], workload, per_layer=True, hardware=hardware, gpus=gpus,
-                           compute_dtype=compute_dtype)
+                           compute_dtype=compute_dtype, engine=engine)
     if output is OutputFormat.TABLE:
         from lccost.render.table import print_layers
 
