@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from lccost import api
+from lccost.errors import LccostError
 from lccost.peak import (
     AttentionImpl,
     Engine,
@@ -126,6 +127,20 @@ def test_unmodelled_mechanisms_are_refused_not_guessed() -> None:
     assert unmodelled_reason(architecture, Engine.TRANSFORMERS) is not None
     with pytest.raises(Exception, match="not modelled"):
         engine_peak(architecture, api.make_workload(4096), Engine.TRANSFORMERS)
+
+
+def test_a_mechanism_without_a_peak_shape_is_refused_naming_layer_and_mechanism(
+        write_spec) -> None:  # type: ignore[no-untyped-def]
+    # MixtureOfExperts declares no peak_mlp (the base's None): the peak names the layer and
+    # both mechanisms instead of costing the experts as a dense MLP.
+    moe = TINY.replace("ffn: {kind: dense, intermediate_size: 128}",
+                       "ffn: {kind: moe, experts: 4, active_experts: 2, "
+                       "expert_intermediate_size: 32}")
+    architecture = api.load(write_spec(moe, "tiny-moe.yaml"))
+    with pytest.raises(LccostError, match=r"layer 0 is attention \+ moe"):
+        transformers_prefill_peak(architecture, api.make_workload(10))
+    reason = unmodelled_reason(architecture, Engine.VLLM)
+    assert reason is not None and "layer 0 is attention + moe" in reason
 
 
 # ---------------------------------------------------------------------------------------------
