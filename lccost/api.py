@@ -147,7 +147,7 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
 
     def peak_of(model_cost: ModelCost) -> ReportPeak:
         return report_peak(model_cost.architecture, model_cost.workload, chosen_engine,
-                           capacity, device_name)
+                           capacity, device_name, params_total=model_cost.params_total)
 
     at = [workload] if contexts is None else [at_context(workload, c) for c in contexts]
     architectures = [(load(m), source_of(m)) for m in models]

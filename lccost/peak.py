@@ -6,6 +6,12 @@ This module is the one owner of those terms, per engine; each term names the lin
 engine's code that allocates it. Bytes are exact integers; B = batch, L = prompt tokens,
 b = bytes of one activation element (the weight dtype: bf16 2), h = hidden size.
 
+Each layer's shape comes from its mechanism through the declared interface
+(``MechanismSpec.peak_attention`` / ``peak_mlp``); a mechanism that declares none is refused,
+naming the layer. e, one token's K/V bytes, is the mechanism's own ``reference`` cache entry, so
+the peak and ``kv_cache_bytes`` cannot disagree (two tensors even with Gemma 4's
+``attention_k_eq_v``: modeling_gemma4.py L1226-1236).
+
 ``transformers`` (5.23.0, ``model(input_ids, use_cache=True, logits_to_keep=1)`` as
 ``generate`` calls it, generation/utils.py L2950-2954; measured on an H200:
 tests/data/device/peak_h200.json). The peak is the largest of a few points of the forward, each
@@ -198,8 +204,12 @@ def _shared_from(architecture: Architecture) -> int:
     return sharing.first_shared_layer if sharing is not None else len(architecture.layers)
 
 
-def weight_term(architecture: Architecture, workload: Workload) -> PeakTerm:
-    params = cost(architecture, replace(workload, context_tokens=0)).params_total
+def weight_term(architecture: Architecture, workload: Workload,
+                params_total: int | None = None) -> PeakTerm:
+    """Every parameter resident in the weight dtype; ``params_total`` where the caller has the
+    model's cost already (it does not depend on the context), else costed here."""
+    params = (params_total if params_total is not None else
+              cost(architecture, replace(workload, context_tokens=0)).params_total)
     return PeakTerm("weights", number_format(workload.dtype).whole_bytes_for(params),
                     "params_total in the weight dtype (every parameter resident)")
 
@@ -210,7 +220,8 @@ def _sliding_mask(attention: PeakAttention, tokens: int) -> bool:
 
 
 def transformers_prefill_peak(architecture: Architecture, workload: Workload,
-                              attn: AttentionImpl = AttentionImpl.SDPA) -> PeakMemory:
+                              attn: AttentionImpl = AttentionImpl.SDPA,
+                              params_total: int | None = None) -> PeakMemory:
     """The peak allocated during ``model(prompt of L tokens)`` (module docstring)."""
     B, L = workload.batch, workload.context_tokens
     b = _activation_bytes(workload)
@@ -220,7 +231,7 @@ def transformers_prefill_peak(architecture: Architecture, workload: Workload,
     ple = spec.per_layer_embeddings
     n_layers = len(layers)
     wrapper = ple is not None and bool(spec.encoders)
-    weights = weight_term(architecture, workload)
+    weights = weight_term(architecture, workload, params_total)
 
     base = [
         weights,
@@ -350,13 +361,14 @@ def transformers_held_after_prefill(architecture: Architecture, workload: Worklo
     return weight_term(architecture, workload).bytes + prompt_cache
 
 
-def transformers_decode_peak(architecture: Architecture, workload: Workload) -> PeakMemory:
+def transformers_decode_peak(architecture: Architecture, workload: Workload,
+                             params_total: int | None = None) -> PeakMemory:
     """The first decode step after a prefill of L tokens (module docstring): the prompt's K/V
     still held, replaced layer by layer by ``torch.cat`` (cache_utils.py L136, L242)."""
     B, L = workload.batch, workload.context_tokens
     b = _activation_bytes(workload)
     layers = _layers(architecture, workload)
-    weights = weight_term(architecture, workload)
+    weights = weight_term(architecture, workload, params_total)
     owned = [a for a, _ in layers if a.owns_cache]
     before = [B * L * a.kv_bytes_per_token for a in owned]
     # After its update a sliding layer keeps the last W - 1 tokens (cache_utils.py L246).
@@ -386,7 +398,8 @@ def transformers_decode_peak(architecture: Architecture, workload: Workload) -> 
 
 def vllm_peak(architecture: Architecture, workload: Workload,
               max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
-              max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS) -> PeakMemory:
+              max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
+              params_total: int | None = None) -> PeakMemory:
     """Weights + the paged cache of the batch at L (``--accounting vllm``) + the activations of
     one chunk of ``max_batched_tokens`` tokens + the sampler's dummy logits (module docstring)."""
     if max_batched_tokens < 1:
@@ -399,7 +412,7 @@ def vllm_peak(architecture: Architecture, workload: Workload,
     T = min(max_batched_tokens, max(1, workload.batch * workload.context_tokens))
     widest = max(f.intermediate_size for _, f in layers)
     return PeakMemory(Engine.VLLM, "prefill", f"chunk of {T:,} tokens", (
-        weight_term(architecture, workload),
+        weight_term(architecture, workload, params_total),
         PeakTerm("cache", cache, "paged KV cache of the batch (--accounting vllm)"),
         PeakTerm("chunk activations", T * (2 * h + 3 * widest) * b,
                  "residual + normed hidden, gate_up and SiluAndMul output of one chunk: "
@@ -452,14 +465,21 @@ class PeakSummary:
 def peak_summary(architecture: Architecture, workload: Workload, engine: Engine,
                  attn: AttentionImpl = AttentionImpl.SDPA,
                  max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
-                 max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS) -> PeakSummary:
+                 max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
+                 params_total: int | None = None) -> PeakSummary:
     """Prefill and decode peaks under ``engine`` (the integration point for reports). Under
     vllm both are the chunked-prefill peak (the pool is allocated once); under none both are
     weights + cache. Raises ``LccostError`` where the engine's peak is not modelled."""
     if engine is Engine.TRANSFORMERS:
-        return PeakSummary(engine, transformers_prefill_peak(architecture, workload, attn),
-                           transformers_decode_peak(architecture, workload))
-    single = engine_peak(architecture, workload, engine, attn, max_batched_tokens, max_num_seqs)
+        return PeakSummary(engine,
+                           transformers_prefill_peak(architecture, workload, attn, params_total),
+                           transformers_decode_peak(architecture, workload, params_total))
+    if engine is Engine.VLLM:
+        single = vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs,
+                           params_total)
+    else:
+        single = engine_peak(architecture, workload, engine, attn, max_batched_tokens,
+                             max_num_seqs)
     return PeakSummary(engine, single, single)
 
 
@@ -499,7 +519,8 @@ class ReportPeak:
 
 def report_peak(architecture: Architecture, workload: Workload, engine: Engine | None = None,
                 capacity_bytes: int | None = None, device_name: str = "",
-                attn: AttentionImpl = AttentionImpl.SDPA) -> ReportPeak:
+                attn: AttentionImpl = AttentionImpl.SDPA,
+                params_total: int | None = None) -> ReportPeak:
     """``prefill_peak_bytes`` and ``decode_peak_bytes`` of one result under ``engine`` (default:
     the accounting's, ``default_engine``). vllm: the chunk and sequence count ``vllm serve``
     picks on a device of ``capacity_bytes`` (``vllm_batch_defaults``; without a device, its
@@ -517,7 +538,8 @@ def report_peak(architecture: Architecture, workload: Workload, engine: Engine |
     label = (f"{chosen} ({attn})" if chosen is Engine.TRANSFORMERS else
              f"{chosen} (max_num_batched_tokens {chunk:,}, max_num_seqs {sequences:,})")
     try:
-        summary = peak_summary(architecture, workload, chosen, attn, chunk, sequences)
+        summary = peak_summary(architecture, workload, chosen, attn, chunk, sequences,
+                               params_total)
     except LccostError as error:
         reason = str(error).split("; use --engine none")[0].removeprefix(
             f"{architecture.name}: ")
