@@ -189,3 +189,13 @@ def test_the_api_reports_the_peaks(tiny: Path) -> None:
     assert result.prefill_peak_bytes - 2 * result.params_total == PREFILL_ABOVE_WEIGHTS
     assert analysis.peaks_requested
     assert not api.analyse([tiny], api.make_workload(10)).peaks_requested
+
+
+def test_show_without_costs_still_prints_the_peaks_and_the_explanation_asked_for() -> None:
+    # show --no-costs returned before the summary and --explain; a named engine asks for the
+    # peak columns, and --explain for the terms, so both print.
+    code, out, err = run_cli(["show", "llama-3.1-8b", "--context", "4k", "--no-costs",
+                              "--engine", "transformers", "--explain"])
+    assert code == 0, err
+    assert "prefill peak" in out
+    assert "prefill_peak_bytes under transformers (sdpa)" in out

@@ -118,11 +118,11 @@ def show(
         title = (f"{spec.name}: {len(architecture.layers)} layers, hidden {spec.hidden_size}, "
                  f"vocab {spec.vocab_size}")
         print_layers(title, result.layers or [], units, with_costs=costs)
-        if not costs and analysis.rooflines is None:
-            return
-    text = render_analysis(analysis, output, units)
-    if text is not None:
-        typer.echo(text, nl=False)
+    if (output is not OutputFormat.TABLE or costs or analysis.rooflines is not None
+            or analysis.peaks_requested):
+        text = render_analysis(analysis, output, units)
+        if text is not None:
+            typer.echo(text, nl=False)
     if explain:
         from lccost.cli.costs import explain_all
 
