@@ -129,8 +129,7 @@ def test_unmodelled_mechanisms_are_refused_not_guessed() -> None:
         engine_peak(architecture, api.make_workload(4096), Engine.TRANSFORMERS)
 
 
-def test_a_mechanism_without_a_peak_shape_is_refused_naming_layer_and_mechanism(
-        write_spec) -> None:  # type: ignore[no-untyped-def]
+def test_a_mechanism_without_a_peak_shape_is_refused(write_spec) -> None:  # type: ignore[no-untyped-def]
     # MixtureOfExperts declares no peak_mlp (the base's None): the peak names the layer and
     # both mechanisms instead of costing the experts as a dense MLP.
     moe = TINY.replace("ffn: {kind: dense, intermediate_size: 128}",
