@@ -292,3 +292,11 @@ def test_peak_summary_names_the_two_figures(tiny: Architecture) -> None:
     # The hand derivations above: prefill 16,160 and decode 5,072 bytes above the weights.
     assert (summary.prefill_peak_bytes - weights, summary.decode_peak_bytes - weights) == (
         16_160, 5_072)
+
+
+def test_an_output_gate_is_refused_not_left_out(write_spec) -> None:  # type: ignore[no-untyped-def]
+    # Laguna's per-head gate is a B·L·H tensor alive at the attention point with no peak term.
+    gated = TINY.replace("head_dim: 16}", "head_dim: 16, output_gate: per_head}")
+    architecture = api.load(write_spec(gated, "tiny-gated.yaml"))
+    reason = unmodelled_reason(architecture, Engine.TRANSFORMERS)
+    assert reason is not None and "layer 0 is attention + dense" in reason

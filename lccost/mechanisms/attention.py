@@ -173,9 +173,13 @@ class Attention(MechanismSpec):
             entry += vllm_kv_scale_bytes(self.kv_heads, workload.effective_kv_dtype)
         return entry
 
-    def peak_attention(self, env: LayerEnv) -> PeakAttention:
+    def peak_attention(self, env: LayerEnv) -> PeakAttention | None:
         """The shape, with e = ``entry_bytes`` under the ``reference`` accounting: 2·K·d values
-        even with ``k_eq_v`` (module docstring: K and V are two different tensors there)."""
+        even with ``k_eq_v`` (module docstring: K and V are two different tensors there).
+        None (not modelled) with an output gate: its B·L·H(·d) gate tensor is alive at the
+        attention point and ``lccost.peak`` has no term for it."""
+        if self.output_gate != "none":
+            return None
         reference = replace(env, workload=replace(env.workload,
                                                   accounting=Accounting.REFERENCE))
         return PeakAttention(self.query_heads, self.kv_heads, self.head_dim, self.window,
