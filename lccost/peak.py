@@ -193,7 +193,9 @@ def _layers(architecture: Architecture,
             raise LccostError(
                 f"{architecture.name}: the peak memory is modelled for layers of softmax "
                 f"attention and a dense MLP; layer {index} is {layer.attention.kind} + "
-                f"{layer.ffn.kind}; use --engine none (weights + cache)")
+                f"{layer.ffn.kind} (not modelled: "
+                f"{layer.attention.summary() if attention is None else layer.ffn.summary()}); "
+                "use --engine none (weights + cache)")
         layers.append((attention, ffn))
     return layers
 
