@@ -21,7 +21,7 @@ _API = {
     "Workload": "lccost.workload", "LccostError": "lccost.errors",
     "check_claims": "lccost.claims",
     "fit": "lccost.fit", "load_hardware": "lccost.hardware", "roofline": "lccost.hardware",
-    "architecture_from_hf_config": "lccost.hf_import",
+    "architecture_from_hf_config": "lccost.hf",
 }
 
 

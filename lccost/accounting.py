@@ -21,7 +21,8 @@ holds; how many of them are counted, and in which layout, depends on which cache
     state; a standard attention layer holds all L tokens (its window ignored: the textbook
     formula), a compressed cache ``floor(L / m)`` entries, DeepSeek V4's window branch its
     ``min(L, W)`` tokens (the V4 report counts it so); layers that read another layer's cache
-    hold nothing.
+    hold nothing. A recurrent layer (Mamba2, delta rule, short conv), whose only cache is a
+    state, holds that state, its conv k - 1 steps (``lccost.mechanisms.recurrent``).
 
 ``vllm``: what vLLM's paged allocator holds for one sequence in steady decode, read in vLLM
     0.33.0 (PyPI wheel, ``vllm/_version.py`` commit ``4ba787ec9``); paths below are inside
@@ -121,7 +122,8 @@ holds; how many of them are counted, and in which layout, depends on which cache
       ``map_layer_ids[il] = map_layer_ids[il_reuse]``; Gemma 3n / 4 ``reuse`` callback,
       ``src/llama-model.cpp:2779-2788``);
     - fixed-size states: counted, in the reference layout (llama.cpp's own state layouts are
-      not modelled).
+      not modelled), except the recurrent layers' (Mamba2, delta rule, short conv), which
+      follow llama.cpp's fp32 recurrent cells (``lccost.mechanisms.recurrent``).
     Not modelled: ``--fit`` (llama-server may shrink the context to fit the device),
     ``--kv-unified-per-slot``, speculative-decoding contexts and the quantized cache types.
 """
@@ -139,7 +141,8 @@ HELD_TOKENS_RULE: dict[Accounting, str] = {
                           "fixed states counted",
     Accounting.FULL_CONTEXT: "n = L on every layer that owns a cache (windows, pages and "
                              "fixed states ignored), except DeepSeek V4 window branches: "
-                             "min(L, W); docs/accountings.md",
+                             "min(L, W); a fixed-state layer (Mamba2, delta rule, short conv) "
+                             "holds its state, conv k - 1 steps; docs/accountings.md",
     Accounting.VLLM: "n = vLLM token slots: whole pages of the block size; sliding layers keep "
                      "the pages that hold the last W - 1 tokens",
     Accounting.LLAMACPP: "n = llama.cpp cells: the context padded to 256, per stream; sliding "

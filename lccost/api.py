@@ -22,10 +22,9 @@ from lccost.conventions import (
     canonical_dtype,
     parse_context,
 )
-from lccost.engine import ModelCost, cost
+from lccost.engine import ModelCost, cost, costs_at
 from lccost.errors import LccostError
 from lccost.hardware import HardwareProfile, load_hardware
-from lccost.hf_import import architecture_from_hf_config
 from lccost.peak import Engine, ReportPeak, parse_engine, report_peak
 from lccost.report import CostResult, Report, cost_result, make_report
 from lccost.spec.loader import load_spec, model_path
@@ -37,7 +36,9 @@ if TYPE_CHECKING:
 
 ModelRef = str | Path | Architecture
 
-MAX_SWEEP_POINTS = 64
+MAX_SWEEP_POINTS = 10_000
+"""Contexts in one sweep: enough for dense plots (a 1k..1M sweep every 128 tokens is 8,185),
+few enough that the report stays in memory."""
 
 
 def load(ref: ModelRef) -> Architecture:
@@ -46,6 +47,8 @@ def load(ref: ModelRef) -> Architecture:
         return ref
     path = model_path(ref)
     if path.suffix == ".json":
+        from lccost.hf import architecture_from_hf_config  # only for config.json
+
         return architecture_from_hf_config(path)
     return load_spec(path)
 
@@ -149,27 +152,32 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
         return report_peak(model_cost.architecture, model_cost.workload, chosen_engine,
                            capacity, device_name, params_total=model_cost.params_total)
 
-    at = [workload] if contexts is None else [at_context(workload, c) for c in contexts]
     architectures = [(load(m), source_of(m)) for m in models]
+
+    def at_each(architecture: Architecture) -> list[ModelCost]:
+        # one context: the ledgers (--explain, --per-layer); several: one compiled call each
+        if contexts is None:
+            return [cost(architecture, workload)]
+        try:
+            return costs_at(architecture, workload, contexts)
+        except ValueError as error:  # a context out of range (``Workload``)
+            raise LccostError(str(error)) from None
+
     results: list[CostResult] = []
     base_results: list[CostResult] = []
     costs: list[ModelCost] = []
     peaks: list[ReportPeak] = []
-    base_costs: dict[int, ModelCost] = {}
+    base_costs: list[ModelCost | None] = [None] * (1 if contexts is None else len(contexts))
     if baseline is not None:
-        base_architecture = load(baseline)
-        for w in at:
-            base_costs[w.context_tokens] = cost(base_architecture, w)
-            base_results.append(cost_result(base_costs[w.context_tokens], generate=generate,
-                                            source=source_of(baseline),
-                                            peak=peak_of(base_costs[w.context_tokens])))
+        base_costs = list(at_each(load(baseline)))
+        base_results = [cost_result(c, generate=generate, source=source_of(baseline),
+                                    peak=peak_of(c))
+                        for c in base_costs if c is not None]
     for architecture, source in architectures:
-        for w in at:
-            model_cost = cost(architecture, w)
+        for model_cost, base_cost in zip(at_each(architecture), base_costs, strict=True):
             costs.append(model_cost)
             peaks.append(peak_of(model_cost))
-            results.append(cost_result(model_cost, per_layer=per_layer,
-                                       baseline=base_costs.get(w.context_tokens),
+            results.append(cost_result(model_cost, per_layer=per_layer, baseline=base_cost,
                                        generate=generate, source=source, peak=peaks[-1]))
     lines = None
     if profile is not None:
@@ -190,7 +198,9 @@ def compare(models: Sequence[ModelRef], workload: Workload, baseline: ModelRef |
 
 def sweep(models: Sequence[ModelRef], contexts: Sequence[int], workload: Workload,
           baseline: ModelRef | None = None) -> Report:
-    """Results for every model at every context (the workload's other settings fixed)."""
+    """Results for every model at every context (the workload's other settings fixed); each
+    model evaluated at all contexts in one call of its compiled function
+    (``lccost.engine.costs_at``)."""
     return analyse(models, workload, contexts=contexts, baseline=baseline).report
 
 
@@ -202,21 +212,32 @@ def at_context(workload: Workload, context: int) -> Workload:
         raise LccostError(str(error)) from None
 
 
-def parse_contexts(text: str) -> list[int]:
-    """``4k,32k,1M`` (a list) or ``1k..1M`` (powers of two from 1k to 1M, both included)."""
+def parse_contexts(text: str, points: int | None = None, linear: bool = False,
+                   every: int | None = None) -> list[int]:
+    """The contexts of a sweep.
+
+    ``4k,32k,1M``: that list. ``1k..1M``: powers of two from 1k up to 1M, both ends included;
+    with ``points`` N, N contexts from one end to the other, evenly spaced in log (or, with
+    ``linear``, in tokens), rounded to whole tokens (duplicates after rounding dropped); with
+    ``every`` N, every N-th token: 1k, 1k + N, 1k + 2N, ..., and 1M. At most
+    ``MAX_SWEEP_POINTS`` contexts.
+    """
+    if points is not None and every is not None:
+        raise LccostError("give --points or --every, not both")
+    if (points is not None or every is not None or linear) and ".." not in text:
+        raise LccostError(f"--points, --every and --linear need a range such as 1k..1M, not "
+                          f"{text!r}")
+    if points is not None and not 2 <= points <= MAX_SWEEP_POINTS:
+        raise LccostError(f"--points takes 2 to {MAX_SWEEP_POINTS:,}, not {points}")
+    if every is not None and every < 1:
+        raise LccostError(f"--every takes 1 or more tokens, not {every}")
     try:
         if ".." in text:
             low_text, high_text = text.split("..", 1)
             low, high = parse_context(low_text), parse_context(high_text)
             if low < 1 or high < low:
                 raise ValueError(f"range {text!r} must go from 1 or more up to a larger value")
-            contexts: list[int] = []
-            value = low
-            while value <= high and len(contexts) <= MAX_SWEEP_POINTS:
-                contexts.append(value)
-                value *= 2
-            if contexts[-1] != high:
-                contexts.append(high)
+            contexts = _spaced(low, high, points, linear, every)
         else:
             contexts = [parse_context(part) for part in text.split(",") if part.strip()]
             if any(c < 1 for c in contexts):
@@ -226,6 +247,33 @@ def parse_contexts(text: str) -> list[int]:
     if not contexts:
         raise LccostError(f"no context lengths in {text!r}; write e.g. 4k,32k,1M or 1k..1M")
     if len(contexts) > MAX_SWEEP_POINTS:
-        raise LccostError(f"{len(contexts)} context lengths; a sweep takes at most "
-                          f"{MAX_SWEEP_POINTS}")
+        raise LccostError(f"{len(contexts):,} context lengths; a sweep takes at most "
+                          f"{MAX_SWEEP_POINTS:,} (use --points, or a larger --every)")
+    return contexts
+
+
+def _spaced(low: int, high: int, points: int | None, linear: bool, every: int | None,
+            ) -> list[int]:
+    """The contexts from ``low`` to ``high`` (both included) of ``parse_contexts``."""
+    if every is not None:
+        if (high - low) // every + 1 > MAX_SWEEP_POINTS:
+            raise ValueError(f"--every {every} makes more than {MAX_SWEEP_POINTS:,} contexts "
+                             f"from {low} to {high}; use a larger step or --points")
+        contexts = list(range(low, high + 1, every))
+    elif points is not None:
+        if linear:
+            # exact: low + round(i (high - low) / (N - 1)), in integers
+            span, steps = high - low, points - 1
+            contexts = [low + (2 * i * span + steps) // (2 * steps) for i in range(points)]
+        else:
+            ratio = high / low
+            contexts = [round(low * ratio ** (i / (points - 1))) for i in range(points)]
+        contexts = sorted({min(max(c, low), high) for c in contexts})
+    else:
+        contexts, value = [], low
+        while value <= high and len(contexts) <= MAX_SWEEP_POINTS:
+            contexts.append(value)
+            value *= 2
+    if contexts[-1] != high:
+        contexts.append(high)
     return contexts

@@ -61,7 +61,8 @@ class Accounting(StrEnum):
     ``reference``: what the transformers reference implementation holds, to the byte.
     ``full-context``: the back-of-envelope formula of each mechanism's publications; every
     layer that owns a cache holds all L tokens, windows ignored, except where the publication
-    counts a window as the window (DeepSeek V4): the table in ``docs/accountings.md``.
+    counts a window as the window (DeepSeek V4): the table in ``docs/accountings.md``; a
+    recurrent layer holds its fixed-size state.
     ``vllm``: what vLLM's paged allocator holds for one sequence (whole blocks, its layouts).
     ``llamacpp``: what llama.cpp allocates for ``-c L`` (context and SWA cache padded to 256).
     """
@@ -113,10 +114,14 @@ class NumberFormat:
 
     def bytes_for(self, elements: int) -> Fraction:
         """Bytes for ``elements`` values: elements x bits / 8 + ceil(elements / block) x scale."""
-        value = Fraction(elements * self.element_bits, 8)
+        return Fraction(self.bits_for(elements), 8)
+
+    def bits_for(self, elements: int) -> int:
+        """``bytes_for`` x 8, an integer: sums of it need no fractions."""
+        bits = elements * self.element_bits
         if self.scale_block:
-            value += -(-elements // self.scale_block) * self.scale_bytes
-        return value
+            bits += -(-elements // self.scale_block) * self.scale_bytes * 8
+        return bits
 
 
 NUMBER_FORMATS: dict[str, NumberFormat] = {

@@ -8,15 +8,28 @@ once plus the cache written).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import weakref
+from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 
+from lccost.compiled import CompiledModel, Totals, compile_parts
 from lccost.conventions import number_format
-from lccost.ledger import FORMULA_NAMESPACE, Ledger, PartCosts, compile_formula
+from lccost.ledger import (
+    CONTEXT,
+    FORMULA_NAMESPACE,
+    Ledger,
+    PartCosts,
+    compile_formula,
+    deferred,
+)
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.embeddings import embedding_tables, embeddings_costs, encoder_costs
 from lccost.mechanisms.hyper_connections import hyper_connection_costs
+from lccost.mechanisms.mtp import mtp_costs
+from lccost.mechanisms.norms import norm_costs
+from lccost.mechanisms.recurrent import vllm_hybrid_workload
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -39,12 +52,45 @@ class LayerCost:
 
 @dataclass(frozen=True)
 class ModelCost:
-    """Every ledger of one architecture at one workload, and the totals derived from them."""
+    """One architecture at one workload: its totals (from the compiled fast path,
+    ``lccost.compiled``) and, built only when asked for (``--explain``, per-layer tables,
+    ``--generate``), every ledger they are the sums of."""
 
     architecture: Architecture
     workload: Workload
-    layers: tuple[LayerCost, ...]
-    model_parts: tuple[tuple[str, PartCosts], ...]
+
+    @cached_property
+    def _compiled(self) -> tuple[CompiledModel, FixedFigures]:
+        return compiled_model(self.architecture, self.workload)
+
+    @property
+    def compiled(self) -> CompiledModel:
+        """The fast path: every per-sequence total as a function of L (``lccost.compiled``)."""
+        return self._compiled[0]
+
+    @property
+    def fixed(self) -> FixedFigures:
+        """The figures that do not depend on the context or the batch."""
+        return self._compiled[1]
+
+    @cached_property
+    def totals(self) -> Totals:
+        """Every per-sequence total at the workload's context."""
+        return self.compiled.at(self.workload.context_tokens)
+
+    @cached_property
+    def _ledgers(self) -> tuple[tuple[LayerCost, ...], tuple[tuple[str, PartCosts], ...]]:
+        return part_ledgers(self.architecture, self.workload)
+
+    @property
+    def layers(self) -> tuple[LayerCost, ...]:
+        """Each decoder layer's ledgers (built on first use)."""
+        return self._ledgers[0]
+
+    @property
+    def model_parts(self) -> tuple[tuple[str, PartCosts], ...]:
+        """The model-level parts' ledgers: embeddings, encoders, mHC (built on first use)."""
+        return self._ledgers[1]
 
     def parts(self) -> Iterable[PartCosts]:
         for layer in self.layers:
@@ -56,45 +102,41 @@ class ModelCost:
         """Layers that cost the same (same spec, same KV source), with their indices."""
         groups: dict[tuple[int, int], tuple[list[int], LayerCost]] = {}
         for layer in self.layers:
-            # ``cost`` hands identical layers the same PartCosts objects.
+            # ``part_ledgers`` hands identical layers the same PartCosts objects.
             key = id(layer.attention), id(layer.ffn)
             groups.setdefault(key, ([], layer))[0].append(layer.index)
         return list(groups.values())
 
     @cached_property
     def _distinct_parts(self) -> tuple[tuple[PartCosts, int], ...]:
-        """Each distinct ``PartCosts`` and how often it occurs (``cost`` hands identical layers
-        the same objects), so a total is summed once per distinct layer, not per layer."""
-        counts: dict[int, tuple[PartCosts, list[int]]] = {}
-        for part in self.parts():
-            counts.setdefault(id(part), (part, [0]))[1][0] += 1
-        return tuple((part, n[0]) for part, n in counts.values())
+        return distinct_parts(self.layers, self.model_parts)
 
-    def _sum(self, quantity: str) -> int:
+    def ledger_total(self, quantity: str) -> int:
+        """Σ of one per-sequence ledger over every part, from the ledgers (what ``--explain``
+        prints); the totals below come from the compiled path and equal it
+        (``tests/test_compiled.py``)."""
         return sum(n * getattr(part, quantity).total for part, n in self._distinct_parts)
 
-    @cached_property
+    @property
     def params_total(self) -> int:
-        return self._sum("params")
+        return self.compiled.params_total
 
-    @cached_property
+    @property
     def params_active(self) -> int:
-        return self._sum("active")
+        return self.compiled.params_active
 
-    @cached_property
+    @property
     def params_embedding(self) -> int:
-        spec = self.architecture.spec
-        return embedding_tables(spec.vocab_size, spec.hidden_size, spec.per_layer_embeddings,
-                                len(self.architecture.layers)).total
+        return self.fixed.params_embedding
 
     @property
     def params_effective(self) -> int:
         """All parameters except the embedding tables (Gemma's "effective" count)."""
         return self.params_total - self.params_embedding
 
-    @cached_property
+    @property
     def cache_bytes_per_sequence(self) -> int:
-        return self._sum("cache_bytes")
+        return self.totals.cache_bytes
 
     @property
     def kv_cache_bytes(self) -> int:
@@ -102,22 +144,20 @@ class ModelCost:
 
     @property
     def prefill_flops(self) -> int:
-        return self.workload.batch * self._sum("prefill_flops")
+        return self.workload.batch * self.totals.prefill_flops
 
     @property
     def decode_flops(self) -> int:
-        return self.workload.batch * self._sum("decode_flops")
+        return self.workload.batch * self.totals.decode_flops
 
     def fp8_equivalent(self, quantity: str) -> int:
         """FLOPs weighted by operand precision, in "equivalent FP8 FLOPs" (DeepSeek-V4 report
         §1, Fig. 1): each term x bits(its compute format) / 8, so a bf16 product counts 2, an
-        fp8 one 1, an fp4 one 1/2 (tensor-core throughput ratios). Unpinned terms use --dtype."""
-        weighted_bits = 0  # exact: one division by 8 at the end
-        for part, n in self._distinct_parts:
-            for term in getattr(part, quantity):
-                bits = number_format(term.compute or self.workload.dtype).element_bits
-                weighted_bits += n * term.value * bits
-        return self.workload.batch * -(-weighted_bits // 8)
+        fp8 one 1, an fp4 one 1/2 (tensor-core throughput ratios). Unpinned terms use --dtype.
+        ``quantity``: ``prefill_flops`` or ``decode_flops``."""
+        weighted_bits = {"prefill_flops": self.totals.prefill_flop_bits,
+                         "decode_flops": self.totals.decode_flop_bits}[quantity]
+        return self.workload.batch * -(-weighted_bits // 8)  # exact: one division at the end
 
     def generation_flops(self, new_tokens: int, quantity: str = "decode_flops") -> int:
         """FLOPs to generate ``new_tokens`` tokens after the prompt: the decode FLOPs at contexts
@@ -131,26 +171,23 @@ class ModelCost:
         return self.workload.batch * sum(n * _summed(getattr(part, quantity), L0, new_tokens)
                                          for part, n in self._distinct_parts)
 
-    @cached_property
+    @property
     def decode_weight_bytes(self) -> int:
         """Active weights in the weight dtype, read once per decode step for the whole batch."""
-        return number_format(self.workload.dtype).whole_bytes_for(self.params_active)
+        return self.fixed.decode_weight_bytes
 
-    @cached_property
+    @property
     def embedding_row_bytes(self) -> int:
         """Embedding rows gathered per token: D values, plus N·p for per-layer embeddings."""
-        spec = self.architecture.spec
-        ple = spec.per_layer_embeddings
-        values = spec.hidden_size + (ple.dim * len(self.architecture.layers) if ple else 0)
-        return number_format(self.workload.dtype).whole_bytes_for(values)
+        return self.fixed.embedding_row_bytes
 
     @property
     def decode_cache_read_bytes(self) -> int:
-        return self.workload.batch * self._sum("cache_read_bytes")
+        return self.workload.batch * self.totals.cache_read_bytes
 
     @property
     def decode_cache_write_bytes(self) -> int:
-        return self.workload.batch * self._sum("cache_write_bytes")
+        return self.workload.batch * self.totals.cache_write_bytes
 
     @property
     def decode_bytes(self) -> int:
@@ -160,8 +197,7 @@ class ModelCost:
     @property
     def prefill_bytes(self) -> int:
         """Weights read once (all of them: a long prompt touches every expert) + cache written."""
-        weights = number_format(self.workload.dtype).whole_bytes_for(self.params_total)
-        return weights + self.kv_cache_bytes
+        return self.fixed.weight_bytes + self.kv_cache_bytes
 
     @property
     def decode_intensity(self) -> float:
@@ -190,11 +226,47 @@ def _summed(ledger: Ledger, first_context: int, positions: int) -> int:
 
 
 def cost(architecture: Architecture, workload: Workload) -> ModelCost:
-    """Cost ``architecture`` at ``workload``: every layer's mechanisms, then model-level parts.
+    """``architecture`` at ``workload``: totals from the compiled path, ledgers on demand.
+
+    The totals are computed here, so that a workload lccost refuses fails at this call."""
+    model = ModelCost(architecture, workload)
+    model.totals  # noqa: B018 - computed now: a refusal belongs to this call
+    return model
+
+
+def costs_at(architecture: Architecture, workload: Workload, contexts: Sequence[int],
+             ) -> list[ModelCost]:
+    """``architecture`` at each of ``contexts`` (the workload's other settings fixed), all
+    evaluated in one call of the compiled function (sweeps, ``fit``)."""
+    fast = compiled_model(architecture, workload)
+    points = []
+    for context, totals in zip(contexts, fast[0].many(contexts), strict=True):
+        point = ModelCost(architecture, replace(workload, context_tokens=context))
+        # what the cached properties would compute, already computed
+        point.__dict__.update(_compiled=fast, totals=totals)
+        points.append(point)
+    return points
+
+
+def part_ledgers(architecture: Architecture, workload: Workload, compiling: bool = False,
+                 ) -> tuple[tuple[LayerCost, ...], tuple[tuple[str, PartCosts], ...]]:
+    """Every layer's mechanisms, then the model-level parts, as ledgers at ``workload``; with
+    ``compiling``, with L unknown (``lccost.ledger``, compile mode).
 
     Layers that are the same spec object (a template used many times) with the same KV source
-    cost the same, so each is computed once.
+    cost the same, so each is computed once and shared.
     """
+    D = architecture.spec.hidden_size
+    # vLLM pages a hybrid model's attention and states at one raised block size (evaluated
+    # terms: it does not depend on the context).
+    layer_workload, token_bytes = vllm_hybrid_workload(architecture.layers, D, workload)
+    with deferred() if compiling else nullcontext():
+        return _part_ledgers(architecture, workload, compiling, layer_workload, token_bytes)
+
+
+def _part_ledgers(architecture: Architecture, workload: Workload, compiling: bool,
+                  layer_workload: Workload, token_bytes: int | None,
+                  ) -> tuple[tuple[LayerCost, ...], tuple[tuple[str, PartCosts], ...]]:
     spec = architecture.spec
     D, N = spec.hidden_size, len(architecture.layers)
     memo: dict[object, LayerCost] = {}
@@ -203,18 +275,100 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
         source = architecture.kv_source(index)
         key = (id(layer), id(source))
         if key not in memo:
-            env = LayerEnv(D, workload, kv_source=source)
+            env = LayerEnv(D, layer_workload, kv_source=source, attention_token_bytes=token_bytes,
+                           compiling=compiling)
             memo[key] = LayerCost(index, layer.attention.tagged(layer.attention.costs(env)),
                                   layer.ffn.tagged(layer.ffn.costs(env)))
         cached = memo[key]
         layers.append(LayerCost(index, cached.attention, cached.ffn))
-    L = workload.context_tokens
+    L = CONTEXT if compiling else workload.context_tokens
     model_parts: list[tuple[str, PartCosts]] = [
         ("embeddings", embeddings_costs(spec.vocab_size, D, spec.tie_word_embeddings,
-                                        spec.per_layer_embeddings, N, L)),
+                                        spec.per_layer_embeddings, N, L,
+                                        spec.learned_positions or 0, spec.lm_head_bias)),
     ]
     if spec.encoders:
         model_parts.append(("encoders", encoder_costs(spec.encoders)))
     if spec.hyper_connections is not None:
         model_parts.append(("mhc", hyper_connection_costs(spec.hyper_connections, D, N, L)))
-    return ModelCost(architecture, workload, tuple(layers), tuple(model_parts))
+    if spec.norms is not None:
+        model_parts.append(("norms", norm_costs(spec.norms, D, N)))
+    if spec.mtp is not None and spec.mtp.counted:
+        env = LayerEnv(D, layer_workload, attention_token_bytes=token_bytes, compiling=compiling)
+        parts = [part.costs(env) for layer in spec.mtp.layers for part in (layer.attention,
+                                                                              layer.ffn)]
+        model_parts.append(("mtp", mtp_costs(parts, len(spec.mtp.layers), D, spec.vocab_size,
+                                             L)))
+    return tuple(layers), tuple(model_parts)
+
+
+def distinct_parts(layers: Iterable[LayerCost], model_parts: Iterable[tuple[str, PartCosts]],
+                   ) -> tuple[tuple[PartCosts, int], ...]:
+    """Each distinct ``PartCosts`` and how often it occurs (``part_ledgers`` hands identical
+    layers the same objects), so a total is summed once per distinct layer, not per layer."""
+    counts: dict[int, tuple[PartCosts, list[int]]] = {}
+    for layer in layers:
+        for part in layer.parts:
+            counts.setdefault(id(part), (part, [0]))[1][0] += 1
+    for _, part in model_parts:
+        counts.setdefault(id(part), (part, [0]))[1][0] += 1
+    return tuple((part, n[0]) for part, n in counts.values())
+
+
+@dataclass(frozen=True)
+class FixedFigures:
+    """What one model costs whatever the context and batch, at one weight dtype."""
+
+    params_embedding: int
+    """The gathered embedding tables (token + PLE)."""
+    weight_bytes: int
+    """Every parameter in the weight dtype, whole bytes."""
+    decode_weight_bytes: int
+    """Active parameters in the weight dtype, whole bytes."""
+    embedding_row_bytes: int
+    """Embedding rows gathered per token: D values, plus N·p for per-layer embeddings."""
+
+
+def fixed_figures(architecture: Architecture, compiled: CompiledModel, dtype: str,
+                  ) -> FixedFigures:
+    spec, weights = architecture.spec, number_format(dtype)
+    ple = spec.per_layer_embeddings
+    row_values = spec.hidden_size + (ple.dim * len(architecture.layers) if ple else 0)
+    return FixedFigures(
+        params_embedding=embedding_tables(spec.vocab_size, spec.hidden_size, ple,
+                                          len(architecture.layers),
+                                          spec.learned_positions or 0).total,
+        weight_bytes=weights.whole_bytes_for(compiled.params_total),
+        decode_weight_bytes=weights.whole_bytes_for(compiled.params_active),
+        embedding_row_bytes=weights.whole_bytes_for(row_values),
+    )
+
+
+_KEY_FIELDS = tuple(f.name for f in fields(Workload)
+                    if f.name not in ("context_tokens", "batch"))
+
+_COMPILED: dict[int, dict[tuple[object, ...], tuple[CompiledModel, FixedFigures]]] = {}
+"""Compiled models by ``id(architecture)``, then the workload's fields but context and batch; an
+entry leaves with its architecture (``weakref.finalize``), so an id is never reused stale."""
+
+
+def compiled_model(architecture: Architecture, workload: Workload,
+                   ) -> tuple[CompiledModel, FixedFigures]:
+    """``architecture`` compiled for ``workload``'s dtype, cache dtype, accounting, FLOP
+    convention and block size (any context, any batch), once per process."""
+    per_architecture = _COMPILED.get(id(architecture))
+    if per_architecture is None:
+        per_architecture = _COMPILED[id(architecture)] = {}
+        weakref.finalize(architecture, _COMPILED.pop, id(architecture), None)
+    # Every field of the workload but its context and batch, so that a setting added to
+    # ``Workload`` later is part of the key without anyone remembering to add it.
+    key = tuple(getattr(workload, name) for name in _KEY_FIELDS)
+    compiled = per_architecture.get(key)
+    if compiled is None:
+        # At context 0: nothing may read the workload's context in compile mode
+        # (tests/test_compiled.py would see one that did).
+        at_zero = replace(workload, context_tokens=0, batch=1)
+        layers, model_parts = part_ledgers(architecture, at_zero, compiling=True)
+        fast = compile_parts(distinct_parts(layers, model_parts), workload.dtype)
+        compiled = per_architecture[key] = fast, fixed_figures(architecture, fast, workload.dtype)
+    return compiled

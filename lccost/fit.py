@@ -52,6 +52,7 @@ from lccost.conventions import GB, GIB, Accounting, ceil_fraction, number_format
 from lccost.engine import cost
 from lccost.errors import LccostError
 from lccost.mechanisms.base import LayerEnv
+from lccost.mechanisms.recurrent import vllm_hybrid_workload
 from lccost.peak import (
     AttentionImpl,
     Engine,
@@ -207,9 +208,12 @@ def weight_bytes(params: int, dtype: str) -> int:
 def cache_period(architecture: Architecture, workload: Workload) -> int:
     """S: a stride at which the cache is monotone, cache(L + S) >= cache(L) (module docstring):
     the lcm of every layer's ``MechanismSpec.cache_period`` (compression rates, page sizes under
-    the paged and padded accountings). Any multiple of the true stride gives the same answer,
-    only more slowly."""
-    env = LayerEnv(architecture.spec.hidden_size, workload)
+    the paged and padded accountings; under vllm a hybrid model's attention pages at its raised
+    block, ``lccost.mechanisms.recurrent.vllm_hybrid_workload``). Any multiple of the true
+    stride gives the same answer, only more slowly."""
+    D = architecture.spec.hidden_size
+    layer_workload, token_bytes = vllm_hybrid_workload(architecture.layers, D, workload)
+    env = LayerEnv(D, layer_workload, attention_token_bytes=token_bytes)
     periods = {id(mechanism): mechanism.cache_period(env) for layer in architecture.layers
                for mechanism in (layer.attention, layer.ffn)}
     return math.lcm(*periods.values())
@@ -264,11 +268,11 @@ def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
                           f"{capacity_bytes:,} bytes per device")
     spec = architecture.spec
     cache_memo: dict[int, int] = {}
+    totals_at = cost(architecture, workload).compiled.at  # any context: the fast path
 
     def cache_per_sequence(tokens: int) -> int:
         if tokens not in cache_memo:
-            at = replace(workload, context_tokens=tokens, batch=1)
-            cache_memo[tokens] = cost(architecture, at).cache_bytes_per_sequence
+            cache_memo[tokens] = totals_at(tokens).cache_bytes
         return cache_memo[tokens]
 
     params_total = cost(architecture, replace(workload, context_tokens=0)).params_total

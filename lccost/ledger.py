@@ -4,15 +4,27 @@ A term is built from a formula in the symbols of the mechanism's source (``"2*D*
 values of those symbols; its value is the formula evaluated in exact integer arithmetic. The same
 formula string is what ``--explain`` prints, with the numbers substituted, so the explanation can
 never drift from the arithmetic.
+
+The same ``costs`` code serves two modes (``lccost.mechanisms.base.LayerEnv``):
+- ledger mode (a concrete context L): every term is evaluated; ``--explain`` prints the ledgers;
+- compile mode (``CONTEXT`` in place of L): terms that depend on L are recorded, not evaluated,
+  and ``lccost.compiled`` turns their formula strings into one plain Python function of L per
+  model and workload. A value derived from L in Python (tokens held under an accounting) is
+  written ``env.per_context(lambda L: ...)``; in compile mode it is a ``ContextDependent``
+  holding that very function, called by the compiled code. Both modes run the same formulas, so
+  the fast path cannot drift from the explanation (``tests/test_compiled.py``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from types import CodeType
+from typing import NoReturn, cast
 
 from lccost import sums
 
@@ -30,6 +42,54 @@ FORMULA_NAMESPACE = {"__builtins__": {}, **_ALLOWED_NAMES}
 @cache
 def compile_formula(formula: str) -> CodeType:
     return compile(formula, f"<formula {formula}>", "eval")
+
+
+class Symbolic:
+    """An integer that depends on the context L, while a model is compiled (module docstring).
+
+    Any arithmetic or comparison on it raises: a mechanism that computes with L in Python,
+    outside a formula or ``env.per_context``, fails loudly instead of compiling a wrong number.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *_: object) -> NoReturn:
+        raise TypeError("a cost computes with the context L outside a formula; write it in the "
+                        "term's formula or in env.per_context(lambda L: ...)")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
+    __floordiv__ = __rfloordiv__ = __truediv__ = __rtruediv__ = __mod__ = __rmod__ = _refuse
+    __pow__ = __rpow__ = __neg__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
+    __eq__ = __ne__ = __bool__ = __index__ = __int__ = __float__ = _refuse
+    __hash__ = None  # type: ignore[assignment]
+
+
+class ContextSymbol(Symbolic):
+    """The context L itself (``CONTEXT``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "L"
+
+
+class ContextDependent(Symbolic):
+    """A symbol's value as a function of L: ``fn(L)``, e.g. the tokens an accounting holds."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[int], int]) -> None:
+        self.fn = fn
+
+    def __repr__(self) -> str:
+        return f"<value of L: {self.fn!r}>"
+
+
+CONTEXT: int = cast(int, ContextSymbol())
+"""Stands for L in compile mode (typed ``int`` so ``costs`` code reads the same in both modes)."""
+
+UNEVALUATED: int = cast(int, Symbolic())
+"""The value of a compile-mode term that depends on L: any use of it raises."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +117,31 @@ class Term:
         return re.sub(r"[A-Za-z_][A-Za-z_0-9]*", replace, self.formula)
 
 
+_DEFERRED: ContextVar[bool] = ContextVar("lccost_terms_deferred", default=False)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Compile mode: no term is evaluated here, every one is left to the compiled code (one
+    ``compile`` per model, not one per formula; CPython folds the constant ones)."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
 def term(name: str, formula: str, **symbols: int) -> Term:
-    """Evaluate ``formula`` (Python syntax, ints, ``min``/``max``/``cdiv``) with ``symbols``."""
+    """Evaluate ``formula`` (Python syntax, ints, ``min``/``max``/``cdiv``) with ``symbols``.
+
+    A symbol that depends on L in compile mode, or compile mode itself (``deferred``), leaves
+    the term unevaluated (``UNEVALUATED``).
+    """
+    if _DEFERRED.get():
+        return Term(name, formula, tuple(symbols.items()), UNEVALUATED)
+    for symbol in symbols.values():
+        if isinstance(symbol, Symbolic):
+            return Term(name, formula, tuple(symbols.items()), UNEVALUATED)
     value = eval(compile_formula(formula), FORMULA_NAMESPACE, symbols)
     if not isinstance(value, int):
         raise TypeError(f"formula {formula!r} gave {value!r}, not an integer")

@@ -36,7 +36,7 @@ INSTALL_HINT = "pip install 'lccost[reference]'"
 TORCH_DTYPES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
 """Weight dtypes a reference model can be built in (lccost name -> torch attribute)."""
 
-_WRAPPED_TEXT_MODELS = ("gemma4", "gemma3")
+_WRAPPED_TEXT_MODELS = ("gemma4", "gemma3", "llama4", "qwen3_5", "qwen3_5_moe")
 """Multimodal model types measured through their text decoder (``text_config``)."""
 
 
@@ -194,13 +194,13 @@ def verify_hf_config(path: Path, contexts: Sequence[int], dtype: str = "bf16",
     require_reference()
     from lccost.api import make_workload
     from lccost.engine import cost
-    from lccost.hf_import import architecture_from_hf_config, read_hf_config
+    from lccost.hf import architecture_from_hf_config, read_hf_config
 
     if dtype not in TORCH_DTYPES:
         raise LccostError(f"dtype {dtype!r} cannot build a reference model; allowed: "
                           f"{', '.join(TORCH_DTYPES)}")
     architecture = architecture_from_hf_config(path)
-    data, _ = read_hf_config(path)
+    data = read_hf_config(path).data
     try:
         model = build_reference_model(reference_config(data), device=device, dtype=dtype)
     except (ValueError, TypeError, KeyError, RuntimeError) as error:

@@ -31,8 +31,11 @@ class StorageFormat(SpecModel):
     scale_bytes: int = Field(0, ge=0)
 
     def bytes_for(self, elements: int) -> Fraction:
-        number = NUMBER_FORMATS[self.dtype]
-        value = number.bytes_for(elements)
+        return Fraction(self.bits_for(elements), 8)
+
+    def bits_for(self, elements: int) -> int:
+        """``bytes_for`` x 8, an integer."""
+        bits = NUMBER_FORMATS[self.dtype].bits_for(elements)
         if self.scale_block:
-            value += -(-elements // self.scale_block) * self.scale_bytes
-        return value
+            bits += -(-elements // self.scale_block) * self.scale_bytes * 8
+        return bits

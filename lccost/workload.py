@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from lccost.accounting import (
     LLAMACPP_SERVER,
@@ -20,7 +19,6 @@ from lccost.conventions import (
     Accounting,
     FlopConvention,
     NumberFormat,
-    ceil_fraction,
     number_format,
 )
 from lccost.storage import StorageFormat
@@ -124,17 +122,17 @@ class Workload:
         pinned format, unpinned parts the weight dtype, and ``pad_bytes`` is added. The entry
         is rounded up to whole bytes.
         """
-        total = Fraction(0)
+        total_bits = 0  # exact: bytes x 8 are whole numbers, one ceiling at the end
         native = self.uses_pinned_formats
         kv_format = self.weight_format if native else number_format(self.effective_kv_dtype)
         for elements, pinned in parts:
             if native and pinned is not None:
-                total += pinned.bytes_for(elements)
+                total_bits += pinned.bits_for(elements)
             else:
-                total += kv_format.bytes_for(elements)
+                total_bits += kv_format.bits_for(elements)
         if native:
-            total += pad_bytes
-        return ceil_fraction(total)
+            total_bits += 8 * pad_bytes
+        return -(-total_bits // 8)
 
     def state_bytes(self, elements: int, pinned: StorageFormat | None = None) -> int:
         """Bytes of fixed-size state (conv, compressor buffers): the cache format, as entries."""

@@ -125,7 +125,40 @@ def ffn_specs(draw: st.DrawFn) -> dict[str, Any]:
     return spec
 
 
-ANY_ATTENTION = st.one_of(attention_specs(), mla_specs(), cca_specs(), v4_specs())
+@st.composite
+def state_specs(draw: st.DrawFn) -> dict[str, Any]:
+    """The fixed-state and chunked mixers (``lccost.mechanisms.recurrent`` and neighbours)."""
+    kind = draw(st.sampled_from(["mamba2", "gated_deltanet", "kimi_delta", "lightning",
+                                 "short_conv", "chunked_attention"]))
+    if kind == "mamba2":
+        groups = draw(st.integers(1, 2))
+        return {"kind": kind, "heads": groups * draw(st.integers(1, 4)),
+                "head_dim": draw(st.sampled_from([8, 16])), "state_size": draw(st.integers(1, 16)),
+                "groups": groups, "conv_kernel": draw(st.integers(2, 4)),
+                "chunk_size": draw(st.sampled_from([4, 8, 128]))}
+    if kind == "gated_deltanet":
+        key_heads = draw(st.integers(1, 2))
+        return {"kind": kind, "key_heads": key_heads,
+                "value_heads": key_heads * draw(st.integers(1, 2)),
+                "key_head_dim": draw(st.sampled_from([4, 8])),
+                "value_head_dim": draw(st.sampled_from([4, 8])),
+                "conv_kernel": draw(st.integers(2, 4))}
+    if kind == "kimi_delta":
+        return {"kind": kind, "heads": draw(st.integers(1, 4)),
+                "head_dim": draw(st.sampled_from([4, 8])), "conv_kernel": draw(st.integers(2, 4))}
+    if kind == "lightning":
+        return {"kind": kind, "heads": draw(st.integers(1, 4)),
+                "head_dim": draw(st.sampled_from([4, 8])),
+                "block_size": draw(st.sampled_from([4, 256]))}
+    if kind == "short_conv":
+        return {"kind": kind, "conv_kernel": draw(st.integers(2, 4))}
+    kv_heads = draw(st.integers(1, 4))
+    return {"kind": kind, "query_heads": kv_heads * draw(st.integers(1, 4)), "kv_heads": kv_heads,
+            "head_dim": draw(st.sampled_from([8, 16])), "chunk": draw(st.integers(1, 600))}
+
+
+ANY_ATTENTION = st.one_of(attention_specs(), mla_specs(), cca_specs(), v4_specs(),
+                          state_specs())
 
 
 @st.composite

@@ -57,16 +57,24 @@ CASES = [
     # CSA picks among compressed entries: 4096 / 4 = 1024, so top_k 1025 is one too many.
     ("csa_top_k_too_large.yaml", 8, "layers[0].attention.indexer.top_k",
      ["top_k 1025 exceeds the 1024 entries", "max_context 4096 / 4"]),
+    # A window of 4096 keys at max_context 1024 never slides: written on line 7 (the template),
+    # it applies to the three layers the repeat makes from it, 0, 1 and 2.
+    ("window_past_max_context.yaml", 7, "layer_templates.block.attention.window",
+     ["layers 0-2", "window 4096 exceeds max_context 1024", "unset window"]),
+    # The override sets the window on its line 5; the error names that file, not the base.
+    ("window_past_max_context_override.yaml", 5, "layer_templates.block.attention.window",
+     ["window 2048 exceeds max_context 1024"]),
     # a extends b (line 1 of a), b extends a (line 2 of b, after a comment): validating a finds
     # the cycle at b's `extends`.
     ("extends_cycle_a.yaml", 2, "extends", ["extends cycle", "extends_cycle_a.yaml"]),
     ("extends_missing_parent.yaml", 2, "extends",
      ["'no-such-parent.yaml' is neither a file", "shipped model", "gemma-4-e2b"]),
     ("unknown_attention_kind.yaml", 5, "layers[0].attention.kind",
-     ["kind 'linear' is not known", "allowed kinds here: attention, cca, csa, hca, mla, "
-                                    "v4_sliding"]),
+     ["kind 'linear' is not known", "allowed kinds here: attention, cca, chunked_attention, "
+                                    "csa, gated_deltanet, hca, kimi_delta, lightning, mamba2, "
+                                    "mla, none, short_conv, v4_sliding"]),
     ("unknown_ffn_kind.yaml", 6, "layers[0].ffn.kind",
-     ["kind 'mlp' is not known", "allowed kinds here: dense, moe"]),
+     ["kind 'mlp' is not known", "allowed kinds here: dense, moe, none"]),
     # The second entry of the repeat's list on line 10 misspells the template.
     ("unknown_template.yaml", 10, "layers[0].layers[1]",
      ["unknown layer template 'blok'", "layer_templates defines: block"]),
@@ -111,7 +119,8 @@ def test_bad_spec_names_file_line_field_and_what_is_allowed(
 def test_every_bad_file_is_covered() -> None:
     on_disk = {p.name for p in BAD.glob("*.yaml")}
     covered = {case[0] for case in CASES} | {"extends_cycle_b.yaml", "empty.yaml",
-                                             "non_utf8.yaml", "top_level_list.yaml"}
+                                             "non_utf8.yaml", "top_level_list.yaml",
+                                             "window_ok_base.yaml"}
     assert on_disk == covered
 
 
@@ -246,7 +255,8 @@ def test_missing_kind_lists_the_kinds(run_cli: RunCli, write_spec: WriteSpec) ->
     code, out, err = run_cli(["validate", str(path)])
     assert_clean_failure(code, out, err)
     assert (f"{path}:5: layers[0].attention.kind: kind is missing; allowed kinds here: "
-            "attention, cca, csa, hca, mla, v4_sliding") in err
+            "attention, cca, chunked_attention, csa, gated_deltanet, hca, kimi_delta, lightning, "
+            "mamba2, mla, none, short_conv, v4_sliding") in err
 
 
 def test_mapping_key_that_is_not_text_is_refused(run_cli: RunCli, write_spec: WriteSpec) -> None:

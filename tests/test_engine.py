@@ -63,9 +63,10 @@ def test_per_layer_embeddings_and_tied_head(tmp_path: Path) -> None:
     model = cost(load(spec(tmp_path, text)), Workload(10))
     # PLE table 50 x (3 layers x 8) = 1,200 (gathered, embedding); projections: model
     # 64 x 24 = 1,536 and per layer gate + projection 2 x 64 x 8 = 1,024 x 3 = 3,072
-    # tied head: the 6,400 embedding counts once and is read as the LM head
+    # tied head: the 6,400 embedding counts once and is read as the LM head; the PLE projection
+    # norm holds p = 8 weights (transformers 5.23.0 Gemma4TextModel.per_layer_projection_norm)
     assert model.params_embedding == 6400 + 1200
-    assert model.params_total == 3 * 36864 + 6400 + 1200 + 1536 + 3072
+    assert model.params_total == 3 * 36864 + 6400 + 1200 + 1536 + 3072 + 8
     assert model.params_active == 3 * 36864 + 1536 + 3072 + 6400
 
 
@@ -73,8 +74,10 @@ def test_hyper_connections_costs(tmp_path: Path) -> None:
     text = TINY + "hyper_connections: {streams: 2}\n"
     with_mhc = cost(load(spec(tmp_path, text)), Workload(10))
     without = cost(load(spec(tmp_path, TINY, "plain.yaml")), Workload(10))
-    # per layer 2 modules x n*D*(2n + n^2) = 2 * 2*64*8 = 2,048 -> 3 layers 6,144; head n*D*n 256
-    assert with_mhc.params_total - without.params_total == 6144 + 256
+    # per layer 2 modules x n*D*(2n + n^2) = 2 * 2*64*8 = 2,048 -> 3 layers 6,144; head n*D*n 256;
+    # vectors (transformers 5.23.0 DeepseekV4HyperConnection base 2n + n^2 = 8 and scale 3 per
+    # module: 3 layers x 2 x 11 = 66; hc_head base n = 2 and scale 1: 3)
+    assert with_mhc.params_total - without.params_total == 6144 + 256 + 66 + 3
     # decode: 2 x those weights + n x n mixing 2 modules x 2*n*n*D = 4*4*64 = 1,024 per layer
     assert with_mhc.decode_flops - without.decode_flops == 2 * 6400 + 3 * 1024
 

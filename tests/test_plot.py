@@ -119,3 +119,18 @@ def test_matplotlib_is_not_imported_at_start_up() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_dense_sweep_is_ticked_at_powers_of_two(run_cli: RunCli, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from lccost.render.plot import MAX_TICKS, _power_of_two_ticks
+
+    # 1k..64k: 2^10 .. 2^16, seven powers of two; 1..2^40: 41 powers thinned to every 3rd.
+    assert _power_of_two_ticks(1024, 65536) == [2**e for e in range(10, 17)]
+    assert _power_of_two_ticks(1, 2**40) == [2**e for e in range(0, 41, 3)]
+    assert len(_power_of_two_ticks(1, 2**62)) <= MAX_TICKS
+    out = tmp_path / "dense.svg"
+    code, _, err = run_cli(["sweep", "deepseek-v4-flash", "-c", "1k..8k", "--every", "64",
+                            "--accounting", "vllm", "--plot", str(out), "-f", "csv"])
+    assert code == 0, err
+    assert out.read_text(encoding="utf-8").count("<text") < 60  # not one label per context

@@ -13,6 +13,7 @@ from conftest import RunCli, WriteSpec
 from lccost.api import load
 from lccost.engine import cost
 from lccost.mechanisms.attention import Attention
+from lccost.mechanisms.ffn import DenseMLP
 from lccost.spec.loader import parse_yaml, shipped_configs
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
@@ -65,7 +66,8 @@ def test_every_mechanism_kind_parses_with_its_fields(write_spec: WriteSpec) -> N
     sliding = architecture.layers[1].attention
     assert isinstance(sliding, Attention)
     assert (sliding.window, sliding.k_eq_v, sliding.output_gate) == (128, True, "per_head")
-    assert architecture.layers[1].ffn.gated is False
+    dense = architecture.layers[1].ffn
+    assert isinstance(dense, DenseMLP) and dense.gated is False
     assert architecture.layers[2].attention.indexer is None  # type: ignore[union-attr]
     assert architecture.layers[3].attention.indexer.top_k == 64  # type: ignore[union-attr]
     assert architecture.layers[5].ffn.routing == "hash"  # type: ignore[union-attr]

@@ -21,7 +21,10 @@ def test_a_report_is_put_together_in_one_place() -> None:
 
 
 def test_one_markdown_table_writer() -> None:
-    where = {name: len(re.findall(r"---:?\|", text)) for name, text in _sources().items()}
+    # every command's Markdown output (lccost/hf/census.py writes a document, docs/coverage.md,
+    # with its own tables: not a command's output)
+    where = {name: len(re.findall(r"---:?\|", text)) for name, text in _sources().items()
+             if not name.startswith("hf/")}
     assert {name: n for name, n in where.items() if n} == {"render/formats.py": 2}
     assert not any("---|" in text for text in _sources("cli").values())
 

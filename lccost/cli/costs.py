@@ -134,8 +134,16 @@ def sweep(
     models: Models,
     contexts: Annotated[str, typer.Option(
         "--context", "-c", metavar="LIST|RANGE", callback=_contexts,
-        help="Context lengths: a list (4k,32k,128k,1M) or a range by powers of two (1k..1M); "
-             "k = 1024, M = 1048576.")] = "4k..1M",
+        help="Context lengths: a list (4k,32k,128k,1M) or a range (1k..1M: powers of two, "
+             "or see --points and --every); k = 1024, M = 1048576.")] = "4k..1M",
+    points: Annotated[int | None, typer.Option(
+        "--points", min=2, help="N contexts over the --context range, both ends included, "
+                                "evenly spaced in log (or in tokens with --linear).")] = None,
+    linear: Annotated[bool, typer.Option(
+        "--linear", help="With --points: evenly spaced in tokens, not in log.")] = False,
+    every: Annotated[int | None, typer.Option(
+        "--every", min=1, help="Every N tokens over the --context range (exact steps: pages, "
+                               "compressed blocks, a window's knee).")] = None,
     batch: Batch = 1,
     dtype: DType = "bf16",
     kv_dtype: KvDType = None,
@@ -161,20 +169,27 @@ def sweep(
     """The same quantities across context lengths, one row per model and context.
 
     Example: lccost sweep llama-3.1-8b deepseek-v4-flash --context 1k..1M --plot kv.png
+
+    Dense: --context 1k..1M --points 1000 (log-spaced; --linear) or --every 4096 (exact steps).
     """
     from lccost import api
 
-    points = api.parse_contexts(contexts)
+    if points is not None and every is not None:
+        raise typer.BadParameter("give --points or --every, not both", param_hint="--every")
+    if linear and points is None:
+        raise typer.BadParameter("--linear spaces --points; give --points N",
+                                 param_hint="--linear")
+    contexts_list = api.parse_contexts(contexts, points=points, linear=linear, every=every)
     llamacpp = llamacpp_params(accounting, parallel, kv_unified, swa_full, ubatch_size)
-    workload = api.make_workload(points[0], batch, dtype, kv_dtype, accounting, flops, block_size,
-                                 llamacpp, hardware)
+    workload = api.make_workload(contexts_list[0], batch, dtype, kv_dtype, accounting, flops,
+                                 block_size, llamacpp, hardware)
     if plot is not None:  # an unusable plot fails before any work or output
         from lccost.render.plot import check_plot_target, quantity
 
         quantity(plot_quantity)
         if plot not in ("-", "term"):
             check_plot_target(Path(plot), force=force)
-    analysis = api.analyse(models, workload, contexts=points, baseline=baseline,
+    analysis = api.analyse(models, workload, contexts=contexts_list, baseline=baseline,
                            hardware=hardware, gpus=gpus, compute_dtype=compute_dtype,
                            engine=engine)
     emit(analysis, output, units)

@@ -25,10 +25,11 @@ def import_hf(
     force: Force = False,
 ) -> None:
     """Translate a config.json into an lccost YAML spec (validated; missing fields take the
-    transformers 5.23.0 class defaults, listed under notes)."""
+    transformers 5.23.0 class defaults, listed under notes). Model types: see docs/coverage.md
+    (lccost.hf.supported_model_types())."""
     from lccost.cli.output import write_text
     from lccost.files import check_target
-    from lccost.hf_import import hf_spec, spec_to_yaml
+    from lccost.hf import hf_spec, spec_to_yaml
     from lccost.inputs import check_path_name
 
     check_path_name(config, "a config.json")

@@ -14,13 +14,20 @@ from pydantic import Field
 
 from lccost.mechanisms.attention import Attention
 from lccost.mechanisms.cca import CompressedConvolutionalAttention
+from lccost.mechanisms.chunked import ChunkedAttention
 from lccost.mechanisms.compressed import (
     CompressedSparseAttention,
     HeavilyCompressedAttention,
     V4SlidingAttention,
 )
 from lccost.mechanisms.ffn import DenseMLP, MixtureOfExperts
+from lccost.mechanisms.gated_deltanet import GatedDeltaNet
+from lccost.mechanisms.identity import NoFeedForward, NoMixer
+from lccost.mechanisms.kimi_delta import KimiDeltaAttention
+from lccost.mechanisms.lightning import LightningAttention
+from lccost.mechanisms.mamba2 import Mamba2
 from lccost.mechanisms.mla import MultiHeadLatentAttention
+from lccost.mechanisms.short_conv import ShortConvolution
 
 AttentionSpec = Annotated[
     Attention
@@ -28,10 +35,18 @@ AttentionSpec = Annotated[
     | CompressedConvolutionalAttention
     | CompressedSparseAttention
     | HeavilyCompressedAttention
-    | V4SlidingAttention,
+    | V4SlidingAttention
+    | ChunkedAttention
+    | Mamba2
+    | GatedDeltaNet
+    | KimiDeltaAttention
+    | LightningAttention
+    | ShortConvolution
+    | NoMixer,
     Field(discriminator="kind"),
 ]
-"""Every attention mechanism, chosen by its ``kind:``."""
+"""Every token mixer (attention, or a fixed-state layer), chosen by its ``kind:``."""
 
-FeedForwardSpec = Annotated[DenseMLP | MixtureOfExperts, Field(discriminator="kind")]
+FeedForwardSpec = Annotated[DenseMLP | MixtureOfExperts | NoFeedForward,
+                            Field(discriminator="kind")]
 """Every feed-forward block, chosen by its ``kind:``."""

@@ -7,7 +7,12 @@ d head dim, W window (keys a query sees, itself included), L context tokens.
 Weights [parameters]: q_proj D·H·d, k_proj D·K·d, v_proj D·K·d (absent when K = V, Gemma 4
 ``attention_k_eq_v``), o_proj H·d·D, output gate D·H per head (Laguna XS.2 ``g_proj``) or D·H·d
 per element. A layer that reads another layer's cache has no k_proj/v_proj (transformers 5.23.0
-``Gemma4TextAttention``: reuse layers have only q_proj, q_norm, o_proj).
+``Gemma4TextAttention``: reuse layers have only q_proj, q_norm, o_proj). Parameters that do no
+matrix work (so no FLOPs): biases H·d + 2·K·d on q/k/v (``qkv_bias``; K·d once when K = V) and
+D on o_proj (``o_bias``); query/key norms (``qk_norm``) of d weights each when shared by the
+heads ("head": Qwen3, Gemma; "head_ln": LayerNorms with bias, 2·d each, Persimmon, Phi) or
+H·d and K·d when over all heads ("full": OLMo 2, Cohere);
+attention sinks, one learned logit per query head, H (``sinks``: gpt-oss).
 
 Cache [bytes]: K and V, 2·K·d values per token, for the tokens the accounting holds
 (``lccost.accounting``). K = V still stores two tensors in the reference: V = v_norm(x·W_k) and
@@ -56,7 +61,7 @@ from lccost.accounting import (
 )
 from lccost.conventions import Accounting
 from lccost.errors import LccostError
-from lccost.ledger import PartCosts, ledger, term, weight_flops
+from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec, PeakAttention
 from lccost.storage import StorageFormat
 
@@ -88,6 +93,12 @@ class Attention(MechanismSpec):
     k_eq_v: bool = Field(False, description="values reuse the key projection (no v_proj)")
     output_gate: Literal["none", "per_head", "per_element"] = Field(
         "none", description="a gate on each head's output (Laguna XS.2: per_head)")
+    qkv_bias: bool = Field(False, description="q_proj, k_proj and v_proj have biases")
+    o_bias: bool = Field(False, description="o_proj has a bias")
+    qk_norm: Literal["none", "head", "head_ln", "full"] = Field(
+        "none", description="query/key norms: head = d weights each, head_ln = d weights and d "
+                            "biases each, full = H·d and K·d weights")
+    sinks: bool = Field(False, description="a learned sink logit per query head (gpt-oss)")
     kv_source_layer: int | None = Field(
         None, ge=0, description="read this earlier layer's cache instead of holding one")
     cache_format: StorageFormat | None = Field(
@@ -148,6 +159,14 @@ class Attention(MechanismSpec):
     def sliding_window(self) -> int | None:
         return self.window
 
+    def context_problems(self, max_context: int) -> list[tuple[tuple[str, ...], str]]:
+        """A window wider than ``max_context`` never slides: the layer is full attention, and
+        writing it as a window is most likely a slip (say ``window`` unset instead)."""
+        if self.window is None or self.window <= max_context:
+            return []
+        return [(("window",), f"window {self.window} exceeds max_context {max_context}; "
+                              "unset window for full attention")]
+
     def summary(self) -> str:
         span = "full" if self.window is None else f"window {self.window}"
         shape = f"{self.query_heads}q/{self.kv_heads}kv x {self.head_dim}"
@@ -157,11 +176,11 @@ class Attention(MechanismSpec):
     def held_tokens(self, env: LayerEnv) -> int:
         """Tokens of K and V this layer's own cache holds after L tokens."""
         workload = env.workload
-        if self.window is None:
-            return full_tokens(workload.context_tokens, workload.accounting,
-                               self._block_tokens(env), workload.llamacpp)
-        return window_tokens(workload.context_tokens, self.window, workload.accounting,
-                             self._block_tokens(env), workload.llamacpp)
+        accounting, block, window = workload.accounting, self._block_tokens(env), self.window
+        llamacpp = workload.llamacpp
+        if window is None:
+            return env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
+        return env.per_context(lambda L: window_tokens(L, window, accounting, block, llamacpp))
 
     def entry_bytes(self, env: LayerEnv) -> int:
         """Bytes of one token's K and V: 2·K·d values in the cache format, plus under vllm its
@@ -185,11 +204,31 @@ class Attention(MechanismSpec):
         return PeakAttention(self.query_heads, self.kv_heads, self.head_dim, self.window,
                              self.owns_cache, self.entry_bytes(reference))
 
+    def _vector_params(self, D: int) -> Ledger:
+        """Biases and norm weights: parameters without matrix work (no FLOPs)."""
+        H, K, d, owns = self.query_heads, self.kv_heads, self.head_dim, self.owns_cache
+        kv_tensors = 0 if not owns else 1 if self.k_eq_v else 2
+        return ledger(
+            term("qkv_bias", "H*d + n*K*d", H=H, d=d, n=kv_tensors, K=K)
+            if self.qkv_bias else None,
+            term("o_bias", "D", D=D) if self.o_bias else None,
+            term("qk_norm", "(1 + k)*d", k=int(owns), d=d) if self.qk_norm == "head" else None,
+            term("qk_norm", "(1 + k)*2*d", k=int(owns), d=d) if self.qk_norm == "head_ln"
+            else None,
+            term("qk_norm", "H*d + k*K*d", H=H, k=int(owns), K=K, d=d)
+            if self.qk_norm == "full" else None,
+            term("sinks", "H", H=H) if self.sinks else None,
+        )
+
+    def vllm_page_token_bytes(self, env: LayerEnv) -> int | None:
+        """``entry_bytes`` for a layer that holds its own cache."""
+        return self.entry_bytes(env) if self.owns_cache else None
+
     def costs(self, env: LayerEnv) -> PartCosts:
         D, H, K, d, L = (env.hidden_size, self.query_heads, self.kv_heads, self.head_dim,
                          env.context_tokens)
         owns = self.owns_cache
-        params = ledger(
+        matmuls = params = ledger(
             term("q_proj", "D*H*d", D=D, H=H, d=d),
             term("k_proj", "D*K*d", D=D, K=K, d=d) if owns else None,
             term("v_proj", "D*K*d", D=D, K=K, d=d) if owns and not self.k_eq_v else None,
@@ -198,6 +237,7 @@ class Attention(MechanismSpec):
             term("gate_proj", "D*H*d", D=D, H=H, d=d)
             if self.output_gate == "per_element" else None,
         )
+        params = params + self._vector_params(D)
         if self.window is None:
             decode_attn = ledger(term("attn_qk+av", "4*H*d*(L+1)", H=H, d=d, L=L))
             useful = term("attn_qk+av", "4*H*d*tri(L)", H=H, d=d, L=L)
@@ -222,6 +262,6 @@ class Attention(MechanismSpec):
             cache_bytes=held,
             cache_read_bytes=ledger(term("kv_read", "n*e", n=read_tokens, e=read_entry)),
             cache_write_bytes=written,
-            prefill_flops=weight_flops(params, L) + prefill_attn,
-            decode_flops=weight_flops(params, 1) + decode_attn,
+            prefill_flops=weight_flops(matmuls, L) + prefill_attn,
+            decode_flops=weight_flops(matmuls, 1) + decode_attn,
         )

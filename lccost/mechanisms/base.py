@@ -17,6 +17,10 @@ Must be written:
   including what ``full-context`` holds for it (the table in ``docs/accountings.md``).
   Decode FLOP terms may depend on the context only through the symbol ``L``: ``--generate``
   re-evaluates each term at L + 1, L + 2, ... with its other symbols as bound.
+  The context reaches ``costs`` only as ``env.context_tokens`` passed to a term as its symbol
+  ``L``, or inside ``env.per_context(lambda L: ...)`` for a value computed in Python (tokens an
+  accounting holds): ``costs`` also runs once per model with L unknown, to compile the fast
+  path (``lccost.ledger``, compile mode), and any other arithmetic on L then raises.
 
 Defaults (override where the mechanism has the feature):
 - ``cache_period(env)`` = 1: S such that the layer's cache is monotone at stride S,
@@ -43,20 +47,25 @@ Defaults (override where the mechanism has the feature):
   K/V, scores, masks of softmax attention as transformers runs it) are exact for the mechanism;
 - ``peak_mlp()`` = None: the shape of a feed-forward block for the peak (``PeakMLP``: width I
   and whether gated: 3 B·L·I activation tensors alive at once if gated, else 2); None: not
-  modelled (refused as above).
+  modelled (refused as above);
+- ``vllm_state_bytes(env)`` = None: a fixed-size state's bytes per sequence as vLLM pages it
+  (before padding), for a recurrent layer (``lccost.mechanisms.recurrent``);
+- ``vllm_page_token_bytes(env)`` = None: bytes per token of an attention layer's vLLM page,
+  what a hybrid model's state pages are padded to.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Self
+from typing import Self, cast
 
 from pydantic import Field
 
 from lccost.accounting import VLLM_DEFAULT_BLOCK_TOKENS
 from lccost.conventions import FlopConvention
-from lccost.ledger import PartCosts
+from lccost.ledger import CONTEXT, ContextDependent, PartCosts
 from lccost.storage import DTypeName
 from lccost.strict import SpecModel
 from lccost.workload import Workload
@@ -99,16 +108,30 @@ class LayerEnv:
     """The model-wide facts a layer's formulas use.
 
     ``hidden_size`` (D); the ``workload``; ``kv_source``: for a layer that reads another layer's
-    cache (``MechanismSpec.reads_cache_of``), that layer's spec.
+    cache (``MechanismSpec.reads_cache_of``), that layer's spec; ``attention_token_bytes``: under
+    ``vllm``, bytes per token of the model's attention cache, the page a fixed-size state is
+    padded to (``lccost.mechanisms.recurrent.state_costs``; None without attention layers).
+    ``compiling``: the context is unknown (``lccost.ledger``, compile mode) and
+    ``workload.context_tokens`` is not used.
     """
 
     hidden_size: int
     workload: Workload
     kv_source: MechanismSpec | None = None
+    attention_token_bytes: int | None = None
+    compiling: bool = False
 
     @property
     def context_tokens(self) -> int:
-        return self.workload.context_tokens
+        """L, for a term's symbol ``L`` (``CONTEXT`` in compile mode)."""
+        return CONTEXT if self.compiling else self.workload.context_tokens
+
+    def per_context(self, value_at: Callable[[int], int]) -> int:
+        """``value_at(L)``: a symbol's value computed from L in Python (e.g. the tokens an
+        accounting holds). In compile mode, that function itself, for the compiled code to call."""
+        if self.compiling:
+            return cast(int, ContextDependent(value_at))
+        return value_at(self.workload.context_tokens)
 
     def block_size(self, vllm_default: int = VLLM_DEFAULT_BLOCK_TOKENS) -> int:
         """Tokens per page under the ``vllm`` accounting: ``--block-size`` if given, else the size
@@ -179,6 +202,16 @@ class MechanismSpec(SpecModel, ABC):
 
     def peak_mlp(self) -> PeakMLP | None:
         """This feed-forward block's shape for the peak (module docstring); None: not modelled."""
+        return None
+
+    def vllm_state_bytes(self, env: LayerEnv) -> int | None:
+        """Bytes of this layer's fixed-size states for one sequence as vLLM pages them
+        (``MambaSpec.page_size_bytes`` before padding); None for a layer without such states."""
+        return None
+
+    def vllm_page_token_bytes(self, env: LayerEnv) -> int | None:
+        """Bytes per token of this layer's K/V page under vllm, for an attention layer that
+        holds one (what vLLM pads a hybrid model's state pages to); None otherwise."""
         return None
 
     def tagged(self, costs: PartCosts) -> PartCosts:

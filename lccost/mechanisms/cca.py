@@ -6,7 +6,8 @@ kernel (``cca_time1``; H + K groups of d channels), L context tokens, W an optio
 
 Weights [parameters] (transformers 5.23.0 ``ZayaCCAProjection``): q_proj D·H·d, k_proj D·K·d,
 v_proj_current and v_proj_delayed D·K·d/2 each, o_proj H·d·D, depthwise conv C·k0, grouped conv
-C·d·k1 (conv biases and the per-head key temperature are vectors, not counted).
+C·d·k1; without matrix work (no FLOPs): the two conv biases, C each, and the q/k norm's
+temperature, 2 values (``qk_norm.temp``).
 
 Cache after L tokens [values]: K and V, 2·K·d per token, plus a fixed-size state: the conv
 state, the pre-convolution q/k projections of the last (k0 - 1) + (k1 - 1) tokens, C values
@@ -119,10 +120,10 @@ class CompressedConvolutionalAttention(MechanismSpec):
         accounting = env.workload.accounting
         block = (self._vllm_block_tokens(env) if accounting is Accounting.VLLM
                  else env.block_size())
-        llamacpp = env.workload.llamacpp
-        if self.window is None:
-            return full_tokens(env.context_tokens, accounting, block, llamacpp)
-        return window_tokens(env.context_tokens, self.window, accounting, block, llamacpp)
+        llamacpp, window = env.workload.llamacpp, self.window
+        if window is None:
+            return env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
+        return env.per_context(lambda L: window_tokens(L, window, accounting, block, llamacpp))
 
     def _states(self, env: LayerEnv) -> tuple[Ledger, Ledger]:
         """(held, moved per decode step) of the conv and value-shift states, per accounting.
@@ -181,7 +182,8 @@ class CompressedConvolutionalAttention(MechanismSpec):
         state, moved = self._states(env)
         decode_attn, prefill_attn = self._attention_flops(env)
         return PartCosts(
-            params=projections + convs,
+            params=projections + convs + ledger(
+                term("conv_biases", "2*C", C=C), term("qk_temperature", "2")),
             cache_bytes=ledger(term("kv_cache", "n*e", n=held, e=entry)) + state,
             cache_read_bytes=ledger(term("kv_read", "n*e", n=held, e=entry)) + moved,
             cache_write_bytes=ledger(term("kv_write", "e", e=entry)) + moved,

@@ -9,6 +9,8 @@ Weights [parameters] (transformers 5.23.0 ``DeepseekV4Attention``; V4 report §2
 q_a D·r_q, q_b r_q·H·c, kv D·c, grouped o_a H·c·d_g (g groups of H·c/g -> d_g), o_b g·d_g·D.
 Compressor: kv and gate projections, D·2c each for CSA (two overlapping series Ca, Cb), D·c each
 for HCA. CSA indexer: its own compressor D·2D_I twice, q_b r_q·H_I·D_I, weights_proj D·H_I.
+Without matrix work (no FLOPs): attention sinks H, the q and kv norms r_q + c; a compressor's
+position bias m·w and kv norm c (w = 2c CSA, c HCA); the CSA indexer's m·2D_I and D_I.
 
 Cache after L tokens [values]:
 - window: min(L, W - 1) entries of c (K = V: one tensor; ``DeepseekV4HCACache.update`` keeps
@@ -51,6 +53,7 @@ models/deepseek_v4.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -221,6 +224,21 @@ class _V4Attention(MechanismSpec):
 
     # --- weights ----------------------------------------------------------------------------
 
+    def _vectors(self) -> Ledger:
+        """Parameters without matrix work: sinks, norms, compressor position biases."""
+        H, c, r_q = self.query_heads, self.head_dim, self.q_lora_rank
+        base = ledger(term("sinks", "H", H=H), term("q_a_norm+kv_norm", "r_q + c", r_q=r_q, c=c))
+        m = getattr(self, "compress_rate", None)
+        if m is None:
+            return base
+        w = c if isinstance(self, HeavilyCompressedAttention) else 2 * c
+        base += ledger(term("compressor.position_bias+kv_norm", "m*w + c", m=m, w=w, c=c))
+        indexer = getattr(self, "indexer", None)
+        if indexer is not None:
+            base += ledger(term("indexer.position_bias+kv_norm", "m*2*D_I + D_I", m=m,
+                                D_I=indexer.head_dim))
+        return base
+
     def _base_params(self, D: int) -> Ledger:
         H, c, r_q, g, d_g = (self.query_heads, self.head_dim, self.q_lora_rank,
                              self.output_groups, self.output_rank)
@@ -233,8 +251,10 @@ class _V4Attention(MechanismSpec):
         )
 
     def _weights_part(self, params: Ledger, env: LayerEnv) -> PartCosts:
-        """The weights and their FLOPs: 2·P per token."""
-        return PartCosts(params=params, prefill_flops=weight_flops(params, env.context_tokens),
+        """The weights and their FLOPs: 2·P per token; the vectors (sinks, norms, position
+        biases) hold parameters without FLOPs."""
+        return PartCosts(params=params + self._vectors(),
+                         prefill_flops=weight_flops(params, env.context_tokens),
                          decode_flops=weight_flops(params, 1))
 
     # --- cache layout, per accounting -------------------------------------------------------
@@ -259,15 +279,16 @@ class _V4Attention(MechanismSpec):
             pad_bytes=fmt.entry_pad_bytes)
         return entry, None
 
-    def _pages(self, name: str, slots: int, entry: int, slots_per_page: int, env: LayerEnv,
-               ) -> Term:
-        """``slots`` x ``entry`` bytes; under vllm, whole pages of ``slots_per_page`` slots, each
-        rounded up to the layout's alignment (``lccost.accounting.vllm_page_bytes``)."""
+    def _pages(self, name: str, slots_at: Callable[[int], int], entry: int,
+               slots_per_page: int, env: LayerEnv) -> Term:
+        """``slots_at(L)`` x ``entry`` bytes; under vllm, whole pages of ``slots_per_page``
+        slots, each rounded up to the layout's alignment (``lccost.accounting.vllm_page_bytes``).
+        """
         _, alignment = self._layout(env)
         if env.workload.accounting is Accounting.VLLM:
-            return term(name, "p*s", p=slots // slots_per_page,
+            return term(name, "p*s", p=env.per_context(lambda L: slots_at(L) // slots_per_page),
                         s=vllm_page_bytes(slots_per_page, entry, alignment))
-        return term(name, "n*e", n=slots, e=entry)
+        return term(name, "n*e", n=env.per_context(slots_at), e=entry)
 
     def _window_copies(self, env: LayerEnv) -> int:
         """Tensors the window branch stores: one (K = V share storage)."""
@@ -279,19 +300,20 @@ class _V4Attention(MechanismSpec):
             return VLLM_V4_SWA_BLOCK_TOKENS
         return env.block_size(VLLM_V4_BLOCK_TOKENS)
 
-    def _window_held(self, env: LayerEnv) -> int:
-        """Window entries held after L tokens. full-context: min(L, W), the V4 report's own
-        count (its Fig. 1 KV ratios come out only with the window held as n_win entries:
-        deepseek.md §4; docs/accountings.md). Otherwise the shared window rule
+    def _window_held(self, env: LayerEnv) -> Callable[[int], int]:
+        """Window entries held after L tokens, as a function of L. full-context: min(L, W), the
+        V4 report's own count (its Fig. 1 KV ratios come out only with the window held as n_win
+        entries: deepseek.md §4; docs/accountings.md). Otherwise the shared window rule
         (``lccost.accounting.window_tokens``)."""
-        L, accounting = env.context_tokens, env.workload.accounting
+        W, accounting, block = self.window, env.workload.accounting, self._window_block_tokens(env)
         if accounting is Accounting.FULL_CONTEXT:
-            return min(L, self.window)
+            return lambda L: min(L, W)
         if accounting is Accounting.LLAMACPP:
             # llama.cpp keeps V4's window one stream per sequence, whatever kv_unified
             # (src/llama-kv-cache-dsv4.cpp:1243-1257).
-            return env.workload.llamacpp.swa_cells(L, self.window, unified=False)
-        return window_tokens(L, self.window, accounting, self._window_block_tokens(env))
+            llamacpp = env.workload.llamacpp
+            return lambda L: llamacpp.swa_cells(L, W, unified=False)
+        return lambda L: window_tokens(L, W, accounting, block)
 
     def cache_period(self, env: LayerEnv) -> int:
         """The window's page (vllm) or padding (llamacpp); 1 otherwise."""
@@ -303,13 +325,14 @@ class _V4Attention(MechanismSpec):
         """Cache, traffic and attention FLOPs of the sliding-window branch."""
         L, W, H, c = env.context_tokens, self.window, self.query_heads, self.head_dim
         entry = self._layout(env)[0] * self._window_copies(env)
-        held = self._window_held(env)
+        held_at = self._window_held(env)
         prefill = (term("window_attn", "2*H*2*c*L*L", H=H, c=c, L=L) if env.executed
                    else term("window_attn", "2*H*2*c*sum_window(L, W)", H=H, c=c, L=L, W=W))
         return PartCosts(
-            cache_bytes=ledger(self._pages("window_cache", held, entry,
+            cache_bytes=ledger(self._pages("window_cache", held_at, entry,
                                            self._window_block_tokens(env), env)),
-            cache_read_bytes=ledger(term("window_read", "n*e", n=held, e=entry)),
+            cache_read_bytes=ledger(term("window_read", "n*e", n=env.per_context(held_at),
+                                         e=entry)),
             cache_write_bytes=ledger(term("window_write", "e", e=entry)),
             decode_flops=ledger(term("window_attn", "2*H*2*c*min(L+1, W)", H=H, c=c, L=L, W=W)),
             prefill_flops=ledger(prefill),
@@ -337,24 +360,28 @@ class _V4Attention(MechanismSpec):
         tokens, coff·(c + D_I) wide each (coff = 2 with overlap), and with overlap, once a
         block has closed, the last block's Ca slices, 2·m·(c + D_I).
         """
-        L, c, accounting = env.context_tokens, self.head_dim, env.workload.accounting
+        c, accounting = self.head_dim, env.workload.accounting
         if accounting is Accounting.FULL_CONTEXT:
             return ledger()
         if accounting is Accounting.VLLM:
             alignment = self._layout(env)[1]
             assert alignment is not None  # vllm_v4_layout always aligns
             return ledger(
-                term("compressor_state", "s",
-                     s=vllm_v4_compressor_state_bytes(L, m, c, alignment, overlap)),
-                term("indexer_compressor_state", "s",
-                     s=vllm_v4_compressor_state_bytes(L, m, indexer.head_dim, alignment,
-                                                      overlap)) if indexer else None,
+                term("compressor_state", "s", s=env.per_context(
+                    lambda L: vllm_v4_compressor_state_bytes(L, m, c, alignment, overlap))),
+                term("indexer_compressor_state", "s", s=env.per_context(
+                    lambda L: vllm_v4_compressor_state_bytes(L, m, indexer.head_dim, alignment,
+                                                             overlap))) if indexer else None,
             )
         width = c + (indexer.head_dim if indexer else 0)
         coff = 2 if overlap else 1
-        elements = 2 * (L % m) * coff * width + (2 * m * width if overlap and m <= L else 0)
-        return ledger(term("compressor_state", "s",
-                           s=env.workload.state_bytes(elements, self._format().state)))
+        workload, pinned = env.workload, self._format().state
+
+        def state_at(L: int) -> int:
+            elements = 2 * (L % m) * coff * width + (2 * m * width if overlap and m <= L else 0)
+            return workload.state_bytes(elements, pinned)
+
+        return ledger(term("compressor_state", "s", s=env.per_context(state_at)))
 
     def _indexer_key_bytes(self, env: LayerEnv, indexer: CompressedIndexer) -> int:
         """One indexer key: vLLM's fp8 key (``vllm_indexer_key_bytes``) under vllm, else D_I
@@ -370,13 +397,19 @@ class _V4Attention(MechanismSpec):
         executed) or the top-k (CSA useful), plus CSA's indexer scoring 2·H_I·D_I·e."""
         L, H, c = env.context_tokens, self.query_heads, self.head_dim
         entry = self._layout(env)[0]
-        n = compressed_entries(L, m, env.workload.accounting,
-                               env.block_size(VLLM_V4_BLOCK_TOKENS), env.workload.llamacpp)
+        accounting, block = env.workload.accounting, env.block_size(VLLM_V4_BLOCK_TOKENS)
+        llamacpp = env.workload.llamacpp
+        compressed_entries(0, m, accounting, block, llamacpp)  # refuses an unpageable block
+
+        def held_at(L: int) -> int:
+            return compressed_entries(L, m, accounting, block, llamacpp)
+
+        n = env.per_context(held_at)
         per_page = max(1, env.block_size(VLLM_V4_BLOCK_TOKENS) // m)
         closes = "((L+1)//m - L//m)"
         e_seen = "((L+1)//m)"
         k = indexer.top_k if indexer else None
-        cache = ledger(self._pages("compressed_cache", n, entry, per_page, env))
+        cache = ledger(self._pages("compressed_cache", held_at, entry, per_page, env))
         read = ledger(term("compressed_read", "min(n, k)*e", n=n, k=k, e=entry) if k
                       else term("compressed_read", "n*e", n=n, e=entry))
         write = ledger(term("compressed_write", f"e*{closes}", e=entry, L=L, m=m))
@@ -398,7 +431,7 @@ class _V4Attention(MechanismSpec):
         if indexer is not None:
             H_I, D_I = indexer.heads, indexer.head_dim
             key = self._indexer_key_bytes(env, indexer)
-            cache += ledger(self._pages("indexer_key_cache", n, key, per_page, env))
+            cache += ledger(self._pages("indexer_key_cache", held_at, key, per_page, env))
             read += ledger(term("indexer_key_read", "n*e", n=n, e=key))
             write += ledger(term("indexer_key_write", f"e*{closes}", e=key, L=L, m=m))
             # The q·k products only (lccost.conventions, lightning indexers); the reference's

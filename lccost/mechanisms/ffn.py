@@ -6,7 +6,18 @@ S shared experts of width I_s, R router hidden width (an MLP router).
 Weights [parameters]: a gated MLP (SwiGLU / GeGLU) has gate, up and down: 3·D·I; an ungated one
 has up and down: 2·D·I. MoE: E·3·D·I routed + S·3·D·I_s shared + the router, D·E for a linear
 router, or D·R + 2·R·R + R·(E + extra) for ZAYA1's MLP router (down_proj, fc1, fc2, out over
-E experts plus its ``extra_router_classes`` "skip" class; transformers 5.23.0 models/zaya).
+E experts plus its ``extra_router_classes`` "skip" class; transformers 5.23.0 models/zaya), plus
+D for a shared-expert gate (Qwen3-Next ``shared_expert_gate``, a D x 1 linear layer).
+
+Parameters without matrix work (no FLOPs): MLP biases, gated 2·I + D, ungated I + D
+(``bias``); a router bias E (``router_bias``); an expert-selection bias E that is a parameter
+(``score_correction_bias``: DeepSeek V3's ``e_score_correction_bias``); an MLP router's
+R-wide biases, norm and state scale (``router_vectors``: ZAYA1 4, 5 after the first layer);
+per-expert biases
+E·(2·I + D) gated (``expert_bias``: gpt-oss). A shared-expert gate D·1 (``shared_expert_gate``:
+Qwen2-MoE) is a matrix product and counts as active weights. A learned activation's scalars
+(``activation_params``: Apertus' xIELU has 2) and an inner norm of width I (``inner_norm``:
+BitNet's ``ffn_sub_norm``) hold parameters too.
 
 Active per token: k routed + all shared experts + the router. Hash-routed layers (DeepSeek V4's
 first ``num_hash_layers``) pick experts by token id; transformers and the V4 reference still
@@ -15,7 +26,10 @@ compute the gate scores, so they cost the same.
 Cache: none, in every accounting (``docs/accountings.md``).
 
 FLOPs: decode 2·(active weights); prefill 2·(active weights)·L (every token uses k experts; which
-ones does not change the count).
+ones does not change the count). Executed, where the reference runs every expert on every token
+and zeroes the unchosen ones' weights (transformers 5.23.0 ``Llama4TextMoe.forward``:
+``hidden_states.repeat(num_experts, 1)`` into ``Llama4TextExperts``' ``torch.bmm``): 2·(all
+weights) per token (``reference_runs_all_experts``).
 
 References: Shazeer et al. 2017 (MoE); Dai et al. 2024, DeepSeekMoE (shared experts);
 Shazeer 2020, GLU variants.
@@ -36,12 +50,21 @@ def _mlp(name: str, D: int, I: int, gated: bool, count: int = 1) -> Ledger:
     return ledger(term(name, formula, n=count, D=D, I=I))
 
 
+def _mlp_bias(name: str, D: int, I: int, gated: bool, count: int = 1) -> Ledger:
+    formula = "n*(2*I + D)" if gated else "n*(I + D)"
+    return ledger(term(name, formula, n=count, D=D, I=I))
+
+
 class DenseMLP(MechanismSpec):
     """``kind: dense``: one MLP of width ``intermediate_size``."""
 
     kind: Literal["dense"] = "dense"
     intermediate_size: int = Field(ge=1, description="I: the MLP's inner width")
     gated: bool = Field(True, description="gate, up and down projections (SwiGLU/GeGLU)")
+    bias: bool = Field(False, description="the projections have biases")
+    activation_params: int = Field(
+        0, ge=0, description="learned scalars of the activation (Apertus xIELU: 2)")
+    inner_norm: bool = Field(False, description="an RMSNorm of width I before down_proj (BitNet)")
 
     def summary(self) -> str:
         return f"dense {self.intermediate_size}"
@@ -51,8 +74,13 @@ class DenseMLP(MechanismSpec):
 
     def costs(self, env: LayerEnv) -> PartCosts:
         params = _mlp("mlp", env.hidden_size, self.intermediate_size, self.gated)
+        biases = (_mlp_bias("mlp_bias", env.hidden_size, self.intermediate_size, self.gated)
+                  if self.bias else ledger()) + ledger(
+            term("activation_params", "a", a=self.activation_params)
+            if self.activation_params else None,
+            term("inner_norm", "I", I=self.intermediate_size) if self.inner_norm else None)
         return PartCosts(
-            params=params,
+            params=params + biases,
             prefill_flops=weight_flops(params, env.context_tokens),
             decode_flops=weight_flops(params, 1),
         )
@@ -75,6 +103,18 @@ class MixtureOfExperts(MechanismSpec):
         None, ge=1, description="R: an MLP router's width (ZAYA1); unset = linear router D·E")
     extra_router_classes: int = Field(
         0, ge=0, description="router outputs beyond the experts (ZAYA1's skip class: 1)")
+    router_bias: bool = Field(False, description="the linear router has a bias (E)")
+    router_vectors: int = Field(
+        0, ge=0, description="R-wide vectors of an MLP router: biases, norm, state scale")
+    score_correction_bias: bool = Field(
+        False, description="a learned expert-selection bias of E (DeepSeek V3 noaux_tc)")
+    expert_bias: bool = Field(False, description="every expert's projections have biases")
+    shared_bias: bool = Field(False, description="the shared experts' projections have biases")
+    shared_expert_gate: bool = Field(
+        False, description="a D x 1 sigmoid gate on the shared experts (Qwen2-MoE, Qwen3-Next)")
+    reference_runs_all_experts: bool = Field(
+        False, description="the reference runs every expert on every token, weighting the "
+                           "unchosen ones by 0 (Llama 4): --flops executed counts all E")
 
     @model_validator(mode="after")
     def _active_fits(self) -> MixtureOfExperts:
@@ -94,17 +134,33 @@ class MixtureOfExperts(MechanismSpec):
             return ledger(term("router", "D*E", D=D, E=E))
         return ledger(term("router", "D*R + 2*R*R + R*E", D=D, R=self.router_hidden_size, E=E))
 
+    def _vector_params(self, D: int, I: int, I_s: int, experts: int) -> Ledger:
+        """Biases (of ``experts`` routed experts): parameters without matrix work (no FLOPs)."""
+        E = self.experts + self.extra_router_classes
+        return ledger(
+            term("router_bias", "E", E=E) if self.router_bias else None,
+            term("router_vectors", "n*R", n=self.router_vectors, R=self.router_hidden_size or 0)
+            if self.router_vectors else None,
+            term("score_correction_bias", "E", E=self.experts)
+            if self.score_correction_bias else None,
+        ) + (_mlp_bias("expert_bias", D, I, self.gated, experts)
+             if self.expert_bias else ledger()) + (
+            _mlp_bias("shared_bias", D, I_s, self.gated, self.shared_experts)
+            if self.shared_bias and self.shared_experts else ledger())
+
     def costs(self, env: LayerEnv) -> PartCosts:
         D, I = env.hidden_size, self.expert_intermediate_size
         I_s = self.shared_intermediate_size or I
         shared = (_mlp("shared_experts", D, I_s, self.gated, self.shared_experts)
                   if self.shared_experts else ledger())
-        router = self._router(D)
+        router = self._router(D) + ledger(
+            term("shared_expert_gate", "D", D=D) if self.shared_expert_gate else None)
         params = _mlp("routed_experts", D, I, self.gated, self.experts) + shared + router
         active = _mlp("active_experts", D, I, self.gated, self.active_experts) + shared + router
+        run = params if env.executed and self.reference_runs_all_experts else active
         return PartCosts(
-            params=params,
-            active_params=active,
-            prefill_flops=weight_flops(active, env.context_tokens),
-            decode_flops=weight_flops(active, 1),
+            params=params + self._vector_params(D, I, I_s, self.experts),
+            active_params=active + self._vector_params(D, I, I_s, self.active_experts),
+            prefill_flops=weight_flops(run, env.context_tokens),
+            decode_flops=weight_flops(run, 1),
         )

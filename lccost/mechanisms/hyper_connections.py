@@ -6,7 +6,8 @@ coefficients: n pre-weights, n post-weights and an n x n residual matrix made do
 Sinkhorn-Knopp (2n + n² outputs), then mixes: pre (n streams -> 1), post (1 -> n), residual
 (n x n over D).
 
-Weights [parameters]: per module n·D·(2n + n²). FLOPs per token per module:
+Weights [parameters]: per module n·D·(2n + n²), plus (no FLOPs) its bias 2n + n² and 3 scales;
+the head's bias n and 1 scale. FLOPs per token per module:
 2·n·D·(2n + n²) (projection) + 2·n²·D (the n x n residual mixing, a matrix product). The pre and
 post weightings are elementwise (not counted, like every non-matmul op), and so are the Sinkhorn
 iterations on an n x n matrix (20 for V4). The final ``hc_head`` collapsing n streams before the
@@ -41,11 +42,12 @@ def hyper_connection_costs(hc: HyperConnections, D: int, N: int, context_tokens:
         term("mhc.coefficient_projections", "N*2*n*D*(2*n+n*n)", N=N, n=n, D=D),
         term("mhc.head", "n*D*n", n=n, D=D),
     )
+    vectors = ledger(term("mhc.bias+scale", "N*2*(2*n+n*n+3) + n + 1", N=N, n=n))
     mixing = ledger(term("mhc.residual_mixing", "N*2*2*n*n*D", N=N, n=n, D=D))
     mixing_prefill = ledger(
         term("mhc.residual_mixing", "N*2*2*n*n*D*L", N=N, n=n, D=D, L=context_tokens))
     return PartCosts(
-        params=params,
+        params=params + vectors,
         prefill_flops=weight_flops(params, context_tokens) + mixing_prefill,
         decode_flops=weight_flops(params, 1) + mixing,
     )

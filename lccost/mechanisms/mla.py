@@ -6,7 +6,9 @@ k top-k tokens.
 
 Weights [parameters]: q_a D·r_q, q_b r_q·H·(d_n + d_r) (or q_proj D·H·(d_n + d_r)),
 kv_a D·(c + d_r), kv_b c·H·(d_n + d_v), o H·d_v·D. Indexer: wq_b r_q·H_I·D_I, wk D·D_I,
-weights_proj D·H_I (DeepSeek-V3.2-Exp ``inference/model.py`` ``Indexer``).
+weights_proj D·H_I (DeepSeek-V3.2-Exp ``inference/model.py`` ``Indexer``). Without matrix work
+(no FLOPs): the latent norms r_q + c (``latent_norms``: ``q_a_layernorm``, ``kv_a_layernorm``)
+and the indexer's key LayerNorm 2·D_I.
 
 Cache [bytes per token]: the latent c and the rotary key d_r (one entry, not per-head K and V:
 DeepSeek-V2 §2.1.3), plus the indexer key D_I when there is an indexer. The reference
@@ -146,12 +148,20 @@ class MultiHeadLatentAttention(MechanismSpec):
     qk_nope_head_dim: int = Field(ge=1, description="d_n")
     qk_rope_head_dim: int = Field(ge=1, description="d_r: the cached rotary key width")
     v_head_dim: int = Field(ge=1, description="d_v")
+    latent_norms: bool = Field(False, description="RMSNorms on the q and kv latents (r_q + c)")
     indexer: LightningIndexer | None = None
     cache_format: MLACacheFormat | None = None
 
     def summary(self) -> str:
         sparse = f" + indexer top-{self.indexer.top_k}" if self.indexer else ""
         return f"MLA {self.query_heads}h latent {self.kv_lora_rank}+{self.qk_rope_head_dim}{sparse}"
+
+    def vllm_page_token_bytes(self, env: LayerEnv) -> int:
+        """vLLM's MLA entry (``vllm_mla_entry_bytes``): what a hybrid model's state pages are
+        padded to when its attention is MLA (``_align_hybrid_block_size`` builds the 1-token
+        page from ``MLAAttentionSpec`` when ``use_mla``)."""
+        return vllm_mla_entry_bytes(self.kv_lora_rank, self.qk_rope_head_dim,
+                                    env.workload.effective_kv_dtype, self.indexer is not None)
 
     def _block_tokens(self, env: LayerEnv) -> int:
         """vLLM's block: ``--block-size``, else ``vllm_mla_block_tokens`` on the device."""
@@ -263,8 +273,13 @@ class MultiHeadLatentAttention(MechanismSpec):
         entry = self._latent_entry_bytes(env)
         idx = self.indexer
         decode, prefill = self._attention_flops(env, params)
+        r_q, c = self.q_lora_rank, self.kv_lora_rank
+        norms = ledger(
+            term("q_a_layernorm", "r_q", r_q=r_q) if r_q and self.latent_norms else None,
+            term("kv_a_layernorm", "c", c=c) if self.latent_norms else None,
+        )
         return PartCosts(
-            params=params,
+            params=params + norms,
             cache_bytes=ledger(term("latent_cache", "n*e", n=n_held, e=entry)),
             cache_read_bytes=ledger(
                 term("latent_read", "min(n, k)*e", n=n_held, k=idx.top_k, e=entry) if idx
@@ -285,7 +300,7 @@ class MultiHeadLatentAttention(MechanismSpec):
         key = self._indexer_key_bytes(env, indexer)
         decode_scores, prefill_scores = self._indexer_scores(env, indexer)
         return PartCosts(
-            params=params,
+            params=params + ledger(term("indexer.k_norm", "2*D_I", D_I=D_I)),
             cache_bytes=ledger(term("indexer_key_cache", "n*e", n=n_held, e=key)),
             cache_read_bytes=ledger(term("indexer_key_read", "n*e", n=n_held, e=key)),
             cache_write_bytes=ledger(term("indexer_key_write", "e", e=key)),
@@ -294,8 +309,9 @@ class MultiHeadLatentAttention(MechanismSpec):
         )
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        n_held = full_tokens(env.context_tokens, env.workload.accounting, self._block_tokens(env),
-                             env.workload.llamacpp)
+        accounting, block, llamacpp = (env.workload.accounting, self._block_tokens(env),
+                                       env.workload.llamacpp)
+        n_held = env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
         latent = self._latent_part(env, n_held)
         if self.indexer is None:
             return latent

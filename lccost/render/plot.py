@@ -105,6 +105,17 @@ def check_plot_target(path: Path, force: bool = False) -> None:
     check_target(path, force=force)
 
 
+MAX_TICKS = 16
+"""More contexts than this make a dense sweep: no markers, ticks at powers of two."""
+
+
+def _power_of_two_ticks(low: int, high: int) -> list[int]:
+    """At most ``MAX_TICKS`` powers of two (every 1st, 2nd, 3rd... exponent) in [low, high]."""
+    exponents = list(range(max(0, low - 1).bit_length(), high.bit_length()))
+    step = max(1, -(-len(exponents) // MAX_TICKS))
+    return [2**e for e in exponents[::step] if low <= 2**e <= high] or [low, high]
+
+
 def write_plot(report: Report, name: str, path: Path,
                max_context: Mapping[str, int | None] | None = None) -> PlotSummary:
     """Draw ``name`` against context for every model of ``report`` into ``path`` (log-log).
@@ -129,6 +140,10 @@ def write_plot(report: Report, name: str, path: Path,
             from None
     series = series_of(report.results, name)
     contexts = sorted({c for s in series for c, _ in s.points})
+    # A dense sweep (--points, --every) draws plain lines, so that page and block steps show,
+    # with ticks at powers of two instead of at every context.
+    dense = len(contexts) > MAX_TICKS
+    marker = "" if dense else "o"
     # svg.fonttype none: text stays text (searchable, restylable); hashsalt: stable SVG ids.
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "lccost"}):
         figure = Figure(figsize=(8, 5), dpi=150, layout="constrained")
@@ -142,20 +157,21 @@ def write_plot(report: Report, name: str, path: Path,
             beyond = [p for p in one.points if limit is not None and p[0] > limit]
             shown = inside or beyond[:1]
             (line,) = axes.plot([c for c, _ in shown], [v for _, v in shown],
-                                marker="o", markersize=3, linewidth=1.6, label=one.model)
+                                marker=marker, markersize=3, linewidth=1.6, label=one.model)
             line.set_gid(f"series-{index}")
             if beyond:
                 dashed = True
                 tail = inside[-1:] + beyond
                 (extension,) = axes.plot([c for c, _ in tail], [v for _, v in tail],
-                                         linestyle="--", linewidth=1.2, marker="o",
+                                         linestyle="--", linewidth=1.2, marker=marker,
                                          markersize=2, color=line.get_color())
                 extension.set_gid(f"beyond-max-context-{index}")
         axes.set_xscale("log", base=2)
         axes.set_yscale("log")
-        axes.xaxis.set_major_locator(FixedLocator(contexts))
+        ticks = _power_of_two_ticks(contexts[0], contexts[-1]) if dense else contexts
+        axes.xaxis.set_major_locator(FixedLocator(ticks))
         axes.xaxis.set_minor_locator(NullLocator())
-        axes.set_xticks(contexts, [format_context(c) for c in contexts])
+        axes.set_xticks(ticks, [format_context(c) for c in ticks])
         axes.set_xlabel("context length L (tokens; K = 1024, M = 1,048,576)")
         axes.set_ylabel(f"{what.label} ({what.unit})")
         axes.set_title(_title(report, what)

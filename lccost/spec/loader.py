@@ -14,6 +14,7 @@ there; problems found by validation are collected into one ``SpecErrors``.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import re
 import types
@@ -29,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 from lccost.errors import SpecError, SpecErrors
 from lccost.inputs import check_path_name, read_text, shown_path
 from lccost.inputs import exists as _exists
+from lccost.spec import cache as spec_cache
 from lccost.spec.model import (
     MAX_TEMPLATE_CHAIN,
     Architecture,
@@ -743,13 +745,26 @@ def load_model(path: Path, root: type[Root], noun: str, fields: str, what: str) 
     return cached
 
 
+@functools.cache
+def _shipped_dirs() -> frozenset[Path]:
+    return frozenset(d.resolve() for d in CONFIG_DIRS)
+
+
 def load_spec(path: Path) -> Architecture:
     """A spec file and its ``extends`` parents, validated and expanded once per content."""
     chain = _chain(path)
-    key = (Architecture, *(k for k, _, _ in chain))
+    files = tuple(k for k, _, _ in chain)
+    key = (Architecture, *files)
     cached = _VALIDATED.get(key)
     if cached is None:
-        cached = validate_document(_merged_chain(chain), shown_path(path))
+        # Shipped specs are also kept across processes (lccost.spec.cache): a cold start does
+        # not validate them again.
+        shipped = all(p.parent in _shipped_dirs() for p, _ in files)
+        cached = spec_cache.recall(files) if shipped else None
+        if cached is None:
+            cached = validate_document(_merged_chain(chain), shown_path(path))
+            if shipped:
+                spec_cache.keep(files, cached)
         _remember(_VALIDATED, key, cached)
     assert isinstance(cached, Architecture)
     return cached

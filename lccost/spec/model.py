@@ -18,6 +18,7 @@ from lccost.mechanisms import AttentionSpec, FeedForwardSpec
 from lccost.mechanisms.base import MechanismSpec
 from lccost.mechanisms.embeddings import Encoder, PerLayerEmbeddings
 from lccost.mechanisms.hyper_connections import HyperConnections
+from lccost.mechanisms.norms import Norms
 from lccost.strict import SpecModel
 
 MAX_LAYERS = 10_000
@@ -153,6 +154,14 @@ def resolve_template_extends(templates: dict[str, Any],
     return resolved
 
 
+class MultiTokenPrediction(SpecModel):
+    """The model's multi-token-prediction modules (``lccost.mechanisms.mtp``): one decoder layer
+    each; counted only with ``counted: true``."""
+
+    layers: list[Layer] = Field(min_length=1, max_length=16)
+    counted: bool = Field(False, description="add one speculative draft step to every figure")
+
+
 class ArchitectureSpec(SpecModel):
     """An LLM architecture, as written in YAML (after ``extends`` is resolved)."""
 
@@ -170,13 +179,18 @@ class ArchitectureSpec(SpecModel):
     hidden_size: int = Field(ge=1, description="D")
     vocab_size: int = Field(ge=1, description="V")
     tie_word_embeddings: bool = False
+    lm_head_bias: bool = Field(False, description="the LM head has a bias of V (GPT-J, Phi)")
     max_context: int | None = Field(None, ge=1, description="max_position_embeddings")
+    learned_positions: int | None = Field(
+        None, ge=1, description="rows of a learned absolute position embedding (GPT-2 wpe)")
     per_layer_embeddings: PerLayerEmbeddings | None = None
     hyper_connections: HyperConnections | None = None
+    norms: Norms | None = Field(None, description="norm weights (parameters only)")
     kv_sharing: KVSharing | None = None
     encoders: list[Encoder] = Field(default_factory=list)
     layer_templates: dict[str, Layer] = Field(default_factory=dict)
     layers: list[LayerEntry] = Field(min_length=1, max_length=MAX_LAYERS)
+    mtp: MultiTokenPrediction | None = None
     sources: list[Source] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
@@ -288,13 +302,32 @@ def _check_sharing(layers: list[Layer], origins: list[tuple[str | int, ...]],
 
 def _check_max_context(spec: ArchitectureSpec, layers: list[Layer],
                        origins: list[tuple[str | int, ...]], problems: list[Problem]) -> None:
-    """Values that cannot be right at ``max_context`` (``MechanismSpec.context_problems``)."""
+    """Values that cannot be right at ``max_context`` (``MechanismSpec.context_problems``),
+    each reported once where it is written: at the template a layer was made from (where an
+    override file sets it), else at the layer entry, naming every layer it applies to."""
     if spec.max_context is None:
         return
+    found: dict[tuple[tuple[str | int, ...], str], list[int]] = {}
     for i, layer in enumerate(layers):
+        template = next((name for name, t in spec.layer_templates.items() if t is layer), None)
+        written = ("layer_templates", template) if template is not None else origins[i]
         for part, mechanism in (("attention", layer.attention), ("ffn", layer.ffn)):
             for path, message in mechanism.context_problems(spec.max_context):
-                problems.append(Problem((*origins[i], part, *path), f"layer {i}: {message}"))
+                found.setdefault(((*written, part, *path), message), []).append(i)
+    for (where, message), indices in found.items():
+        problems.append(Problem(where, f"{_layer_set(indices)}: {message}"))
+
+
+def _layer_set(indices: list[int]) -> str:
+    """``layer 3`` or ``layers 0-2, 5``: consecutive runs written as ranges."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    return f"layer {text}" if len(indices) == 1 else f"layers {text}"
 
 
 def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:

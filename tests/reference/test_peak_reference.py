@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("torch", reason="needs torch: pip install -e '.[reference]'")
 pytest.importorskip("transformers", reason="needs transformers: pip install -e '.[reference]'")
 
-from lccost.hf_import import spec_from_hf_config
+from lccost.hf import spec_from_hf_config
 from lccost.peak import transformers_held_after_prefill, weight_term
 from lccost.reference import build_reference_model, reference_config
 from lccost.spec.loader import Document, validate_document

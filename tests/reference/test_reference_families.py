@@ -34,7 +34,7 @@ pytest.importorskip("transformers",
 
 from lccost.conventions import FlopConvention
 from lccost.engine import cost
-from lccost.hf_import import spec_from_hf_config
+from lccost.hf import spec_from_hf_config
 from lccost.reference import (
     ReferencePoint,
     build_reference_model,

@@ -1,0 +1,160 @@
+"""The fast path and ``--explain`` agree on every figure.
+
+``lccost.compiled`` evaluates a point with one generated Python function of L per model and
+workload; the ledgers ``--explain`` prints are built term by term from the same formulas. Here
+the compiled totals are compared with sums taken over the ledgers' terms, exactly, for every
+mechanism kind (the generated architectures of ``conftest.valid_specs`` and every shipped
+model), every accounting, both FLOP conventions, several cache dtypes and a grid of contexts
+that crosses every page, window and compression boundary.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from conftest import architecture_of, valid_specs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lccost.accounting import LlamaCppParams
+from lccost.api import load, make_workload
+from lccost.compiled import QUANTITIES
+from lccost.conventions import Accounting, FlopConvention, number_format
+from lccost.engine import cost, part_ledgers
+from lccost.errors import LccostError
+from lccost.ledger import PartCosts, ledger, term
+from lccost.mechanisms.attention import Attention
+from lccost.mechanisms.base import LayerEnv
+from lccost.spec.loader import shipped_configs
+from lccost.spec.model import Architecture
+from lccost.workload import Workload
+
+GRID = sorted({0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65, 127, 128, 129, 255, 256, 257,
+               511, 512, 513, 767, 768, 769, 1023, 1024, 1025, 4095, 4096, 4097, 131071, 131072,
+               131073, 1 << 20, (1 << 20) + 5, 10**9 + 7})
+"""Contexts at and around every power of two a page, window or compression rate uses."""
+
+KV_DTYPES = (None, "native", "fp8", "int8", "nvfp4")
+
+SHIPPED_GRID = (0, 1, 3, 4, 5, 127, 128, 129, 255, 256, 257, 767, 768, 769, 4097, 131072,
+                (1 << 20) + 5)
+"""A smaller grid for the full-size models (every boundary kind, fewer repeats of each)."""
+
+
+def ledger_figures(architecture: Architecture, workload: Workload) -> tuple[int, ...]:
+    """Every per-sequence total, summed term by term over the ledgers, and the FLOPs weighted
+    by each term's compute format (bits), as ``--explain`` shows them."""
+    layers, model_parts = part_ledgers(architecture, workload)
+    parts: list[PartCosts] = [p for layer in layers for p in layer.parts]
+    parts += [p for _, p in model_parts]
+    totals = [sum(t.value for part in parts for t in getattr(part, q)) for q in QUANTITIES]
+    default_bits = number_format(workload.dtype).element_bits
+    for quantity in ("prefill_flops", "decode_flops"):
+        totals.append(sum(t.value * (number_format(t.compute).element_bits if t.compute
+                                     else default_bits)
+                          for part in parts for t in getattr(part, quantity)))
+    totals.append(sum(p.params.total for p in parts))
+    totals.append(sum(p.active.total for p in parts))
+    return tuple(totals)
+
+
+def workload_or_none(context: int, accounting: Accounting, flops: FlopConvention,
+                     kv_dtype: str | None, block_size: int | None) -> Workload | None:
+    try:
+        return make_workload(context, accounting=accounting, flops=flops, kv_dtype=kv_dtype,
+                             block_size=block_size)
+    except LccostError:
+        return None
+
+
+def outcome(compute: Any) -> Any:
+    """A computation's value, or the refusal it raised (both paths must refuse alike)."""
+    try:
+        return compute()
+    except LccostError as error:
+        return f"refused: {error}"
+
+
+def assert_agree(architecture: Architecture, workload: Workload) -> None:
+    def fast() -> tuple[int, ...]:
+        model = cost(architecture, workload)
+        return (*model.totals, model.params_total, model.params_active)
+
+    assert outcome(fast) == outcome(lambda: ledger_figures(architecture, workload)), (
+        architecture.name, workload)
+
+
+@pytest.mark.parametrize("name", sorted(shipped_configs()))
+def test_every_shipped_model_agrees_with_its_ledgers(name: str) -> None:
+    architecture = load(name)
+    for accounting, flops, kv_dtype in itertools.product(
+            Accounting, FlopConvention, (None, "native")):
+        if workload_or_none(0, accounting, flops, kv_dtype, None) is None:
+            continue  # a combination the workload itself refuses (no such engine cache)
+        for context in SHIPPED_GRID:
+            assert_agree(architecture, make_workload(
+                context, accounting=accounting, flops=flops, kv_dtype=kv_dtype))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_specs(), st.sampled_from(list(Accounting)), st.sampled_from(list(FlopConvention)),
+       st.sampled_from(KV_DTYPES), st.sampled_from([None, 16, 64, 256, 512]),
+       st.lists(st.integers(0, 3_000_000), min_size=1, max_size=6))
+def test_generated_architectures_agree_with_their_ledgers(
+        spec: dict[str, Any], accounting: Accounting, flops: FlopConvention,
+        kv_dtype: str | None, block_size: int | None, contexts: list[int]) -> None:
+    if workload_or_none(0, accounting, flops, kv_dtype, block_size) is None:
+        return  # a combination the workload itself refuses (no such engine cache)
+    architecture = architecture_of(spec)
+    for context in [*contexts, *GRID[::2]]:
+        assert_agree(architecture, make_workload(
+            context, accounting=accounting, flops=flops, kv_dtype=kv_dtype,
+            block_size=block_size))
+
+
+def test_many_contexts_in_one_call_equal_one_at_a_time() -> None:
+    architecture = load("deepseek-v4-flash")
+    workload = make_workload(0, accounting="vllm", kv_dtype="native")
+    compiled = cost(architecture, workload).compiled
+    contexts = list(range(0, 5000, 7))
+    assert compiled.many(contexts) == [compiled.at(context) for context in contexts]
+
+
+class _ComputesWithTheContext(Attention):
+    """A mechanism that computes with L in Python, outside a formula and ``per_context``."""
+
+    def costs(self, env: LayerEnv) -> PartCosts:
+        held = env.context_tokens + 1  # the mistake compile mode must refuse
+        return PartCosts(cache_bytes=ledger(term("kv_cache", "n*e", n=held, e=2)))
+
+
+def test_arithmetic_on_the_context_outside_a_formula_is_refused_when_compiling() -> None:
+    spec = _ComputesWithTheContext(query_heads=1, kv_heads=1, head_dim=1)
+    env = LayerEnv(8, Workload(0), compiling=True)
+    with pytest.raises(TypeError, match="outside a formula"):
+        spec.costs(env)
+    # Ledger mode is unaffected: the same code at L = 5 holds 6 tokens of 2 bytes.
+    assert spec.costs(LayerEnv(8, Workload(5))).cache_bytes.total == 12
+
+
+def test_a_compiled_point_matches_a_hand_derived_figure() -> None:
+    # Llama 3.1 8B, reference, bf16, L = 1000: 32 layers x 8 KV heads x 128 x 2 (K and V)
+    # x 2 bytes = 131,072 bytes per token, so 131,072,000 bytes (meta-llama config.json).
+    model = cost(load("llama-3.1-8b"), make_workload(1000))
+    assert model.kv_cache_bytes == 32 * 8 * 128 * 2 * 2 * 1000
+
+
+@pytest.mark.parametrize("params", [
+    LlamaCppParams(n_seq_max=1, kv_unified=False),
+    LlamaCppParams(swa_full=True, n_ubatch=128),
+])
+def test_llamacpp_settings_are_part_of_the_compiled_model(params: LlamaCppParams) -> None:
+    # Two workloads that differ only in llama.cpp's settings must not share a compiled model.
+    for name in ("gemma-4-e2b", "deepseek-v4-flash"):
+        architecture = load(name)
+        for context in SHIPPED_GRID:
+            workload = replace(make_workload(context, accounting="llamacpp"), llamacpp=params)
+            assert_agree(architecture, workload)

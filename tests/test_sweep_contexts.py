@@ -1,0 +1,53 @@
+"""``sweep --points N [--linear]`` and ``--every N``: the contexts of a dense sweep."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import RunCli
+
+from lccost.api import MAX_SWEEP_POINTS, parse_contexts
+from lccost.errors import LccostError
+
+
+def test_every_gives_exact_steps_and_ends_on_the_range_end() -> None:
+    assert parse_contexts("1k..2k", every=256) == [1024, 1280, 1536, 1792, 2048]
+    assert parse_contexts("1000..2000", every=300) == [1000, 1300, 1600, 1900, 2000]
+
+
+def test_points_are_log_spaced_by_default_and_even_with_linear() -> None:
+    # 1k..1M in 3 log steps: 2^10, 2^15, 2^20
+    assert parse_contexts("1k..1M", points=3) == [1024, 32768, 1048576]
+    # 1..10 in 4 even steps of 3
+    assert parse_contexts("1..10", points=4, linear=True) == [1, 4, 7, 10]
+    assert len(parse_contexts("1k..1M", points=1000)) == 1000
+
+
+def test_rounding_duplicates_are_dropped() -> None:
+    # 1..4 in 10 log steps, 4^(i/9) rounded: 1, 1, 1, 2, 2, 2, 3, 3, 3, 4
+    assert parse_contexts("1..4", points=10) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(("text", "options", "message"), [
+    ("1k..1M", {"every": 1}, "more than 10,000"),
+    ("1k..1M", {"points": 3, "every": 4}, "not both"),
+    ("4k,8k", {"points": 3}, "need a range"),
+    ("1k..1M", {"points": MAX_SWEEP_POINTS + 1}, "--points takes 2"),
+])
+def test_bad_combinations_are_refused(text: str, options: dict[str, int],
+                                      message: str) -> None:
+    with pytest.raises(LccostError, match=message):
+        parse_contexts(text, **options)  # type: ignore[arg-type]
+
+
+def test_cli_refuses_points_with_every_as_a_misused_option(run_cli: RunCli) -> None:
+    code, _, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k..8k", "--points", "3",
+                            "--every", "64"])
+    assert code == 2 and "--points or --every" in err
+
+
+def test_cli_every_writes_one_row_per_step(run_cli: RunCli) -> None:
+    code, out, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k..2k", "--every", "256",
+                              "-f", "csv"])
+    assert code == 0, err
+    rows = out.strip().splitlines()[1:]
+    assert [int(row.split(",")[1]) for row in rows] == [1024, 1280, 1536, 1792, 2048]
