@@ -25,7 +25,7 @@ from lccost.conventions import (
 from lccost.engine import ModelCost, cost, costs_at
 from lccost.errors import LccostError
 from lccost.hardware import HardwareProfile, load_hardware
-from lccost.peak import Engine, ReportPeak, parse_engine, report_peak
+from lccost.peak import Engine, ReportPeak, parse_engine, peak_not_asked, report_peak
 from lccost.report import CostResult, Report, cost_result, make_report
 from lccost.spec.loader import load_spec, model_path
 from lccost.spec.model import Architecture
@@ -140,7 +140,8 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
     the decode FLOPs of that many new tokens; with ``hardware``, the roofline of each result.
     Every result carries ``prefill_peak_bytes`` and ``decode_peak_bytes`` under ``engine``
     (default: the accounting's engine; ``lccost.peak.report_peak``), vLLM's chunk sized for
-    ``gpus`` x the hardware's memory where given."""
+    ``gpus`` x the hardware's memory where given; over several ``contexts`` only when
+    ``engine`` or ``hardware`` asks (``lccost.peak.peak_not_asked``: null, with the reason)."""
     if generate is not None and not 1 <= generate <= MAX_GENERATE_TOKENS:
         raise LccostError(f"--generate takes 1 to {MAX_GENERATE_TOKENS:,} tokens, not {generate}")
     chosen_engine = parse_engine(engine)
@@ -148,7 +149,11 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
     capacity = None if profile is None else gpus * profile.memory_bytes
     device_name = "" if profile is None else profile.name
 
+    peaks_requested = engine is not None or profile is not None
+
     def peak_of(model_cost: ModelCost) -> ReportPeak:
+        if contexts is not None and not peaks_requested:
+            return peak_not_asked(model_cost.workload)
         return report_peak(model_cost.architecture, model_cost.workload, chosen_engine,
                            capacity, device_name, params_total=model_cost.params_total)
 
@@ -185,7 +190,7 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
 
         lines = tuple(rooflines(costs, profile, gpus, compute_dtype))
     return Analysis(make_report(workload, results, base_results), tuple(costs), lines,
-                    tuple(peaks), peaks_requested=engine is not None or profile is not None)
+                    tuple(peaks), peaks_requested)
 
 
 def compare(models: Sequence[ModelRef], workload: Workload, baseline: ModelRef | None = None,

@@ -549,6 +549,15 @@ def report_peak(architecture: Architecture, workload: Workload, engine: Engine |
     return ReportPeak(chosen, label, summary)
 
 
+def peak_not_asked(workload: Workload) -> ReportPeak:
+    """A sweep's result without peaks: each point's peak is a walk over every layer, far slower
+    than the compiled sweep, so a sweep computes them only when ``--engine`` or ``--hardware``
+    asks; the figures are null and say so (never a guess)."""
+    engine = default_engine(workload.accounting)
+    return ReportPeak(engine, str(engine), None,
+                      "a sweep computes the peaks when asked: give --engine (or --hardware)")
+
+
 def parse_engine(name: str | Engine | None) -> Engine | None:
     """``--engine``'s value as an ``Engine`` (None: the accounting's default), or a refusal
     naming the allowed values."""

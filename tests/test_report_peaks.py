@@ -199,3 +199,13 @@ def test_show_without_costs_still_prints_the_peaks_and_the_explanation_asked_for
     assert code == 0, err
     assert "prefill peak" in out
     assert "prefill_peak_bytes under transformers (sdpa)" in out
+
+
+def test_a_sweep_computes_the_peaks_only_when_asked(tiny: Path) -> None:
+    # A peak is a walk over every layer per point, far slower than the compiled sweep (issue
+    # 15's budgets), so a plain sweep says why its peaks are null instead of computing them.
+    plain = _json(["sweep", str(tiny), "--context", "10,20"])
+    assert [r["prefill_peak_bytes"] for r in plain] == [None, None]
+    assert all("give --engine" in r["peak_missing_reason"] for r in plain)
+    asked = _json(["sweep", str(tiny), "--context", "10,20", "--engine", "transformers"])
+    assert asked[0]["prefill_peak_bytes"] - _weights(asked[0]) == PREFILL_ABOVE_WEIGHTS
