@@ -63,9 +63,12 @@ def reference_config(data: Mapping[str, Any]) -> Any:
     """A transformers config for ``data`` (a config.json mapping); for Gemma 3/4 multimodal
     configs, the text decoder's config. ``quantization_config`` is dropped: lccost counts
     shapes, and the quantizers need their kernels."""
-    from transformers import AutoConfig
+    from transformers import AutoConfig, PreTrainedConfig
 
-    fields = {k: v for k, v in data.items() if k != "quantization_config"}
+    # save_pretrained writes inf as {"__float__": "Infinity"} (Nemotron-H's time_step_limit);
+    # from_pretrained decodes it, and so must this path to build what a user's file describes.
+    fields = {k: PreTrainedConfig._decode_special_floats(v) for k, v in data.items()
+              if k != "quantization_config"}
     model_type = fields.pop("model_type", None)
     if model_type is None:
         raise LccostError("the config has no model_type")

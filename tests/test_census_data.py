@@ -8,16 +8,16 @@ extra); tests/reference/test_census_live.py re-runs a representative subset live
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from lccost.hf import supported_model_types
-from lccost.hf.census import (
-    CENSUS_JSON,
-    COVERAGE_MD,
-    README_MD,
-    coverage_markdown,
-    readme_block,
-    type_verdicts,
-)
+from lccost.hf.census import coverage_markdown, readme_block, type_verdicts
+
+# The checkout's files, not the installed package's neighbours: CI installs lccost as a wheel.
+REPO = Path(__file__).resolve().parent.parent
+CENSUS_JSON = REPO / "tests" / "data" / "census.json"
+COVERAGE_MD = REPO / "docs" / "coverage.md"
+README_MD = REPO / "README.md"
 
 CENSUS = json.loads(CENSUS_JSON.read_text())
 

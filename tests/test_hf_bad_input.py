@@ -154,11 +154,10 @@ def test_gemma4_sharing_without_a_producer_names_the_config_field(tmp_path: Path
                      "an earlier layer of their type, but no layer before 4 is full_attention"]
 
 
-def test_hybrid_families_are_refused_until_their_parameters_are_exact(tmp_path: Path) -> None:
-    # lccost.hf_hybrid matches transformers' cache bytes, but the census measured its
-    # parameter counts short by the norm weights (docs/coverage.md): refused, not guessed.
-    code, lines, path = _import(tmp_path, '{"model_type": "qwen3_next"}\n')
+def test_hybrid_family_fields_are_accounted_for(tmp_path: Path) -> None:
+    # The hybrid families use the same strict core: an unknown key is named with its line.
+    code, lines, path = _import(tmp_path, '{"model_type": "qwen3_next",\n "linear_num_heads": 8}\n')
     assert code == 1
-    assert lines[0].startswith(f"{path}:1: model_type: model_type 'qwen3_next': lccost.hf_hybrid "
-                               "imports its layers exactly in cache bytes, but its parameter "
-                               "count misses norm weights")
+    assert lines == [f"{path}:2: linear_num_heads: not a field of transformers 5.23.0 "
+                     "Qwen3NextConfig; lccost would need to know how it changes the model's "
+                     "parameters or cache (a misspelt field would otherwise be dropped silently)"]

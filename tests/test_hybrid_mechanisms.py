@@ -45,6 +45,18 @@ def test_mamba2_state_is_the_same_at_every_context(L: int) -> None:
     assert MAMBA.costs(env(L)).cache_bytes.total == 2816
 
 
+def test_mamba2_weights() -> None:
+    # in_proj 64*(2*4*16 + 2*2*8 + 4) = 64*164 = 10,496; out_proj 4*16*64 = 4,096; conv 96*4 =
+    # 384; vectors (NemotronHMamba2Mixer): A_log, D, dt_bias 3*4 = 12, the gated norm H*P = 64,
+    # the conv bias C = 96
+    assert MAMBA.costs(env(9)).params.total == 10496 + 4096 + 384 + 12 + 64 + 96
+    # use_bias: in_proj's 164 and out_proj's 64 more; no conv bias: 96 fewer
+    biased = MAMBA.model_copy(update={"bias": True, "conv_bias": False})
+    assert biased.costs(env(9)).params.total == 10496 + 4096 + 384 + 12 + 64 + 164 + 64
+    # the vectors do no matrix work: decode FLOPs are unchanged by them
+    assert biased.costs(env(9)).decode_flops.total == MAMBA.costs(env(9)).decode_flops.total
+
+
 def test_mamba2_state_under_each_accounting() -> None:
     # full-context: the recurrence's own state, conv k - 1 = 3 steps: 3*96*2 = 576 + 2,048
     assert MAMBA.costs(env(9, accounting=Accounting.FULL_CONTEXT)).cache_bytes.total == 2624
@@ -85,8 +97,9 @@ GDN = GatedDeltaNet(key_heads=2, value_heads=4, key_head_dim=8, value_head_dim=1
 
 def test_gated_deltanet_state_and_weights() -> None:
     costs = GDN.costs(env(100))
-    # qkvz 64*(2*2*8 + 2*4*16) = 10,240; ba 64*2*4 = 512; out 4*16*64 = 4,096; conv 96*4 = 384
-    assert costs.params.total == 10240 + 512 + 4096 + 384
+    # qkvz 64*(2*2*8 + 2*4*16) = 10,240; ba 64*2*4 = 512; out 4*16*64 = 4,096; conv 96*4 = 384;
+    # vectors (Qwen3NextGatedDeltaNet): A_log and dt_bias 2*H_v = 8, the gated norm d_v = 16
+    assert costs.params.total == 10240 + 512 + 4096 + 384 + 8 + 16
     # conv state 4*96*2 B = 768; delta state H_v*d_k*d_v = 512 values in fp32 = 2,048
     assert costs.cache_bytes.total == 2816
     # each decode step reads and rewrites both
@@ -197,15 +210,16 @@ PURE_STATE = {
 
 def test_fit_with_a_cache_that_does_not_grow() -> None:
     architecture = architecture_of(PURE_STATE)
-    # weights per layer: in_proj 10,496 + out_proj 4,096 + conv 384 = 14,976; 2 layers +
-    # embedding 640 (tied) = 30,592 params = 61,184 B bf16. Cache: 2 x 2,816 = 5,632 B at any L.
-    result = fit(architecture, Workload(1), capacity_bytes=61184 + 10 * 5632,
+    # weights per layer: in_proj 10,496 + out_proj 4,096 + conv 384 + vectors 172 (A_log, D,
+    # dt_bias 3*4 = 12, gated norm 4*16 = 64, conv bias 96) = 15,148; 2 layers + embedding 640
+    # (tied) = 30,936 params = 61,872 B bf16. Cache: 2 x 2,816 = 5,632 B at any L.
+    result = fit(architecture, Workload(1), capacity_bytes=61872 + 10 * 5632,
                  reserve=Reserve(size_bytes=0))
     # ten sequences fit at any context, so one reaches the spec's limit
     assert result.largest_batch == 10
     assert result.longest_context == 1_000_000 and result.capped
     # eleven do not fit once a token is in (the states exist from the first token on)
-    crowded = fit(architecture, Workload(1, batch=11), capacity_bytes=61184 + 10 * 5632,
+    crowded = fit(architecture, Workload(1, batch=11), capacity_bytes=61872 + 10 * 5632,
                   reserve=Reserve(size_bytes=0))
     assert crowded.longest_context == 0
 
@@ -225,8 +239,9 @@ def test_kimi_delta_attention() -> None:
     kda = KimiDeltaAttention(heads=2, head_dim=16, conv_kernel=4)
     costs = kda.costs(env(30))
     # weights: q, k, v 3*64*32 = 6,144; forget gate 64*16 + 16*32 = 1,536; b 64*2 = 128;
-    # output gate 1,536; o 32*64 = 2,048 -> 11,392; conv 3*32*4 = 384
-    assert costs.params.total == 11392 + 384
+    # output gate 1,536; o 32*64 = 2,048 -> 11,392; conv 3*32*4 = 384; vectors: A_log H = 2,
+    # dt_bias H*d = 32, o_norm d = 16 (KimiDeltaAttention's forget_gate and o_norm)
+    assert costs.params.total == 11392 + 384 + 2 + 32 + 16
     # conv state 4*96*2 B = 768; state H*d*d = 512 values in fp32 = 2,048
     assert costs.cache_bytes.total == 2816
     # decode: 2*11,392 = 22,784 + conv 2*96*4 = 768 + recurrence 6*2*16*16 = 3,072 (useful)
@@ -241,9 +256,10 @@ def test_lightning_attention() -> None:
     from lccost.mechanisms.lightning import LightningAttention
 
     lightning = LightningAttention(heads=4, head_dim=16, block_size=8)
-    # weights: qkv 64*3*64 = 12,288, output gate 4,096, out 4,096 -> 20,480
+    # weights: qkv 64*3*64 = 12,288, output gate 4,096, out 4,096 -> 20,480; the output
+    # RMSNorm's weight H*d = 64 (MiniMaxLightningAttention.norm; no FLOPs)
     costs = lightning.costs(env(70))
-    assert costs.params.total == 20480
+    assert costs.params.total == 20480 + 64
     # the K^T V state H*d*d = 1,024 values in the weight dtype (bf16): 2,048 B, at any L
     assert costs.cache_bytes.total == lightning.costs(env(10**6)).cache_bytes.total == 2048
     # decode: 2*20,480 + state update and readout 4*H*d*d = 4,096
@@ -298,15 +314,18 @@ def test_generating_sums_the_decode_steps_for_every_new_mixer(
 
 
 def test_importers_refuse_what_lccost_would_get_wrong() -> None:
-    from lccost.errors import SpecError
-    from lccost.hf_hybrid import spec_from_hybrid_config
+    from lccost.errors import SpecError, SpecErrors
+    from lccost.hf import spec_from_hf_config
 
     # MiniMax masks a window but its cache keeps every token: no lccost kind says that.
-    with pytest.raises(SpecError, match="sliding_window"):
-        spec_from_hybrid_config({"model_type": "minimax", "sliding_window": 64}, "m")
+    with pytest.raises((SpecError, SpecErrors), match="sliding_window"):
+        spec_from_hf_config({"model_type": "minimax", "sliding_window": 64}, "m")
     # Nemotron-H's latent MoE projections are not modelled.
-    with pytest.raises(SpecError, match="moe_latent_size"):
-        spec_from_hybrid_config({"model_type": "nemotron_h", "moe_latent_size": 1024}, "n")
+    with pytest.raises((SpecError, SpecErrors), match="moe_latent_size"):
+        spec_from_hf_config({"model_type": "nemotron_h", "moe_latent_size": 1024}, "n")
     # Granite 4.0-H whose Mamba heads do not tile the inner width cannot be built.
-    with pytest.raises(SpecError, match="mamba_d_head"):
-        spec_from_hybrid_config({"model_type": "granitemoehybrid", "mamba_d_head": 7}, "g")
+    with pytest.raises((SpecError, SpecErrors), match="mamba_d_head"):
+        spec_from_hf_config({"model_type": "granitemoehybrid", "mamba_d_head": 7}, "g")
+    # a misspelt hybrid field is named, not dropped
+    with pytest.raises((SpecError, SpecErrors), match="linear_num_valu_heads"):
+        spec_from_hf_config({"model_type": "qwen3_next", "linear_num_valu_heads": 8}, "q")

@@ -35,8 +35,8 @@ Adding a family (one file plus its census row):
 
 Model types lccost knows but cannot model (a state-space layer, say) are listed in
 ``families/__init__.py`` ``REFUSED`` with the mechanism they need; a family module takes
-precedence, so delete the entry when adding the module (qwen3_next, nemotron_h, jamba, ... are
-there today). A new mechanism's parameters must match ``sum(p.numel())`` of transformers:
+precedence, so delete the entry when adding the module (jamba, falcon_h1, bamba, ... are there
+today). A new mechanism's parameters must match ``sum(p.numel())`` of transformers:
 biases and norms included, as parameters without FLOPs (see ``lccost.mechanisms.norms`` and the
 ``_vector_params`` of ``attention`` and ``ffn``).
 """
@@ -70,7 +70,7 @@ def supported_model_types() -> tuple[str, ...]:
     from lccost.hf.families import MODEL_TYPE_NAMES
     names = [m.name for m in pkgutil.iter_modules([str(_FAMILIES_DIR)])
              if not m.name.startswith("_")]
-    return tuple(sorted({*(MODEL_TYPE_NAMES.get(n, n) for n in names), *HYBRID_PARAMS_EXACT}))
+    return tuple(sorted({MODEL_TYPE_NAMES.get(n, n) for n in names}))
 
 
 def family(model_type: str) -> Family | None:
@@ -163,9 +163,6 @@ def spec_from_hf_config(config: JsonConfig | Mapping[str, Any], name: str | None
             raise SpecError(source, f"must be a JSON object of config fields, not a "
                                     f"{type(config).__name__}")
         config = JsonConfig(dict(config), source)
-    hybrid = _hybrid_spec(config, name)
-    if hybrid is not None:
-        return hybrid
     fam = _model_family(config)
     built, readers = _build(config, fam)
     notes = list(built.notes)
@@ -176,30 +173,6 @@ def spec_from_hf_config(config: JsonConfig | Mapping[str, Any], name: str | None
                 "covers": "every field of this spec"}]
     return _assemble(name, f"Imported from {config.file} (model_type {fam.model_type}).", built,
                      sources, notes)
-
-
-HYBRID_PARAMS_EXACT: frozenset[str] = frozenset({"llama4", "llama4_text"})
-"""Hybrid model types whose ``lccost.hf_hybrid`` import the census found exact in parameters
-too; the others are refused (their params_total misses norm weights), never silently wrong."""
-
-
-def _hybrid_spec(config: JsonConfig, name: str | None) -> dict[str, Any] | None:
-    """The hybrid families (state layers, chunked attention) are imported by
-    ``lccost.hf_hybrid``, one module each; this routes them there (the file already passed the
-    strict reader)."""
-    from lccost.hf_hybrid import FAMILIES, WRAPPERS, spec_from_hybrid_config
-
-    model_type = config.data.get("model_type")
-    if model_type not in FAMILIES and model_type not in WRAPPERS:
-        return None
-    if model_type not in HYBRID_PARAMS_EXACT:
-        raise SpecError(config.file, f"model_type {model_type!r}: lccost.hf_hybrid imports its "
-                                     "layers exactly in cache bytes, but its parameter count "
-                                     "misses norm weights (the census measured it short of "
-                                     "transformers'); refused until params_total is exact",
-                        line=config.line(("model_type",)), field="model_type")
-    return spec_from_hybrid_config(
-        config.data, name or str(config.data.get("_name_or_path") or model_type), config.file)
 
 
 def read_hf_config(path: Path) -> JsonConfig:
@@ -246,6 +219,10 @@ def architecture_from_hf_config(path: Path, name: str | None = None) -> Architec
 def _layer_name(layer: dict[str, Any]) -> str:
     attention, ffn = layer["attention"], layer["ffn"]
     kind = attention["kind"]
+    if ffn["kind"] == "none":  # a single-purpose block (Nemotron-H): the mixer alone
+        return {"attention": "full"}.get(kind, kind) if "window" not in attention else "sliding"
+    if kind == "none":
+        return "mlp" if ffn["kind"] == "dense" else "moe"
     if kind == "attention":
         part = "sliding" if "window" in attention else "full"
     elif kind == "cca":

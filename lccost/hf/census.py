@@ -91,6 +91,25 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     "hunyuan_v1_moe": [{"head_dim": 128, "num_experts": 4, "moe_topk": 2}],
     "dots1": [{"n_routed_experts": 8, "num_experts_per_tok": 2, "n_shared_experts": 1,
                "first_k_dense_replace": 1, "max_window_layers": 30, "num_hidden_layers": 40}],
+    # hybrids: layer patterns off the defaults, the optional biases on
+    "qwen3_next": [{"num_hidden_layers": 6, "full_attention_interval": 3, "mlp_only_layers": [1],
+                    "num_experts": 16}],
+    "qwen3_5_text": [{"num_hidden_layers": 6, "full_attention_interval": 2}],
+    "qwen3_5_moe_text": [{"num_hidden_layers": 4, "num_experts": 16}],
+    "qwen3_5": [{"text_config": {"num_hidden_layers": 6, "full_attention_interval": 3}}],
+    "qwen3_5_moe": [{"text_config": {"num_hidden_layers": 4, "num_experts": 16}}],
+    "kimi_linear": [{"num_hidden_layers": 6, "q_lora_rank": 256, "num_experts": 16}],
+    "minimax": [{"num_hidden_layers": 4, "head_dim": 64, "num_experts": 4}],
+    "lfm2": [{"num_hidden_layers": 6, "full_attn_idxs": [2, 5], "conv_bias": True}],
+    "nemotron_h": [{"num_hidden_layers": 5, "use_bias": True, "use_conv_bias": False,
+                    "layers_block_type": ["mamba", "mlp", "attention", "moe", "mamba"]}],
+    "llama4": [{"text_config": {"num_hidden_layers": 4, "interleave_moe_layer_step": 2,
+                                "attention_chunk_size": 64}}],
+    "llama4_text": [{"num_hidden_layers": 4, "interleave_moe_layer_step": 2,
+                     "attention_chunk_size": 64}],
+    "granitemoehybrid": [{"num_hidden_layers": 3, "layer_types": ["mamba", "attention", "mamba"],
+                          "attention_bias": True, "mamba_proj_bias": True,
+                          "num_local_experts": 4}],
 }
 """Non-default variants per model type: keyword arguments of its configuration class."""
 

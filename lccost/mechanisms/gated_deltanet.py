@@ -7,8 +7,9 @@ Q chunk length of the reference's chunked algorithm (64), L context tokens.
 
 Weights [parameters] (transformers 5.23.0 ``Qwen3NextGatedDeltaNet``; Qwen3.5 splits the same
 matrices differently): in_proj_qkvz D·(2·H_k·d_k + 2·H_v·d_v) (q, k, v and the output gate z),
-in_proj_ba D·2·H_v (β and the decay a), depthwise conv C·k, out_proj H_v·d_v·D. A_log,
-dt_bias and the gated norm are vectors, not counted.
+in_proj_ba D·2·H_v (β and the decay a), depthwise conv C·k (no bias), out_proj H_v·d_v·D;
+without matrix work (no FLOPs): A_log and dt_bias, 2·H_v, and the gated RMSNorm's weight d_v
+(``Qwen3NextRMSNormGated(head_v_dim)``, shared by the heads).
 
 State after L tokens [values] (independent of L): conv state, steps·C (k under ``reference``,
 k - 1 elsewhere: ``lccost.mechanisms.recurrent``); the delta-rule state S, one d_k x d_v matrix
@@ -99,7 +100,11 @@ class GatedDeltaNet(MechanismSpec):
             term("in_proj_ba", "D*2*H_v", D=D, H_v=H_v),
             term("out_proj", "H_v*d_v*D", H_v=H_v, d_v=d_v, D=D),
         )
-        params = projections + ledger(term("conv1d", "C*k", C=C, k=k))
+        params = projections + ledger(
+            term("conv1d", "C*k", C=C, k=k),
+            term("A_log+dt_bias", "2*H_v", H_v=H_v),
+            term("gated_norm", "d_v", d_v=d_v),
+        )
         states = self._states(env)
         held, read, written = state_costs(env, states, env.attention_token_bytes)
         conv_prefill, conv_decode = conv_flops(C, k, L, env.executed)

@@ -6,8 +6,9 @@ Q chunk length of the reference's chunked algorithm (64), L context tokens.
 
 Weights [parameters] (transformers 5.23.0 ``KimiLinearDeltaAttention``): q_proj, k_proj,
 v_proj D·H·d each, depthwise conv C·k, the low-rank forget gate f_a D·d and f_b d·H·d, b_proj
-D·H (β), the low-rank output gate g_a D·d and g_b d·H·d, o_proj H·d·D. dt_bias, A_log and the
-gated norm are vectors, not counted.
+D·H (β), the low-rank output gate g_a D·d and g_b d·H·d, o_proj H·d·D; without matrix work
+(no FLOPs): the forget gate's A_log H and dt_bias H·d, and the gated output norm's weight d
+(``o_norm``, shared by the heads).
 
 State after L tokens [values] (independent of L): conv state, steps·C (k under ``reference``,
 k - 1 elsewhere: ``lccost.mechanisms.recurrent``); the delta-rule state, H·d·d, in
@@ -75,7 +76,11 @@ class KimiDeltaAttention(MechanismSpec):
             term("g_a_proj+g_b_proj", "D*d + d*H*d", D=D, H=H, d=d),
             term("o_proj", "H*d*D", H=H, d=d, D=D),
         )
-        params = projections + ledger(term("conv1d", "3*H*d*k", H=H, d=d, k=k))
+        params = projections + ledger(
+            term("conv1d", "3*H*d*k", H=H, d=d, k=k),
+            term("A_log+dt_bias", "H + H*d", H=H, d=d),
+            term("o_norm", "d", d=d),
+        )
         held, read, written = state_costs(env, self._states(env), env.attention_token_bytes)
         conv_prefill, conv_decode = conv_flops(3 * H * d, k, L, env.executed)
         if env.executed:

@@ -3,7 +3,8 @@
 Symbols: D hidden, H heads, d head dim, B block length (``block_size``, 256), L context tokens.
 
 Weights [parameters] (transformers 5.23.0 ``MiniMaxLightningAttention``): qkv_proj D·3·H·d,
-output_gate D·H·d (a sigmoid gate on the normalised output), out_proj H·d·D.
+output_gate D·H·d (a sigmoid gate on the normalised output), out_proj H·d·D; without matrix
+work (no FLOPs): the output RMSNorm's weight H·d (``norm``).
 
 State after L tokens [values] (independent of L): the K^T V state S, H·d·d, in the activations'
 dtype (``MiniMaxCache.linear_cache``: the ``attn_weights_inter`` tensor, the values' dtype),
@@ -59,11 +60,12 @@ class LightningAttention(MechanismSpec):
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, H, d, B = (env.hidden_size, env.context_tokens, self.heads, self.head_dim,
                          self.block_size)
-        params = ledger(
+        matmuls = ledger(
             term("qkv_proj", "D*3*H*d", D=D, H=H, d=d),
             term("output_gate", "D*H*d", D=D, H=H, d=d),
             term("out_proj", "H*d*D", H=H, d=d, D=D),
         )
+        params = matmuls + ledger(term("norm", "H*d", H=H, d=d))
         held, read, written = state_costs(env, self._states(env), env.attention_token_bytes)
         if env.executed:
             prefill = term("lightning_blocks",
@@ -75,7 +77,7 @@ class LightningAttention(MechanismSpec):
             cache_bytes=held,
             cache_read_bytes=read,
             cache_write_bytes=written,
-            prefill_flops=weight_flops(params, L) + ledger(prefill),
-            decode_flops=weight_flops(params, 1) + ledger(
+            prefill_flops=weight_flops(matmuls, L) + ledger(prefill),
+            decode_flops=weight_flops(matmuls, 1) + ledger(
                 term("lightning_state", "4*H*d*d", H=H, d=d)),
         )

@@ -6,8 +6,10 @@ Q chunk length of the chunked scan (``chunk_size``), C = H·P + 2·G·N conv cha
 c = cdiv(L, Q) chunks, L context tokens.
 
 Weights [parameters] (transformers 5.23.0 ``NemotronHMamba2Mixer``): in_proj D·(2·H·P + 2·G·N
-+ H) (gate z, x B C, dt), depthwise conv C·k, out_proj H·P·D. The per-head vectors (A_log, D,
-dt_bias), the gated norm and the biases are vectors, not counted.
++ H) (gate z, x B C, dt), depthwise conv C·k, out_proj H·P·D; without matrix work (no FLOPs):
+the per-head vectors A_log, D and dt_bias, 3·H, the gated RMSNorm's weight H·P
+(``MambaRMSNormGated(intermediate_size)``), the conv bias C (``use_conv_bias``, on by default)
+and, with ``bias`` (``use_bias``), the projections' biases 2·H·P + 2·G·N + H + D.
 
 State after L tokens [values] (independent of L): conv state, steps·C (k under ``reference``,
 k - 1 elsewhere: ``lccost.mechanisms.recurrent``), in the activations' dtype; SSM state H·P·N,
@@ -52,6 +54,8 @@ class Mamba2(MechanismSpec):
     chunk_size: int = Field(ge=1, description="Q: chunk length of the reference's chunked scan")
     state_dtype: DTypeName | None = Field(
         "fp32", description="dtype of the SSM state (the reference: fp32); null = weight dtype")
+    conv_bias: bool = Field(True, description="a bias on the conv (use_conv_bias)")
+    bias: bool = Field(False, description="biases on in_proj and out_proj (use_bias)")
 
     @model_validator(mode="after")
     def _groups_divide_heads(self) -> Mamba2:
@@ -85,7 +89,14 @@ class Mamba2(MechanismSpec):
             term("in_proj", "D*(2*H*P+2*G*N+H)", D=D, H=H, P=P, G=G, N=N),
             term("out_proj", "H*P*D", H=H, P=P, D=D),
         )
-        params = projections + ledger(term("conv1d", "C*k", C=C, k=k))
+        params = projections + ledger(
+            term("conv1d", "C*k", C=C, k=k),
+            term("A_log+D+dt_bias", "3*H", H=H),
+            term("gated_norm", "H*P", H=H, P=P),
+            term("conv1d_bias", "C", C=C) if self.conv_bias else None,
+            term("proj_bias", "2*H*P + 2*G*N + H + D", H=H, P=P, G=G, N=N, D=D)
+            if self.bias else None,
+        )
         states = self._states(env)
         held, read, written = state_costs(env, states, env.attention_token_bytes)
         conv_prefill, conv_decode = conv_flops(C, k, L, env.executed)

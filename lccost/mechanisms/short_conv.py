@@ -3,7 +3,8 @@
 Symbols: D hidden, k conv kernel (``conv_L_cache``), L context tokens.
 
 Weights [parameters] (transformers 5.23.0 ``Lfm2ShortConv``): in_proj D·3D (B, C and x),
-depthwise conv D·k, out_proj D·D (biases, when ``conv_bias``, are vectors, not counted).
+depthwise conv D·k, out_proj D·D; with ``bias`` (``conv_bias``) biases on all three, 3·D + D + D,
+without matrix work (no FLOPs).
 y = out_proj(C ⊙ conv(B ⊙ x)).
 
 State after L tokens [values] (independent of L): the conv state, steps·D (k under
@@ -34,6 +35,7 @@ class ShortConvolution(MechanismSpec):
 
     kind: Literal["short_conv"] = "short_conv"
     conv_kernel: int = Field(ge=2, description="k: the depthwise conv's kernel (conv_L_cache)")
+    bias: bool = Field(False, description="biases on in_proj, conv and out_proj (conv_bias)")
 
     def summary(self) -> str:
         return f"short conv {self.conv_kernel}"
@@ -47,7 +49,8 @@ class ShortConvolution(MechanismSpec):
             term("in_proj", "D*3*D", D=D),
             term("out_proj", "D*D", D=D),
         )
-        params = projections + ledger(term("conv", "D*k", D=D, k=k))
+        params = projections + ledger(term("conv", "D*k", D=D, k=k),
+                                      term("biases", "5*D", D=D) if self.bias else None)
         held, read, written = state_costs(env, (conv_state_term(env, D, k),),
                                           env.attention_token_bytes)
         conv_prefill, conv_decode = conv_flops(D, k, L, env.executed)

@@ -65,6 +65,37 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     ),
     ("gpt2", {"n_layer": 2, "n_embd": 128, "n_head": 4, "vocab_size": 1024}),
     ("minicpm3", {"num_hidden_layers": 2, "vocab_size": 1024, "intermediate_size": 512}),
+    # hybrids: a Nemotron-H file carries time_step_limit's inf as {"__float__": "Infinity"};
+    # Qwen3-Next's Gated DeltaNet and gated attention with their norm vectors.
+    (
+        "nemotron_h",
+        {
+            "layers_block_type": ["mamba", "mlp", "attention", "moe"],
+            "hidden_size": 256,
+            "vocab_size": 1024,
+            "mamba_num_heads": 8,
+            "mamba_head_dim": 32,
+            "n_groups": 2,
+            "ssm_state_size": 16,
+            "intermediate_size": 512,
+            "moe_intermediate_size": 64,
+            "moe_shared_expert_intermediate_size": 64,
+            "use_bias": True,
+        },
+    ),
+    (
+        "qwen3_next",
+        {
+            "num_hidden_layers": 4,
+            "hidden_size": 256,
+            "vocab_size": 1024,
+            "num_experts": 4,
+            "num_experts_per_tok": 2,
+            "moe_intermediate_size": 64,
+            "shared_expert_intermediate_size": 64,
+            "full_attention_interval": 2,
+        },
+    ),
 ]
 
 

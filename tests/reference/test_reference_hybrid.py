@@ -12,7 +12,7 @@ prefilled below and above their conv kernels (3, 4), the Mamba2 chunk (8), the d
 (c) Executed prefill FLOPs: the same for the prompt (the chunked scans as the reference runs
     them).
 
-The same config mapping feeds transformers and ``lccost.hf_hybrid``. Needs torch and
+The same config mapping feeds transformers and ``lccost.hf`` (import-hf). Needs torch and
 transformers: pip install -e '.[reference]'.
 """
 
@@ -28,7 +28,7 @@ pytest.importorskip("transformers", reason="the reference suite needs transforme
 
 from lccost.conventions import FlopConvention
 from lccost.engine import ModelCost, cost
-from lccost.hf_hybrid import spec_from_hybrid_config
+from lccost.hf import spec_from_hf_config
 from lccost.reference import build_reference_model, reference_config
 from lccost.spec.loader import Document, validate_document
 from lccost.spec.model import Architecture
@@ -117,7 +117,7 @@ def _model(case: str) -> Any:
 
 @cache
 def _architecture(case: str) -> Architecture:
-    return validate_document(Document(spec_from_hybrid_config(CASES[case], case)), case)
+    return validate_document(Document(spec_from_hf_config(CASES[case], case)), case)
 
 
 @cache
@@ -161,6 +161,14 @@ def test_cache_bytes_match_the_reference_to_the_byte(case: str, context: int) ->
     assert after_bytes == _lccost(case, context + 1).kv_cache_bytes
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_parameters_match_the_reference(case: str) -> None:
+    """params_total = ``sum(p.numel() for p in model.parameters())``: norms, the state mixers'
+    vectors (A_log, D, dt_bias, gated norms) and conv biases included."""
+    theirs = sum(p.numel() for p in _model(case).parameters())
+    assert _lccost(case, 1).params_total == theirs
+
+
 @pytest.mark.parametrize("context", CONTEXTS)
 @pytest.mark.parametrize("case", CASES)
 def test_executed_decode_flops_match_the_reference(case: str, context: int) -> None:
@@ -186,8 +194,8 @@ SHIPPED = list(FULL_SIZE_CONTEXTS)
 @pytest.mark.parametrize("name", SHIPPED)
 def test_full_size_shipped_spec_on_the_meta_device(name: str) -> None:
     """The shipped YAML spec (not the importer) against transformers 5.23.0 built at full size
-    from the model's config.json on the meta device, bf16: cache bytes after the prompt and
-    after one decode step, and executed decode FLOPs, exactly."""
+    from the model's config.json on the meta device, bf16: parameter count, cache bytes after
+    the prompt and after one decode step, and executed decode FLOPs, exactly."""
     import json
     from pathlib import Path
 
@@ -197,6 +205,8 @@ def test_full_size_shipped_spec_on_the_meta_device(name: str) -> None:
     data = json.loads((Path(__file__).parents[2] / "configs" / "hf" / f"{name}.json").read_text())
     model = build_reference_model(reference_config(data), device="meta", dtype="bf16")
     architecture = api.load(name)
+    assert cost(architecture, Workload(1)).params_total == sum(
+        p.numel() for p in model.parameters())
     for context in (FULL_SIZE_CONTEXTS[name],):
         point = measure_reference(model, context)
         ours = cost(architecture, Workload(context, flops=FlopConvention.EXECUTED))
@@ -208,14 +218,14 @@ def test_full_size_shipped_spec_on_the_meta_device(name: str) -> None:
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_importer_reads_the_shipped_config_as_the_shipped_spec(name: str) -> None:
-    """``lccost.hf_hybrid`` on the config.json gives the same costs as the hand-written spec."""
+    """``lccost.hf`` on the config.json gives the same costs as the hand-written spec."""
     import json
     from pathlib import Path
 
     from lccost import api
 
     data = json.loads((Path(__file__).parents[2] / "configs" / "hf" / f"{name}.json").read_text())
-    imported = validate_document(Document(spec_from_hybrid_config(data, name)), name)
+    imported = validate_document(Document(spec_from_hf_config(data, name)), name)
     for flops in FlopConvention:
         workload = Workload(100_000, flops=flops)
         ours, theirs = cost(api.load(name), workload), cost(imported, workload)
