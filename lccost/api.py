@@ -25,6 +25,7 @@ from lccost.conventions import (
 from lccost.engine import ModelCost, cost, costs_at
 from lccost.errors import LccostError
 from lccost.hardware import HardwareProfile, load_hardware
+from lccost.peak import Engine, ReportPeak, parse_engine, peak_not_asked, report_peak
 from lccost.report import CostResult, Report, cost_result, make_report
 from lccost.spec.loader import load_spec, model_path
 from lccost.spec.model import Architecture
@@ -117,23 +118,45 @@ def model_cost(ref: ModelRef, workload: Workload) -> ModelCost:
 @dataclass(frozen=True)
 class Analysis:
     """What one command asks for, computed once: the report, the cost of every result (same
-    order: what ``--explain`` prints) and, with a hardware profile, the roofline of each."""
+    order: what ``--explain`` prints) and, with a hardware profile, the roofline of each;
+    ``peaks``: each result's engine peak (its terms: what ``--explain`` prints), and
+    ``peaks_requested``: whether the command asked for them (``--engine`` or ``--hardware``),
+    so tables add the peak columns (JSON and CSV always carry them)."""
 
     report: Report
     model_costs: tuple[ModelCost, ...]
     rooflines: tuple[Roofline, ...] | None = None
+    peaks: tuple[ReportPeak, ...] = ()
+    peaks_requested: bool = False
 
 
 def analyse(models: Sequence[ModelRef], workload: Workload,
             contexts: Sequence[int] | None = None, baseline: ModelRef | None = None,
             per_layer: bool = False, generate: int | None = None,
             hardware: str | Path | HardwareProfile | None = None, gpus: int = 1,
-            compute_dtype: str | None = None) -> Analysis:
+            compute_dtype: str | None = None, engine: Engine | str | None = None) -> Analysis:
     """Every model at ``workload`` (or at each of ``contexts``, the other settings fixed),
     each costed once; with ``baseline``, its results and the ratios to it; with ``generate``,
-    the decode FLOPs of that many new tokens; with ``hardware``, the roofline of each result."""
+    the decode FLOPs of that many new tokens; with ``hardware``, the roofline of each result.
+    Every result carries ``prefill_peak_bytes`` and ``decode_peak_bytes`` under ``engine``
+    (default: the accounting's engine; ``lccost.peak.report_peak``), vLLM's chunk sized for
+    ``gpus`` x the hardware's memory where given; over several ``contexts`` only when
+    ``engine`` or ``hardware`` asks (``lccost.peak.peak_not_asked``: null, with the reason)."""
     if generate is not None and not 1 <= generate <= MAX_GENERATE_TOKENS:
         raise LccostError(f"--generate takes 1 to {MAX_GENERATE_TOKENS:,} tokens, not {generate}")
+    chosen_engine = parse_engine(engine)
+    profile = load_hardware(hardware) if hardware is not None else None
+    capacity = None if profile is None else gpus * profile.memory_bytes
+    device_name = "" if profile is None else profile.name
+
+    peaks_requested = engine is not None or profile is not None
+
+    def peak_of(model_cost: ModelCost) -> ReportPeak:
+        if contexts is not None and not peaks_requested:
+            return peak_not_asked(model_cost.workload)
+        return report_peak(model_cost.architecture, model_cost.workload, chosen_engine,
+                           capacity, device_name, params_total=model_cost.params_total)
+
     architectures = [(load(m), source_of(m)) for m in models]
 
     def at_each(architecture: Architecture) -> list[ModelCost]:
@@ -148,22 +171,26 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
     results: list[CostResult] = []
     base_results: list[CostResult] = []
     costs: list[ModelCost] = []
+    peaks: list[ReportPeak] = []
     base_costs: list[ModelCost | None] = [None] * (1 if contexts is None else len(contexts))
     if baseline is not None:
         base_costs = list(at_each(load(baseline)))
-        base_results = [cost_result(c, generate=generate, source=source_of(baseline))
+        base_results = [cost_result(c, generate=generate, source=source_of(baseline),
+                                    peak=peak_of(c))
                         for c in base_costs if c is not None]
     for architecture, source in architectures:
         for model_cost, base_cost in zip(at_each(architecture), base_costs, strict=True):
             costs.append(model_cost)
+            peaks.append(peak_of(model_cost))
             results.append(cost_result(model_cost, per_layer=per_layer, baseline=base_cost,
-                                       generate=generate, source=source))
+                                       generate=generate, source=source, peak=peaks[-1]))
     lines = None
-    if hardware is not None:
+    if profile is not None:
         from lccost.hardware import rooflines
 
-        lines = tuple(rooflines(costs, hardware, gpus, compute_dtype))
-    return Analysis(make_report(workload, results, base_results), tuple(costs), lines)
+        lines = tuple(rooflines(costs, profile, gpus, compute_dtype))
+    return Analysis(make_report(workload, results, base_results), tuple(costs), lines,
+                    tuple(peaks), peaks_requested)
 
 
 def compare(models: Sequence[ModelRef], workload: Workload, baseline: ModelRef | None = None,

@@ -6,6 +6,12 @@ This module is the one owner of those terms, per engine; each term names the lin
 engine's code that allocates it. Bytes are exact integers; B = batch, L = prompt tokens,
 b = bytes of one activation element (the weight dtype: bf16 2), h = hidden size.
 
+Each layer's shape comes from its mechanism through the declared interface
+(``MechanismSpec.peak_attention`` / ``peak_mlp``); a mechanism that declares none is refused,
+naming the layer. e, one token's K/V bytes, is the mechanism's own ``reference`` cache entry, so
+the peak and ``kv_cache_bytes`` cannot disagree (two tensors even with Gemma 4's
+``attention_k_eq_v``: modeling_gemma4.py L1226-1236).
+
 ``transformers`` (5.23.0, ``model(input_ids, use_cache=True, logits_to_keep=1)`` as
 ``generate`` calls it, generation/utils.py L2950-2954; measured on an H200:
 tests/data/device/peak_h200.json). The peak is the largest of a few points of the forward, each
@@ -78,8 +84,7 @@ from enum import StrEnum
 from lccost.conventions import Accounting, number_format
 from lccost.engine import cost
 from lccost.errors import LccostError
-from lccost.mechanisms.attention import Attention
-from lccost.mechanisms.ffn import DenseMLP
+from lccost.mechanisms.base import LayerEnv, PeakAttention, PeakMLP
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
@@ -172,33 +177,27 @@ def _activation_bytes(workload: Workload) -> int:
                           f"not {workload.dtype}") from None
 
 
-def _layers(architecture: Architecture) -> list[tuple[Attention, DenseMLP]]:
-    """Every layer as (attention, dense MLP), or a refusal naming the first that is not."""
+def _layers(architecture: Architecture,
+            workload: Workload) -> list[tuple[PeakAttention, PeakMLP]]:
+    """Every layer's (attention, MLP) shape for the peak (``MechanismSpec.peak_attention`` /
+    ``peak_mlp``), or a refusal naming the first layer whose mechanism does not model it."""
     spec = architecture.spec
     if spec.hyper_connections is not None:
         raise LccostError(f"{architecture.name}: the peak memory is not modelled for "
                           "hyper-connections; use --engine none (weights + cache)")
+    env = LayerEnv(spec.hidden_size, workload)
     layers = []
     for index, layer in enumerate(architecture.layers):
-        attention, ffn = layer.attention, layer.ffn
-        if not isinstance(attention, Attention) or not isinstance(ffn, DenseMLP):
+        attention, ffn = layer.attention.peak_attention(env), layer.ffn.peak_mlp()
+        if attention is None or ffn is None:
             raise LccostError(
                 f"{architecture.name}: the peak memory is modelled for layers of softmax "
-                f"attention and a dense MLP; layer {index} is {attention.kind} + {ffn.kind}; "
+                f"attention and a dense MLP; layer {index} is {layer.attention.kind} + "
+                f"{layer.ffn.kind} (not modelled: "
+                f"{layer.attention.summary() if attention is None else layer.ffn.summary()}); "
                 "use --engine none (weights + cache)")
         layers.append((attention, ffn))
     return layers
-
-
-def _kv_bytes_per_token(attention: Attention, workload: Workload) -> int:
-    """K and V of one token in one layer, in the cache dtype (K only when k_eq_v)."""
-    tensors = 1 if attention.k_eq_v else 2
-    return workload.cache_entry_bytes(
-        ((tensors * attention.kv_heads * attention.head_dim, attention.cache_format),))
-
-
-def _owns_cache(attention: Attention) -> bool:
-    return attention.kv_source_layer is None
 
 
 def _shared_from(architecture: Architecture) -> int:
@@ -207,29 +206,34 @@ def _shared_from(architecture: Architecture) -> int:
     return sharing.first_shared_layer if sharing is not None else len(architecture.layers)
 
 
-def weight_term(architecture: Architecture, workload: Workload) -> PeakTerm:
-    params = cost(architecture, replace(workload, context_tokens=0)).params_total
+def weight_term(architecture: Architecture, workload: Workload,
+                params_total: int | None = None) -> PeakTerm:
+    """Every parameter resident in the weight dtype; ``params_total`` where the caller has the
+    model's cost already (it does not depend on the context), else costed here."""
+    params = (params_total if params_total is not None else
+              cost(architecture, replace(workload, context_tokens=0)).params_total)
     return PeakTerm("weights", number_format(workload.dtype).whole_bytes_for(params),
                     "params_total in the weight dtype (every parameter resident)")
 
 
-def _sliding_mask(attention: Attention, tokens: int) -> bool:
+def _sliding_mask(attention: PeakAttention, tokens: int) -> bool:
     """transformers materialises a sliding layer's mask once L >= W (masking_utils.py L267)."""
     return attention.window is not None and tokens >= attention.window
 
 
 def transformers_prefill_peak(architecture: Architecture, workload: Workload,
-                              attn: AttentionImpl = AttentionImpl.SDPA) -> PeakMemory:
+                              attn: AttentionImpl = AttentionImpl.SDPA,
+                              params_total: int | None = None) -> PeakMemory:
     """The peak allocated during ``model(prompt of L tokens)`` (module docstring)."""
     B, L = workload.batch, workload.context_tokens
     b = _activation_bytes(workload)
     h = architecture.spec.hidden_size
-    layers = _layers(architecture)
+    layers = _layers(architecture, workload)
     spec = architecture.spec
     ple = spec.per_layer_embeddings
     n_layers = len(layers)
     wrapper = ple is not None and bool(spec.encoders)
-    weights = weight_term(architecture, workload)
+    weights = weight_term(architecture, workload, params_total)
 
     base = [
         weights,
@@ -284,8 +288,8 @@ def transformers_prefill_peak(architecture: Architecture, workload: Workload,
 
     cache_so_far = 0
     for index, (attention, ffn) in enumerate(layers[:_shared_from(architecture)]):
-        if _owns_cache(attention):
-            cache_so_far += B * L * _kv_bytes_per_token(attention, workload)
+        if attention.owns_cache:
+            cache_so_far += B * L * attention.kv_bytes_per_token
         cache = PeakTerm("cache", cache_so_far,
                          "every layer run so far holds the whole prompt's K/V, sliding layers "
                          "too: cache_utils.py L241-249")
@@ -314,7 +318,7 @@ def transformers_prefill_peak(architecture: Architecture, workload: Workload,
             attention_terms.append(PeakTerm("repeated K/V", 2 * B * L * H * d * b,
                                             "repeat_kv: modeling_llama.py L168-177"))
         candidates.append((f"layer {index} attention ({attn})", [cache, *attention_terms]))
-        width = 3 if ffn.gated else 2
+        width = ffn.activation_tensors
         candidates.append((f"layer {index} MLP", [
             cache,
             PeakTerm("hidden-state copies", 3 * B * L * h * b,
@@ -353,28 +357,30 @@ def transformers_held_after_prefill(architecture: Architecture, workload: Worklo
     """Bytes held once the prefill returned, until the first decode step: weights + every
     cache-owning layer's K/V of the whole prompt (cache_utils.py L241-249) [bytes]."""
     B, L = workload.batch, workload.context_tokens
-    layers = _layers(architecture)
-    prompt_cache = sum(B * L * _kv_bytes_per_token(a, workload) for a, _ in layers
-                       if _owns_cache(a))
+    layers = _layers(architecture, workload)
+    prompt_cache = sum(B * L * a.kv_bytes_per_token for a, _ in layers
+                       if a.owns_cache)
     return weight_term(architecture, workload).bytes + prompt_cache
 
 
-def transformers_decode_peak(architecture: Architecture, workload: Workload) -> PeakMemory:
+def transformers_decode_peak(architecture: Architecture, workload: Workload,
+                             params_total: int | None = None) -> PeakMemory:
     """The first decode step after a prefill of L tokens (module docstring): the prompt's K/V
     still held, replaced layer by layer by ``torch.cat`` (cache_utils.py L136, L242)."""
     B, L = workload.batch, workload.context_tokens
     b = _activation_bytes(workload)
-    layers = _layers(architecture)
-    weights = weight_term(architecture, workload)
-    owned = [a for a, _ in layers if _owns_cache(a)]
-    before = [B * L * _kv_bytes_per_token(a, workload) for a in owned]
+    layers = _layers(architecture, workload)
+    weights = weight_term(architecture, workload, params_total)
+    owned = [a for a, _ in layers if a.owns_cache]
+    before = [B * L * a.kv_bytes_per_token for a in owned]
     # After its update a sliding layer keeps the last W - 1 tokens (cache_utils.py L246).
-    after = [B * min(L + 1, (a.window or L + 2) - 1) * _kv_bytes_per_token(a, workload)
+    after = [B * min(L + 1, (a.window or L + 2) - 1) * a.kv_bytes_per_token
              for a in owned]
     held = sum(before)
     worst_held, worst_new, worst_layer = held, 0, 0
-    for index, attention in enumerate(owned):
-        new_tensor = after[index] // (1 if attention.k_eq_v else 2)
+    for index in range(len(owned)):
+        # K and V are two tensors of e / 2 each (``PeakAttention``), built one at a time.
+        new_tensor = after[index] // 2
         if held + new_tensor > worst_held + worst_new:
             worst_held, worst_new, worst_layer = held, new_tensor, index
         held += after[index] - before[index]
@@ -394,20 +400,21 @@ def transformers_decode_peak(architecture: Architecture, workload: Workload) -> 
 
 def vllm_peak(architecture: Architecture, workload: Workload,
               max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
-              max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS) -> PeakMemory:
+              max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
+              params_total: int | None = None) -> PeakMemory:
     """Weights + the paged cache of the batch at L (``--accounting vllm``) + the activations of
     one chunk of ``max_batched_tokens`` tokens + the sampler's dummy logits (module docstring)."""
     if max_batched_tokens < 1:
         raise LccostError(f"max_batched_tokens must be 1 or more, not {max_batched_tokens}")
     b = _activation_bytes(workload)
-    layers = _layers(architecture)
+    layers = _layers(architecture, workload)
     h = architecture.spec.hidden_size
     paged = replace(workload, accounting=Accounting.VLLM)
     cache = cost(architecture, paged).cache_bytes_per_sequence * workload.batch
     T = min(max_batched_tokens, max(1, workload.batch * workload.context_tokens))
     widest = max(f.intermediate_size for _, f in layers)
     return PeakMemory(Engine.VLLM, "prefill", f"chunk of {T:,} tokens", (
-        weight_term(architecture, workload),
+        weight_term(architecture, workload, params_total),
         PeakTerm("cache", cache, "paged KV cache of the batch (--accounting vllm)"),
         PeakTerm("chunk activations", T * (2 * h + 3 * widest) * b,
                  "residual + normed hidden, gate_up and SiluAndMul output of one chunk: "
@@ -460,23 +467,34 @@ class PeakSummary:
 def peak_summary(architecture: Architecture, workload: Workload, engine: Engine,
                  attn: AttentionImpl = AttentionImpl.SDPA,
                  max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
-                 max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS) -> PeakSummary:
+                 max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
+                 params_total: int | None = None) -> PeakSummary:
     """Prefill and decode peaks under ``engine`` (the integration point for reports). Under
     vllm both are the chunked-prefill peak (the pool is allocated once); under none both are
     weights + cache. Raises ``LccostError`` where the engine's peak is not modelled."""
     if engine is Engine.TRANSFORMERS:
-        return PeakSummary(engine, transformers_prefill_peak(architecture, workload, attn),
-                           transformers_decode_peak(architecture, workload))
-    single = engine_peak(architecture, workload, engine, attn, max_batched_tokens, max_num_seqs)
+        return PeakSummary(engine,
+                           transformers_prefill_peak(architecture, workload, attn, params_total),
+                           transformers_decode_peak(architecture, workload, params_total))
+    if engine is Engine.VLLM:
+        single = vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs,
+                           params_total)
+    else:
+        single = engine_peak(architecture, workload, engine, attn, max_batched_tokens,
+                             max_num_seqs)
     return PeakSummary(engine, single, single)
 
 
-def unmodelled_reason(architecture: Architecture, engine: Engine) -> str | None:
-    """Why ``engine``'s peak is not modelled for ``architecture`` (``None``: it is)."""
+def unmodelled_reason(architecture: Architecture, engine: Engine,
+                      workload: Workload | None = None) -> str | None:
+    """Why ``engine``'s peak is not modelled for ``architecture`` at ``workload`` (default: the
+    standard workload; whether a mechanism is modelled does not depend on it) (``None``: it is)."""
     if engine is Engine.NONE:
         return None
     try:
-        _layers(architecture)
+        _layers(architecture, workload or Workload(context_tokens=0))
+        if workload is not None:
+            _activation_bytes(workload)
     except LccostError as error:
         return f"{engine} peak not modelled: {str(error).split(': ', 1)[-1].split('; use')[0]}"
     return None
@@ -487,3 +505,66 @@ def default_engine(accounting: str) -> Engine:
     any other -> none."""
     return {"reference": Engine.TRANSFORMERS, "vllm": Engine.VLLM}.get(str(accounting),
                                                                        Engine.NONE)
+
+
+@dataclass(frozen=True)
+class ReportPeak:
+    """The peaks a report shows for one result: ``summary`` under ``engine`` (with the vLLM
+    chunk and sequences it assumed), or ``None`` and ``reason`` where the peak is not modelled
+    (the report prints n/a and the reason, never a guess)."""
+
+    engine: Engine
+    label: str
+    summary: PeakSummary | None
+    reason: str | None = None
+
+
+def report_peak(architecture: Architecture, workload: Workload, engine: Engine | None = None,
+                capacity_bytes: int | None = None, device_name: str = "",
+                attn: AttentionImpl = AttentionImpl.SDPA,
+                params_total: int | None = None) -> ReportPeak:
+    """``prefill_peak_bytes`` and ``decode_peak_bytes`` of one result under ``engine`` (default:
+    the accounting's, ``default_engine``). vllm: the chunk and sequence count ``vllm serve``
+    picks on a device of ``capacity_bytes`` (``vllm_batch_defaults``; without a device, its
+    defaults below 70 GiB). ``none``, an unmodelled mechanism or dtype: no figures, a reason."""
+    chosen = engine if engine is not None else default_engine(workload.accounting)
+    if chosen is Engine.NONE:
+        why = ("--engine none" if engine is not None else
+               f"the {workload.accounting} accounting names no engine")
+        return ReportPeak(chosen, str(chosen), None,
+                          f"{why}: no activations are modelled; give --engine transformers "
+                          "or vllm")
+    chunk, sequences = (vllm_batch_defaults(capacity_bytes, device_name)
+                        if capacity_bytes is not None else
+                        (VLLM_DEFAULT_MAX_BATCHED_TOKENS, VLLM_DEFAULT_MAX_NUM_SEQS))
+    label = (f"{chosen} ({attn})" if chosen is Engine.TRANSFORMERS else
+             f"{chosen} (max_num_batched_tokens {chunk:,}, max_num_seqs {sequences:,})")
+    try:
+        summary = peak_summary(architecture, workload, chosen, attn, chunk, sequences,
+                               params_total)
+    except LccostError as error:
+        reason = str(error).split("; use --engine none")[0].removeprefix(
+            f"{architecture.name}: ")
+        return ReportPeak(chosen, label, None, f"{chosen} peak not modelled: {reason}")
+    return ReportPeak(chosen, label, summary)
+
+
+def peak_not_asked(workload: Workload) -> ReportPeak:
+    """A sweep's result without peaks: each point's peak is a walk over every layer, far slower
+    than the compiled sweep, so a sweep computes them only when ``--engine`` or ``--hardware``
+    asks; the figures are null and say so (never a guess)."""
+    engine = default_engine(workload.accounting)
+    return ReportPeak(engine, str(engine), None,
+                      "a sweep computes the peaks when asked: give --engine (or --hardware)")
+
+
+def parse_engine(name: str | Engine | None) -> Engine | None:
+    """``--engine``'s value as an ``Engine`` (None: the accounting's default), or a refusal
+    naming the allowed values."""
+    if name is None or isinstance(name, Engine):
+        return name
+    try:
+        return Engine(name)
+    except ValueError:
+        raise LccostError(f"{name!r} is not an engine; allowed: "
+                          f"{', '.join(e.value for e in Engine)}") from None

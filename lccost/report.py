@@ -6,15 +6,22 @@ one workload. Byte and FLOP counts are exact integers; ratios and intensities ar
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict
 
 from lccost.conventions import FLOPS_PER_MAC, Accounting, FlopConvention
 from lccost.engine import ModelCost
 from lccost.workload import Workload
 
-SCHEMA_VERSION = 2
+if TYPE_CHECKING:
+    from lccost.peak import ReportPeak
+
+SCHEMA_VERSION = 3
 """2: each result names its ``source`` (the input as given); ``baseline_results`` holds the
-baseline's own results (one per context) when ``--baseline`` is given."""
+baseline's own results (one per context) when ``--baseline`` is given. 3: each result gives
+``prefill_peak_bytes`` and ``decode_peak_bytes`` under ``peak_engine`` (``lccost.peak``), or
+nulls and ``peak_missing_reason`` where that engine's peak is not modelled."""
 
 
 class _Result(BaseModel):
@@ -79,6 +86,14 @@ class CostResult(_Result):
     baseline: str | None = None
     ratios: dict[str, float] | None = None
     layers: list[LayerResult] | None = None
+    peak_engine: str | None = None
+    """The engine (and its settings) whose peak memory the two figures below are."""
+    prefill_peak_bytes: int | None = None
+    """Peak device memory while prefilling ``context`` tokens for the batch (``lccost.peak``)."""
+    decode_peak_bytes: int | None = None
+    """Peak device memory of the first decode step after that prefill."""
+    peak_missing_reason: str | None = None
+    """Why the two peaks are null: the engine does not model this model (never a guess)."""
 
 
 class Report(_Result):
@@ -125,8 +140,9 @@ def layer_results(model_cost: ModelCost) -> list[LayerResult]:
 
 def cost_result(model_cost: ModelCost, per_layer: bool = False,
                 baseline: ModelCost | None = None, generate: int | None = None,
-                source: str | None = None) -> CostResult:
-    """``model_cost``'s totals as a result; ``source`` is the input it was read from."""
+                source: str | None = None, peak: ReportPeak | None = None) -> CostResult:
+    """``model_cost``'s totals as a result; ``source`` is the input it was read from; ``peak``
+    its engine's peak memory (or why there is none)."""
     w = model_cost.workload
     result = CostResult(
         model=model_cost.architecture.name,
@@ -156,6 +172,13 @@ def cost_result(model_cost: ModelCost, per_layer: bool = False,
         generate_tokens=generate,
         generate_decode_flops=model_cost.generation_flops(generate) if generate else None,
     )
+    if peak is not None:
+        summary = peak.summary
+        result = result.model_copy(update={
+            "peak_engine": peak.label,
+            "prefill_peak_bytes": None if summary is None else summary.prefill_peak_bytes,
+            "decode_peak_bytes": None if summary is None else summary.decode_peak_bytes,
+            "peak_missing_reason": peak.reason})
     if baseline is not None:
         base = cost_result(baseline)
         ratios = {name: (getattr(result, name) / getattr(base, name) if getattr(base, name)

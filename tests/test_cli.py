@@ -14,7 +14,7 @@ def results(args: list[str]) -> list[dict]:  # type: ignore[type-arg]
     code, out, err = run_cli([*args, "--format", "json"])
     assert code == 0, err
     report = json.loads(out)
-    assert report["schema_version"] == 2
+    assert report["schema_version"] == 3
     return report["results"]  # type: ignore[no-any-return]
 
 

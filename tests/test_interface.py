@@ -13,6 +13,7 @@ import pytest
 from lccost.ledger import PartCosts
 from lccost.mechanisms import AttentionSpec, FeedForwardSpec
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
+from lccost.workload import Workload
 
 PACKAGE = Path(__file__).resolve().parent.parent / "lccost"
 
@@ -47,6 +48,9 @@ def test_a_complete_mechanism_needs_only_summary_and_costs() -> None:
     assert (minimal.reads_cache_of(), minimal.sharing_group(), minimal.sliding_window(),
             minimal.query_heads_per_kv_head(), minimal.context_problems(1)) == (
         None, None, None, None, [])
+    # ... and whose peak memory is not modelled: lccost.peak refuses it rather than guess.
+    assert (minimal.peak_attention(LayerEnv(64, Workload(context_tokens=1))),
+            minimal.peak_mlp()) == (None, None)
 
 
 @pytest.mark.parametrize("mechanism", _union_members(), ids=lambda cls: cls.__name__)

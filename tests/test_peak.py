@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from lccost import api
+from lccost.errors import LccostError
 from lccost.peak import (
     AttentionImpl,
     Engine,
@@ -90,6 +91,25 @@ def test_decode_peak_by_hand(tiny: Architecture) -> None:
     assert _above_weights(tiny, peak.total_bytes, workload) == 1_408 + 1_280 + 704 + 1_280 + 400
 
 
+def test_k_eq_v_still_holds_two_tensors(write_spec) -> None:  # type: ignore[no-untyped-def]
+    # Gemma 4's attention_k_eq_v drops v_proj, but the reference caches V = v_norm(x·W_k) and
+    # K = RoPE(k_norm(x·W_k)), two different tensors (modeling_gemma4.py L1226-1236, both passed
+    # to past_key_values.update). So the same K/V bytes as the tiny spec without it.
+    architecture = api.load(write_spec(TINY.replace("head_dim: 16}", "head_dim: 16, k_eq_v: true}"),
+                                       "tiny-k-eq-v.yaml"))
+    workload = api.make_workload(10)
+    # Held after the prefill: 2 layers x L·2·K·d·b = 2·10·2·2·16·2 = 2,560 (not 1,280).
+    held = transformers_held_after_prefill(architecture, workload)
+    assert _above_weights(architecture, held, workload) == 2_560
+    # The same sums as test_sdpa_prefill_by_hand and test_decode_peak_by_hand: K = V shrinks the
+    # weights only.
+    prefill = transformers_prefill_peak(architecture, workload)
+    assert _above_weights(architecture, prefill.total_bytes, workload) == 16_160
+    decode = transformers_decode_peak(architecture, workload)
+    assert _above_weights(architecture, decode.total_bytes, workload) == (
+        1_408 + 1_280 + 704 + 1_280 + 400)
+
+
 def test_vllm_chunk_is_bounded_by_max_batched_tokens(tiny: Architecture) -> None:
     workload = api.make_workload(100_000)
     peak = vllm_peak(tiny, workload, max_batched_tokens=512)
@@ -107,6 +127,19 @@ def test_unmodelled_mechanisms_are_refused_not_guessed() -> None:
     assert unmodelled_reason(architecture, Engine.TRANSFORMERS) is not None
     with pytest.raises(Exception, match="not modelled"):
         engine_peak(architecture, api.make_workload(4096), Engine.TRANSFORMERS)
+
+
+def test_a_mechanism_without_a_peak_shape_is_refused(write_spec) -> None:  # type: ignore[no-untyped-def]
+    # MixtureOfExperts declares no peak_mlp (the base's None): the peak names the layer and
+    # both mechanisms instead of costing the experts as a dense MLP.
+    moe = TINY.replace("ffn: {kind: dense, intermediate_size: 128}",
+                       "ffn: {kind: moe, experts: 4, active_experts: 2, "
+                       "expert_intermediate_size: 32}")
+    architecture = api.load(write_spec(moe, "tiny-moe.yaml"))
+    with pytest.raises(LccostError, match=r"layer 0 is attention \+ moe"):
+        transformers_prefill_peak(architecture, api.make_workload(10))
+    reason = unmodelled_reason(architecture, Engine.VLLM)
+    assert reason is not None and "layer 0 is attention + moe" in reason
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,3 +292,11 @@ def test_peak_summary_names_the_two_figures(tiny: Architecture) -> None:
     # The hand derivations above: prefill 16,160 and decode 5,072 bytes above the weights.
     assert (summary.prefill_peak_bytes - weights, summary.decode_peak_bytes - weights) == (
         16_160, 5_072)
+
+
+def test_an_output_gate_is_refused_not_left_out(write_spec) -> None:  # type: ignore[no-untyped-def]
+    # Laguna's per-head gate is a B·L·H tensor alive at the attention point with no peak term.
+    gated = TINY.replace("head_dim: 16}", "head_dim: 16, output_gate: per_head}")
+    architecture = api.load(write_spec(gated, "tiny-gated.yaml"))
+    reason = unmodelled_reason(architecture, Engine.TRANSFORMERS)
+    assert reason is not None and "layer 0 is attention + dense" in reason

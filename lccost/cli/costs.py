@@ -14,6 +14,7 @@ from lccost.cli.options import (
     BlockSize,
     Context,
     DType,
+    EngineOption,
     Explain,
     FlopsOption,
     Format,
@@ -61,12 +62,14 @@ def emit(analysis: Analysis, output: OutputFormat, units: ByteUnit, explain: boo
 def explain_all(analysis: Analysis, output: OutputFormat) -> None:
     """``--explain`` for every result: on stdout under a table, on stderr beside JSON, CSV or
     Markdown (which must stay parseable)."""
-    from lccost.render.explain import print_explanation
+    from lccost.render.explain import print_explanation, print_peak
     from lccost.render.table import make_console
 
     console = make_console(stderr=output is not OutputFormat.TABLE)
-    for model_cost in analysis.model_costs:
+    for index, model_cost in enumerate(analysis.model_costs):
         print_explanation(model_cost, console)
+        if index < len(analysis.peaks):
+            print_peak(analysis.peaks[index], console)
 
 
 def compare(
@@ -88,6 +91,7 @@ def compare(
     hardware: HardwareName = None,
     gpus: Gpus = 1,
     compute_dtype: ComputeDType = None,
+    engine: EngineOption = None,
     generate: Annotated[int | None, typer.Option(
         "--generate", min=1, max=MAX_GENERATE_TOKENS, metavar="N",
         help="Also give the decode FLOPs of generating N tokens after the prompt (a table "
@@ -110,7 +114,7 @@ def compare(
                                  llamacpp, hardware)
     analysis = api.analyse(models, workload, baseline=baseline, per_layer=per_layer,
                            generate=generate, hardware=hardware, gpus=gpus,
-                           compute_dtype=compute_dtype)
+                           compute_dtype=compute_dtype, engine=engine)
     emit(analysis, output, units, explain=explain, per_layer=per_layer)
 
 
@@ -152,6 +156,7 @@ def sweep(
     hardware: HardwareName = None,
     gpus: Gpus = 1,
     compute_dtype: ComputeDType = None,
+    engine: EngineOption = None,
     plot: Plot = None,
     plot_quantity: PlotQuantity = "kv_cache_bytes",
     force: Annotated[bool, typer.Option(
@@ -185,7 +190,8 @@ def sweep(
         if plot not in ("-", "term"):
             check_plot_target(Path(plot), force=force)
     analysis = api.analyse(models, workload, contexts=contexts_list, baseline=baseline,
-                           hardware=hardware, gpus=gpus, compute_dtype=compute_dtype)
+                           hardware=hardware, gpus=gpus, compute_dtype=compute_dtype,
+                           engine=engine)
     emit(analysis, output, units)
     if plot is not None:
         _plot(analysis, plot, plot_quantity,

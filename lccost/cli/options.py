@@ -132,3 +132,22 @@ def llamacpp_params(accounting: Accounting, parallel: int | None, kv_unified: bo
                                  "--accounting llamacpp")
     return LlamaCppParams.server(parallel, kv_unified, bool(swa_full),
                                  LLAMACPP_UBATCH if ubatch is None else ubatch)
+
+
+ENGINES = ("transformers", "vllm", "none")
+"""``lccost.peak.Engine``'s values, written here so ``--help`` does not import the engine."""
+
+
+def parse_engine_name(text: str | None) -> str | None:
+    if text is not None and text not in ENGINES:
+        raise typer.BadParameter(f"{text!r} is not an engine; allowed: {', '.join(ENGINES)}")
+    return text
+
+
+EngineOption = Annotated[str | None, typer.Option(
+    "--engine", metavar="ENGINE", callback=parse_engine_name,
+    help="Whose peak memory to report (prefill_peak_bytes, decode_peak_bytes; table columns): "
+         "transformers (5.23.0, sdpa) or vllm (chunked prefill, vllm serve's defaults); none "
+         "gives n/a. JSON and CSV always carry the peaks of the --accounting's engine "
+         "(reference: transformers, vllm: vllm); a model whose peak is not modelled gets n/a "
+         "and the reason.")]

@@ -14,6 +14,7 @@ from lccost.cli.options import (
     BlockSize,
     Context,
     DType,
+    EngineOption,
     Explain,
     FlopsOption,
     Format,
@@ -95,6 +96,7 @@ def show(
     hardware: HardwareName = None,
     gpus: Gpus = 1,
     compute_dtype: ComputeDType = None,
+    engine: EngineOption = None,
 ) -> None:
     """The expanded layer table: per layer its mechanism, heads, window, whose KV it reads,
     its FFN, and (at --context) its cache and FLOPs."""
@@ -106,7 +108,7 @@ def show(
     workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size,
                                  hardware=hardware)
     analysis = api.analyse([model], workload, per_layer=True, hardware=hardware, gpus=gpus,
-                           compute_dtype=compute_dtype)
+                           compute_dtype=compute_dtype, engine=engine)
     if output is OutputFormat.TABLE:
         from lccost.render.table import print_layers
 
@@ -116,11 +118,11 @@ def show(
         title = (f"{spec.name}: {len(architecture.layers)} layers, hidden {spec.hidden_size}, "
                  f"vocab {spec.vocab_size}")
         print_layers(title, result.layers or [], units, with_costs=costs)
-        if not costs and analysis.rooflines is None:
-            return
-    text = render_analysis(analysis, output, units)
-    if text is not None:
-        typer.echo(text, nl=False)
+    if (output is not OutputFormat.TABLE or costs or analysis.rooflines is not None
+            or analysis.peaks_requested):
+        text = render_analysis(analysis, output, units)
+        if text is not None:
+            typer.echo(text, nl=False)
     if explain:
         from lccost.cli.costs import explain_all
 

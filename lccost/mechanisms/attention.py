@@ -46,6 +46,7 @@ transformers 5.23.0 models/gemma4 and models/laguna.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -61,7 +62,7 @@ from lccost.accounting import (
 from lccost.conventions import Accounting
 from lccost.errors import LccostError
 from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
-from lccost.mechanisms.base import LayerEnv, MechanismSpec
+from lccost.mechanisms.base import LayerEnv, MechanismSpec, PeakAttention
 from lccost.storage import StorageFormat
 
 VLLM_SM90_FP8_HD512_BLOCK_TOKENS = 64
@@ -190,6 +191,18 @@ class Attention(MechanismSpec):
         if workload.accounting is Accounting.VLLM:
             entry += vllm_kv_scale_bytes(self.kv_heads, workload.effective_kv_dtype)
         return entry
+
+    def peak_attention(self, env: LayerEnv) -> PeakAttention | None:
+        """The shape, with e = ``entry_bytes`` under the ``reference`` accounting: 2·K·d values
+        even with ``k_eq_v`` (module docstring: K and V are two different tensors there).
+        None (not modelled) with an output gate: its B·L·H(·d) gate tensor is alive at the
+        attention point and ``lccost.peak`` has no term for it."""
+        if self.output_gate != "none":
+            return None
+        reference = replace(env, workload=replace(env.workload,
+                                                  accounting=Accounting.REFERENCE))
+        return PeakAttention(self.query_heads, self.kv_heads, self.head_dim, self.window,
+                             self.owns_cache, self.entry_bytes(reference))
 
     def _vector_params(self, D: int) -> Ledger:
         """Biases and norm weights: parameters without matrix work (no FLOPs)."""

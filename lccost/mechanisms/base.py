@@ -38,6 +38,16 @@ Defaults (override where the mechanism has the feature):
 - ``sliding_window()`` = None: W, the keys a query of a windowed GQA layer sees, else None;
 - ``context_problems(max_context)`` = none: (field path, message) for a value that cannot be
   right at the spec's ``max_context`` (a top-k larger than the entries that can exist);
+- ``peak_attention(env)`` = None: the shape ``lccost.peak`` needs to model this layer's
+  attention during a prefill and a decode step (``PeakAttention``: H query heads, K KV heads,
+  head dim d, window W, whether it owns a cache, and e, the bytes one token's cache entry holds
+  in the ``reference`` accounting, i.e. exactly what ``costs`` counts per held token there);
+  None: the peak is not modelled for this mechanism, and ``lccost.peak`` refuses naming the
+  layer and the mechanism rather than guess. Implement it only where the peak's terms (query,
+  K/V, scores, masks of softmax attention as transformers runs it) are exact for the mechanism;
+- ``peak_mlp()`` = None: the shape of a feed-forward block for the peak (``PeakMLP``: width I
+  and whether gated: 3 B·L·I activation tensors alive at once if gated, else 2); None: not
+  modelled (refused as above);
 - ``vllm_state_bytes(env)`` = None: a fixed-size state's bytes per sequence as vLLM pages it
   (before padding), for a recurrent layer (``lccost.mechanisms.recurrent``);
 - ``vllm_page_token_bytes(env)`` = None: bytes per token of an attention layer's vLLM page,
@@ -59,6 +69,38 @@ from lccost.ledger import CONTEXT, ContextDependent, PartCosts
 from lccost.storage import DTypeName
 from lccost.strict import SpecModel
 from lccost.workload import Workload
+
+
+@dataclass(frozen=True)
+class PeakAttention:
+    """What ``lccost.peak`` needs of a softmax-attention layer (``MechanismSpec.peak_attention``).
+
+    ``query_heads`` H, ``kv_heads`` K, ``head_dim`` d, ``window`` W (None: full),
+    ``owns_cache`` (False: reads another layer's cache), ``kv_bytes_per_token`` e: bytes of one
+    token's cache entry in the ``reference`` accounting (K and V, two tensors of e / 2 each).
+    """
+
+    query_heads: int
+    kv_heads: int
+    head_dim: int
+    window: int | None
+    owns_cache: bool
+    kv_bytes_per_token: int
+
+
+@dataclass(frozen=True)
+class PeakMLP:
+    """What ``lccost.peak`` needs of a feed-forward block (``MechanismSpec.peak_mlp``): the
+    width ``intermediate_size`` I and ``gated`` (gate, up and down)."""
+
+    intermediate_size: int
+    gated: bool
+
+    @property
+    def activation_tensors(self) -> int:
+        """B·L·I tensors alive at once: act(gate), up and their product (3) if gated, else the
+        up projection and its activation (2)."""
+        return 3 if self.gated else 2
 
 
 @dataclass(frozen=True)
@@ -153,6 +195,14 @@ class MechanismSpec(SpecModel, ABC):
     def context_problems(self, max_context: int) -> list[tuple[tuple[str, ...], str]]:
         """(field path, message) for each value that cannot be right at ``max_context``."""
         return []
+
+    def peak_attention(self, env: LayerEnv) -> PeakAttention | None:
+        """This layer's attention shape for the peak (module docstring); None: not modelled."""
+        return None
+
+    def peak_mlp(self) -> PeakMLP | None:
+        """This feed-forward block's shape for the peak (module docstring); None: not modelled."""
+        return None
 
     def vllm_state_bytes(self, env: LayerEnv) -> int | None:
         """Bytes of this layer's fixed-size states for one sequence as vLLM pages them

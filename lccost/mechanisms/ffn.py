@@ -42,7 +42,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from lccost.ledger import Ledger, PartCosts, ledger, term, weight_flops
-from lccost.mechanisms.base import LayerEnv, MechanismSpec
+from lccost.mechanisms.base import LayerEnv, MechanismSpec, PeakMLP
 
 
 def _mlp(name: str, D: int, I: int, gated: bool, count: int = 1) -> Ledger:
@@ -68,6 +68,9 @@ class DenseMLP(MechanismSpec):
 
     def summary(self) -> str:
         return f"dense {self.intermediate_size}"
+
+    def peak_mlp(self) -> PeakMLP:
+        return PeakMLP(self.intermediate_size, self.gated)
 
     def costs(self, env: LayerEnv) -> PartCosts:
         params = _mlp("mlp", env.hidden_size, self.intermediate_size, self.gated)

@@ -97,6 +97,10 @@ def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: 
     the text formats are returned."""
     if output is OutputFormat.JSON:
         data: dict[str, Any] = report.model_dump(mode="json", exclude_none=True)
+        for entry, result in zip(data["results"], report.results, strict=True):
+            # A peak that is not modelled stays in the JSON as null, beside its reason.
+            entry.setdefault("prefill_peak_bytes", result.prefill_peak_bytes)
+            entry.setdefault("decode_peak_bytes", result.decode_peak_bytes)
         data["roofline"] = [r.model_dump(mode="json") for r in rooflines]
         return json.dumps(data, indent=2) + "\n"
     if output is OutputFormat.CSV:
@@ -112,11 +116,11 @@ def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: 
         return buffer.getvalue()
     headers, rows = roofline_rows(rooflines)
     if output is OutputFormat.MARKDOWN:
-        return to_markdown(report, unit) + "\n" + _markdown(headers, rows,
+        return to_markdown(report, unit, peaks=True) + "\n" + _markdown(headers, rows,
                                                             roofline_caption(rooflines))
     from lccost.render.table import print_report
 
-    print_report(report, unit, console)
+    print_report(report, unit, console, peaks=True)
     print_rooflines(rooflines, console)
     return None
 

@@ -7,13 +7,19 @@ and values) form one group, titled with the exact set of layers it covers (``lay
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 
 from lccost.accounting import HELD_TOKENS_RULE
 from lccost.conventions import number_format
 from lccost.engine import ModelCost
 from lccost.ledger import Ledger
-from lccost.render.table import literal, make_console, print_ledger
+from lccost.render.formats import TextTable
+from lccost.render.table import literal, make_console, print_ledger, print_table
+
+if TYPE_CHECKING:
+    from lccost.peak import PeakMemory, ReportPeak
 
 EXPLAINED = (
     ("cache_bytes", "cache bytes per sequence"),
@@ -83,3 +89,25 @@ def print_explanation(model_cost: ModelCost, console: Console | None = None) -> 
         f"{model_cost.decode_cache_read_bytes:,} + cache written "
         f"{model_cost.decode_cache_write_bytes:,} + embedding rows {w.batch} x "
         f"{model_cost.embedding_row_bytes:,} = {model_cost.decode_bytes:,} B"))
+
+
+def print_peak(peak: ReportPeak, console: Console | None = None) -> None:
+    """``prefill_peak_bytes`` and ``decode_peak_bytes`` term by term, each with the line of the
+    engine's code that allocates it (``lccost.peak``), or n/a and why."""
+    console = console or make_console()
+    summary = peak.summary
+    if summary is None:
+        console.print(literal(f"peak memory under {peak.label}: n/a: {peak.reason}"))
+        return
+    phases: list[tuple[str, PeakMemory]] = [("prefill_peak_bytes", summary.prefill)]
+    if summary.decode is summary.prefill:
+        phases[0] = ("prefill_peak_bytes = decode_peak_bytes", summary.prefill)
+    else:
+        phases.append(("decode_peak_bytes", summary.decode))
+    for label, memory in phases:
+        rows = [[term.name, f"{term.bytes:,}", term.source] for term in memory.terms]
+        rows.append(["total", f"{memory.total_bytes:,}", ""])
+        print_table(TextTable(
+            f"{label} under {peak.label}: {memory.phase} peak at {memory.where}",
+            ("term", "bytes", "source"), rows, caption=f"not modelled: {memory.not_modelled}",
+            numeric=(False, True, False)), console)

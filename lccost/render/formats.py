@@ -38,7 +38,7 @@ CSV_FIELDS = (
     "decode_cache_read_bytes", "decode_cache_write_bytes", "params_total", "params_active",
     "params_embedding", "params_effective", "decode_intensity", "prefill_intensity",
     "decode_flops_fp8_equivalent", "generate_tokens", "generate_decode_flops", "baseline",
-    "source",
+    "source", "peak_engine", "prefill_peak_bytes", "decode_peak_bytes", "peak_missing_reason",
 )
 
 
@@ -96,8 +96,9 @@ class TextTable:
         return column > 0 and all(_NUMBER_CELL.match(row[column]) for row in self.rows)
 
 
-_NUMBER_CELL = re.compile(r"^(-|[-+~]?[0-9])")
-"""A cell that reads as a number: ``1,572.99``, ``-0.5``, ``128K (max_context)``, or ``-``."""
+_NUMBER_CELL = re.compile(r"^(-|n/a$|[-+~]?[0-9])")
+"""A cell that reads as a number: ``1,572.99``, ``-0.5``, ``128K (max_context)``, ``-``, or
+``n/a`` (a figure that is not modelled)."""
 
 
 def markdown(table: TextTable) -> str:
@@ -182,11 +183,21 @@ def default_title(report: Report) -> str:
             f"{format_context(contexts[-1])} context")
 
 
-def summary_table(report: Report, unit: ByteUnit, title: str | None = None) -> TextTable:
+def peak_caption(results: Sequence[CostResult]) -> str:
+    """Which engine the peak columns are, and why any row reads n/a."""
+    engines = list(dict.fromkeys(r.peak_engine for r in results if r.peak_engine))
+    missing = list(dict.fromkeys(f"{r.model}: {r.peak_missing_reason}" for r in results
+                                 if r.peak_missing_reason))
+    text = f" Peaks: device memory under {', '.join(engines) or 'no engine'} (lccost.peak)."
+    return text + (f" n/a: {'; '.join(missing)}." if missing else "")
+
+
+def summary_table(report: Report, unit: ByteUnit, title: str | None = None,
+                  peaks: bool = False) -> TextTable:
     """The report's headline table: one row per result (the baseline's first, marked), each
     column in one unit with the same decimals. ``--generate`` adds the generation FLOPs, a
     spec that pins compute formats adds the FP8-equivalent decode FLOPs, ``--baseline`` the
-    ratios."""
+    ratios, ``peaks`` the prefill and decode peak memory (n/a where not modelled)."""
     bases = report.baseline_results
     results = [*bases, *report.results]
     with_ratios = bool(bases) or any(r.ratios for r in results)
@@ -214,6 +225,15 @@ def summary_table(report: Report, unit: ByteUnit, title: str | None = None) -> T
         add(f"FLOPs to generate {tokens} tokens",
             [r.generate_decode_flops or 0 for r in results], FLOP_UNITS, 2)
     add("decode bytes", [r.decode_bytes for r in results], BYTE_UNITS[unit], 3)
+    if peaks:
+        for header, name in (("prefill peak", "prefill_peak_bytes"),
+                             ("decode peak", "decode_peak_bytes")):
+            values: list[int | None] = [getattr(r, name) for r in results]
+            known = [v for v in values if v is not None]
+            unit_name, cells = scaled(known, BYTE_UNITS[unit], 3)
+            filled = iter(cells)
+            columns.append((_with_unit(header, unit_name) if known else header,
+                            ["n/a" if v is None else next(filled) for v in values]))
     add("params", [r.params_total for r in results], COUNT_UNITS, 2)
     add("active params", [r.params_active for r in results], COUNT_UNITS, 2)
     columns.append(("decode FLOP/B", [f"{r.decode_intensity:,.1f}" for r in results]))
@@ -230,7 +250,8 @@ def summary_table(report: Report, unit: ByteUnit, title: str | None = None) -> T
                 for i, r in enumerate(results)]))
     headers = [header for header, _ in columns]
     rows = [list(cells) for cells in zip(*(cells for _, cells in columns), strict=True)]
-    return TextTable(title or default_title(report), headers, rows, caption(report, unit))
+    return TextTable(title or default_title(report), headers, rows,
+                     caption(report, unit) + (peak_caption(results) if peaks else ""))
 
 
 def layer_rows(layers: Sequence[LayerResult], unit: ByteUnit,
@@ -256,5 +277,5 @@ def layer_rows(layers: Sequence[LayerResult], unit: ByteUnit,
     return headers, [list(row) for row in zip(*columns, strict=True)], numeric
 
 
-def to_markdown(report: Report, unit: ByteUnit) -> str:
-    return markdown(summary_table(report, unit))
+def to_markdown(report: Report, unit: ByteUnit, peaks: bool = False) -> str:
+    return markdown(summary_table(report, unit, peaks=peaks))

@@ -35,10 +35,10 @@ def render_analysis(analysis: Analysis, output: OutputFormat, unit: ByteUnit,
     if output is OutputFormat.CSV:
         return to_csv(analysis.report)
     if output is OutputFormat.MARKDOWN:
-        return to_markdown(analysis.report, unit)
+        return to_markdown(analysis.report, unit, peaks=analysis.peaks_requested)
     from lccost.render.table import print_report
 
-    print_report(analysis.report, unit, console, title)
+    print_report(analysis.report, unit, console, title, peaks=analysis.peaks_requested)
     if per_layer:
         print_layer_tables(analysis, unit, console)
     return None

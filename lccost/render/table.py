@@ -177,8 +177,8 @@ def render_table(table: TextTable, output: OutputFormat, json_text: str,
 
 
 def print_report(report: Report, unit: ByteUnit, console: Console | None = None,
-                 title: str | None = None) -> None:
-    print_table(summary_table(report, unit, title), console)
+                 title: str | None = None, peaks: bool = False) -> None:
+    print_table(summary_table(report, unit, title, peaks), console)
 
 
 def print_layers(title: str, layers: Sequence[LayerResult], unit: ByteUnit, with_costs: bool,
