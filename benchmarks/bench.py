@@ -27,8 +27,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGETS = tomllib.loads((Path(__file__).with_name("budgets.toml")).read_text(encoding="utf-8"))
-MODELS = ["deepseek-v3.2", "deepseek-v4-flash", "deepseek-v4-pro", "gemma-4-e2b", "gemma-4-e4b",
-          "laguna-xs.2", "llama-3.1-8b", "zaya1-8b"]
+MODELS = [
+    "deepseek-v3.2",
+    "deepseek-v4-flash",
+    "deepseek-v4-pro",
+    "gemma-4-e2b",
+    "gemma-4-e4b",
+    "laguna-xs.2",
+    "llama-3.1-8b",
+    "zaya1-8b",
+]
 """The eight shipped models the budgets were set for (issue 15); later specs are not added
 silently, so a figure stays comparable across versions."""
 FLOOR = [sys.executable, "-c", "import typer, pydantic, rich, yaml"]
@@ -36,8 +44,17 @@ LCCOST = [sys.executable, "-c", "import sys; from lccost.cli.app import main; sy
 
 COMMANDS = {
     "compare_cold": [*LCCOST, "compare", *MODELS, "--context", "1M"],
-    "sweep_cold": [*LCCOST, "sweep", *MODELS, "--context", "1k..1M", "--points", "1000",
-                   "--format", "csv"],
+    "sweep_cold": [
+        *LCCOST,
+        "sweep",
+        *MODELS,
+        "--context",
+        "1k..1M",
+        "--points",
+        "1000",
+        "--format",
+        "csv",
+    ],
     "fit_cold": [*LCCOST, "fit", *MODELS, "--hardware", "h200"],
 }
 
@@ -67,8 +84,9 @@ def _run(command: list[str]) -> tuple[float, float]:
     """(CPU seconds, wall seconds) of one fresh run of ``command``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True)
+    done = subprocess.run(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -89,8 +107,11 @@ def whole_process(runs: int) -> tuple[float, list[Figure]]:
             cpus.append(cpu)
             walls.append(wall)
         floor_cpu += floors
-        figures.append(Figure(name, statistics.median(cpus), statistics.median(floors),
-                              statistics.median(walls)))
+        figures.append(
+            Figure(
+                name, statistics.median(cpus), statistics.median(floors), statistics.median(walls)
+            )
+        )
     return statistics.median(floor_cpu), figures
 
 
@@ -116,8 +137,15 @@ def point_seconds(model: str, repeat: int = 2000) -> float:
 
     def one() -> None:
         m = cost(architecture, next(it))
-        (m.kv_cache_bytes, m.prefill_flops, m.decode_flops, m.decode_bytes,
-         m.fp8_equivalent("decode_flops"), m.params_total, m.params_active)
+        (
+            m.kv_cache_bytes,
+            m.prefill_flops,
+            m.decode_flops,
+            m.decode_bytes,
+            m.fp8_equivalent("decode_flops"),
+            m.params_total,
+            m.params_active,
+        )
 
     return _median_call(one, repeat)
 
@@ -138,45 +166,65 @@ def sweep_seconds(repeat: int = 5) -> float:
 
 def in_process(floor: float) -> tuple[list[Figure], dict[str, float]]:
     points = {model: point_seconds(model) for model in MODELS}
-    return ([Figure("point", max(points.values()), floor),
-             Figure("sweep_in_process", sweep_seconds(), floor)], points)
+    return (
+        [
+            Figure("point", max(points.values()), floor),
+            Figure("sweep_in_process", sweep_seconds(), floor),
+        ],
+        points,
+    )
 
 
 def _shown(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} us" if seconds < 0.01 else f"{seconds:.3f} s"
 
 
-def table(floor: float, figures: list[Figure], points: dict[str, float],
-          markdown: bool) -> str:
+def table(floor: float, figures: list[Figure], points: dict[str, float], markdown: bool) -> str:
     margin = float(BUDGETS["noise_margin"])
     rows = [("dependency-import floor (CPU, whole process)", _shown(floor), "1", "", "")]
     for f in figures:
         wall = f" (wall {_shown(f.wall_seconds)})" if f.wall_seconds is not None else ""
-        rows.append((str(BUDGETS[f.name]["what"]), _shown(f.seconds) + wall,
-                     f"{f.floors:.4g}", f"{f.budget:.4g}",
-                     "OVER" if f.over else ("ok" if f.floors <= f.budget else
-                                            f"within {margin:g}x")))
-    rows += [(f"  target of issue 15 for {name}: {value['target_floors']} x floor", "",
-              "", "", "not met" if f.floors > float(value["target_floors"]) else "met")
-             for f in figures for name, value in BUDGETS.items()
-             if name == f.name and isinstance(value, dict) and "target_floors" in value]
-    rows += [(f"  point: {model}", _shown(s), f"{s / floor:.4g}", "", "")
-             for model, s in points.items()]
+        rows.append(
+            (
+                str(BUDGETS[f.name]["what"]),
+                _shown(f.seconds) + wall,
+                f"{f.floors:.4g}",
+                f"{f.budget:.4g}",
+                "OVER" if f.over else ("ok" if f.floors <= f.budget else f"within {margin:g}x"),
+            )
+        )
+    rows += [
+        (
+            f"  target of issue 15 for {name}: {value['target_floors']} x floor",
+            "",
+            "",
+            "",
+            "not met" if f.floors > float(value["target_floors"]) else "met",
+        )
+        for f in figures
+        for name, value in BUDGETS.items()
+        if name == f.name and isinstance(value, dict) and "target_floors" in value
+    ]
+    rows += [
+        (f"  point: {model}", _shown(s), f"{s / floor:.4g}", "", "") for model, s in points.items()
+    ]
     header = ("figure", "time", "x floor", "budget x floor", "verdict")
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(lines)
-    return "\n".join(f"{r[0]:<90} {r[1]:>26} {r[2]:>8} {r[3]:>8}  {r[4]}"
-                     for r in [header, *rows])
+    return "\n".join(f"{r[0]:<90} {r[1]:>26} {r[2]:>8} {r[3]:>8}  {r[4]}" for r in [header, *rows])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per whole-process figure")
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit 1 when a figure exceeds its budget x the noise margin")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a figure exceeds its budget x the noise margin",
+    )
     args = parser.parse_args()
     floor, figures = whole_process(max(args.runs, 3))
     more, points = in_process(floor)

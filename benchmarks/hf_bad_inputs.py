@@ -51,14 +51,17 @@ def main() -> int:
         paths["/dev/zero"] = "/dev/zero"
         for name, path in paths.items():
             start = time.perf_counter()
-            done = subprocess.run([lccost, "import-hf", path], capture_output=True, text=True,
-                                  timeout=30)
+            done = subprocess.run(
+                [lccost, "import-hf", path], capture_output=True, text=True, timeout=30
+            )
             wall = time.perf_counter() - start
             ok = done.returncode == 1 and "Traceback" not in done.stderr and wall <= BUDGET_S
             missed += not ok
             first = done.stderr.splitlines()[0][:90] if done.stderr else ""
-            print(f"{name:18} exit {done.returncode}  {wall:5.2f} s  {'ok' if ok else 'MISSED'}"
-                  f"  {first}")
+            print(
+                f"{name:18} exit {done.returncode}  {wall:5.2f} s  {'ok' if ok else 'MISSED'}"
+                f"  {first}"
+            )
     return 1 if args.strict and missed else 0
 
 

@@ -41,8 +41,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-FAMILIES = {"llama-3.1-8b": "llama-3.1-8b.json", "gemma-4-e2b": "gemma-4-e2b.json",
-            "gemma-4-e2b-text": "gemma-4-e2b.json", "gemma-4-e4b": "gemma-4-e4b.json"}
+FAMILIES = {
+    "llama-3.1-8b": "llama-3.1-8b.json",
+    "gemma-4-e2b": "gemma-4-e2b.json",
+    "gemma-4-e2b-text": "gemma-4-e2b.json",
+    "gemma-4-e4b": "gemma-4-e4b.json",
+}
 """Config files per family. ``gemma-4-e2b`` builds the whole model (Gemma4ForConditionalGeneration:
 vision and audio towers resident, as lccost counts them); ``-text`` only its text_config."""
 PLAN = (
@@ -92,13 +96,15 @@ def _build(family: str, config_dir: Path, attn: str) -> tuple[Any, int]:
 
     raw = json.loads((config_dir / FAMILIES[family]).read_text())
     text = raw.get("text_config", raw) if family.endswith("-text") else raw
-    config = AutoConfig.for_model(text["model_type"], **{k: v for k, v in text.items()
-                                                         if k != "model_type"})
+    config = AutoConfig.for_model(
+        text["model_type"], **{k: v for k, v in text.items() if k != "model_type"}
+    )
     config._attn_implementation = attn
     torch.manual_seed(0)
     with torch.device("cuda"):
-        model = AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16,
-                                                 attn_implementation=attn)
+        model = AutoModelForCausalLM.from_config(
+            config, dtype=torch.bfloat16, attn_implementation=attn
+        )
     model.eval()
     return model, int(getattr(config, "text_config", config).vocab_size)
 
@@ -115,8 +121,9 @@ def _event_ms(fn: Any) -> tuple[Any, float]:
     return result, start.elapsed_time(end)
 
 
-def measure_family(family: str, attn: str, config_dir: Path, contexts: list[int],
-                   decode_steps: int, batch: int = 1) -> list[dict[str, Any]]:
+def measure_family(
+    family: str, attn: str, config_dir: Path, contexts: list[int], decode_steps: int, batch: int = 1
+) -> list[dict[str, Any]]:
     import torch
 
     torch.cuda.init()
@@ -127,8 +134,7 @@ def measure_family(family: str, attn: str, config_dir: Path, contexts: list[int]
         warm = torch.randint(3, min(vocab, 255000), (1, 256), device="cuda")
         out = model(input_ids=warm, use_cache=True, logits_to_keep=1)
         nxt = out.logits[:, -1].argmax(-1, keepdim=True)
-        model(input_ids=nxt, past_key_values=out.past_key_values, use_cache=True,
-              logits_to_keep=1)
+        model(input_ids=nxt, past_key_values=out.past_key_values, use_cache=True, logits_to_keep=1)
         del out, nxt, warm
         gc.collect()
         torch.cuda.empty_cache()
@@ -139,8 +145,12 @@ def measure_family(family: str, attn: str, config_dir: Path, contexts: list[int]
         params = sum(p.numel() for p in model.parameters())
         for length in contexts:
             row: dict[str, Any] = {
-                "family": family, "attn_implementation": attn, "context_tokens": length,
-                "batch": batch, "dtype": "bfloat16", "params": params,
+                "family": family,
+                "attn_implementation": attn,
+                "context_tokens": length,
+                "batch": batch,
+                "dtype": "bfloat16",
+                "params": params,
                 "weights_allocated_bytes": weights,
             }
             try:
@@ -150,33 +160,41 @@ def measure_family(family: str, attn: str, config_dir: Path, contexts: list[int]
                 _cuda_sync()
                 row["before_prefill_allocated_bytes"] = torch.cuda.memory_allocated()
                 torch.cuda.reset_peak_memory_stats()
-                out, prefill_ms = _event_ms(lambda: model(input_ids=ids, use_cache=True,
-                                                          logits_to_keep=1))
+                out, prefill_ms = _event_ms(
+                    lambda: model(input_ids=ids, use_cache=True, logits_to_keep=1)
+                )
                 row["prefill_peak_allocated_bytes"] = torch.cuda.max_memory_allocated()
                 row["prefill_peak_reserved_bytes"] = torch.cuda.max_memory_reserved()
                 row["after_prefill_allocated_bytes"] = torch.cuda.memory_allocated()
                 row["prefill_ms"] = prefill_ms
                 cache = out.past_key_values
-                row["cache_view_bytes_after_prefill"], row["cache_storage_bytes_after_prefill"] \
-                    = _cache_bytes(cache)
+                row["cache_view_bytes_after_prefill"], row["cache_storage_bytes_after_prefill"] = (
+                    _cache_bytes(cache)
+                )
                 nxt = out.logits[:, -1].argmax(-1, keepdim=True)
                 del out
                 gc.collect()
                 row["after_prefill_cache_only_allocated_bytes"] = torch.cuda.memory_allocated()
                 torch.cuda.reset_peak_memory_stats()
-                out, decode_ms = _event_ms(lambda: model(
-                    input_ids=nxt, past_key_values=cache, use_cache=True, logits_to_keep=1))
+                out, decode_ms = _event_ms(
+                    lambda: model(
+                        input_ids=nxt, past_key_values=cache, use_cache=True, logits_to_keep=1
+                    )
+                )
                 row["decode_peak_allocated_bytes"] = torch.cuda.max_memory_allocated()
                 row["after_decode_allocated_bytes"] = torch.cuda.memory_allocated()
-                row["cache_view_bytes_after_decode"], row["cache_storage_bytes_after_decode"] \
-                    = _cache_bytes(cache)
+                row["cache_view_bytes_after_decode"], row["cache_storage_bytes_after_decode"] = (
+                    _cache_bytes(cache)
+                )
                 times = [decode_ms]
                 for _ in range(decode_steps):
                     nxt = out.logits[:, -1].argmax(-1, keepdim=True)
                     del out
-                    out, step_ms = _event_ms(lambda: model(
-                        input_ids=nxt, past_key_values=cache, use_cache=True,
-                        logits_to_keep=1))
+                    out, step_ms = _event_ms(
+                        lambda: model(
+                            input_ids=nxt, past_key_values=cache, use_cache=True, logits_to_keep=1
+                        )
+                    )
                     times.append(step_ms)
                 row["decode_first_ms"] = decode_ms
                 row["decode_median_ms"] = statistics.median(times[1:] or times)
@@ -203,17 +221,24 @@ def environment() -> dict[str, Any]:
 
     props = torch.cuda.get_device_properties(0)
     try:
-        smi = subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version,memory.total",
-                              "--format=csv,noheader"], capture_output=True, text=True,
-                             timeout=30).stdout.strip()
+        smi = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         smi = ""
     return {
         "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "gpu_name": props.name, "total_memory_bytes": props.total_memory,
-        "multi_processor_count": props.multi_processor_count, "nvidia_smi": smi,
-        "torch": torch.__version__, "cuda": torch.version.cuda,
-        "transformers": transformers.__version__, "python": platform.python_version(),
+        "gpu_name": props.name,
+        "total_memory_bytes": props.total_memory,
+        "multi_processor_count": props.multi_processor_count,
+        "nvidia_smi": smi,
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "transformers": transformers.__version__,
+        "python": platform.python_version(),
         "script": "benchmarks/measure_peak.py",
     }
 
@@ -221,8 +246,9 @@ def environment() -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--config-dir", type=Path,
-                        default=Path(__file__).resolve().parent.parent / "configs" / "hf")
+    parser.add_argument(
+        "--config-dir", type=Path, default=Path(__file__).resolve().parent.parent / "configs" / "hf"
+    )
     parser.add_argument("--family", help="run one family in this process (internal)")
     parser.add_argument("--attn", help="attention implementation (with --family)")
     parser.add_argument("--contexts", help="comma-separated contexts (with --family)")
@@ -232,27 +258,44 @@ def main() -> None:
     args = parser.parse_args()
     contexts = [int(c) for c in args.contexts.split(",")] if args.contexts else []
     if args.family:
-        rows = measure_family(args.family, args.attn, args.config_dir, contexts,
-                              args.decode_steps, args.batch)
+        rows = measure_family(
+            args.family, args.attn, args.config_dir, contexts, args.decode_steps, args.batch
+        )
         args.out.write_text(json.dumps(rows))
         return
     # One process per (family, attention): the peaks and the CUDA context of one run do not
     # leak into the next.
     rows: list[dict[str, Any]] = []
-    for family, attn, lengths, batch in (PLAN if args.plan == "main" else VALIDATION_PLAN):
+    for family, attn, lengths, batch in PLAN if args.plan == "main" else VALIDATION_PLAN:
         part = args.out.with_suffix(f".{family}.{attn}.{batch}.json")
         started = time.time()
-        subprocess.run([sys.executable, __file__, "--out", str(part), "--family", family,
-                        "--attn", attn, "--config-dir", str(args.config_dir),
-                        "--contexts", ",".join(map(str, lengths)), "--batch", str(batch),
-                        "--decode-steps", str(args.decode_steps)],
-                       check=False, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--out",
+                str(part),
+                "--family",
+                family,
+                "--attn",
+                attn,
+                "--config-dir",
+                str(args.config_dir),
+                "--contexts",
+                ",".join(map(str, lengths)),
+                "--batch",
+                str(batch),
+                "--decode-steps",
+                str(args.decode_steps),
+            ],
+            check=False,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        )
         print(f"# {family} {attn}: {time.time() - started:.0f} s", flush=True)
         if part.exists():
             rows.extend(json.loads(part.read_text()))
             part.unlink()
-    args.out.write_text(json.dumps({"environment": environment(), "rows": rows}, indent=1)
-                        + "\n")
+    args.out.write_text(json.dumps({"environment": environment(), "rows": rows}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

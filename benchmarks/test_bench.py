@@ -10,8 +10,16 @@ import pytest
 from lccost import api
 from lccost.engine import cost
 
-MODELS = ["deepseek-v3.2", "deepseek-v4-flash", "deepseek-v4-pro", "gemma-4-e2b", "gemma-4-e4b",
-          "laguna-xs.2", "llama-3.1-8b", "zaya1-8b"]
+MODELS = [
+    "deepseek-v3.2",
+    "deepseek-v4-flash",
+    "deepseek-v4-pro",
+    "gemma-4-e2b",
+    "gemma-4-e4b",
+    "laguna-xs.2",
+    "llama-3.1-8b",
+    "zaya1-8b",
+]
 CONTEXTS = [round(1024 * 1024 ** (i / 999)) for i in range(1000)]
 
 

@@ -15,12 +15,21 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = {
-    "load": "lccost.api", "make_workload": "lccost.api", "compare": "lccost.api",
-    "sweep": "lccost.api", "model_cost": "lccost.api", "parse_contexts": "lccost.api",
-    "analyse": "lccost.api", "Analysis": "lccost.api", "Report": "lccost.report",
-    "Workload": "lccost.workload", "LccostError": "lccost.errors",
+    "load": "lccost.api",
+    "make_workload": "lccost.api",
+    "compare": "lccost.api",
+    "sweep": "lccost.api",
+    "model_cost": "lccost.api",
+    "parse_contexts": "lccost.api",
+    "analyse": "lccost.api",
+    "Analysis": "lccost.api",
+    "Report": "lccost.report",
+    "Workload": "lccost.workload",
+    "LccostError": "lccost.errors",
     "check_claims": "lccost.claims",
-    "fit": "lccost.fit", "load_hardware": "lccost.hardware", "roofline": "lccost.hardware",
+    "fit": "lccost.fit",
+    "load_hardware": "lccost.hardware",
+    "roofline": "lccost.hardware",
     "architecture_from_hf_config": "lccost.hf",
 }
 

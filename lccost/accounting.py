@@ -137,17 +137,17 @@ from lccost.errors import LccostError
 
 HELD_TOKENS_RULE: dict[Accounting, str] = {
     Accounting.REFERENCE: "n = tokens held as transformers 5.23.0 holds them: all L on full "
-                          "layers, min(L, W - 1) on sliding ones, floor(L/m) compressed entries; "
-                          "fixed states counted",
+    "layers, min(L, W - 1) on sliding ones, floor(L/m) compressed entries; "
+    "fixed states counted",
     Accounting.FULL_CONTEXT: "n = L on every layer that owns a cache (windows, pages and "
-                             "fixed states ignored), except DeepSeek V4 window branches: "
-                             "min(L, W); a fixed-state layer (Mamba2, delta rule, short conv) "
-                             "holds its state, conv k - 1 steps; docs/accountings.md",
+    "fixed states ignored), except DeepSeek V4 window branches: "
+    "min(L, W); a fixed-state layer (Mamba2, delta rule, short conv) "
+    "holds its state, conv k - 1 steps; docs/accountings.md",
     Accounting.VLLM: "n = vLLM token slots: whole pages of the block size; sliding layers keep "
-                     "the pages that hold the last W - 1 tokens",
+    "the pages that hold the last W - 1 tokens",
     Accounting.LLAMACPP: "n = llama.cpp cells: the context padded to 256, per stream; sliding "
-                         "layers pad(min(n_ctx_seq, W x seqs + n_ubatch), 256) unless "
-                         "swa_full",
+    "layers pad(min(n_ctx_seq, W x seqs + n_ubatch), 256) unless "
+    "swa_full",
 }
 """One line per accounting for ``--explain``: what ``n`` (tokens held) means in a cache term."""
 
@@ -186,21 +186,34 @@ class LlamaCppParams:
 
     def __post_init__(self) -> None:
         if self.n_seq_max < 1 or self.n_ubatch < 1:
-            raise ValueError(f"llama.cpp needs --parallel and --ubatch-size of 1 or more, not "
-                             f"{self.n_seq_max} and {self.n_ubatch}")
+            raise ValueError(
+                f"llama.cpp needs --parallel and --ubatch-size of 1 or more, not "
+                f"{self.n_seq_max} and {self.n_ubatch}"
+            )
 
     @classmethod
-    def server(cls, parallel: int | None = None, kv_unified: bool | None = None,
-               swa_full: bool = False, ubatch: int = LLAMACPP_UBATCH) -> LlamaCppParams:
+    def server(
+        cls,
+        parallel: int | None = None,
+        kv_unified: bool | None = None,
+        swa_full: bool = False,
+        ubatch: int = LLAMACPP_UBATCH,
+    ) -> LlamaCppParams:
         """llama-server's values: ``--parallel`` unset is "auto", 4 slots with a unified cache;
         an explicit ``--parallel N`` keeps ``kv_unified`` false unless ``--kv-unified``
         (``common/arg.cpp:1403``, ``tools/server/server.cpp:156-161``)."""
         slots = LLAMACPP_SERVER_AUTO_SLOTS if parallel is None else parallel
         unified = (parallel is None) if kv_unified is None else kv_unified
-        defaults = (parallel is None and kv_unified is None and not swa_full
-                    and ubatch == LLAMACPP_UBATCH)
-        return cls(slots, unified, swa_full, ubatch,
-                   "llama-server defaults" if defaults else "llama-server")
+        defaults = (
+            parallel is None and kv_unified is None and not swa_full and ubatch == LLAMACPP_UBATCH
+        )
+        return cls(
+            slots,
+            unified,
+            swa_full,
+            ubatch,
+            "llama-server defaults" if defaults else "llama-server",
+        )
 
     @classmethod
     def cli(cls) -> LlamaCppParams:
@@ -216,10 +229,12 @@ class LlamaCppParams:
 
     def describe(self) -> str:
         """One line for captions: the entry point and every knob."""
-        return (f"llama.cpp 0c1e57098, {self.entry_point}: -c L, --parallel {self.n_seq_max}, "
-                f"kv_unified {str(self.kv_unified).lower()}, swa_full "
-                f"{str(self.swa_full).lower()}, --ubatch-size {self.n_ubatch}, cache F16 "
-                "unless --kv-dtype")
+        return (
+            f"llama.cpp 0c1e57098, {self.entry_point}: -c L, --parallel {self.n_seq_max}, "
+            f"kv_unified {str(self.kv_unified).lower()}, swa_full "
+            f"{str(self.swa_full).lower()}, --ubatch-size {self.n_ubatch}, cache F16 "
+            "unless --kv-dtype"
+        )
 
     def context_cells(self, context_tokens: int) -> tuple[int, int]:
         """``(kv_size, n_stream)`` for ``-c L``: ``kv_size = n_ctx_seq`` cells per stream, and 1
@@ -249,8 +264,9 @@ class LlamaCppParams:
         if self.swa_full:
             return kv_size * streams
         seqs = self.n_seq_max if unified else 1
-        per_stream = round_up(min(kv_size, window * seqs + self.ubatch_tokens(context_tokens)),
-                              LLAMACPP_CONTEXT_PAD)
+        per_stream = round_up(
+            min(kv_size, window * seqs + self.ubatch_tokens(context_tokens)), LLAMACPP_CONTEXT_PAD
+        )
         return per_stream * streams
 
 
@@ -287,10 +303,11 @@ class VllmPages:
     sparse_mla: int | None
 
     def describe(self) -> str:
-        sparse = ("" if self.sparse_mla is None
-                  else f", sparse MLA {self.sparse_mla}")
-        return (f"pages of {self.attention} tokens for attention ({self.attention_backend}), "
-                f"{self.dense_mla} for dense MLA ({self.dense_mla_backend}){sparse}")
+        sparse = "" if self.sparse_mla is None else f", sparse MLA {self.sparse_mla}"
+        return (
+            f"pages of {self.attention} tokens for attention ({self.attention_backend}), "
+            f"{self.dense_mla} for dense MLA ({self.dense_mla_backend}){sparse}"
+        )
 
 
 def vllm_pages(device: VllmDevice) -> VllmPages:
@@ -336,12 +353,12 @@ def vllm_unsupported_device(device: VllmDevice, what: str) -> LccostError:
     """The refusal for a device whose vLLM backend selection lccost does not model."""
     return LccostError(
         f"--accounting vllm: which page size vLLM 0.33.0 picks for {what} on {device.describe()} "
-        "is not modelled (lccost.accounting.vllm_pages); give --block-size")
+        "is not modelled (lccost.accounting.vllm_pages); give --block-size"
+    )
 
 
 VLLM_DEFAULT_BLOCK_TOKENS = 16
 """vLLM's default ``--block-size`` (``CacheConfig.block_size``)."""
-
 
 
 def cdiv(a: int, b: int) -> int:
@@ -359,8 +376,12 @@ def llamacpp_context(context_tokens: int) -> int:
     return round_up(context_tokens, LLAMACPP_CONTEXT_PAD)
 
 
-def full_tokens(context_tokens: int, accounting: Accounting, block_size: int,
-                llamacpp: LlamaCppParams = LLAMACPP_SERVER) -> int:
+def full_tokens(
+    context_tokens: int,
+    accounting: Accounting,
+    block_size: int,
+    llamacpp: LlamaCppParams = LLAMACPP_SERVER,
+) -> int:
     """Token slots a full-attention (or MLA) layer holds after L tokens.
 
     reference, full-context: L. vllm: ``cdiv(L, B) x B``. llamacpp: ``kv_size x n_stream``
@@ -374,8 +395,13 @@ def full_tokens(context_tokens: int, accounting: Accounting, block_size: int,
     return context_tokens
 
 
-def window_tokens(context_tokens: int, window: int, accounting: Accounting,
-                  block_size: int, llamacpp: LlamaCppParams = LLAMACPP_SERVER) -> int:
+def window_tokens(
+    context_tokens: int,
+    window: int,
+    accounting: Accounting,
+    block_size: int,
+    llamacpp: LlamaCppParams = LLAMACPP_SERVER,
+) -> int:
     """Token slots a sliding-window layer of window W (keys a query sees, itself included)
     holds after L tokens.
 
@@ -451,7 +477,8 @@ def vllm_kv_scale_bytes(kv_heads: int, kv_dtype: str) -> int:
     if kv_dtype in ("fp4", "mxfp4"):
         raise LccostError(
             f"--accounting vllm: vLLM has no {kv_dtype} KV cache; its 4-bit KV caches are nvfp4 "
-            "and int4 (per token-head)")
+            "and int4 (per token-head)"
+        )
     return 0
 
 
@@ -469,8 +496,9 @@ def vllm_indexer_key_bytes(head_dim: int, fp4: bool = False) -> int:
     return head_dim + head_dim // 128 * 4
 
 
-def vllm_hybrid_block_size(state_bytes: int, attention_bytes_per_token: int,
-                           block_size: int) -> int:
+def vllm_hybrid_block_size(
+    state_bytes: int, attention_bytes_per_token: int, block_size: int
+) -> int:
     """The block size vLLM uses for a hybrid attention + state (Mamba-style) model, and so the
     bytes of its state page: ``block x attention bytes per token``.
 

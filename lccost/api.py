@@ -67,13 +67,17 @@ def source_of(ref: ModelRef) -> str | None:
     return ref if is_file else None
 
 
-def make_workload(context: int | str, batch: int = 1, dtype: str = "bf16",
-                  kv_dtype: str | None = None,
-                  accounting: Accounting | str = Accounting.REFERENCE,
-                  flops: FlopConvention | str = FlopConvention.USEFUL,
-                  block_size: int | None = None,
-                  llamacpp: LlamaCppParams = LLAMACPP_SERVER,
-                  hardware: str | Path | HardwareProfile | None = None) -> Workload:
+def make_workload(
+    context: int | str,
+    batch: int = 1,
+    dtype: str = "bf16",
+    kv_dtype: str | None = None,
+    accounting: Accounting | str = Accounting.REFERENCE,
+    flops: FlopConvention | str = FlopConvention.USEFUL,
+    block_size: int | None = None,
+    llamacpp: LlamaCppParams = LLAMACPP_SERVER,
+    hardware: str | Path | HardwareProfile | None = None,
+) -> Workload:
     """A validated workload; ``context`` as tokens or as the CLI writes it (``"128k"``,
     ``"1M"``); dtypes by name in any common spelling (``bf16``, ``bfloat16``, ``BF16``). A
     context of 0 (no prompt) is allowed here, for ``fit``; the CLI asks for 1 token or more.
@@ -87,11 +91,17 @@ def make_workload(context: int | str, batch: int = 1, dtype: str = "bf16",
         tokens = parse_context(context) if isinstance(context, str) else context
         if isinstance(tokens, bool) or not isinstance(tokens, int):
             raise ValueError(f"context must be a whole number of tokens, not {context!r}")
-        return Workload(context_tokens=tokens, batch=batch, dtype=canonical_dtype(dtype),
-                        kv_dtype=None if kv_dtype is None else canonical_dtype(kv_dtype,
-                                                                               native=True),
-                        accounting=Accounting(accounting), flops=FlopConvention(flops),
-                        block_size=block_size, llamacpp=llamacpp, vllm_device=device)
+        return Workload(
+            context_tokens=tokens,
+            batch=batch,
+            dtype=canonical_dtype(dtype),
+            kv_dtype=None if kv_dtype is None else canonical_dtype(kv_dtype, native=True),
+            accounting=Accounting(accounting),
+            flops=FlopConvention(flops),
+            block_size=block_size,
+            llamacpp=llamacpp,
+            vllm_device=device,
+        )
     except ValueError as error:
         raise LccostError(str(error)) from None
 
@@ -105,7 +115,8 @@ def vllm_device(hardware: str | Path | HardwareProfile) -> VllmDevice:
         raise LccostError(
             f"--accounting vllm: {profile.name} has no cuda_capability; which page size vLLM "
             "picks there is not modelled; give --block-size and leave out --hardware, or add "
-            "cuda_capability to the profile")
+            "cuda_capability to the profile"
+        )
     major, minor = (int(part) for part in profile.cuda_capability.split("."))
     return VllmDevice(profile.name, (major, minor))
 
@@ -130,11 +141,18 @@ class Analysis:
     peaks_requested: bool = False
 
 
-def analyse(models: Sequence[ModelRef], workload: Workload,
-            contexts: Sequence[int] | None = None, baseline: ModelRef | None = None,
-            per_layer: bool = False, generate: int | None = None,
-            hardware: str | Path | HardwareProfile | None = None, gpus: int = 1,
-            compute_dtype: str | None = None, engine: Engine | str | None = None) -> Analysis:
+def analyse(
+    models: Sequence[ModelRef],
+    workload: Workload,
+    contexts: Sequence[int] | None = None,
+    baseline: ModelRef | None = None,
+    per_layer: bool = False,
+    generate: int | None = None,
+    hardware: str | Path | HardwareProfile | None = None,
+    gpus: int = 1,
+    compute_dtype: str | None = None,
+    engine: Engine | str | None = None,
+) -> Analysis:
     """Every model at ``workload`` (or at each of ``contexts``, the other settings fixed),
     each costed once; with ``baseline``, its results and the ratios to it; with ``generate``,
     the decode FLOPs of that many new tokens; with ``hardware``, the roofline of each result.
@@ -154,8 +172,14 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
     def peak_of(model_cost: ModelCost) -> ReportPeak:
         if contexts is not None and not peaks_requested:
             return peak_not_asked(model_cost.workload)
-        return report_peak(model_cost.architecture, model_cost.workload, chosen_engine,
-                           capacity, device_name, params_total=model_cost.params_total)
+        return report_peak(
+            model_cost.architecture,
+            model_cost.workload,
+            chosen_engine,
+            capacity,
+            device_name,
+            params_total=model_cost.params_total,
+        )
 
     architectures = [(load(m), source_of(m)) for m in models]
 
@@ -175,34 +199,59 @@ def analyse(models: Sequence[ModelRef], workload: Workload,
     base_costs: list[ModelCost | None] = [None] * (1 if contexts is None else len(contexts))
     if baseline is not None:
         base_costs = list(at_each(load(baseline)))
-        base_results = [cost_result(c, generate=generate, source=source_of(baseline),
-                                    peak=peak_of(c))
-                        for c in base_costs if c is not None]
+        base_results = [
+            cost_result(c, generate=generate, source=source_of(baseline), peak=peak_of(c))
+            for c in base_costs
+            if c is not None
+        ]
     for architecture, source in architectures:
         for model_cost, base_cost in zip(at_each(architecture), base_costs, strict=True):
             costs.append(model_cost)
             peaks.append(peak_of(model_cost))
-            results.append(cost_result(model_cost, per_layer=per_layer, baseline=base_cost,
-                                       generate=generate, source=source, peak=peaks[-1]))
+            results.append(
+                cost_result(
+                    model_cost,
+                    per_layer=per_layer,
+                    baseline=base_cost,
+                    generate=generate,
+                    source=source,
+                    peak=peaks[-1],
+                )
+            )
     lines = None
     if profile is not None:
         from lccost.hardware import rooflines
 
         lines = tuple(rooflines(costs, profile, gpus, compute_dtype))
-    return Analysis(make_report(workload, results, base_results), tuple(costs), lines,
-                    tuple(peaks), peaks_requested)
+    return Analysis(
+        make_report(workload, results, base_results),
+        tuple(costs),
+        lines,
+        tuple(peaks),
+        peaks_requested,
+    )
 
 
-def compare(models: Sequence[ModelRef], workload: Workload, baseline: ModelRef | None = None,
-            per_layer: bool = False, generate: int | None = None) -> Report:
+def compare(
+    models: Sequence[ModelRef],
+    workload: Workload,
+    baseline: ModelRef | None = None,
+    per_layer: bool = False,
+    generate: int | None = None,
+) -> Report:
     """One result per model at ``workload``; with ``baseline``, ratios to it; with
     ``generate``, the decode FLOPs of that many new tokens after the prompt."""
-    return analyse(models, workload, baseline=baseline, per_layer=per_layer,
-                   generate=generate).report
+    return analyse(
+        models, workload, baseline=baseline, per_layer=per_layer, generate=generate
+    ).report
 
 
-def sweep(models: Sequence[ModelRef], contexts: Sequence[int], workload: Workload,
-          baseline: ModelRef | None = None) -> Report:
+def sweep(
+    models: Sequence[ModelRef],
+    contexts: Sequence[int],
+    workload: Workload,
+    baseline: ModelRef | None = None,
+) -> Report:
     """Results for every model at every context (the workload's other settings fixed); each
     model evaluated at all contexts in one call of its compiled function
     (``lccost.engine.costs_at``)."""
@@ -217,8 +266,9 @@ def at_context(workload: Workload, context: int) -> Workload:
         raise LccostError(str(error)) from None
 
 
-def parse_contexts(text: str, points: int | None = None, linear: bool = False,
-                   every: int | None = None) -> list[int]:
+def parse_contexts(
+    text: str, points: int | None = None, linear: bool = False, every: int | None = None
+) -> list[int]:
     """The contexts of a sweep.
 
     ``4k,32k,1M``: that list. ``1k..1M``: powers of two from 1k up to 1M, both ends included;
@@ -230,8 +280,9 @@ def parse_contexts(text: str, points: int | None = None, linear: bool = False,
     if points is not None and every is not None:
         raise LccostError("give --points or --every, not both")
     if (points is not None or every is not None or linear) and ".." not in text:
-        raise LccostError(f"--points, --every and --linear need a range such as 1k..1M, not "
-                          f"{text!r}")
+        raise LccostError(
+            f"--points, --every and --linear need a range such as 1k..1M, not {text!r}"
+        )
     if points is not None and not 2 <= points <= MAX_SWEEP_POINTS:
         raise LccostError(f"--points takes 2 to {MAX_SWEEP_POINTS:,}, not {points}")
     if every is not None and every < 1:
@@ -252,18 +303,27 @@ def parse_contexts(text: str, points: int | None = None, linear: bool = False,
     if not contexts:
         raise LccostError(f"no context lengths in {text!r}; write e.g. 4k,32k,1M or 1k..1M")
     if len(contexts) > MAX_SWEEP_POINTS:
-        raise LccostError(f"{len(contexts):,} context lengths; a sweep takes at most "
-                          f"{MAX_SWEEP_POINTS:,} (use --points, or a larger --every)")
+        raise LccostError(
+            f"{len(contexts):,} context lengths; a sweep takes at most "
+            f"{MAX_SWEEP_POINTS:,} (use --points, or a larger --every)"
+        )
     return contexts
 
 
-def _spaced(low: int, high: int, points: int | None, linear: bool, every: int | None,
-            ) -> list[int]:
+def _spaced(
+    low: int,
+    high: int,
+    points: int | None,
+    linear: bool,
+    every: int | None,
+) -> list[int]:
     """The contexts from ``low`` to ``high`` (both included) of ``parse_contexts``."""
     if every is not None:
         if (high - low) // every + 1 > MAX_SWEEP_POINTS:
-            raise ValueError(f"--every {every} makes more than {MAX_SWEEP_POINTS:,} contexts "
-                             f"from {low} to {high}; use a larger step or --points")
+            raise ValueError(
+                f"--every {every} makes more than {MAX_SWEEP_POINTS:,} contexts "
+                f"from {low} to {high}; use a larger step or --points"
+            )
         contexts = list(range(low, high + 1, every))
     elif points is not None:
         if linear:

@@ -46,19 +46,33 @@ from lccost.strict import SpecModel
 from lccost.workload import Workload
 
 Quantity = Literal[
-    "kv_cache_bytes", "decode_flops", "decode_flops_fp8_equivalent", "prefill_flops",
-    "params_total", "params_effective", "params_active",
+    "kv_cache_bytes",
+    "decode_flops",
+    "decode_flops_fp8_equivalent",
+    "prefill_flops",
+    "params_total",
+    "params_effective",
+    "params_active",
 ]
 Fact = Literal[
-    "layers", "layers_owning_kv", "layers_reading_kv", "layers_sliding", "layers_full",
-    "query_heads_per_kv_head_sliding", "query_heads_per_kv_head_full", "hca_compress_rate",
+    "layers",
+    "layers_owning_kv",
+    "layers_reading_kv",
+    "layers_sliding",
+    "layers_full",
+    "query_heads_per_kv_head_sliding",
+    "query_heads_per_kv_head_full",
+    "hca_compress_rate",
     "residual_streams",
 ]
 Unit = Literal["GB", "GiB", "%", "B params", "count"]
 
 _UNIT_DIVISOR: dict[str, Fraction] = {
-    "GB": Fraction(10**9), "GiB": Fraction(2**30), "B params": Fraction(10**9),
-    "%": Fraction(1, 100), "count": Fraction(1),
+    "GB": Fraction(10**9),
+    "GiB": Fraction(2**30),
+    "B params": Fraction(10**9),
+    "%": Fraction(1, 100),
+    "count": Fraction(1),
 }
 
 
@@ -122,8 +136,9 @@ class Computation(SpecModel):
 class Published(SpecModel):
     value: float = Field(allow_inf_nan=False)
     unit: Unit
-    precision: float = Field(ge=0, allow_inf_nan=False,
-                             description="the last stated digit; 0 = exact")
+    precision: float = Field(
+        ge=0, allow_inf_nan=False, description="the last stated digit; 0 = exact"
+    )
 
     def bounds(self) -> tuple[Fraction, Fraction]:
         half = Fraction(str(self.precision)) / 2
@@ -140,8 +155,9 @@ class Published(SpecModel):
 class KnownDeviation(SpecModel):
     reason: str
     computed: float = Field(allow_inf_nan=False, description="what lccost computes, pinned")
-    precision: float | None = Field(None, ge=0, allow_inf_nan=False,
-                                    description="of the pin (default: the claim's)")
+    precision: float | None = Field(
+        None, ge=0, allow_inf_nan=False, description="of the pin (default: the claim's)"
+    )
 
 
 class Claim(SpecModel):
@@ -151,8 +167,9 @@ class Claim(SpecModel):
     published: Published
     computation: Computation
     scope: str = Field("", description="what the computation counts and leaves out")
-    also: list[Computation] = Field(default_factory=list,
-                                    description="other accountings, shown beside")
+    also: list[Computation] = Field(
+        default_factory=list, description="other accountings, shown beside"
+    )
     known_deviation: KnownDeviation | None = None
 
 
@@ -183,11 +200,17 @@ def _facts(architecture: Architecture) -> dict[str, Callable[[], int]]:
     gqa = [a for a in attentions if a.query_heads_per_kv_head() is not None]
 
     def per_kv(sliding: bool) -> int:
-        groups = {n for a in gqa if (n := a.query_heads_per_kv_head()) is not None
-                  and (a.sliding_window() is not None) == sliding}
+        groups = {
+            n
+            for a in gqa
+            if (n := a.query_heads_per_kv_head()) is not None
+            and (a.sliding_window() is not None) == sliding
+        }
         if len(groups) != 1:
-            raise LccostError(f"{architecture.name}: query heads per KV head differ across "
-                              f"{'sliding' if sliding else 'full'} layers: {sorted(groups)}")
+            raise LccostError(
+                f"{architecture.name}: query heads per KV head differ across "
+                f"{'sliding' if sliding else 'full'} layers: {sorted(groups)}"
+            )
         return groups.pop()
 
     def single(values: set[int], what: str) -> int:
@@ -204,9 +227,13 @@ def _facts(architecture: Architecture) -> dict[str, Callable[[], int]]:
         "query_heads_per_kv_head_sliding": lambda: per_kv(True),
         "query_heads_per_kv_head_full": lambda: per_kv(False),
         "hca_compress_rate": lambda: single(
-            {a.compress_rate for a in attentions if a.kind == "hca"}, "the HCA rate"),
-        "residual_streams": lambda: (architecture.spec.hyper_connections.streams
-                                     if architecture.spec.hyper_connections else 1),
+            {a.compress_rate for a in attentions if a.kind == "hca"}, "the HCA rate"
+        ),
+        "residual_streams": lambda: (
+            architecture.spec.hyper_connections.streams
+            if architecture.spec.hyper_connections
+            else 1
+        ),
     }
 
 
@@ -234,18 +261,25 @@ class _Evaluator:
     def evaluate(self, computation: Computation, unit: str) -> Fraction:
         if computation.kind == "fact":
             if computation.fact is None:
-                raise LccostError(f"claim computation of kind fact needs `fact:` "
-                                  f"({computation.label or computation.model})")
+                raise LccostError(
+                    f"claim computation of kind fact needs `fact:` "
+                    f"({computation.label or computation.model})"
+                )
             return Fraction(_facts(self.architecture(computation.model))[computation.fact]())
         if computation.quantity is None:
             raise LccostError(f"claim computation of kind {computation.kind} needs `quantity:`")
-        workload = Workload(parse_context(computation.context), 1, computation.dtype,
-                            computation.kv_dtype, computation.accounting, computation.flops)
+        workload = Workload(
+            parse_context(computation.context),
+            1,
+            computation.dtype,
+            computation.kv_dtype,
+            computation.accounting,
+            computation.flops,
+        )
 
         def value(ref: str) -> Fraction:
             assert computation.quantity is not None
-            return Fraction(_quantity(cost(self.architecture(ref), workload),
-                                      computation.quantity))
+            return Fraction(_quantity(cost(self.architecture(ref), workload), computation.quantity))
 
         a = value(computation.model)
         if computation.kind == "value":
@@ -286,13 +320,19 @@ def _check_models(path: Path, claims: list[Claim]) -> None:
     for i, claim in enumerate(claims):
         computations: list[tuple[tuple[str | int, ...], Computation]] = [
             (("claims", i, "computation"), claim.computation),
-            *((("claims", i, "also", j), also) for j, also in enumerate(claim.also))]
+            *((("claims", i, "also", j), also) for j, also in enumerate(claim.also)),
+        ]
         for where, computation in computations:
             for name, ref in (("model", computation.model), ("other", computation.other)):
                 if ref is not None and not exists(resolve_ref(ref, relative_to=path)):
-                    problems.append(((*where, name), f"{ref!r} is neither a spec file "
-                                     "(relative to this claims file) nor a shipped model; "
-                                     f"shipped: {', '.join(shipped_configs())}"))
+                    problems.append(
+                        (
+                            (*where, name),
+                            f"{ref!r} is neither a spec file "
+                            "(relative to this claims file) nor a shipped model; "
+                            f"shipped: {', '.join(shipped_configs())}",
+                        )
+                    )
     if problems:
         raise errors_at(path, problems, *_CLAIMS_KIND)
 
@@ -316,12 +356,19 @@ def check_claims(path: Path | None = None) -> list[Outcome]:
             passed = _holds(computed, claim.published)
         else:
             deviation = claim.known_deviation
-            pinned = claim.published.model_copy(update={
-                "value": deviation.computed,
-                "precision": (claim.published.precision if deviation.precision is None
-                              else deviation.precision)})
+            pinned = claim.published.model_copy(
+                update={
+                    "value": deviation.computed,
+                    "precision": (
+                        claim.published.precision
+                        if deviation.precision is None
+                        else deviation.precision
+                    ),
+                }
+            )
             passed = _holds(computed, pinned)
-        also = tuple((c.label or c.accounting.value, evaluator.evaluate(c, unit))
-                     for c in claim.also)
+        also = tuple(
+            (c.label or c.accounting.value, evaluator.evaluate(c, unit)) for c in claim.also
+        )
         outcomes.append(Outcome(claim, computed, passed, also))
     return outcomes

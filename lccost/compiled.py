@@ -32,8 +32,13 @@ from lccost.ledger import (
     Term,
 )
 
-QUANTITIES = ("cache_bytes", "cache_read_bytes", "cache_write_bytes", "prefill_flops",
-              "decode_flops")
+QUANTITIES = (
+    "cache_bytes",
+    "cache_read_bytes",
+    "cache_write_bytes",
+    "prefill_flops",
+    "decode_flops",
+)
 """The per-sequence ledgers a point sums, in ``Totals`` order."""
 
 
@@ -68,8 +73,10 @@ def _same_function(a: Callable[[int], int], b: Callable[[int], int]) -> bool:
     cells_a = tuple(c.cell_contents for c in getattr(a, "__closure__", None) or ())
     cells_b = tuple(c.cell_contents for c in getattr(b, "__closure__", None) or ())
     try:
-        return bool(cells_a == cells_b
-                    and getattr(a, "__defaults__", None) == getattr(b, "__defaults__", None))
+        return bool(
+            cells_a == cells_b
+            and getattr(a, "__defaults__", None) == getattr(b, "__defaults__", None)
+        )
     except Exception:  # a captured value that cannot be compared: treat as different
         return False
 
@@ -144,8 +151,11 @@ def compile_parts(parts: Sequence[tuple[PartCosts, int]], dtype: str) -> Compile
             fixed: list[str] = []  # terms without L first, so that CPython folds them
             varying: list[str] = []
             for term in getattr(part, quantity):
-                bits = (number_format(term.compute).element_bits if term.compute
-                        else default_bits) if weighted else 1
+                bits = (
+                    (number_format(term.compute).element_bits if term.compute else default_bits)
+                    if weighted
+                    else 1
+                )
                 if not _is_symbolic(term):
                     constant += occurrences * bits * term.value
                     continue
@@ -162,15 +172,19 @@ def compile_parts(parts: Sequence[tuple[PartCosts, int]], dtype: str) -> Compile
     outputs += [total("prefill_flops", weighted=True), total("decode_flops", weighted=True)]
     params = f"({total('params')}, {total('active')})"
     prelude = "".join(f"    {line}\n" for line in writer.prelude)
-    source = (f"def at(L):\n{prelude}    return Totals({', '.join(outputs)})\n\n"
-              "def many(contexts):\n    return [at(L) for L in contexts]\n\n"
-              f"def params():\n    return {params}\n")
+    source = (
+        f"def at(L):\n{prelude}    return Totals({', '.join(outputs)})\n\n"
+        "def many(contexts):\n    return [at(L) for L in contexts]\n\n"
+        f"def params():\n    return {params}\n"
+    )
     writer.namespace["Totals"] = Totals
     code = compile(source, "<lccost compiled costs>", "exec")
     exec(code, writer.namespace)  # our own generated source, from the mechanisms' formulas
-    params_total, params_active = cast(Callable[[], tuple[int, int]],
-                                       writer.namespace["params"])()
-    return CompiledModel(params_total, params_active,
-                         cast(Callable[[int], Totals], writer.namespace["at"]),
-                         cast(Callable[[Iterable[int]], list[Totals]], writer.namespace["many"]),
-                         source)
+    params_total, params_active = cast(Callable[[], tuple[int, int]], writer.namespace["params"])()
+    return CompiledModel(
+        params_total,
+        params_active,
+        cast(Callable[[int], Totals], writer.namespace["at"]),
+        cast(Callable[[Iterable[int]], list[Totals]], writer.namespace["many"]),
+        source,
+    )

@@ -135,11 +135,17 @@ NUMBER_FORMATS: dict[str, NumberFormat] = {
         NumberFormat("int4", 4, description="int4, per-tensor scale"),
         NumberFormat("fp4", 4, description="fp4 e2m1, no block scale"),
         NumberFormat(
-            "mxfp4", 4, scale_block=32, scale_bytes=1,
+            "mxfp4",
+            4,
+            scale_block=32,
+            scale_bytes=1,
             description="OCP MX fp4: e2m1 values, one ue8m0 scale byte per 32",
         ),
         NumberFormat(
-            "nvfp4", 4, scale_block=16, scale_bytes=1,
+            "nvfp4",
+            4,
+            scale_block=16,
+            scale_bytes=1,
             description="NVIDIA fp4: e2m1 values, one fp8 scale byte per 16",
         ),
     )
@@ -152,12 +158,25 @@ inference code), unpinned parts in the weight dtype."""
 
 
 DTYPE_ALIASES = {
-    "float32": "fp32", "f32": "fp32", "single": "fp32",
+    "float32": "fp32",
+    "f32": "fp32",
+    "single": "fp32",
     "bfloat16": "bf16",
-    "float16": "fp16", "f16": "fp16", "half": "fp16",
-    "float8": "fp8", "f8": "fp8", "fp8_e4m3": "fp8", "fp8e4m3": "fp8", "e4m3": "fp8",
-    "float8_e4m3fn": "fp8", "fp8_e5m2": "fp8", "e5m2": "fp8", "float8_e5m2": "fp8",
-    "float4": "fp4", "e2m1": "fp4", "fp4_e2m1": "fp4",
+    "float16": "fp16",
+    "f16": "fp16",
+    "half": "fp16",
+    "float8": "fp8",
+    "f8": "fp8",
+    "fp8_e4m3": "fp8",
+    "fp8e4m3": "fp8",
+    "e4m3": "fp8",
+    "float8_e4m3fn": "fp8",
+    "fp8_e5m2": "fp8",
+    "e5m2": "fp8",
+    "float8_e5m2": "fp8",
+    "float4": "fp4",
+    "e2m1": "fp4",
+    "fp4_e2m1": "fp4",
 }
 """Other spellings of the number formats (torch, numpy and vendor names), any letter case."""
 
@@ -173,8 +192,10 @@ def canonical_dtype(name: str, native: bool = False) -> str:
     if key in NUMBER_FORMATS:
         return key
     allowed = ", ".join(NUMBER_FORMATS) + (", native" if native else "")
-    raise ValueError(f"unknown dtype {name!r}; allowed: {allowed} (also bfloat16, float16, "
-                     "float32 and other common spellings)")
+    raise ValueError(
+        f"unknown dtype {name!r}; allowed: {allowed} (also bfloat16, float16, "
+        "float32 and other common spellings)"
+    )
 
 
 def number_format(name: str) -> NumberFormat:
@@ -230,8 +251,12 @@ def format_bytes(value: int, unit: ByteUnit) -> str:
 
 
 def format_flops(value: int) -> str:
-    for factor, suffix in ((10**15, "PFLOP"), (10**12, "TFLOP"), (10**9, "GFLOP"),
-                           (10**6, "MFLOP")):
+    for factor, suffix in (
+        (10**15, "PFLOP"),
+        (10**12, "TFLOP"),
+        (10**9, "GFLOP"),
+        (10**6, "MFLOP"),
+    ):
         if value >= factor:
             return f"{value / factor:,.2f} {suffix}"
     return f"{value:,} FLOP"

@@ -155,8 +155,10 @@ class ModelCost:
         §1, Fig. 1): each term x bits(its compute format) / 8, so a bf16 product counts 2, an
         fp8 one 1, an fp4 one 1/2 (tensor-core throughput ratios). Unpinned terms use --dtype.
         ``quantity``: ``prefill_flops`` or ``decode_flops``."""
-        weighted_bits = {"prefill_flops": self.totals.prefill_flop_bits,
-                         "decode_flops": self.totals.decode_flop_bits}[quantity]
+        weighted_bits = {
+            "prefill_flops": self.totals.prefill_flop_bits,
+            "decode_flops": self.totals.decode_flop_bits,
+        }[quantity]
         return self.workload.batch * -(-weighted_bits // 8)  # exact: one division at the end
 
     def generation_flops(self, new_tokens: int, quantity: str = "decode_flops") -> int:
@@ -168,8 +170,9 @@ class ModelCost:
         Per sequence x batch.
         """
         L0 = self.workload.context_tokens
-        return self.workload.batch * sum(n * _summed(getattr(part, quantity), L0, new_tokens)
-                                         for part, n in self._distinct_parts)
+        return self.workload.batch * sum(
+            n * _summed(getattr(part, quantity), L0, new_tokens) for part, n in self._distinct_parts
+        )
 
     @property
     def decode_weight_bytes(self) -> int:
@@ -191,8 +194,12 @@ class ModelCost:
 
     @property
     def decode_bytes(self) -> int:
-        return (self.decode_weight_bytes + self.decode_cache_read_bytes
-                + self.decode_cache_write_bytes + self.workload.batch * self.embedding_row_bytes)
+        return (
+            self.decode_weight_bytes
+            + self.decode_cache_read_bytes
+            + self.decode_cache_write_bytes
+            + self.workload.batch * self.embedding_row_bytes
+        )
 
     @property
     def prefill_bytes(self) -> int:
@@ -223,8 +230,6 @@ def _summed(ledger: Ledger, first_context: int, positions: int) -> int:
     return total
 
 
-
-
 def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     """``architecture`` at ``workload``: totals from the compiled path, ledgers on demand.
 
@@ -234,8 +239,11 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     return model
 
 
-def costs_at(architecture: Architecture, workload: Workload, contexts: Sequence[int],
-             ) -> list[ModelCost]:
+def costs_at(
+    architecture: Architecture,
+    workload: Workload,
+    contexts: Sequence[int],
+) -> list[ModelCost]:
     """``architecture`` at each of ``contexts`` (the workload's other settings fixed), all
     evaluated in one call of the compiled function (sweeps, ``fit``)."""
     fast = compiled_model(architecture, workload)
@@ -248,8 +256,11 @@ def costs_at(architecture: Architecture, workload: Workload, contexts: Sequence[
     return points
 
 
-def part_ledgers(architecture: Architecture, workload: Workload, compiling: bool = False,
-                 ) -> tuple[tuple[LayerCost, ...], tuple[tuple[str, PartCosts], ...]]:
+def part_ledgers(
+    architecture: Architecture,
+    workload: Workload,
+    compiling: bool = False,
+) -> tuple[tuple[LayerCost, ...], tuple[tuple[str, PartCosts], ...]]:
     """Every layer's mechanisms, then the model-level parts, as ledgers at ``workload``; with
     ``compiling``, with L unknown (``lccost.ledger``, compile mode).
 
@@ -264,9 +275,13 @@ def part_ledgers(architecture: Architecture, workload: Workload, compiling: bool
         return _part_ledgers(architecture, workload, compiling, layer_workload, token_bytes)
 
 
-def _part_ledgers(architecture: Architecture, workload: Workload, compiling: bool,
-                  layer_workload: Workload, token_bytes: int | None,
-                  ) -> tuple[tuple[LayerCost, ...], tuple[tuple[str, PartCosts], ...]]:
+def _part_ledgers(
+    architecture: Architecture,
+    workload: Workload,
+    compiling: bool,
+    layer_workload: Workload,
+    token_bytes: int | None,
+) -> tuple[tuple[LayerCost, ...], tuple[tuple[str, PartCosts], ...]]:
     spec = architecture.spec
     D, N = spec.hidden_size, len(architecture.layers)
     memo: dict[object, LayerCost] = {}
@@ -275,17 +290,35 @@ def _part_ledgers(architecture: Architecture, workload: Workload, compiling: boo
         source = architecture.kv_source(index)
         key = (id(layer), id(source))
         if key not in memo:
-            env = LayerEnv(D, layer_workload, kv_source=source, attention_token_bytes=token_bytes,
-                           compiling=compiling)
-            memo[key] = LayerCost(index, layer.attention.tagged(layer.attention.costs(env)),
-                                  layer.ffn.tagged(layer.ffn.costs(env)))
+            env = LayerEnv(
+                D,
+                layer_workload,
+                kv_source=source,
+                attention_token_bytes=token_bytes,
+                compiling=compiling,
+            )
+            memo[key] = LayerCost(
+                index,
+                layer.attention.tagged(layer.attention.costs(env)),
+                layer.ffn.tagged(layer.ffn.costs(env)),
+            )
         cached = memo[key]
         layers.append(LayerCost(index, cached.attention, cached.ffn))
     L = CONTEXT if compiling else workload.context_tokens
     model_parts: list[tuple[str, PartCosts]] = [
-        ("embeddings", embeddings_costs(spec.vocab_size, D, spec.tie_word_embeddings,
-                                        spec.per_layer_embeddings, N, L,
-                                        spec.learned_positions or 0, spec.lm_head_bias)),
+        (
+            "embeddings",
+            embeddings_costs(
+                spec.vocab_size,
+                D,
+                spec.tie_word_embeddings,
+                spec.per_layer_embeddings,
+                N,
+                L,
+                spec.learned_positions or 0,
+                spec.lm_head_bias,
+            ),
+        ),
     ]
     if spec.encoders:
         model_parts.append(("encoders", encoder_costs(spec.encoders)))
@@ -295,15 +328,17 @@ def _part_ledgers(architecture: Architecture, workload: Workload, compiling: boo
         model_parts.append(("norms", norm_costs(spec.norms, D, N)))
     if spec.mtp is not None and spec.mtp.counted:
         env = LayerEnv(D, layer_workload, attention_token_bytes=token_bytes, compiling=compiling)
-        parts = [part.costs(env) for layer in spec.mtp.layers for part in (layer.attention,
-                                                                              layer.ffn)]
-        model_parts.append(("mtp", mtp_costs(parts, len(spec.mtp.layers), D, spec.vocab_size,
-                                             L)))
+        parts = [
+            part.costs(env) for layer in spec.mtp.layers for part in (layer.attention, layer.ffn)
+        ]
+        model_parts.append(("mtp", mtp_costs(parts, len(spec.mtp.layers), D, spec.vocab_size, L)))
     return tuple(layers), tuple(model_parts)
 
 
-def distinct_parts(layers: Iterable[LayerCost], model_parts: Iterable[tuple[str, PartCosts]],
-                   ) -> tuple[tuple[PartCosts, int], ...]:
+def distinct_parts(
+    layers: Iterable[LayerCost],
+    model_parts: Iterable[tuple[str, PartCosts]],
+) -> tuple[tuple[PartCosts, int], ...]:
     """Each distinct ``PartCosts`` and how often it occurs (``part_ledgers`` hands identical
     layers the same objects), so a total is summed once per distinct layer, not per layer."""
     counts: dict[int, tuple[PartCosts, list[int]]] = {}
@@ -329,31 +364,39 @@ class FixedFigures:
     """Embedding rows gathered per token: D values, plus N·p for per-layer embeddings."""
 
 
-def fixed_figures(architecture: Architecture, compiled: CompiledModel, dtype: str,
-                  ) -> FixedFigures:
+def fixed_figures(
+    architecture: Architecture,
+    compiled: CompiledModel,
+    dtype: str,
+) -> FixedFigures:
     spec, weights = architecture.spec, number_format(dtype)
     ple = spec.per_layer_embeddings
     row_values = spec.hidden_size + (ple.dim * len(architecture.layers) if ple else 0)
     return FixedFigures(
-        params_embedding=embedding_tables(spec.vocab_size, spec.hidden_size, ple,
-                                          len(architecture.layers),
-                                          spec.learned_positions or 0).total,
+        params_embedding=embedding_tables(
+            spec.vocab_size,
+            spec.hidden_size,
+            ple,
+            len(architecture.layers),
+            spec.learned_positions or 0,
+        ).total,
         weight_bytes=weights.whole_bytes_for(compiled.params_total),
         decode_weight_bytes=weights.whole_bytes_for(compiled.params_active),
         embedding_row_bytes=weights.whole_bytes_for(row_values),
     )
 
 
-_KEY_FIELDS = tuple(f.name for f in fields(Workload)
-                    if f.name not in ("context_tokens", "batch"))
+_KEY_FIELDS = tuple(f.name for f in fields(Workload) if f.name not in ("context_tokens", "batch"))
 
 _COMPILED: dict[int, dict[tuple[object, ...], tuple[CompiledModel, FixedFigures]]] = {}
 """Compiled models by ``id(architecture)``, then the workload's fields but context and batch; an
 entry leaves with its architecture (``weakref.finalize``), so an id is never reused stale."""
 
 
-def compiled_model(architecture: Architecture, workload: Workload,
-                   ) -> tuple[CompiledModel, FixedFigures]:
+def compiled_model(
+    architecture: Architecture,
+    workload: Workload,
+) -> tuple[CompiledModel, FixedFigures]:
     """``architecture`` compiled for ``workload``'s dtype, cache dtype, accounting, FLOP
     convention and block size (any context, any batch), once per process."""
     per_architecture = _COMPILED.get(id(architecture))

@@ -13,8 +13,9 @@ class LccostError(Exception):
 class SpecError(LccostError):
     """A spec file that cannot be used: where it is wrong, and what is allowed there."""
 
-    def __init__(self, file: str, message: str, line: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, file: str, message: str, line: int | None = None, field: str | None = None
+    ) -> None:
         self.file, self.line, self.field, self.detail = file, line, field, message
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
@@ -28,7 +29,7 @@ class SpecErrors(LccostError):
 
     def __init__(self, errors: list[SpecError]) -> None:
         self.errors = errors
-        lines = [str(e) for e in errors[:self.MAX_SHOWN]]
+        lines = [str(e) for e in errors[: self.MAX_SHOWN]]
         if len(errors) > self.MAX_SHOWN:
             lines.append(f"... and {len(errors) - self.MAX_SHOWN} more problems in this spec")
         super().__init__("\n".join(lines))

@@ -19,8 +19,9 @@ def check_target(path: Path, inputs: Sequence[Path] = (), force: bool = False) -
         resolved = path.resolve()
         for source in inputs:
             if source.exists() and resolved == source.resolve():
-                raise LccostError(f"{path}: is this command's input; write the output to "
-                                  "another file")
+                raise LccostError(
+                    f"{path}: is this command's input; write the output to another file"
+                )
         if path.is_dir():
             raise LccostError(f"{path}: is a folder; give a file name")
         if path.exists() and not force:
@@ -39,8 +40,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     temporary = None
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp",
-                                         dir=path.parent)
+        fd, temporary = tempfile.mkstemp(
+            prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent
+        )
         with os.fdopen(fd, "wb") as stream:
             stream.write(raw)
         os.replace(temporary, path)

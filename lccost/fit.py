@@ -71,9 +71,16 @@ DEFAULT_CONTEXT_TOKENS = 131072
 """The context of "largest batch" for a spec without ``max_context`` when none is asked for."""
 
 _BYTE_UNITS = {
-    "": 1, "b": 1,
-    "kb": 10**3, "mb": 10**6, "gb": GB, "tb": 10**12,
-    "kib": 2**10, "mib": 2**20, "gib": GIB, "tib": 2**40,
+    "": 1,
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": GB,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": GIB,
+    "tib": 2**40,
 }
 _BYTES_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$", re.ASCII)
 
@@ -87,15 +94,19 @@ def parse_bytes(text: str) -> int:
     match = _BYTES_RE.match(text)
     unit = match.group(2).lower() if match else ""
     if not match or unit not in _BYTE_UNITS:
-        raise LccostError(f"{text!r} is not a memory size; write e.g. 80GB (10^9 bytes), 80GiB "
-                          "(2^30 bytes), 512MiB or a byte count")
+        raise LccostError(
+            f"{text!r} is not a memory size; write e.g. 80GB (10^9 bytes), 80GiB "
+            "(2^30 bytes), 512MiB or a byte count"
+        )
     if len(match.group(1)) > 40:
         raise LccostError(f"{text[:40]!r}...: at most {MAX_MEMORY_BYTES:,} bytes (1 EB)")
     value = Fraction(match.group(1)) * _BYTE_UNITS[unit]
     size = value.numerator // value.denominator
     if size > MAX_MEMORY_BYTES:
-        raise LccostError(f"{text!r} is more than {MAX_MEMORY_BYTES:,} bytes (1 EB); give a "
-                          "device's memory, e.g. 80GB")
+        raise LccostError(
+            f"{text!r} is more than {MAX_MEMORY_BYTES:,} bytes (1 EB); give a "
+            "device's memory, e.g. 80GB"
+        )
     return size
 
 
@@ -127,8 +138,10 @@ def parse_reserve(text: str) -> Reserve:
         except (ValueError, ZeroDivisionError):
             share = Fraction(-1)
         if not 0 <= share < 1:
-            raise LccostError(f"reserve {text!r} is not a share of memory; write e.g. 10% "
-                              "(0% up to less than 100%)")
+            raise LccostError(
+                f"reserve {text!r} is not a share of memory; write e.g. 10% "
+                "(0% up to less than 100%)"
+            )
         return Reserve(share=share)
     return Reserve(size_bytes=parse_bytes(stripped))
 
@@ -145,8 +158,11 @@ the cuBLAS workspace PyTorch allocates = allocated after warm-up - weights = 33,
 cached blocks and retries before it reports out-of-memory, so the allocated peak is what has to
 fit; the reserved peak ran 0.35 to 44.9 GB above it in the same runs (``--reserve`` raises it)."""
 
-ENGINE_RESERVES = {"transformers": TRANSFORMERS_RESERVE, "vllm": DEFAULT_RESERVE,
-                   "none": DEFAULT_RESERVE}
+ENGINE_RESERVES = {
+    "transformers": TRANSFORMERS_RESERVE,
+    "vllm": DEFAULT_RESERVE,
+    "none": DEFAULT_RESERVE,
+}
 """The default reserve per engine: vLLM keeps 1 - gpu_memory_utilization (0.9) of the device
 for everything outside its pool; without an engine, 10% for activations and the runtime."""
 
@@ -185,8 +201,10 @@ class FitResult(_Result):
     peak_dominant: str | None = None
     peak_terms: list[dict[str, int | str]] | None = None
     not_modelled: str | None = None
-    split: str = ("tensor parallel: weights and cache split evenly over the devices; "
-                  "communication buffers not counted")
+    split: str = (
+        "tensor parallel: weights and cache split evenly over the devices; "
+        "communication buffers not counted"
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -214,8 +232,11 @@ def cache_period(architecture: Architecture, workload: Workload) -> int:
     D = architecture.spec.hidden_size
     layer_workload, token_bytes = vllm_hybrid_workload(architecture.layers, D, workload)
     env = LayerEnv(D, layer_workload, attention_token_bytes=token_bytes)
-    periods = {id(mechanism): mechanism.cache_period(env) for layer in architecture.layers
-               for mechanism in (layer.attention, layer.ffn)}
+    periods = {
+        id(mechanism): mechanism.cache_period(env)
+        for layer in architecture.layers
+        for mechanism in (layer.attention, layer.ffn)
+    }
     return math.lcm(*periods.values())
 
 
@@ -223,8 +244,7 @@ def first_failure(fits: Callable[[int], bool], failing: int, period: int) -> int
     """The first length that does not fit, given one that does not (``failing``; it may be the
     limit + 1, not evaluated) and a predicate monotone at stride ``period``."""
     while True:
-        earlier = next((n for n in range(max(0, failing - period), failing) if not fits(n)),
-                       None)
+        earlier = next((n for n in range(max(0, failing - period), failing) if not fits(n)), None)
         if earlier is None:
             return failing
         failing = earlier
@@ -248,18 +268,35 @@ def longest_fitting(fits: Callable[[int], bool], limit: int, period: int) -> int
     return first_failure(fits, high, period) - 1
 
 
-def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
-        reserve: Reserve = DEFAULT_RESERVE, gpus: int = 1, context: int | None = None,
-        hardware: str | None = None, engine: Engine = Engine.NONE,
-        attn: AttentionImpl = AttentionImpl.SDPA,
-        max_batched_tokens: int | None = None) -> FitResult:
+def fit(
+    architecture: Architecture,
+    workload: Workload,
+    capacity_bytes: int,
+    reserve: Reserve = DEFAULT_RESERVE,
+    gpus: int = 1,
+    context: int | None = None,
+    hardware: str | None = None,
+    engine: Engine = Engine.NONE,
+    attn: AttentionImpl = AttentionImpl.SDPA,
+    max_batched_tokens: int | None = None,
+) -> FitResult:
     """The longest context at ``workload.batch`` and the largest batch at ``context`` (default:
     the spec's ``max_context``, else ``DEFAULT_CONTEXT_TOKENS``) on ``gpus`` devices of
     ``capacity_bytes`` each, keeping ``reserve`` on each. ``workload``'s context is unused.
     ``engine`` other than ``none``: solved on that engine's peak (module docstring)."""
     if engine is not Engine.NONE:
-        return _fit_peak(architecture, workload, capacity_bytes, reserve, gpus, context,
-                         hardware, engine, attn, max_batched_tokens)
+        return _fit_peak(
+            architecture,
+            workload,
+            capacity_bytes,
+            reserve,
+            gpus,
+            context,
+            hardware,
+            engine,
+            attn,
+            max_batched_tokens,
+        )
     reserve_bytes, usable = _usable_bytes(capacity_bytes, reserve, gpus)
     spec = architecture.spec
     cache_memo: dict[int, int] = {}
@@ -286,13 +323,35 @@ def fit(architecture: Architecture, workload: Workload, capacity_bytes: int,
         largest: int | None = 0
     else:
         largest = budget // peak if peak else None
-    return _result(architecture, workload, hardware, gpus, capacity_bytes, reserve,
-                   reserve_bytes, weights, longest, limit, at, peak, largest)
+    return _result(
+        architecture,
+        workload,
+        hardware,
+        gpus,
+        capacity_bytes,
+        reserve,
+        reserve_bytes,
+        weights,
+        longest,
+        limit,
+        at,
+        peak,
+        largest,
+    )
 
 
-def _fit_peak(architecture: Architecture, workload: Workload, capacity_bytes: int,
-              reserve: Reserve, gpus: int, context: int | None, hardware: str | None,
-              engine: Engine, attn: AttentionImpl, max_batched_tokens: int | None) -> FitResult:
+def _fit_peak(
+    architecture: Architecture,
+    workload: Workload,
+    capacity_bytes: int,
+    reserve: Reserve,
+    gpus: int,
+    context: int | None,
+    hardware: str | None,
+    engine: Engine,
+    attn: AttentionImpl,
+    max_batched_tokens: int | None,
+) -> FitResult:
     """``fit`` on ``engine``'s peak: bisection on L (batch fixed), then on the batch (L fixed).
     The peak is split evenly over ``gpus`` devices like weights and cache. vLLM's chunk and
     sequence limits default to what ``vllm serve`` picks on this device."""
@@ -329,12 +388,26 @@ def _fit_peak(architecture: Architecture, workload: Workload, capacity_bytes: in
             else:
                 high = middle
         largest = low
-    cache_per_sequence = cost(architecture, replace(workload, context_tokens=at, batch=1)
-                              ).cache_bytes_per_sequence
-    return _result(architecture, workload, hardware, gpus, capacity_bytes, reserve,
-                   reserve_bytes, weights, longest, limit, at, cache_per_sequence, largest,
-                   engine=str(engine) + (f" ({attn})" if engine is Engine.TRANSFORMERS else ""),
-                   peak=peak)
+    cache_per_sequence = cost(
+        architecture, replace(workload, context_tokens=at, batch=1)
+    ).cache_bytes_per_sequence
+    return _result(
+        architecture,
+        workload,
+        hardware,
+        gpus,
+        capacity_bytes,
+        reserve,
+        reserve_bytes,
+        weights,
+        longest,
+        limit,
+        at,
+        cache_per_sequence,
+        largest,
+        engine=str(engine) + (f" ({attn})" if engine is Engine.TRANSFORMERS else ""),
+        peak=peak,
+    )
 
 
 def _usable_bytes(capacity_bytes: int, reserve: Reserve, gpus: int) -> tuple[int, int]:
@@ -344,42 +417,88 @@ def _usable_bytes(capacity_bytes: int, reserve: Reserve, gpus: int) -> tuple[int
         raise LccostError(f"gpus must be 1 or more, not {gpus}")
     reserve_bytes = reserve.bytes_of(capacity_bytes)
     if reserve_bytes >= capacity_bytes:
-        raise LccostError(f"the reserve ({reserve_bytes:,} bytes) leaves nothing of "
-                          f"{capacity_bytes:,} bytes per device")
+        raise LccostError(
+            f"the reserve ({reserve_bytes:,} bytes) leaves nothing of "
+            f"{capacity_bytes:,} bytes per device"
+        )
     return reserve_bytes, gpus * (capacity_bytes - reserve_bytes)
 
 
-def _result(architecture: Architecture, workload: Workload, hardware: str | None, gpus: int,
-            capacity_bytes: int, reserve: Reserve, reserve_bytes: int, weights: int,
-            longest: int | None, limit: int, at: int, peak_cache_bytes_per_sequence: int,
-            largest: int | None, engine: str = "none",
-            peak: PeakMemory | None = None) -> FitResult:
+def _result(
+    architecture: Architecture,
+    workload: Workload,
+    hardware: str | None,
+    gpus: int,
+    capacity_bytes: int,
+    reserve: Reserve,
+    reserve_bytes: int,
+    weights: int,
+    longest: int | None,
+    limit: int,
+    at: int,
+    peak_cache_bytes_per_sequence: int,
+    largest: int | None,
+    engine: str = "none",
+    peak: PeakMemory | None = None,
+) -> FitResult:
     """The ``FitResult`` of either solver; ``peak`` (an engine's) fills the peak fields."""
     usable = gpus * (capacity_bytes - reserve_bytes)
     return FitResult(
-        model=architecture.name, hardware=hardware, gpus=gpus, capacity_bytes=capacity_bytes,
-        reserve=str(reserve), reserve_bytes=reserve_bytes, usable_bytes=usable,
-        weight_bytes=weights, cache_budget_bytes=usable - weights, dtype=workload.dtype,
-        kv_dtype=workload.effective_kv_dtype, accounting=workload.accounting,
-        batch=workload.batch, longest_context=longest, context_limit=limit,
-        limit_reason="max_context" if architecture.spec.max_context is not None
-        else "search limit",
-        context=at, peak_cache_bytes_per_sequence=peak_cache_bytes_per_sequence,
-        largest_batch=largest, engine=engine,
+        model=architecture.name,
+        hardware=hardware,
+        gpus=gpus,
+        capacity_bytes=capacity_bytes,
+        reserve=str(reserve),
+        reserve_bytes=reserve_bytes,
+        usable_bytes=usable,
+        weight_bytes=weights,
+        cache_budget_bytes=usable - weights,
+        dtype=workload.dtype,
+        kv_dtype=workload.effective_kv_dtype,
+        accounting=workload.accounting,
+        batch=workload.batch,
+        longest_context=longest,
+        context_limit=limit,
+        limit_reason="max_context" if architecture.spec.max_context is not None else "search limit",
+        context=at,
+        peak_cache_bytes_per_sequence=peak_cache_bytes_per_sequence,
+        largest_batch=largest,
+        engine=engine,
         peak_bytes=None if peak is None else peak.total_bytes,
         peak_where=None if peak is None else f"{peak.phase}: {peak.where}",
         peak_dominant=None if peak is None else peak.dominant_activation.name,
-        peak_terms=None if peak is None else [
-            {"name": t.name, "bytes": t.bytes, "source": t.source} for t in peak.terms],
+        peak_terms=None
+        if peak is None
+        else [{"name": t.name, "bytes": t.bytes, "source": t.source} for t in peak.terms],
         not_modelled=None if peak is None else peak.not_modelled,
     )
 
 
-def fit_many(architectures: Sequence[Architecture], workload: Workload, capacity_bytes: int,
-             reserve: Reserve = DEFAULT_RESERVE, gpus: int = 1, context: int | None = None,
-             hardware: str | None = None, engine: Engine = Engine.NONE,
-             attn: AttentionImpl = AttentionImpl.SDPA,
-             max_batched_tokens: int | None = None) -> list[FitResult]:
+def fit_many(
+    architectures: Sequence[Architecture],
+    workload: Workload,
+    capacity_bytes: int,
+    reserve: Reserve = DEFAULT_RESERVE,
+    gpus: int = 1,
+    context: int | None = None,
+    hardware: str | None = None,
+    engine: Engine = Engine.NONE,
+    attn: AttentionImpl = AttentionImpl.SDPA,
+    max_batched_tokens: int | None = None,
+) -> list[FitResult]:
     """``fit`` for each architecture (the comparison table of ``lccost fit``)."""
-    return [fit(a, workload, capacity_bytes, reserve, gpus, context, hardware, engine, attn,
-                max_batched_tokens) for a in architectures]
+    return [
+        fit(
+            a,
+            workload,
+            capacity_bytes,
+            reserve,
+            gpus,
+            context,
+            hardware,
+            engine,
+            attn,
+            max_batched_tokens,
+        )
+        for a in architectures
+    ]

@@ -98,16 +98,22 @@ class HardwareProfile(SpecModel):
 
     name: str = Field(min_length=1)
     description: str = ""
-    memory_bytes: int = Field(ge=1, description="usable memory of one device, as the device "
-                              "reports it (torch total_memory) [bytes]")
+    memory_bytes: int = Field(
+        ge=1,
+        description="usable memory of one device, as the device "
+        "reports it (torch total_memory) [bytes]",
+    )
     memory_bandwidth_bytes_per_s: int = Field(ge=1, description="peak memory bandwidth")
     peak_flops_per_s: PeakFlops
     estimated: list[PeakDType] = Field(
-        default_factory=list, description="peaks that are estimates, not the vendor's figures")
+        default_factory=list, description="peaks that are estimates, not the vendor's figures"
+    )
     cuda_capability: str | None = Field(
-        None, pattern=r"^[0-9]{1,2}\.[0-9]$",
+        None,
+        pattern=r"^[0-9]{1,2}\.[0-9]$",
         description="CUDA compute capability (e.g. '9.0'), which picks vLLM's attention backend "
-                    "and page size under --accounting vllm; unset: not a CUDA device")
+        "and page size under --accounting vllm; unset: not a CUDA device",
+    )
     sources: list[Source] = Field(min_length=1)
     notes: list[str] = Field(default_factory=list)
 
@@ -115,8 +121,9 @@ class HardwareProfile(SpecModel):
     def _estimates_are_stated(self) -> HardwareProfile:
         missing = [d for d in self.estimated if d not in self.peak_flops_per_s.stated()]
         if missing:
-            raise ValueError(f"estimated names {', '.join(missing)}, which peak_flops_per_s "
-                             "does not give")
+            raise ValueError(
+                f"estimated names {', '.join(missing)}, which peak_flops_per_s does not give"
+            )
         return self
 
 
@@ -163,8 +170,10 @@ def resolve_hardware(ref: str | Path) -> Path:
     if prefix is not None:
         return shipped[prefix]
     names = ", ".join(shipped) or "none found"
-    raise LccostError(f"hardware {str(ref)!r} is neither a profile file nor a shipped profile"
-                      f"{did_you_mean(str(ref), [*shipped, *by_name])}; shipped: {names}")
+    raise LccostError(
+        f"hardware {str(ref)!r} is neither a profile file nor a shipped profile"
+        f"{did_you_mean(str(ref), [*shipped, *by_name])}; shipped: {names}"
+    )
 
 
 PROFILE_FIELDS = "name, memory_bytes, memory_bandwidth_bytes_per_s, peak_flops_per_s, sources"
@@ -218,12 +227,20 @@ class StepTime(_Result):
         return "compute" if self.compute_s > self.memory_s else "memory"
 
 
-def step_time(flops: int, bytes_moved: int, peak_flops_per_s: int,
-              bandwidth_bytes_per_s: int, devices: int = 1) -> StepTime:
+def step_time(
+    flops: int,
+    bytes_moved: int,
+    peak_flops_per_s: int,
+    bandwidth_bytes_per_s: int,
+    devices: int = 1,
+) -> StepTime:
     """t = max(F / (N·P), B / (N·W)): F and B split evenly over N devices."""
-    return StepTime(flops=flops, bytes=bytes_moved,
-                    compute_s=flops / (devices * peak_flops_per_s),
-                    memory_s=bytes_moved / (devices * bandwidth_bytes_per_s))
+    return StepTime(
+        flops=flops,
+        bytes=bytes_moved,
+        compute_s=flops / (devices * peak_flops_per_s),
+        memory_s=bytes_moved / (devices * bandwidth_bytes_per_s),
+    )
 
 
 class Roofline(_Result):
@@ -242,14 +259,17 @@ class Roofline(_Result):
     prefill: StepTime
     capacity_bytes: int = Field(description="usable memory of the gpus devices together")
     weights_and_cache_bytes: int = Field(
-        description="all parameters in the weight dtype + the batch's cache at the context")
+        description="all parameters in the weight dtype + the batch's cache at the context"
+    )
     communication: str = "not modelled (tensor-parallel all-reduces left out)"
 
     peak_engine: str = Field("none", description="whose peak ``peak_bytes`` is")
     peak_bytes: int | None = Field(
-        None, description="the engine's peak (prefill or first decode step) where it is "
-                          "modelled: transformers under the reference accounting, vllm under "
-                          "vllm (lccost.peak)")
+        None,
+        description="the engine's peak (prefill or first decode step) where it is "
+        "modelled: transformers under the reference accounting, vllm under "
+        "vllm (lccost.peak)",
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -272,24 +292,32 @@ class Roofline(_Result):
         return self.prefill.seconds
 
 
-def compute_dtype(hardware: HardwareProfile, weight_dtype: str,
-                  requested: str | None = None) -> str:
+def compute_dtype(
+    hardware: HardwareProfile, weight_dtype: str, requested: str | None = None
+) -> str:
     """The dtype whose peak applies (see ``COMPUTE_FALLBACK``), or ``requested`` if stated."""
     stated = hardware.peak_flops_per_s.stated()
     if requested is not None:
         if requested not in stated:
-            raise LccostError(f"{hardware.name} states no {requested} peak; it states: "
-                              f"{', '.join(stated)}")
+            raise LccostError(
+                f"{hardware.name} states no {requested} peak; it states: {', '.join(stated)}"
+            )
         return requested
     for candidate in COMPUTE_FALLBACK.get(weight_dtype, (weight_dtype,)):
         if candidate in stated:
             return candidate
-    raise LccostError(f"{hardware.name} states no peak that {weight_dtype} weights can run in "
-                      f"(it states: {', '.join(stated)}); pass a compute dtype it states")
+    raise LccostError(
+        f"{hardware.name} states no peak that {weight_dtype} weights can run in "
+        f"(it states: {', '.join(stated)}); pass a compute dtype it states"
+    )
 
 
-def roofline(model_cost: ModelCost, hardware: HardwareProfile, gpus: int = 1,
-             requested_dtype: str | None = None) -> Roofline:
+def roofline(
+    model_cost: ModelCost,
+    hardware: HardwareProfile,
+    gpus: int = 1,
+    requested_dtype: str | None = None,
+) -> Roofline:
     """Decode step and prefill times of ``model_cost`` on ``gpus`` x ``hardware``."""
     if gpus < 1:
         raise LccostError(f"gpus must be 1 or more, not {gpus}")
@@ -309,8 +337,9 @@ def roofline(model_cost: ModelCost, hardware: HardwareProfile, gpus: int = 1,
         peak_estimated=dtype in hardware.estimated,
         memory_bandwidth_bytes_per_s=bandwidth,
         decode=step_time(model_cost.decode_flops, model_cost.decode_bytes, peak, bandwidth, gpus),
-        prefill=step_time(model_cost.prefill_flops, model_cost.prefill_bytes, peak, bandwidth,
-                          gpus),
+        prefill=step_time(
+            model_cost.prefill_flops, model_cost.prefill_bytes, peak, bandwidth, gpus
+        ),
         capacity_bytes=gpus * hardware.memory_bytes,
         weights_and_cache_bytes=weights + model_cost.kv_cache_bytes,
         **_peak_fields(model_cost, hardware, gpus),
@@ -327,15 +356,24 @@ def _peak_fields(model_cost: ModelCost, hardware: HardwareProfile, gpus: int) ->
         return {}
     chunk, sequences = vllm_batch_defaults(gpus * hardware.memory_bytes, hardware.name)
     try:
-        peak = engine_peak(architecture, model_cost.workload, engine,
-                           max_batched_tokens=chunk, max_num_seqs=sequences)
+        peak = engine_peak(
+            architecture,
+            model_cost.workload,
+            engine,
+            max_batched_tokens=chunk,
+            max_num_seqs=sequences,
+        )
     except LccostError:
         return {}
     return {"peak_engine": str(engine), "peak_bytes": peak.total_bytes}
 
 
-def rooflines(model_costs: Sequence[ModelCost], hardware: str | Path | HardwareProfile,
-              gpus: int = 1, requested_dtype: str | None = None) -> list[Roofline]:
+def rooflines(
+    model_costs: Sequence[ModelCost],
+    hardware: str | Path | HardwareProfile,
+    gpus: int = 1,
+    requested_dtype: str | None = None,
+) -> list[Roofline]:
     """``roofline`` for each model cost, the profile loaded once."""
     profile = load_hardware(hardware)
     return [roofline(mc, profile, gpus, requested_dtype) for mc in model_costs]

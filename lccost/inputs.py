@@ -39,17 +39,22 @@ def check_path_name(path: Path, what: str = "a file") -> None:
     ``ValueError`` or ``OSError: File name too long``)."""
     text = str(path)
     if "\0" in text:
-        raise SpecError(shown_path(path), f"is not a usable path (it holds a NUL byte); give "
-                                          f"{what}")
+        raise SpecError(
+            shown_path(path), f"is not a usable path (it holds a NUL byte); give {what}"
+        )
     encoded = text.encode("utf-8", "surrogateescape")
-    longest = max((len(part.encode("utf-8", "surrogateescape")) for part in path.parts),
-                  default=0)
+    longest = max((len(part.encode("utf-8", "surrogateescape")) for part in path.parts), default=0)
     if longest > MAX_NAME_BYTES:
-        raise SpecError(shown_path(path), f"has a name of {longest} bytes; allowed: file and "
-                                          f"folder names of at most {MAX_NAME_BYTES} bytes")
+        raise SpecError(
+            shown_path(path),
+            f"has a name of {longest} bytes; allowed: file and "
+            f"folder names of at most {MAX_NAME_BYTES} bytes",
+        )
     if len(encoded) > MAX_PATH_BYTES:
-        raise SpecError(shown_path(path), f"is a path of {len(encoded)} bytes; allowed: paths of "
-                                          f"at most {MAX_PATH_BYTES} bytes")
+        raise SpecError(
+            shown_path(path),
+            f"is a path of {len(encoded)} bytes; allowed: paths of at most {MAX_PATH_BYTES} bytes",
+        )
 
 
 def exists(path: Path) -> bool:
@@ -71,16 +76,13 @@ def read_bytes(path: Path, max_bytes: int, what: str = "a file") -> bytes:
         if path.is_dir():
             raise SpecError(name, f"is a directory; give {what}")
         if not path.is_file():
-            raise SpecError(name, f"is not a regular file (a device, FIFO or socket); give "
-                                  f"{what}")
+            raise SpecError(name, f"is not a regular file (a device, FIFO or socket); give {what}")
         with path.open("rb") as stream:
             raw = stream.read(max_bytes + 1)
     except OSError as error:
-        raise SpecError(name, f"cannot be read ({error.strerror or error}); give {what}"
-                        ) from None
+        raise SpecError(name, f"cannot be read ({error.strerror or error}); give {what}") from None
     if len(raw) > max_bytes:
-        raise SpecError(name, f"is over {max_bytes:,} bytes; allowed: at most "
-                              f"{max_bytes:,} bytes")
+        raise SpecError(name, f"is over {max_bytes:,} bytes; allowed: at most {max_bytes:,} bytes")
     return raw
 
 
@@ -92,6 +94,9 @@ def read_text(path: Path, max_bytes: int, what: str = "a file") -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        raise SpecError(shown_path(path), f"is not UTF-8 text (byte {error.start} is "
-                                          f"0x{raw[error.start]:02x}); save the file as UTF-8",
-                        line=line) from None
+        raise SpecError(
+            shown_path(path),
+            f"is not UTF-8 text (byte {error.start} is "
+            f"0x{raw[error.start]:02x}); save the file as UTF-8",
+            line=line,
+        ) from None

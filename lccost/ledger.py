@@ -29,8 +29,12 @@ from typing import NoReturn, cast
 from lccost import sums
 
 _ALLOWED_NAMES = {
-    "min": min, "max": max, "cdiv": lambda a, b: -(-a // b),
-    "tri": sums.tri, "sum_window": sums.sum_window, "sum_floor": sums.sum_floor,
+    "min": min,
+    "max": max,
+    "cdiv": lambda a, b: -(-a // b),
+    "tri": sums.tri,
+    "sum_window": sums.sum_window,
+    "sum_floor": sums.sum_floor,
     "sum_min_floor": sums.sum_min_floor,
 }
 
@@ -54,8 +58,10 @@ class Symbolic:
     __slots__ = ()
 
     def _refuse(self, *_: object) -> NoReturn:
-        raise TypeError("a cost computes with the context L outside a formula; write it in the "
-                        "term's formula or in env.per_context(lambda L: ...)")
+        raise TypeError(
+            "a cost computes with the context L outside a formula; write it in the "
+            "term's formula or in env.per_context(lambda L: ...)"
+        )
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
     __floordiv__ = __rfloordiv__ = __truediv__ = __rtruediv__ = __mod__ = __rmod__ = _refuse
@@ -168,10 +174,12 @@ class Ledger:
         """The same terms, those named in ``formats`` tagged with their compute format."""
         if not formats:
             return self
-        return Ledger(tuple(
-            Term(t.name, t.formula, t.symbols, t.value, formats.get(t.name, t.compute))
-            for t in self.terms
-        ))
+        return Ledger(
+            tuple(
+                Term(t.name, t.formula, t.symbols, t.value, formats.get(t.name, t.compute))
+                for t in self.terms
+            )
+        )
 
 
 def ledger(*terms: Term | None) -> Ledger:
@@ -184,9 +192,12 @@ NO_TERMS = Ledger()
 
 def weight_flops(params: Ledger, tokens: int) -> Ledger:
     """FLOPs of running ``tokens`` tokens through the weights of ``params``: 2·P·tokens each."""
-    return Ledger(tuple(
-        term(t.name, f"2*({t.formula})*tokens", tokens=tokens, **dict(t.symbols)) for t in params
-    ))
+    return Ledger(
+        tuple(
+            term(t.name, f"2*({t.formula})*tokens", tokens=tokens, **dict(t.symbols))
+            for t in params
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,8 +224,11 @@ class PartCosts:
 
     def __add__(self, other: PartCosts) -> PartCosts:
         """Both parts' terms, ledger by ledger (a mechanism made of branches sums them)."""
-        active = (None if self.active_params is None and other.active_params is None
-                  else self.active + other.active)
+        active = (
+            None
+            if self.active_params is None and other.active_params is None
+            else self.active + other.active
+        )
         return PartCosts(
             params=self.params + other.params,
             active_params=active,

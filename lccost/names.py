@@ -35,7 +35,7 @@ def match_name(wanted: str, names: Iterable[str], prefix: bool = False) -> str |
     if len(same) == 1:
         return same[0]
     words = _words(wanted)
-    prefixed = [n for n in names if _words(n)[:len(words)] == words] if prefix else []
+    prefixed = [n for n in names if _words(n)[: len(words)] == words] if prefix else []
     return prefixed[0] if len(prefixed) == 1 else None
 
 
@@ -48,8 +48,10 @@ def did_you_mean(wanted: str, names: Iterable[str]) -> str:
     key = name_key(wanted)
     scores = {k: difflib.SequenceMatcher(None, key, k).ratio() for k in by_key}
     best = max(scores.values(), default=0.0)
-    close = sorted((k for k, score in scores.items() if score >= max(0.6, best - 0.1)),
-                   key=lambda k: -scores[k])
+    close = sorted(
+        (k for k, score in scores.items() if score >= max(0.6, best - 0.1)),
+        key=lambda k: -scores[k],
+    )
     prefixed = [k for k in by_key if key and k.startswith(key)]
     found = list(dict.fromkeys([*close, *prefixed]))[:3]
     if not found:

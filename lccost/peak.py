@@ -173,18 +173,21 @@ def _activation_bytes(workload: Workload) -> int:
     try:
         return ACTIVATION_BYTES[workload.dtype]
     except KeyError:
-        raise LccostError(f"the transformers peak is modelled for bf16, fp16 and fp32 weights, "
-                          f"not {workload.dtype}") from None
+        raise LccostError(
+            f"the transformers peak is modelled for bf16, fp16 and fp32 weights, "
+            f"not {workload.dtype}"
+        ) from None
 
 
-def _layers(architecture: Architecture,
-            workload: Workload) -> list[tuple[PeakAttention, PeakMLP]]:
+def _layers(architecture: Architecture, workload: Workload) -> list[tuple[PeakAttention, PeakMLP]]:
     """Every layer's (attention, MLP) shape for the peak (``MechanismSpec.peak_attention`` /
     ``peak_mlp``), or a refusal naming the first layer whose mechanism does not model it."""
     spec = architecture.spec
     if spec.hyper_connections is not None:
-        raise LccostError(f"{architecture.name}: the peak memory is not modelled for "
-                          "hyper-connections; use --engine none (weights + cache)")
+        raise LccostError(
+            f"{architecture.name}: the peak memory is not modelled for "
+            "hyper-connections; use --engine none (weights + cache)"
+        )
     env = LayerEnv(spec.hidden_size, workload)
     layers = []
     for index, layer in enumerate(architecture.layers):
@@ -195,7 +198,8 @@ def _layers(architecture: Architecture,
                 f"attention and a dense MLP; layer {index} is {layer.attention.kind} + "
                 f"{layer.ffn.kind} (not modelled: "
                 f"{layer.attention.summary() if attention is None else layer.ffn.summary()}); "
-                "use --engine none (weights + cache)")
+                "use --engine none (weights + cache)"
+            )
         layers.append((attention, ffn))
     return layers
 
@@ -206,14 +210,21 @@ def _shared_from(architecture: Architecture) -> int:
     return sharing.first_shared_layer if sharing is not None else len(architecture.layers)
 
 
-def weight_term(architecture: Architecture, workload: Workload,
-                params_total: int | None = None) -> PeakTerm:
+def weight_term(
+    architecture: Architecture, workload: Workload, params_total: int | None = None
+) -> PeakTerm:
     """Every parameter resident in the weight dtype; ``params_total`` where the caller has the
     model's cost already (it does not depend on the context), else costed here."""
-    params = (params_total if params_total is not None else
-              cost(architecture, replace(workload, context_tokens=0)).params_total)
-    return PeakTerm("weights", number_format(workload.dtype).whole_bytes_for(params),
-                    "params_total in the weight dtype (every parameter resident)")
+    params = (
+        params_total
+        if params_total is not None
+        else cost(architecture, replace(workload, context_tokens=0)).params_total
+    )
+    return PeakTerm(
+        "weights",
+        number_format(workload.dtype).whole_bytes_for(params),
+        "params_total in the weight dtype (every parameter resident)",
+    )
 
 
 def _sliding_mask(attention: PeakAttention, tokens: int) -> bool:
@@ -221,9 +232,12 @@ def _sliding_mask(attention: PeakAttention, tokens: int) -> bool:
     return attention.window is not None and tokens >= attention.window
 
 
-def transformers_prefill_peak(architecture: Architecture, workload: Workload,
-                              attn: AttentionImpl = AttentionImpl.SDPA,
-                              params_total: int | None = None) -> PeakMemory:
+def transformers_prefill_peak(
+    architecture: Architecture,
+    workload: Workload,
+    attn: AttentionImpl = AttentionImpl.SDPA,
+    params_total: int | None = None,
+) -> PeakMemory:
     """The peak allocated during ``model(prompt of L tokens)`` (module docstring)."""
     B, L = workload.batch, workload.context_tokens
     b = _activation_bytes(workload)
@@ -240,34 +254,53 @@ def transformers_prefill_peak(architecture: Architecture, workload: Workload,
         PeakTerm("input ids", INT64_BYTES * B * L, "the caller's int64 input_ids"),
     ]
     resident = [
-        PeakTerm("position ids", INT64_BYTES * L, "int64 position_ids (1, L): modeling_llama.py "
-                 "L377"),
-        PeakTerm("rotary tables", sum(2 * L * d * b for d in
-                                      sorted({a.head_dim for a, _ in layers})),
-                 "cos and sin (1, L, d) per head width in the activation dtype: "
-                 "modeling_llama.py L116, modeling_gemma4.py L1147"),
-        PeakTerm("hidden-state copies", B * L * h * b,
-                 "inputs_embeds, kept by the model's forward: modeling_llama.py L388"),
+        PeakTerm(
+            "position ids", INT64_BYTES * L, "int64 position_ids (1, L): modeling_llama.py L377"
+        ),
+        PeakTerm(
+            "rotary tables",
+            sum(2 * L * d * b for d in sorted({a.head_dim for a, _ in layers})),
+            "cos and sin (1, L, d) per head width in the activation dtype: "
+            "modeling_llama.py L116, modeling_gemma4.py L1147",
+        ),
+        PeakTerm(
+            "hidden-state copies",
+            B * L * h * b,
+            "inputs_embeds, kept by the model's forward: modeling_llama.py L388",
+        ),
     ]
     if ple is not None:
-        resident.append(PeakTerm("per-layer embeddings", B * L * n_layers * ple.dim * b,
-                                 "projected per-layer inputs: modeling_gemma4.py L1781-1790"))
+        resident.append(
+            PeakTerm(
+                "per-layer embeddings",
+                B * L * n_layers * ple.dim * b,
+                "projected per-layer inputs: modeling_gemma4.py L1781-1790",
+            )
+        )
     if wrapper:
         assert ple is not None
-        resident.append(PeakTerm(
-            "multimodal wrapper", B * L * (n_layers * ple.dim * b + h * b + 12),
-            "Gemma4Model.forward: raw per-layer inputs, llm_inputs_embeds, 4 bool masks, ids"))
+        resident.append(
+            PeakTerm(
+                "multimodal wrapper",
+                B * L * (n_layers * ple.dim * b + h * b + 12),
+                "Gemma4Model.forward: raw per-layer inputs, llm_inputs_embeds, 4 bool masks, ids",
+            )
+        )
     sliding_masked = any(_sliding_mask(a, L) for a, _ in layers)
     if attn is AttentionImpl.SDPA:
         # Built by broadcasting and expanded over the batch (a view): one L x L of bool.
         mask_bytes = L * L if sliding_masked else 0
-        mask_source = ("boolean sliding-window mask, (1, 1, L, L) expanded to the batch: "
-                       "masking_utils.py sdpa_mask L554")
+        mask_source = (
+            "boolean sliding-window mask, (1, 1, L, L) expanded to the batch: "
+            "masking_utils.py sdpa_mask L554"
+        )
     else:
         kinds = 1 + (1 if any(a.window is not None for a, _ in layers) else 0)
         mask_bytes = kinds * B * L * L * b
-        mask_source = ("additive mask per layer type, torch.where over the expanded boolean "
-                       "one, so (B, 1, L, L): masking_utils.py eager_mask")
+        mask_source = (
+            "additive mask per layer type, torch.where over the expanded boolean "
+            "one, so (B, 1, L, L): masking_utils.py eager_mask"
+        )
     if mask_bytes:
         resident.append(PeakTerm("attention masks", mask_bytes, mask_source))
 
@@ -276,56 +309,94 @@ def transformers_prefill_peak(architecture: Architecture, workload: Workload,
         pn = B * L * n_layers * ple.dim
         points = [
             PeakTerm("hidden-state copies", B * L * h * b, "inputs_embeds"),
-            PeakTerm("per-layer embeddings", 2 * pn * b,
-                     "raw per-layer inputs and their projection: modeling_gemma4.py L1781"),
-            PeakTerm("per-layer norm (fp32)", 2 * FP32_BYTES * pn + 2 * FP32_BYTES * B * L *
-                     n_layers, "RMSNorm in fp32: modeling_gemma4.py L213-221"),
+            PeakTerm(
+                "per-layer embeddings",
+                2 * pn * b,
+                "raw per-layer inputs and their projection: modeling_gemma4.py L1781",
+            ),
+            PeakTerm(
+                "per-layer norm (fp32)",
+                2 * FP32_BYTES * pn + 2 * FP32_BYTES * B * L * n_layers,
+                "RMSNorm in fp32: modeling_gemma4.py L213-221",
+            ),
         ]
         if wrapper:
-            points.append(PeakTerm("multimodal wrapper", B * L * (h * b + 12),
-                                   "Gemma4Model.forward: llm_inputs_embeds, masks, ids"))
+            points.append(
+                PeakTerm(
+                    "multimodal wrapper",
+                    B * L * (h * b + 12),
+                    "Gemma4Model.forward: llm_inputs_embeds, masks, ids",
+                )
+            )
         candidates.append(("per-layer embedding projection", points))
 
     cache_so_far = 0
-    for index, (attention, ffn) in enumerate(layers[:_shared_from(architecture)]):
+    for index, (attention, ffn) in enumerate(layers[: _shared_from(architecture)]):
         if attention.owns_cache:
             cache_so_far += B * L * attention.kv_bytes_per_token
-        cache = PeakTerm("cache", cache_so_far,
-                         "every layer run so far holds the whole prompt's K/V, sliding layers "
-                         "too: cache_utils.py L241-249")
+        cache = PeakTerm(
+            "cache",
+            cache_so_far,
+            "every layer run so far holds the whole prompt's K/V, sliding layers "
+            "too: cache_utils.py L241-249",
+        )
         H, K, d = attention.query_heads, attention.kv_heads, attention.head_dim
         masked = _sliding_mask(attention, L)
         attention_terms = [
-            PeakTerm("hidden-state copies", 2 * B * L * h * b,
-                     "layer input and its norm: modeling_llama.py L294-295"),
+            PeakTerm(
+                "hidden-state copies",
+                2 * B * L * h * b,
+                "layer input and its norm: modeling_llama.py L294-295",
+            ),
             PeakTerm("query", B * L * H * d * b, "query after rotary"),
         ]
         repeats = H > K and K > 1
         if attn is AttentionImpl.SDPA:
-            attention_terms.append(PeakTerm("attention output", B * L * H * d * b,
-                                            "SDPA's output"))
+            attention_terms.append(PeakTerm("attention output", B * L * H * d * b, "SDPA's output"))
             if masked:
-                attention_terms.append(PeakTerm(
-                    "SDPA mask conversion", B * L * L * b,
-                    "boolean mask made additive in the query dtype: aten attention.cpp "
-                    "convert_boolean_attn_mask"))
+                attention_terms.append(
+                    PeakTerm(
+                        "SDPA mask conversion",
+                        B * L * L * b,
+                        "boolean mask made additive in the query dtype: aten attention.cpp "
+                        "convert_boolean_attn_mask",
+                    )
+                )
             repeats = repeats and (masked or d > SDPA_GQA_MAX_HEAD_DIM)
         else:
-            attention_terms.append(PeakTerm(
-                "attention scores", EAGER_SCORE_BYTES * B * H * L * L,
-                "bf16 scores, fp32 copy, fp32 softmax: modeling_llama.py L193-197"))
+            attention_terms.append(
+                PeakTerm(
+                    "attention scores",
+                    EAGER_SCORE_BYTES * B * H * L * L,
+                    "bf16 scores, fp32 copy, fp32 softmax: modeling_llama.py L193-197",
+                )
+            )
         if repeats:
-            attention_terms.append(PeakTerm("repeated K/V", 2 * B * L * H * d * b,
-                                            "repeat_kv: modeling_llama.py L168-177"))
+            attention_terms.append(
+                PeakTerm(
+                    "repeated K/V", 2 * B * L * H * d * b, "repeat_kv: modeling_llama.py L168-177"
+                )
+            )
         candidates.append((f"layer {index} attention ({attn})", [cache, *attention_terms]))
         width = ffn.activation_tensors
-        candidates.append((f"layer {index} MLP", [
-            cache,
-            PeakTerm("hidden-state copies", 3 * B * L * h * b,
-                     "layer input, residual and norm: modeling_llama.py L294-310"),
-            PeakTerm("MLP intermediate", width * B * L * ffn.intermediate_size * b,
-                     "act(gate), up and their product: modeling_llama.py L163"),
-        ]))
+        candidates.append(
+            (
+                f"layer {index} MLP",
+                [
+                    cache,
+                    PeakTerm(
+                        "hidden-state copies",
+                        3 * B * L * h * b,
+                        "layer input, residual and norm: modeling_llama.py L294-310",
+                    ),
+                    PeakTerm(
+                        "MLP intermediate",
+                        width * B * L * ffn.intermediate_size * b,
+                        "act(gate), up and their product: modeling_llama.py L163",
+                    ),
+                ],
+            )
+        )
 
     def total(point: tuple[str, list[PeakTerm]]) -> int:
         extra = [] if point[0].startswith("per-layer") else resident
@@ -333,9 +404,13 @@ def transformers_prefill_peak(architecture: Architecture, workload: Workload,
 
     where, terms = max(candidates, key=total)
     held = [] if where.startswith("per-layer") else resident
-    return PeakMemory(Engine.TRANSFORMERS, "prefill", where,
-                      _merge([*base, *held, *terms]),
-                      "CUDA context, cuBLAS workspace and allocator fragmentation (--reserve)")
+    return PeakMemory(
+        Engine.TRANSFORMERS,
+        "prefill",
+        where,
+        _merge([*base, *held, *terms]),
+        "CUDA context, cuBLAS workspace and allocator fragmentation (--reserve)",
+    )
 
 
 def _merge(terms: list[PeakTerm]) -> tuple[PeakTerm, ...]:
@@ -346,8 +421,9 @@ def _merge(terms: list[PeakTerm]) -> tuple[PeakTerm, ...]:
             continue
         if term.name in merged:
             old = merged[term.name]
-            merged[term.name] = PeakTerm(term.name, old.bytes + term.bytes,
-                                         f"{old.source}; {term.source}")
+            merged[term.name] = PeakTerm(
+                term.name, old.bytes + term.bytes, f"{old.source}; {term.source}"
+            )
         else:
             merged[term.name] = term
     return tuple(merged.values())
@@ -358,13 +434,13 @@ def transformers_held_after_prefill(architecture: Architecture, workload: Worklo
     cache-owning layer's K/V of the whole prompt (cache_utils.py L241-249) [bytes]."""
     B, L = workload.batch, workload.context_tokens
     layers = _layers(architecture, workload)
-    prompt_cache = sum(B * L * a.kv_bytes_per_token for a, _ in layers
-                       if a.owns_cache)
+    prompt_cache = sum(B * L * a.kv_bytes_per_token for a, _ in layers if a.owns_cache)
     return weight_term(architecture, workload).bytes + prompt_cache
 
 
-def transformers_decode_peak(architecture: Architecture, workload: Workload,
-                             params_total: int | None = None) -> PeakMemory:
+def transformers_decode_peak(
+    architecture: Architecture, workload: Workload, params_total: int | None = None
+) -> PeakMemory:
     """The first decode step after a prefill of L tokens (module docstring): the prompt's K/V
     still held, replaced layer by layer by ``torch.cat`` (cache_utils.py L136, L242)."""
     B, L = workload.batch, workload.context_tokens
@@ -374,8 +450,7 @@ def transformers_decode_peak(architecture: Architecture, workload: Workload,
     owned = [a for a, _ in layers if a.owns_cache]
     before = [B * L * a.kv_bytes_per_token for a in owned]
     # After its update a sliding layer keeps the last W - 1 tokens (cache_utils.py L246).
-    after = [B * min(L + 1, (a.window or L + 2) - 1) * a.kv_bytes_per_token
-             for a in owned]
+    after = [B * min(L + 1, (a.window or L + 2) - 1) * a.kv_bytes_per_token for a in owned]
     held = sum(before)
     worst_held, worst_new, worst_layer = held, 0, 0
     for index in range(len(owned)):
@@ -387,21 +462,41 @@ def transformers_decode_peak(architecture: Architecture, workload: Workload,
     h = architecture.spec.hidden_size
     widest = max(f.intermediate_size for _, f in layers)
     activations = B * (4 * h + 3 * widest) * b + B * architecture.spec.vocab_size * FP32_BYTES
-    return PeakMemory(Engine.TRANSFORMERS, "decode", f"cache layer {worst_layer} update", (
-        weights,
-        PeakTerm("cache", worst_held, "the prompt's K/V (sliding layers too) until each layer's "
-                 "update replaces it: cache_utils.py L241-249"),
-        PeakTerm("cache update", worst_new, "torch.cat builds the new K or V while the old one "
-                 "is alive: cache_utils.py L136, L242"),
-        PeakTerm("decode activations", activations,
-                 "one token's hidden copies and MLP, and fp32 logits (bound)"),
-    ), "CUDA context, cuBLAS workspace and allocator fragmentation (--reserve)")
+    return PeakMemory(
+        Engine.TRANSFORMERS,
+        "decode",
+        f"cache layer {worst_layer} update",
+        (
+            weights,
+            PeakTerm(
+                "cache",
+                worst_held,
+                "the prompt's K/V (sliding layers too) until each layer's "
+                "update replaces it: cache_utils.py L241-249",
+            ),
+            PeakTerm(
+                "cache update",
+                worst_new,
+                "torch.cat builds the new K or V while the old one "
+                "is alive: cache_utils.py L136, L242",
+            ),
+            PeakTerm(
+                "decode activations",
+                activations,
+                "one token's hidden copies and MLP, and fp32 logits (bound)",
+            ),
+        ),
+        "CUDA context, cuBLAS workspace and allocator fragmentation (--reserve)",
+    )
 
 
-def vllm_peak(architecture: Architecture, workload: Workload,
-              max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
-              max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
-              params_total: int | None = None) -> PeakMemory:
+def vllm_peak(
+    architecture: Architecture,
+    workload: Workload,
+    max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
+    max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
+    params_total: int | None = None,
+) -> PeakMemory:
     """Weights + the paged cache of the batch at L (``--accounting vllm``) + the activations of
     one chunk of ``max_batched_tokens`` tokens + the sampler's dummy logits (module docstring)."""
     if max_batched_tokens < 1:
@@ -413,23 +508,39 @@ def vllm_peak(architecture: Architecture, workload: Workload,
     cache = cost(architecture, paged).cache_bytes_per_sequence * workload.batch
     T = min(max_batched_tokens, max(1, workload.batch * workload.context_tokens))
     widest = max(f.intermediate_size for _, f in layers)
-    return PeakMemory(Engine.VLLM, "prefill", f"chunk of {T:,} tokens", (
-        weight_term(architecture, workload, params_total),
-        PeakTerm("cache", cache, "paged KV cache of the batch (--accounting vllm)"),
-        PeakTerm("chunk activations", T * (2 * h + 3 * widest) * b,
-                 "residual + normed hidden, gate_up and SiluAndMul output of one chunk: "
-                 "vllm/model_executor/layers/activation.py"),
-        PeakTerm("sampler logits", max_num_seqs * architecture.spec.vocab_size * FP32_BYTES,
-                 "fp32 logits of max_num_seqs dummy requests: gpu_model_runner.py "
-                 "_dummy_sampler_run"),
-    ), "CUDA graphs, torch.compile, NCCL and non-torch memory: inside 1 - "
-       "gpu_memory_utilization (--reserve); not measured on a device")
+    return PeakMemory(
+        Engine.VLLM,
+        "prefill",
+        f"chunk of {T:,} tokens",
+        (
+            weight_term(architecture, workload, params_total),
+            PeakTerm("cache", cache, "paged KV cache of the batch (--accounting vllm)"),
+            PeakTerm(
+                "chunk activations",
+                T * (2 * h + 3 * widest) * b,
+                "residual + normed hidden, gate_up and SiluAndMul output of one chunk: "
+                "vllm/model_executor/layers/activation.py",
+            ),
+            PeakTerm(
+                "sampler logits",
+                max_num_seqs * architecture.spec.vocab_size * FP32_BYTES,
+                "fp32 logits of max_num_seqs dummy requests: gpu_model_runner.py "
+                "_dummy_sampler_run",
+            ),
+        ),
+        "CUDA graphs, torch.compile, NCCL and non-torch memory: inside 1 - "
+        "gpu_memory_utilization (--reserve); not measured on a device",
+    )
 
 
-def engine_peak(architecture: Architecture, workload: Workload, engine: Engine,
-                attn: AttentionImpl = AttentionImpl.SDPA,
-                max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
-                max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS) -> PeakMemory:
+def engine_peak(
+    architecture: Architecture,
+    workload: Workload,
+    engine: Engine,
+    attn: AttentionImpl = AttentionImpl.SDPA,
+    max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
+    max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
+) -> PeakMemory:
     """The larger of the prefill and first-decode peaks under ``engine`` (``none``: weights +
     the workload's cache, nothing else)."""
     if engine is Engine.TRANSFORMERS:
@@ -439,10 +550,16 @@ def engine_peak(architecture: Architecture, workload: Workload, engine: Engine,
     if engine is Engine.VLLM:
         return vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs)
     cache = cost(architecture, workload).cache_bytes_per_sequence * workload.batch
-    return PeakMemory(Engine.NONE, "rest", "weights + cache", (
-        weight_term(architecture, workload),
-        PeakTerm("cache", cache, f"{workload.accounting} accounting"),
-    ), "activations and everything else (--reserve)")
+    return PeakMemory(
+        Engine.NONE,
+        "rest",
+        "weights + cache",
+        (
+            weight_term(architecture, workload),
+            PeakTerm("cache", cache, f"{workload.accounting} accounting"),
+        ),
+        "activations and everything else (--reserve)",
+    )
 
 
 @dataclass(frozen=True)
@@ -464,29 +581,34 @@ class PeakSummary:
         return self.decode.total_bytes
 
 
-def peak_summary(architecture: Architecture, workload: Workload, engine: Engine,
-                 attn: AttentionImpl = AttentionImpl.SDPA,
-                 max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
-                 max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
-                 params_total: int | None = None) -> PeakSummary:
+def peak_summary(
+    architecture: Architecture,
+    workload: Workload,
+    engine: Engine,
+    attn: AttentionImpl = AttentionImpl.SDPA,
+    max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
+    max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
+    params_total: int | None = None,
+) -> PeakSummary:
     """Prefill and decode peaks under ``engine`` (the integration point for reports). Under
     vllm both are the chunked-prefill peak (the pool is allocated once); under none both are
     weights + cache. Raises ``LccostError`` where the engine's peak is not modelled."""
     if engine is Engine.TRANSFORMERS:
-        return PeakSummary(engine,
-                           transformers_prefill_peak(architecture, workload, attn, params_total),
-                           transformers_decode_peak(architecture, workload, params_total))
+        return PeakSummary(
+            engine,
+            transformers_prefill_peak(architecture, workload, attn, params_total),
+            transformers_decode_peak(architecture, workload, params_total),
+        )
     if engine is Engine.VLLM:
-        single = vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs,
-                           params_total)
+        single = vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs, params_total)
     else:
-        single = engine_peak(architecture, workload, engine, attn, max_batched_tokens,
-                             max_num_seqs)
+        single = engine_peak(architecture, workload, engine, attn, max_batched_tokens, max_num_seqs)
     return PeakSummary(engine, single, single)
 
 
-def unmodelled_reason(architecture: Architecture, engine: Engine,
-                      workload: Workload | None = None) -> str | None:
+def unmodelled_reason(
+    architecture: Architecture, engine: Engine, workload: Workload | None = None
+) -> str | None:
     """Why ``engine``'s peak is not modelled for ``architecture`` at ``workload`` (default: the
     standard workload; whether a mechanism is modelled does not depend on it) (``None``: it is)."""
     if engine is Engine.NONE:
@@ -503,8 +625,7 @@ def unmodelled_reason(architecture: Architecture, engine: Engine,
 def default_engine(accounting: str) -> Engine:
     """The engine whose cache accounting is in use: reference -> transformers, vllm -> vllm,
     any other -> none."""
-    return {"reference": Engine.TRANSFORMERS, "vllm": Engine.VLLM}.get(str(accounting),
-                                                                       Engine.NONE)
+    return {"reference": Engine.TRANSFORMERS, "vllm": Engine.VLLM}.get(str(accounting), Engine.NONE)
 
 
 @dataclass(frozen=True)
@@ -519,32 +640,46 @@ class ReportPeak:
     reason: str | None = None
 
 
-def report_peak(architecture: Architecture, workload: Workload, engine: Engine | None = None,
-                capacity_bytes: int | None = None, device_name: str = "",
-                attn: AttentionImpl = AttentionImpl.SDPA,
-                params_total: int | None = None) -> ReportPeak:
+def report_peak(
+    architecture: Architecture,
+    workload: Workload,
+    engine: Engine | None = None,
+    capacity_bytes: int | None = None,
+    device_name: str = "",
+    attn: AttentionImpl = AttentionImpl.SDPA,
+    params_total: int | None = None,
+) -> ReportPeak:
     """``prefill_peak_bytes`` and ``decode_peak_bytes`` of one result under ``engine`` (default:
     the accounting's, ``default_engine``). vllm: the chunk and sequence count ``vllm serve``
     picks on a device of ``capacity_bytes`` (``vllm_batch_defaults``; without a device, its
     defaults below 70 GiB). ``none``, an unmodelled mechanism or dtype: no figures, a reason."""
     chosen = engine if engine is not None else default_engine(workload.accounting)
     if chosen is Engine.NONE:
-        why = ("--engine none" if engine is not None else
-               f"the {workload.accounting} accounting names no engine")
-        return ReportPeak(chosen, str(chosen), None,
-                          f"{why}: no activations are modelled; give --engine transformers "
-                          "or vllm")
-    chunk, sequences = (vllm_batch_defaults(capacity_bytes, device_name)
-                        if capacity_bytes is not None else
-                        (VLLM_DEFAULT_MAX_BATCHED_TOKENS, VLLM_DEFAULT_MAX_NUM_SEQS))
-    label = (f"{chosen} ({attn})" if chosen is Engine.TRANSFORMERS else
-             f"{chosen} (max_num_batched_tokens {chunk:,}, max_num_seqs {sequences:,})")
+        why = (
+            "--engine none"
+            if engine is not None
+            else f"the {workload.accounting} accounting names no engine"
+        )
+        return ReportPeak(
+            chosen,
+            str(chosen),
+            None,
+            f"{why}: no activations are modelled; give --engine transformers or vllm",
+        )
+    chunk, sequences = (
+        vllm_batch_defaults(capacity_bytes, device_name)
+        if capacity_bytes is not None
+        else (VLLM_DEFAULT_MAX_BATCHED_TOKENS, VLLM_DEFAULT_MAX_NUM_SEQS)
+    )
+    label = (
+        f"{chosen} ({attn})"
+        if chosen is Engine.TRANSFORMERS
+        else f"{chosen} (max_num_batched_tokens {chunk:,}, max_num_seqs {sequences:,})"
+    )
     try:
-        summary = peak_summary(architecture, workload, chosen, attn, chunk, sequences,
-                               params_total)
+        summary = peak_summary(architecture, workload, chosen, attn, chunk, sequences, params_total)
     except LccostError as error:
-        reason = str(error).split("; use --engine none")[0].removeprefix(
-            f"{architecture.name}: ")
+        reason = str(error).split("; use --engine none")[0].removeprefix(f"{architecture.name}: ")
         return ReportPeak(chosen, label, None, f"{chosen} peak not modelled: {reason}")
     return ReportPeak(chosen, label, summary)
 
@@ -554,8 +689,12 @@ def peak_not_asked(workload: Workload) -> ReportPeak:
     than the compiled sweep, so a sweep computes them only when ``--engine`` or ``--hardware``
     asks; the figures are null and say so (never a guess)."""
     engine = default_engine(workload.accounting)
-    return ReportPeak(engine, str(engine), None,
-                      "a sweep computes the peaks when asked: give --engine (or --hardware)")
+    return ReportPeak(
+        engine,
+        str(engine),
+        None,
+        "a sweep computes the peaks when asked: give --engine (or --hardware)",
+    )
 
 
 def parse_engine(name: str | Engine | None) -> Engine | None:
@@ -566,5 +705,6 @@ def parse_engine(name: str | Engine | None) -> Engine | None:
     try:
         return Engine(name)
     except ValueError:
-        raise LccostError(f"{name!r} is not an engine; allowed: "
-                          f"{', '.join(e.value for e in Engine)}") from None
+        raise LccostError(
+            f"{name!r} is not an engine; allowed: {', '.join(e.value for e in Engine)}"
+        ) from None

@@ -44,8 +44,10 @@ def require_reference() -> None:
     """Raise ``LccostError`` with the install command when torch or transformers is missing."""
     missing = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
     if missing:
-        raise LccostError(f"the reference comparison needs {' and '.join(missing)}: "
-                          f"{INSTALL_HINT} (torch 2.13.0, transformers 5.23.0)")
+        raise LccostError(
+            f"the reference comparison needs {' and '.join(missing)}: "
+            f"{INSTALL_HINT} (torch 2.13.0, transformers 5.23.0)"
+        )
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,11 @@ def reference_config(data: Mapping[str, Any]) -> Any:
 
     # save_pretrained writes inf as {"__float__": "Infinity"} (Nemotron-H's time_step_limit);
     # from_pretrained decodes it, and so must this path to build what a user's file describes.
-    fields = {k: PreTrainedConfig._decode_special_floats(v) for k, v in data.items()
-              if k != "quantization_config"}
+    fields = {
+        k: PreTrainedConfig._decode_special_floats(v)
+        for k, v in data.items()
+        if k != "quantization_config"
+    }
     model_type = fields.pop("model_type", None)
     if model_type is None:
         raise LccostError("the config has no model_type")
@@ -78,8 +83,13 @@ def reference_config(data: Mapping[str, Any]) -> Any:
     return config
 
 
-def build_reference_model(config: Any, device: str = "meta", dtype: str = "bf16",
-                          experts: str | None = None, seed: int = 0) -> Any:
+def build_reference_model(
+    config: Any,
+    device: str = "meta",
+    dtype: str = "bf16",
+    experts: str | None = None,
+    seed: int = 0,
+) -> Any:
     """The causal LM of ``config`` in eval mode with eager attention, on ``device``.
 
     ``experts``: the MoE implementation; default "batched_mm" on meta (no data-dependent
@@ -95,14 +105,18 @@ def build_reference_model(config: Any, device: str = "meta", dtype: str = "bf16"
     implementation = experts or ("batched_mm" if device == "meta" else "eager")
     config._attn_implementation = "eager"
     with torch.device(device):
-        model = AutoModelForCausalLM.from_config(config, attn_implementation="eager",
-                                                 dtype=torch_dtype,
-                                                 experts_implementation=implementation)
+        model = AutoModelForCausalLM.from_config(
+            config,
+            attn_implementation="eager",
+            dtype=torch_dtype,
+            experts_implementation=implementation,
+        )
     return model.eval()
 
 
-def cache_tensors(obj: Any, path: str = "cache", seen: set[int] | None = None
-                  ) -> Iterator[tuple[str, Any]]:
+def cache_tensors(
+    obj: Any, path: str = "cache", seen: set[int] | None = None
+) -> Iterator[tuple[str, Any]]:
     """Every tensor reachable from a transformers cache object, with its attribute path."""
     import torch
     from torch import nn
@@ -158,8 +172,9 @@ def measure_reference(model: Any, context_tokens: int, seed: int = 1) -> Referen
         prefilled = cache_bytes(cache)
         counter = FlopCounterMode(display=False)
         with counter:
-            cache = model(input_ids=ids[:, context_tokens:], past_key_values=cache,
-                          use_cache=True).past_key_values
+            cache = model(
+                input_ids=ids[:, context_tokens:], past_key_values=cache, use_cache=True
+            ).past_key_values
     return ReferencePoint(context_tokens, prefilled, counter.get_total_flops(), cache_bytes(cache))
 
 
@@ -180,8 +195,9 @@ class VerifyRow:
     @property
     def flops_difference(self) -> float:
         """(lccost - reference) / reference."""
-        return (self.lccost_decode_flops - self.reference_decode_flops) / \
-            self.reference_decode_flops
+        return (
+            self.lccost_decode_flops - self.reference_decode_flops
+        ) / self.reference_decode_flops
 
 
 def first_line(error: BaseException) -> str:
@@ -191,8 +207,9 @@ def first_line(error: BaseException) -> str:
     return lines[0] if lines else type(error).__name__
 
 
-def verify_hf_config(path: Path, contexts: Sequence[int], dtype: str = "bf16",
-                     device: str = "meta") -> list[VerifyRow]:
+def verify_hf_config(
+    path: Path, contexts: Sequence[int], dtype: str = "bf16", device: str = "meta"
+) -> list[VerifyRow]:
     """Import ``path`` with lccost and measure its transformers model at every context."""
     require_reference()
     from lccost.api import make_workload
@@ -200,23 +217,33 @@ def verify_hf_config(path: Path, contexts: Sequence[int], dtype: str = "bf16",
     from lccost.hf import architecture_from_hf_config, read_hf_config
 
     if dtype not in TORCH_DTYPES:
-        raise LccostError(f"dtype {dtype!r} cannot build a reference model; allowed: "
-                          f"{', '.join(TORCH_DTYPES)}")
+        raise LccostError(
+            f"dtype {dtype!r} cannot build a reference model; allowed: {', '.join(TORCH_DTYPES)}"
+        )
     architecture = architecture_from_hf_config(path)
     data = read_hf_config(path).data
     try:
         model = build_reference_model(reference_config(data), device=device, dtype=dtype)
     except (ValueError, TypeError, KeyError, RuntimeError) as error:
-        raise LccostError(f"{path}: transformers cannot build this config: "
-                          f"{first_line(error)}") from None
+        raise LccostError(
+            f"{path}: transformers cannot build this config: {first_line(error)}"
+        ) from None
     rows = []
     for context in contexts:
         try:
             point = measure_reference(model, context)
         except (ValueError, TypeError, KeyError, IndexError, RuntimeError) as error:
-            raise LccostError(f"{path}: the reference model fails at context {context:,}: "
-                              f"{first_line(error)}") from None
+            raise LccostError(
+                f"{path}: the reference model fails at context {context:,}: {first_line(error)}"
+            ) from None
         ours = cost(architecture, make_workload(context, dtype=dtype, flops="executed"))
-        rows.append(VerifyRow(context, point.cache_bytes, ours.kv_cache_bytes,
-                              point.decode_flops, ours.decode_flops))
+        rows.append(
+            VerifyRow(
+                context,
+                point.cache_bytes,
+                ours.kv_cache_bytes,
+                point.decode_flops,
+                ours.decode_flops,
+            )
+        )
     return rows

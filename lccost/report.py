@@ -38,8 +38,10 @@ class Conventions(_Result):
     context: str = "tokens; 128k = 131072 (k = 1024, M = 1048576)"
     decode: str = "one new token with `context` tokens already cached"
     prefill: str = "a prompt of `context` tokens; LM head on the last token only"
-    decode_bytes: str = ("active weights read once per step (shared by the batch) + per "
-                         "sequence: cache read, cache written, embedding rows gathered")
+    decode_bytes: str = (
+        "active weights read once per step (shared by the batch) + per "
+        "sequence: cache read, cache written, embedding rows gathered"
+    )
 
 
 class LayerResult(_Result):
@@ -103,16 +105,24 @@ class Report(_Result):
     baseline_results: list[CostResult] = []
 
 
-def make_report(workload: Workload, results: list[CostResult],
-                baseline_results: list[CostResult] | None = None) -> Report:
+def make_report(
+    workload: Workload, results: list[CostResult], baseline_results: list[CostResult] | None = None
+) -> Report:
     """The one place a ``Report`` is put together: the workload's conventions and the results."""
-    return Report(conventions=Conventions(flop_convention=workload.flops,
-                                          accounting=workload.accounting),
-                  results=results, baseline_results=baseline_results or [])
+    return Report(
+        conventions=Conventions(flop_convention=workload.flops, accounting=workload.accounting),
+        results=results,
+        baseline_results=baseline_results or [],
+    )
 
 
-RATIO_FIELDS = ("kv_cache_bytes", "prefill_flops", "decode_flops", "decode_flops_fp8_equivalent",
-                "decode_bytes")
+RATIO_FIELDS = (
+    "kv_cache_bytes",
+    "prefill_flops",
+    "decode_flops",
+    "decode_flops_fp8_equivalent",
+    "decode_bytes",
+)
 """The quantities ``--baseline`` divides: "27% of the FLOPs, 10% of the KV cache"."""
 
 
@@ -121,26 +131,31 @@ def layer_results(model_cost: ModelCost) -> list[LayerResult]:
     results = []
     for layer_cost, layer in zip(model_cost.layers, architecture.layers, strict=True):
         source = layer.attention.reads_cache_of()
-        results.append(LayerResult(
-            index=layer_cost.index,
-            attention=layer.attention.summary(),
-            ffn=layer.ffn.summary(),
-            kv_source_layer=source,
-            params=layer_cost.total("params"),
-            cache_bytes=layer_cost.total("cache_bytes"),
-            cache_read_bytes=layer_cost.total("cache_read_bytes"),
-            cache_write_bytes=layer_cost.total("cache_write_bytes"),
-            prefill_flops=layer_cost.total("prefill_flops"),
-            decode_flops=layer_cost.total("decode_flops"),
-        ))
+        results.append(
+            LayerResult(
+                index=layer_cost.index,
+                attention=layer.attention.summary(),
+                ffn=layer.ffn.summary(),
+                kv_source_layer=source,
+                params=layer_cost.total("params"),
+                cache_bytes=layer_cost.total("cache_bytes"),
+                cache_read_bytes=layer_cost.total("cache_read_bytes"),
+                cache_write_bytes=layer_cost.total("cache_write_bytes"),
+                prefill_flops=layer_cost.total("prefill_flops"),
+                decode_flops=layer_cost.total("decode_flops"),
+            )
+        )
     return results
 
 
-
-
-def cost_result(model_cost: ModelCost, per_layer: bool = False,
-                baseline: ModelCost | None = None, generate: int | None = None,
-                source: str | None = None, peak: ReportPeak | None = None) -> CostResult:
+def cost_result(
+    model_cost: ModelCost,
+    per_layer: bool = False,
+    baseline: ModelCost | None = None,
+    generate: int | None = None,
+    source: str | None = None,
+    peak: ReportPeak | None = None,
+) -> CostResult:
     """``model_cost``'s totals as a result; ``source`` is the input it was read from; ``peak``
     its engine's peak memory (or why there is none)."""
     w = model_cost.workload
@@ -174,14 +189,21 @@ def cost_result(model_cost: ModelCost, per_layer: bool = False,
     )
     if peak is not None:
         summary = peak.summary
-        result = result.model_copy(update={
-            "peak_engine": peak.label,
-            "prefill_peak_bytes": None if summary is None else summary.prefill_peak_bytes,
-            "decode_peak_bytes": None if summary is None else summary.decode_peak_bytes,
-            "peak_missing_reason": peak.reason})
+        result = result.model_copy(
+            update={
+                "peak_engine": peak.label,
+                "prefill_peak_bytes": None if summary is None else summary.prefill_peak_bytes,
+                "decode_peak_bytes": None if summary is None else summary.decode_peak_bytes,
+                "peak_missing_reason": peak.reason,
+            }
+        )
     if baseline is not None:
         base = cost_result(baseline)
-        ratios = {name: (getattr(result, name) / getattr(base, name) if getattr(base, name)
-                         else float("nan")) for name in RATIO_FIELDS}
+        ratios = {
+            name: (
+                getattr(result, name) / getattr(base, name) if getattr(base, name) else float("nan")
+            )
+            for name in RATIO_FIELDS
+        }
         result = result.model_copy(update={"baseline": base.model, "ratios": ratios})
     return result

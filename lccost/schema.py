@@ -33,9 +33,13 @@ TEMPLATE_EXTENDS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "A layer template given as overrides of another template.",
     "properties": {
-        "extends": {"type": "string", "description": (
-            "Another layer template's name; this template's keys are merged over it: mappings "
-            "key by key, null removes a key, anything else replaces.")},
+        "extends": {
+            "type": "string",
+            "description": (
+                "Another layer template's name; this template's keys are merged over it: mappings "
+                "key by key, null removes a key, anything else replaces."
+            ),
+        },
         "attention": {"type": ["object", "null"]},
         "ffn": {"type": ["object", "null"]},
     },
@@ -69,11 +73,14 @@ def _partial(node: Any, defs: dict[str, Any], partial_defs: dict[str, Any]) -> A
             result.pop(union)
             result["anyOf"] = [_partial(member, defs, partial_defs) for member in node[union]]
     if isinstance(node.get("properties"), dict):
-        result["properties"] = {key: _nullable(_partial(value, defs, partial_defs))
-                                for key, value in node["properties"].items()}
+        result["properties"] = {
+            key: _nullable(_partial(value, defs, partial_defs))
+            for key, value in node["properties"].items()
+        }
     if isinstance(node.get("additionalProperties"), dict):
         result["additionalProperties"] = _nullable(
-            _partial(node["additionalProperties"], defs, partial_defs))
+            _partial(node["additionalProperties"], defs, partial_defs)
+        )
     return result
 
 
@@ -83,8 +90,11 @@ def _nullable(node: dict[str, Any]) -> dict[str, Any]:
 
 def _template_or_layer(layer: dict[str, Any]) -> dict[str, Any]:
     """A layer template: ``layer``, or overrides of another template (``extends``)."""
-    return {"if": {"type": "object", "required": ["extends"]},
-            "then": TEMPLATE_EXTENDS_SCHEMA, "else": layer}
+    return {
+        "if": {"type": "object", "required": ["extends"]},
+        "then": TEMPLATE_EXTENDS_SCHEMA,
+        "else": layer,
+    }
 
 
 def spec_json_schema() -> dict[str, Any]:
@@ -107,9 +117,14 @@ def spec_json_schema() -> dict[str, Any]:
     override.pop("title", None)
     if layer is not None:
         templates["additionalProperties"] = _template_or_layer(layer)
-        override["properties"]["layer_templates"] = _nullable({
-            **templates, "additionalProperties": _nullable(_template_or_layer(
-                _partial(layer, defs, partial_defs)))})
+        override["properties"]["layer_templates"] = _nullable(
+            {
+                **templates,
+                "additionalProperties": _nullable(
+                    _template_or_layer(_partial(layer, defs, partial_defs))
+                ),
+            }
+        )
     override["properties"] = {"extends": EXTENDS_SCHEMA, **override["properties"]}
     return {
         "$schema": JSON_SCHEMA_DIALECT,

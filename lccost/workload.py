@@ -60,23 +60,29 @@ class Workload:
 
     def __post_init__(self) -> None:
         if not 0 <= self.context_tokens <= MAX_CONTEXT_TOKENS:
-            raise ValueError(f"context must be 0 to {MAX_CONTEXT_TOKENS:,} tokens, not "
-                             f"{self.context_tokens}")
+            raise ValueError(
+                f"context must be 0 to {MAX_CONTEXT_TOKENS:,} tokens, not {self.context_tokens}"
+            )
         if not 1 <= self.batch <= MAX_BATCH:
             raise ValueError(f"batch must be 1 to {MAX_BATCH:,}, not {self.batch}")
         if self.block_size is not None and not 1 <= self.block_size <= MAX_BLOCK_SIZE:
-            raise ValueError(f"block size must be 1 to {MAX_BLOCK_SIZE:,} tokens, not "
-                             f"{self.block_size}")
+            raise ValueError(
+                f"block size must be 1 to {MAX_BLOCK_SIZE:,} tokens, not {self.block_size}"
+            )
         number_format(self.dtype)
         if self.kv_dtype not in (None, NATIVE_KV):
             number_format(self.kv_dtype)
-        if (self.accounting is Accounting.LLAMACPP
-                and self.kv_dtype not in (None, NATIVE_KV, *LLAMACPP_KV_DTYPES)):
+        if self.accounting is Accounting.LLAMACPP and self.kv_dtype not in (
+            None,
+            NATIVE_KV,
+            *LLAMACPP_KV_DTYPES,
+        ):
             raise ValueError(
                 f"--accounting llamacpp: llama.cpp has no {self.kv_dtype} cache; its cache types "
                 "are f32, f16, bf16 (lccost: fp32, fp16, bf16) and the quantized q8_0, q4_0, "
                 "q4_1, iq4_nl, q5_0, q5_1, which lccost does not model (llama.cpp 0c1e57098 "
-                "common/arg.cpp:304-314)")
+                "common/arg.cpp:304-314)"
+            )
 
     @property
     def effective_kv_dtype(self) -> str:
@@ -105,16 +111,19 @@ class Workload:
             if self.block_size is not None:
                 return f"vLLM 0.33.0, --block-size {self.block_size}"
             default = "" if self.vllm_device else ", the default without --hardware"
-            return (f"vLLM 0.33.0 on {self.device.describe()}{default}: "
-                    f"{vllm_pages(self.device).describe()}, DeepSeek V4 256")
+            return (
+                f"vLLM 0.33.0 on {self.device.describe()}{default}: "
+                f"{vllm_pages(self.device).describe()}, DeepSeek V4 256"
+            )
         return None
 
     @property
     def weight_format(self) -> NumberFormat:
         return number_format(self.dtype)
 
-    def cache_entry_bytes(self, parts: tuple[tuple[int, StorageFormat | None], ...],
-                          pad_bytes: int = 0) -> int:
+    def cache_entry_bytes(
+        self, parts: tuple[tuple[int, StorageFormat | None], ...], pad_bytes: int = 0
+    ) -> int:
         """Bytes of one cache entry made of ``parts`` = ((elements, pinned format), ...).
 
         With ``kv_dtype`` a number format, every part is stored in it (pins and padding are

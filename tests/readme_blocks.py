@@ -40,8 +40,10 @@ def mechanism_list() -> str:
     """The ``kind:`` values of every attention mechanism and feed-forward block."""
     from lccost.mechanisms import AttentionSpec, FeedForwardSpec
 
-    return (f"- attention: {', '.join(f'`{k}`' for k in _kinds(AttentionSpec))}\n"
-            f"- feed-forward: {', '.join(f'`{k}`' for k in _kinds(FeedForwardSpec))}")
+    return (
+        f"- attention: {', '.join(f'`{k}`' for k in _kinds(AttentionSpec))}\n"
+        f"- feed-forward: {', '.join(f'`{k}`' for k in _kinds(FeedForwardSpec))}"
+    )
 
 
 GENERATED = {"commands": command_list, "mechanisms": mechanism_list}
@@ -97,7 +99,7 @@ def examples(text: str | None = None) -> list[Example]:
             for i, line in enumerate(lines):
                 if line.startswith("$ lccost "):
                     shown = []
-                    for after in lines[i + 1:]:
+                    for after in lines[i + 1 :]:
                         if after.startswith("$ "):
                             break
                         shown.append(after)

@@ -43,8 +43,12 @@ from lccost.mechanisms.compressed import (
 )
 from lccost.mechanisms.mla import vllm_mla_entry_bytes
 
-REF, FULL, VLLM, LCPP = (Accounting.REFERENCE, Accounting.FULL_CONTEXT, Accounting.VLLM,
-                         Accounting.LLAMACPP)
+REF, FULL, VLLM, LCPP = (
+    Accounting.REFERENCE,
+    Accounting.FULL_CONTEXT,
+    Accounting.VLLM,
+    Accounting.LLAMACPP,
+)
 L = 131072
 
 # --- token rules --------------------------------------------------------------------------------
@@ -54,7 +58,11 @@ def test_full_attention_holds_l_or_whole_blocks_or_the_padded_context() -> None:
     # L = 1000: vLLM cdiv(1000, 16) = 63 blocks of 16 = 1,008 slots;
     # llama.cpp n_ctx = GGML_PAD(1000, 256) = 1,024 cells
     assert [full_tokens(1000, mode, 16) for mode in (REF, FULL, VLLM, LCPP)] == [
-        1000, 1000, 1008, 1024]
+        1000,
+        1000,
+        1008,
+        1024,
+    ]
 
 
 def test_sliding_window_keeps_window_minus_one_in_the_reference() -> None:
@@ -154,8 +162,11 @@ def test_vllm_refuses_a_block_that_holds_no_whole_compressed_entry() -> None:
 
 def test_nothing_cached_holds_nothing() -> None:
     for mode in (REF, FULL, VLLM, LCPP):
-        assert (full_tokens(0, mode, 16), window_tokens(0, 512, mode, 16),
-                compressed_entries(0, 4, mode, 256)) == (0, 0, 0)
+        assert (
+            full_tokens(0, mode, 16),
+            window_tokens(0, 512, mode, 16),
+            compressed_entries(0, 4, mode, 256),
+        ) == (0, 0, 0)
 
 
 def test_full_context_keeps_deepseek_v4_window_branches_at_their_window() -> None:
@@ -261,10 +272,10 @@ def test_vllm_pads_a_hybrid_state_to_one_attention_page() -> None:
 # Gemma 4 E2B: 35 layers, (4 sliding, 1 full) x 7; the first 15 own a cache (12 sliding,
 # 3 full), layers 15-34 read it and hold nothing.
 GEMMA_E2B = {
-    REF: 12 * 511 * 1024 + 3 * L * 2048,           # 811,585,536
-    FULL: L * (12 * 1024 + 3 * 2048),              # 15 owners x L: 2,415,919,104
-    VLLM: 12 * 512 * 1024 + 3 * L * 2048,          # 811,597,824
-    LCPP: 12 * 2560 * 1024 + 3 * L * 2048,         # 836,763,648
+    REF: 12 * 511 * 1024 + 3 * L * 2048,  # 811,585,536
+    FULL: L * (12 * 1024 + 3 * 2048),  # 15 owners x L: 2,415,919,104
+    VLLM: 12 * 512 * 1024 + 3 * L * 2048,  # 811,597,824
+    LCPP: 12 * 2560 * 1024 + 3 * L * 2048,  # 836,763,648
 }
 # Gemma 4 E4B: 42 layers, (5 sliding, 1 full) x 7; the first 24 own a cache (20 + 4).
 GEMMA_E4B = {
@@ -333,8 +344,10 @@ V4_CSA[VLLM] = V4_VLLM_WINDOW + 512 * 65536 + 512 * 8704 + 2 * 32768 + 2 * 8192
 V4_HCA[VLLM] = V4_VLLM_WINDOW + 512 * 2048 + 16 * 32768
 
 # V4-Flash: 2 sliding, 21 CSA, 20 HCA layers; V4-Pro: 30 CSA, 31 HCA.
-V4_FLASH = {mode: 2 * V4_SLIDING[mode] + 21 * V4_CSA[mode] + 20 * V4_HCA[mode]
-            for mode in (REF, FULL, VLLM, LCPP)}
+V4_FLASH = {
+    mode: 2 * V4_SLIDING[mode] + 21 * V4_CSA[mode] + 20 * V4_HCA[mode]
+    for mode in (REF, FULL, VLLM, LCPP)
+}
 V4_PRO = {mode: 30 * V4_CSA[mode] + 31 * V4_HCA[mode] for mode in (REF, FULL, VLLM, LCPP)}
 
 EXPECTED = {
@@ -347,15 +360,21 @@ EXPECTED = {
     "deepseek-v4-flash": V4_FLASH,
     "deepseek-v4-pro": V4_PRO,
 }
+
+
 def _cache_bytes(model: str, mode: Accounting, block_size: int = 16, **workload: object) -> int:
-    return api.model_cost(model, api.make_workload(L, accounting=mode, block_size=block_size,
-                                                   **workload)).cache_bytes_per_sequence  # type: ignore[arg-type]
+    made = api.make_workload(L, accounting=mode, block_size=block_size, **workload)  # type: ignore[arg-type]
+    return api.model_cost(model, made).cache_bytes_per_sequence
 
 
-@pytest.mark.parametrize(("model", "mode"), [
-    pytest.param(model, mode, id=f"{model}-{mode.value}")
-    for model in EXPECTED for mode in (REF, FULL, VLLM, LCPP)
-])
+@pytest.mark.parametrize(
+    ("model", "mode"),
+    [
+        pytest.param(model, mode, id=f"{model}-{mode.value}")
+        for model in EXPECTED
+        for mode in (REF, FULL, VLLM, LCPP)
+    ],
+)
 def test_every_shipped_config_in_every_mode_at_128k(model: str, mode: Accounting) -> None:
     block_size = 256 if model.startswith("deepseek-v4") else 16  # vLLM serves V4 with 256
     assert _cache_bytes(model, mode, block_size) == EXPECTED[model][mode]
@@ -380,7 +399,8 @@ def test_vllm_deepseek_v4_flash_native_pages() -> None:
     csa = window + 512 * 37440 + 512 * 8640 + 2 * 32832 + 2 * 8640
     hca = window + 512 * 1728 + 16 * 32832
     assert _cache_bytes("deepseek-v4-flash", VLLM, 256, kv_dtype="native") == (
-        2 * window + 21 * csa + 20 * hca)
+        2 * window + 21 * csa + 20 * hca
+    )
 
 
 def test_vllm_deepseek_v4_at_block_size_16_says_which_block_size_vllm_uses() -> None:
@@ -407,8 +427,12 @@ def test_compare_prints_a_clearly_labelled_number_per_mode() -> None:
     # 811.598 MB; llama.cpp (llama-server defaults) 836,763,648 B = 836.764 MB; full-context
     # 2,415,919,104 B = 2.416 GB. JSON gives the exact bytes. The table names the unit in the
     # column header.
-    in_gb = {FULL: ("2.416", "KV cache (GB)"), REF: ("811.586", "KV cache (MB)"),
-             VLLM: ("811.598", "KV cache (MB)"), LCPP: ("836.764", "KV cache (MB)")}
+    in_gb = {
+        FULL: ("2.416", "KV cache (GB)"),
+        REF: ("811.586", "KV cache (MB)"),
+        VLLM: ("811.598", "KV cache (MB)"),
+        LCPP: ("836.764", "KV cache (MB)"),
+    }
     runner = CliRunner()
     app = get_app()
     exact = {}

@@ -37,15 +37,17 @@ def measured() -> tuple[float, list[Any]]:
     return floor, [*figures, *more]
 
 
-@pytest.mark.parametrize("name", ["compare_cold", "sweep_cold", "fit_cold", "point",
-                                  "sweep_in_process"])
+@pytest.mark.parametrize(
+    "name", ["compare_cold", "sweep_cold", "fit_cold", "point", "sweep_in_process"]
+)
 def test_figure_within_its_budget(measured: tuple[float, list[Any]], name: str) -> None:
     floor, figures = measured
     figure = next(f for f in figures if f.name == name)
     assert not figure.over, (
         f"{name}: {figure.seconds:.6f} s CPU = {figure.floors:.4g} x the import floor "
         f"({floor:.3f} s); budget {figure.budget:g} x, failing beyond "
-        f"{figure.budget * bench.BUDGETS['noise_margin']:g} x")
+        f"{figure.budget * bench.BUDGETS['noise_margin']:g} x"
+    )
 
 
 def test_every_budget_has_a_measurement() -> None:

@@ -29,8 +29,11 @@ def test_census_records_the_versions_it_ran_against() -> None:
 
 
 def test_no_census_row_is_wrong() -> None:
-    wrong = [(r["model_type"], r["variant"], r.get("reason", "")) for r in CENSUS["rows"]
-             if r["verdict"] == "wrong"]
+    wrong = [
+        (r["model_type"], r["variant"], r.get("reason", ""))
+        for r in CENSUS["rows"]
+        if r["verdict"] == "wrong"
+    ]
     assert wrong == []
 
 
@@ -42,8 +45,7 @@ def test_every_refused_row_names_its_reason() -> None:
 
 def test_every_family_module_has_an_exact_census_row() -> None:
     verdicts = type_verdicts(CENSUS["rows"])
-    assert {t: verdicts.get(t) for t in supported_model_types()
-            if verdicts.get(t) != "exact"} == {}
+    assert {t: verdicts.get(t) for t in supported_model_types() if verdicts.get(t) != "exact"} == {}
 
 
 def test_every_family_has_a_non_default_variant_or_is_covered_by_its_default() -> None:
@@ -55,9 +57,11 @@ def test_every_family_has_a_non_default_variant_or_is_covered_by_its_default() -
 
 def test_coverage_md_is_generated_from_the_census() -> None:
     assert COVERAGE_MD.read_text() == coverage_markdown(CENSUS), (
-        "docs/coverage.md drifted: run python -m lccost.hf.census --render")
+        "docs/coverage.md drifted: run python -m lccost.hf.census --render"
+    )
 
 
 def test_readme_lists_the_families_the_census_found_exact() -> None:
     assert readme_block(CENSUS) in README_MD.read_text(), (
-        "README's family list drifted: run python -m lccost.hf.census --render")
+        "README's family list drifted: run python -m lccost.hf.census --render"
+    )

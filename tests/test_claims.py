@@ -20,12 +20,21 @@ def test_every_claim_holds(outcomes: dict[str, Outcome]) -> None:
     assert failing == {}
 
 
-@pytest.mark.parametrize("claim_id", [
-    "gemma-4-e2b-kv-sharing-saves-2.7gb", "gemma-4-e4b-kv-sharing-saves-6gb",
-    "deepseek-v4-pro-27pct-flops", "deepseek-v4-pro-10pct-kv", "deepseek-v4-flash-10pct-flops",
-    "deepseek-v4-flash-7pct-kv", "gemma-4-e2b-5.1b-with-embeddings", "gemma-4-e4b-4.5b-effective",
-    "laguna-xs.2-8-heads-per-kv-sliding", "laguna-xs.2-6-heads-per-kv-global",
-])
+@pytest.mark.parametrize(
+    "claim_id",
+    [
+        "gemma-4-e2b-kv-sharing-saves-2.7gb",
+        "gemma-4-e4b-kv-sharing-saves-6gb",
+        "deepseek-v4-pro-27pct-flops",
+        "deepseek-v4-pro-10pct-kv",
+        "deepseek-v4-flash-10pct-flops",
+        "deepseek-v4-flash-7pct-kv",
+        "gemma-4-e2b-5.1b-with-embeddings",
+        "gemma-4-e4b-4.5b-effective",
+        "laguna-xs.2-8-heads-per-kv-sliding",
+        "laguna-xs.2-6-heads-per-kv-global",
+    ],
+)
 def test_seed_claims_pass_without_deviation(outcomes: dict[str, Outcome], claim_id: str) -> None:
     outcome = outcomes[claim_id]
     assert outcome.claim.known_deviation is None
@@ -46,9 +55,14 @@ def test_halving_claims_are_exactly_four_and_three_sevenths(outcomes: dict[str, 
 
 def test_a_regressed_claim_fails_the_command(tmp_path: Path) -> None:
     shipped = Path(__file__).resolve().parent.parent / "configs"
-    text = (shipped / "claims.yaml").read_text().replace(
-        "published: {value: 27, unit: \"%\", precision: 1}",
-        "published: {value: 20, unit: \"%\", precision: 1}")
+    text = (
+        (shipped / "claims.yaml")
+        .read_text()
+        .replace(
+            'published: {value: 27, unit: "%", precision: 1}',
+            'published: {value: 20, unit: "%", precision: 1}',
+        )
+    )
     (tmp_path / "claims.yaml").write_text(text)
     (tmp_path / "variants").symlink_to(shipped / "variants")
     code, _out, err = run_cli(["claims", "--file", str(tmp_path / "claims.yaml"), "-f", "json"])

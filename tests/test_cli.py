@@ -32,16 +32,36 @@ def test_one_m_is_two_to_the_twenty() -> None:
 
 
 def test_baseline_gives_ratios() -> None:
-    (result,) = results(["compare", "deepseek-v4-pro", "--baseline", "deepseek-v3.2",
-                         "--context", "1M", "--kv-dtype", "native"])
+    (result,) = results(
+        [
+            "compare",
+            "deepseek-v4-pro",
+            "--baseline",
+            "deepseek-v3.2",
+            "--context",
+            "1M",
+            "--kv-dtype",
+            "native",
+        ]
+    )
     assert result["baseline"] == "deepseek-v3.2"
     # deepseek.md §2: V4-Pro 5,031.4 B/token vs V3.2 788 B x 61 layers = 48,068 B/token
     assert result["ratios"]["kv_cache_bytes"] == pytest.approx(0.1048, abs=5e-4)
 
 
 def test_json_names_accounting_and_conventions() -> None:
-    _code, out, _ = run_cli(["compare", "gemma-4-e2b", "--accounting", "full-context",
-                            "--flops", "executed", "-f", "json"])
+    _code, out, _ = run_cli(
+        [
+            "compare",
+            "gemma-4-e2b",
+            "--accounting",
+            "full-context",
+            "--flops",
+            "executed",
+            "-f",
+            "json",
+        ]
+    )
     report = json.loads(out)
     assert report["conventions"]["accounting"] == "full-context"
     assert report["conventions"]["flops_per_mac"] == 2
@@ -52,12 +72,14 @@ def test_json_names_accounting_and_conventions() -> None:
 def test_three_accountings_give_three_labelled_numbers_for_gemma() -> None:
     values = {}
     for mode in ("reference", "full-context", "vllm"):
-        code, out, _ = run_cli(["compare", "gemma-4-e2b", "--context", "128k",
-                                "--accounting", mode])
+        code, out, _ = run_cli(
+            ["compare", "gemma-4-e2b", "--context", "128k", "--accounting", mode]
+        )
         assert code == 0
         assert f"accounting: {mode}" in " ".join(out.split())
         values[mode] = results(["compare", "gemma-4-e2b", "--accounting", mode])[0][
-            "kv_cache_bytes"]
+            "kv_cache_bytes"
+        ]
     # full-context: 15 owning layers at 131,072 tokens: 12 x 1,024 B + 3 x 2,048 B per token
     assert values["full-context"] == 131072 * (12 * 1024 + 3 * 2048)
     assert values["reference"] == 12 * 511 * 1024 + 3 * 131072 * 2048
@@ -70,8 +92,9 @@ def test_sweep_range_is_powers_of_two_and_csv_has_exact_integers() -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [int(r["context"]) for r in rows] == [1024, 2048, 4096, 8192]
     # 2 x 32 x 8 x 128 x 2 B = 131,072 B per token
-    assert [int(r["kv_cache_bytes"]) for r in rows] == [131072 * n for n in (1024, 2048, 4096,
-                                                                            8192)]
+    assert [int(r["kv_cache_bytes"]) for r in rows] == [
+        131072 * n for n in (1024, 2048, 4096, 8192)
+    ]
 
 
 def test_show_lists_whose_kv_each_gemma_layer_reads() -> None:
@@ -96,8 +119,16 @@ def test_explain_prints_formulas_with_numbers() -> None:
 def test_list_names_every_shipped_model() -> None:
     _code, out, _ = run_cli(["list", "--json"])
     names = {row["name"] for row in json.loads(out)}
-    assert {"gemma-4-e2b", "gemma-4-e4b", "laguna-xs.2", "zaya1-8b", "deepseek-v3.2",
-            "deepseek-v4-pro", "deepseek-v4-flash", "llama-3.1-8b"} <= names
+    assert {
+        "gemma-4-e2b",
+        "gemma-4-e4b",
+        "laguna-xs.2",
+        "zaya1-8b",
+        "deepseek-v3.2",
+        "deepseek-v4-pro",
+        "deepseek-v4-flash",
+        "llama-3.1-8b",
+    } <= names
 
 
 def test_unknown_model_is_a_one_paragraph_error() -> None:

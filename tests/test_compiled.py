@@ -32,15 +32,72 @@ from lccost.spec.loader import shipped_configs
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
-GRID = sorted({0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65, 127, 128, 129, 255, 256, 257,
-               511, 512, 513, 767, 768, 769, 1023, 1024, 1025, 4095, 4096, 4097, 131071, 131072,
-               131073, 1 << 20, (1 << 20) + 5, 10**9 + 7})
+GRID = sorted(
+    {
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        7,
+        8,
+        9,
+        15,
+        16,
+        17,
+        63,
+        64,
+        65,
+        127,
+        128,
+        129,
+        255,
+        256,
+        257,
+        511,
+        512,
+        513,
+        767,
+        768,
+        769,
+        1023,
+        1024,
+        1025,
+        4095,
+        4096,
+        4097,
+        131071,
+        131072,
+        131073,
+        1 << 20,
+        (1 << 20) + 5,
+        10**9 + 7,
+    }
+)
 """Contexts at and around every power of two a page, window or compression rate uses."""
 
 KV_DTYPES = (None, "native", "fp8", "int8", "nvfp4")
 
-SHIPPED_GRID = (0, 1, 3, 4, 5, 127, 128, 129, 255, 256, 257, 767, 768, 769, 4097, 131072,
-                (1 << 20) + 5)
+SHIPPED_GRID = (
+    0,
+    1,
+    3,
+    4,
+    5,
+    127,
+    128,
+    129,
+    255,
+    256,
+    257,
+    767,
+    768,
+    769,
+    4097,
+    131072,
+    (1 << 20) + 5,
+)
 """A smaller grid for the full-size models (every boundary kind, fewer repeats of each)."""
 
 
@@ -53,19 +110,29 @@ def ledger_figures(architecture: Architecture, workload: Workload) -> tuple[int,
     totals = [sum(t.value for part in parts for t in getattr(part, q)) for q in QUANTITIES]
     default_bits = number_format(workload.dtype).element_bits
     for quantity in ("prefill_flops", "decode_flops"):
-        totals.append(sum(t.value * (number_format(t.compute).element_bits if t.compute
-                                     else default_bits)
-                          for part in parts for t in getattr(part, quantity)))
+        totals.append(
+            sum(
+                t.value * (number_format(t.compute).element_bits if t.compute else default_bits)
+                for part in parts
+                for t in getattr(part, quantity)
+            )
+        )
     totals.append(sum(p.params.total for p in parts))
     totals.append(sum(p.active.total for p in parts))
     return tuple(totals)
 
 
-def workload_or_none(context: int, accounting: Accounting, flops: FlopConvention,
-                     kv_dtype: str | None, block_size: int | None) -> Workload | None:
+def workload_or_none(
+    context: int,
+    accounting: Accounting,
+    flops: FlopConvention,
+    kv_dtype: str | None,
+    block_size: int | None,
+) -> Workload | None:
     try:
-        return make_workload(context, accounting=accounting, flops=flops, kv_dtype=kv_dtype,
-                             block_size=block_size)
+        return make_workload(
+            context, accounting=accounting, flops=flops, kv_dtype=kv_dtype, block_size=block_size
+        )
     except LccostError:
         return None
 
@@ -84,35 +151,57 @@ def assert_agree(architecture: Architecture, workload: Workload) -> None:
         return (*model.totals, model.params_total, model.params_active)
 
     assert outcome(fast) == outcome(lambda: ledger_figures(architecture, workload)), (
-        architecture.name, workload)
+        architecture.name,
+        workload,
+    )
 
 
 @pytest.mark.parametrize("name", sorted(shipped_configs()))
 def test_every_shipped_model_agrees_with_its_ledgers(name: str) -> None:
     architecture = load(name)
     for accounting, flops, kv_dtype in itertools.product(
-            Accounting, FlopConvention, (None, "native")):
+        Accounting, FlopConvention, (None, "native")
+    ):
         if workload_or_none(0, accounting, flops, kv_dtype, None) is None:
             continue  # a combination the workload itself refuses (no such engine cache)
         for context in SHIPPED_GRID:
-            assert_agree(architecture, make_workload(
-                context, accounting=accounting, flops=flops, kv_dtype=kv_dtype))
+            assert_agree(
+                architecture,
+                make_workload(context, accounting=accounting, flops=flops, kv_dtype=kv_dtype),
+            )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(valid_specs(), st.sampled_from(list(Accounting)), st.sampled_from(list(FlopConvention)),
-       st.sampled_from(KV_DTYPES), st.sampled_from([None, 16, 64, 256, 512]),
-       st.lists(st.integers(0, 3_000_000), min_size=1, max_size=6))
+@given(
+    valid_specs(),
+    st.sampled_from(list(Accounting)),
+    st.sampled_from(list(FlopConvention)),
+    st.sampled_from(KV_DTYPES),
+    st.sampled_from([None, 16, 64, 256, 512]),
+    st.lists(st.integers(0, 3_000_000), min_size=1, max_size=6),
+)
 def test_generated_architectures_agree_with_their_ledgers(
-        spec: dict[str, Any], accounting: Accounting, flops: FlopConvention,
-        kv_dtype: str | None, block_size: int | None, contexts: list[int]) -> None:
+    spec: dict[str, Any],
+    accounting: Accounting,
+    flops: FlopConvention,
+    kv_dtype: str | None,
+    block_size: int | None,
+    contexts: list[int],
+) -> None:
     if workload_or_none(0, accounting, flops, kv_dtype, block_size) is None:
         return  # a combination the workload itself refuses (no such engine cache)
     architecture = architecture_of(spec)
     for context in [*contexts, *GRID[::2]]:
-        assert_agree(architecture, make_workload(
-            context, accounting=accounting, flops=flops, kv_dtype=kv_dtype,
-            block_size=block_size))
+        assert_agree(
+            architecture,
+            make_workload(
+                context,
+                accounting=accounting,
+                flops=flops,
+                kv_dtype=kv_dtype,
+                block_size=block_size,
+            ),
+        )
 
 
 def test_many_contexts_in_one_call_equal_one_at_a_time() -> None:
@@ -147,10 +236,13 @@ def test_a_compiled_point_matches_a_hand_derived_figure() -> None:
     assert model.kv_cache_bytes == 32 * 8 * 128 * 2 * 2 * 1000
 
 
-@pytest.mark.parametrize("params", [
-    LlamaCppParams(n_seq_max=1, kv_unified=False),
-    LlamaCppParams(swa_full=True, n_ubatch=128),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        LlamaCppParams(n_seq_max=1, kv_unified=False),
+        LlamaCppParams(swa_full=True, n_ubatch=128),
+    ],
+)
 def test_llamacpp_settings_are_part_of_the_compiled_model(params: LlamaCppParams) -> None:
     # Two workloads that differ only in llama.cpp's settings must not share a compiled model.
     for name in ("gemma-4-e2b", "deepseek-v4-flash"):

@@ -58,8 +58,11 @@ def test_batch_scales_cache_and_traffic_but_not_weights(tmp_path: Path) -> None:
 
 
 def test_per_layer_embeddings_and_tied_head(tmp_path: Path) -> None:
-    text = TINY.replace("vocab_size: 100", "vocab_size: 100\ntie_word_embeddings: true\n"
-                        "per_layer_embeddings: {dim: 8, vocab_size: 50}")
+    text = TINY.replace(
+        "vocab_size: 100",
+        "vocab_size: 100\ntie_word_embeddings: true\n"
+        "per_layer_embeddings: {dim: 8, vocab_size: 50}",
+    )
     model = cost(load(spec(tmp_path, text)), Workload(10))
     # PLE table 50 x (3 layers x 8) = 1,200 (gathered, embedding); projections: model
     # 64 x 24 = 1,536 and per layer gate + projection 2 x 64 x 8 = 1,024 x 3 = 3,072

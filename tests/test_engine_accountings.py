@@ -53,36 +53,55 @@ def test_entry_point_defaults_follow_the_source() -> None:
     # (n_seq_max, kv_unified, swa_full, n_ubatch) per entry point, from the files above
     server, cli, library = LlamaCppParams.server(), LlamaCppParams.cli(), LlamaCppParams.library()
     assert (server.n_seq_max, server.kv_unified, server.swa_full, server.n_ubatch) == (
-        4, True, False, 512)
+        4,
+        True,
+        False,
+        512,
+    )
     assert (cli.n_seq_max, cli.kv_unified, cli.swa_full, cli.n_ubatch) == (1, False, False, 512)
     assert (library.n_seq_max, library.kv_unified, library.swa_full, library.n_ubatch) == (
-        1, False, True, 512)
+        1,
+        False,
+        True,
+        512,
+    )
     # an explicit --parallel leaves kv_unified false (server.cpp:156-161 only sets it for auto)
     assert LlamaCppParams.server(parallel=4).kv_unified is False
     assert LlamaCppParams.server(parallel=4, kv_unified=True).kv_unified is True
 
 
-@pytest.mark.parametrize(("options", "expected", "label"), [
-    # llama-server defaults: 4 slots, unified: sliding GGML_PAD(min(L, 512 x 4 + 512), 256)
-    # = 2,560 cells x 12 layers x 1,024 B = 31,457,280 -> 836,763,648 B
-    ((), GEMMA_FULL + 12 * 2560 * 1024, "llama-server defaults: -c L, --parallel 4, "
-                                        "kv_unified true, swa_full false"),
-    # --parallel 1 (as llama-cli): GGML_PAD(512 + 512, 256) = 1,024 cells -> 817,889,280 B
-    (("--parallel", "1"), GEMMA_FULL + 12 * 1024 * 1024, "--parallel 1, kv_unified false"),
-    # --swa-full (as the C library and llama-cpp-python): sliding layers hold n_ctx = L cells
-    # -> 15 owners x L x their bytes = 2,415,919,104 B
-    (("--swa-full",), GEMMA_FULL + 12 * L * 1024, "swa_full true"),
-    # --parallel 4 given explicitly: not unified, 4 streams of n_ctx_seq = L / 4 = 32,768
-    # cells; sliding GGML_PAD(min(32,768, 512 + 512), 256) = 1,024 per stream -> 4,096
-    (("--parallel", "4"), GEMMA_FULL + 12 * 4096 * 1024, "--parallel 4, kv_unified false"),
-    # --ubatch-size 1024, one sequence: GGML_PAD(512 + 1,024, 256) = 1,536 cells
-    (("--parallel", "1", "--ubatch-size", "1024"), GEMMA_FULL + 12 * 1536 * 1024,
-     "--ubatch-size 1024"),
-])
-def test_gemma_4_e2b_per_llamacpp_entry_point(options: tuple[str, ...], expected: int,
-                                              label: str) -> None:
-    result = _json("compare", "gemma-4-e2b", "--context", "128k", "--accounting", "llamacpp",
-                   *options)
+@pytest.mark.parametrize(
+    ("options", "expected", "label"),
+    [
+        # llama-server defaults: 4 slots, unified: sliding GGML_PAD(min(L, 512 x 4 + 512), 256)
+        # = 2,560 cells x 12 layers x 1,024 B = 31,457,280 -> 836,763,648 B
+        (
+            (),
+            GEMMA_FULL + 12 * 2560 * 1024,
+            "llama-server defaults: -c L, --parallel 4, kv_unified true, swa_full false",
+        ),
+        # --parallel 1 (as llama-cli): GGML_PAD(512 + 512, 256) = 1,024 cells -> 817,889,280 B
+        (("--parallel", "1"), GEMMA_FULL + 12 * 1024 * 1024, "--parallel 1, kv_unified false"),
+        # --swa-full (as the C library and llama-cpp-python): sliding layers hold n_ctx = L cells
+        # -> 15 owners x L x their bytes = 2,415,919,104 B
+        (("--swa-full",), GEMMA_FULL + 12 * L * 1024, "swa_full true"),
+        # --parallel 4 given explicitly: not unified, 4 streams of n_ctx_seq = L / 4 = 32,768
+        # cells; sliding GGML_PAD(min(32,768, 512 + 512), 256) = 1,024 per stream -> 4,096
+        (("--parallel", "4"), GEMMA_FULL + 12 * 4096 * 1024, "--parallel 4, kv_unified false"),
+        # --ubatch-size 1024, one sequence: GGML_PAD(512 + 1,024, 256) = 1,536 cells
+        (
+            ("--parallel", "1", "--ubatch-size", "1024"),
+            GEMMA_FULL + 12 * 1536 * 1024,
+            "--ubatch-size 1024",
+        ),
+    ],
+)
+def test_gemma_4_e2b_per_llamacpp_entry_point(
+    options: tuple[str, ...], expected: int, label: str
+) -> None:
+    result = _json(
+        "compare", "gemma-4-e2b", "--context", "128k", "--accounting", "llamacpp", *options
+    )
     assert result["kv_cache_bytes"] == expected
     assert label in str(result["accounting_settings"])
     assert result["kv_dtype"] == "fp16"  # type_k / type_v default F16
@@ -95,8 +114,9 @@ def test_done_when_numbers_are_the_issue_s() -> None:
 
 
 def test_the_table_caption_names_the_entry_point() -> None:
-    result = CliRunner().invoke(get_app(), ["compare", "gemma-4-e2b", "--accounting", "llamacpp"],
-                                env={"COLUMNS": "200"})
+    result = CliRunner().invoke(
+        get_app(), ["compare", "gemma-4-e2b", "--accounting", "llamacpp"], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "accounting: llamacpp (llama.cpp 0c1e57098, llama-server defaults" in text
@@ -114,7 +134,9 @@ def test_sweep_keeps_the_llamacpp_knobs_at_every_context() -> None:
     report = api.sweep(["gemma-4-e2b"], [1024, L], workload)
     # L = 1,024 (one sequence): full 3 x 1,024 x 2,048; sliding min(1,024, 1,024) = 1,024
     assert [r.kv_cache_bytes for r in report.results] == [
-        3 * 1024 * 2048 + 12 * 1024 * 1024, GEMMA_FULL + 12 * 1024 * 1024]
+        3 * 1024 * 2048 + 12 * 1024 * 1024,
+        GEMMA_FULL + 12 * 1024 * 1024,
+    ]
 
 
 # --- storage formats per engine -----------------------------------------------------------------
@@ -123,16 +145,25 @@ def test_sweep_keeps_the_llamacpp_knobs_at_every_context() -> None:
 def test_deepseek_v32_native_under_llamacpp_is_llamacpp_s_f16_layout() -> None:
     # llama.cpp has no fp8_ds_mla: a K-only MLA cache of 512 + 64 values and 128-value indexer
     # keys, both type_k = F16: (576 + 128) x 2 = 1,408 B x 61 layers x L = 11,257,511,936 B
-    result = _json("compare", "deepseek-v3.2", "--context", "128k", "--accounting", "llamacpp",
-                   "--kv-dtype", "native")
+    result = _json(
+        "compare",
+        "deepseek-v3.2",
+        "--context",
+        "128k",
+        "--accounting",
+        "llamacpp",
+        "--kv-dtype",
+        "native",
+    )
     assert result["kv_cache_bytes"] == 61 * L * 1408 == 11_257_511_936
     assert result["kv_cache_bytes"] != 61 * L * (656 + 132)  # DeepSeek's fp8 layout
     assert result["kv_dtype"] == "fp16"
 
 
 def test_llamacpp_refuses_cache_types_it_does_not_have(run_cli: RunCli) -> None:
-    code, out, err = run_cli(["compare", "deepseek-v3.2", "--accounting", "llamacpp",
-                              "--kv-dtype", "fp8"])
+    code, out, err = run_cli(
+        ["compare", "deepseek-v3.2", "--accounting", "llamacpp", "--kv-dtype", "fp8"]
+    )
     assert (code, out) == (1, "")
     assert err.startswith("Error: --accounting llamacpp: llama.cpp has no fp8 cache")
     assert len(err.splitlines()) == 1
@@ -153,10 +184,16 @@ def test_llamacpp_cache_is_f16_whatever_the_weight_dtype() -> None:
 def test_vllm_pages_per_device() -> None:
     # (attention, dense MLA, sparse MLA) from the backend each device's list puts first
     hopper, blackwell = VllmDevice("H100", (9, 0)), VllmDevice("B200", (10, 0))
-    assert (vllm_pages(hopper).attention, vllm_pages(hopper).dense_mla,
-            vllm_pages(hopper).sparse_mla) == (16, 16, 64)
-    assert (vllm_pages(blackwell).attention, vllm_pages(blackwell).dense_mla,
-            vllm_pages(blackwell).sparse_mla) == (16, 32, 64)
+    assert (
+        vllm_pages(hopper).attention,
+        vllm_pages(hopper).dense_mla,
+        vllm_pages(hopper).sparse_mla,
+    ) == (16, 16, 64)
+    assert (
+        vllm_pages(blackwell).attention,
+        vllm_pages(blackwell).dense_mla,
+        vllm_pages(blackwell).sparse_mla,
+    ) == (16, 32, 64)
     assert vllm_pages(blackwell).attention_backend == "FLASHINFER"
     with pytest.raises(LccostError, match="not modelled"):
         vllm_pages(VllmDevice("V100", (7, 0)))
@@ -165,8 +202,9 @@ def test_vllm_pages_per_device() -> None:
 def test_gemma_on_b200_uses_blackwell_s_page_and_says_so() -> None:
     # FLASHINFER is first on SM 10.0 and takes 16-token pages: the sliding layers keep 32
     # pages of 16 = 512 slots (skipped = L - 511 -> 8,160 of 8,192 blocks freed)
-    result = _json("compare", "gemma-4-e2b", "--context", "128k", "--accounting", "vllm",
-                   "--hardware", "b200")
+    result = _json(
+        "compare", "gemma-4-e2b", "--context", "128k", "--accounting", "vllm", "--hardware", "b200"
+    )
     assert result["kv_cache_bytes"] == GEMMA_FULL + 12 * 512 * 1024
     settings = str(result["accounting_settings"])
     assert "B200 (SM 10.0)" in settings

@@ -58,12 +58,19 @@ def tiny(write_spec: WriteSpec) -> Path:
     return write_spec(TINY.format(max_context=""), "tiny.yaml")
 
 
-def solve(path: Path, capacity: int, *, batch: int = 1, reserve: Reserve | None = None,
-          gpus: int = 1, context: int | None = None, accounting: str = "reference",
-          block_size: int = 16) -> Any:
+def solve(
+    path: Path,
+    capacity: int,
+    *,
+    batch: int = 1,
+    reserve: Reserve | None = None,
+    gpus: int = 1,
+    context: int | None = None,
+    accounting: str = "reference",
+    block_size: int = 16,
+) -> Any:
     workload = api.make_workload(0, batch, accounting=accounting, block_size=block_size)
-    return fit(api.load(path), workload, capacity, reserve or Reserve(size_bytes=0), gpus,
-               context)
+    return fit(api.load(path), workload, capacity, reserve or Reserve(size_bytes=0), gpus, context)
 
 
 def test_weights_and_cache_landing_exactly_on_capacity(tiny: Path) -> None:
@@ -94,8 +101,7 @@ def test_a_shrinking_cache_is_not_mistaken_for_room(tiny: Path) -> None:
     result = solve(tiny, WEIGHTS + 12 * ENTRY, accounting="vllm", block_size=4)
     assert result.longest_context == 4
     # With 16 slots (512 B): every length up to 8 fits, 9 does not.
-    assert solve(tiny, WEIGHTS + 16 * ENTRY, accounting="vllm",
-                 block_size=4).longest_context == 8
+    assert solve(tiny, WEIGHTS + 16 * ENTRY, accounting="vllm", block_size=4).longest_context == 8
 
 
 def test_largest_batch_at_a_context(tiny: Path) -> None:
@@ -126,8 +132,11 @@ def test_reserve_is_taken_from_each_device(tiny: Path) -> None:
 def test_capped_at_max_context(write_spec: WriteSpec) -> None:
     path = write_spec(TINY.format(max_context="max_context: 512"), "capped.yaml")
     result = solve(path, 10**9)
-    assert (result.longest_context, result.capped, result.limit_reason) == (512, True,
-                                                                             "max_context")
+    assert (result.longest_context, result.capped, result.limit_reason) == (
+        512,
+        True,
+        "max_context",
+    )
     # "largest batch" defaults to max_context: (1e9 - 3,904) // (32 * 516).
     assert (result.context, result.largest_batch) == (512, (10**9 - 3904) // (32 * 516))
 
@@ -152,17 +161,31 @@ def test_memory_sizes_parse_exactly() -> None:
         parse_reserve("100%")
 
 
-SETTINGS = settings(max_examples=15, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 SCAN_TOKENS = 600
 
 
 @SETTINGS
-@given(spec=valid_specs(), accounting=st.sampled_from(list(Accounting)),
-       batch=st.integers(1, 3), target=st.integers(0, 300), delta=st.sampled_from([-1, 0, 1]),
-       block_size=st.sampled_from([1, 4, 16]))
-def test_solver_equals_a_linear_scan(spec: dict[str, Any], accounting: Accounting, batch: int,
-                                     target: int, delta: int, block_size: int) -> None:
+@given(
+    spec=valid_specs(),
+    accounting=st.sampled_from(list(Accounting)),
+    batch=st.integers(1, 3),
+    target=st.integers(0, 300),
+    delta=st.sampled_from([-1, 0, 1]),
+    block_size=st.sampled_from([1, 4, 16]),
+)
+def test_solver_equals_a_linear_scan(
+    spec: dict[str, Any],
+    accounting: Accounting,
+    batch: int,
+    target: int,
+    delta: int,
+    block_size: int,
+) -> None:
     # Any architecture (windows, compressed caches, fixed states, sharing), any accounting: the
     # longest context is one less than the first length whose cache does not fit, found here
     # by trying every length in order; the peak at a context is the largest cache up to it.
@@ -185,8 +208,7 @@ def test_solver_equals_a_linear_scan(spec: dict[str, Any], accounting: Accountin
             first_failure = n
         n += 1
     weights = weight_bytes(cost(architecture, workload).params_total, workload.dtype)
-    result = fit(architecture, workload, weights + budget, Reserve(size_bytes=0),
-                 context=target)
+    result = fit(architecture, workload, weights + budget, Reserve(size_bytes=0), context=target)
     if first_failure is None:
         assert result.longest_context is not None and result.longest_context >= SCAN_TOKENS - 1
     else:
@@ -195,10 +217,15 @@ def test_solver_equals_a_linear_scan(spec: dict[str, Any], accounting: Accountin
 
 
 @SETTINGS
-@given(spec=valid_specs(), accounting=st.sampled_from(list(Accounting)),
-       block_size=st.sampled_from([1, 4, 16]), start=st.integers(0, 3000))
-def test_cache_is_monotone_at_the_solver_stride(spec: dict[str, Any], accounting: Accounting,
-                                                block_size: int, start: int) -> None:
+@given(
+    spec=valid_specs(),
+    accounting=st.sampled_from(list(Accounting)),
+    block_size=st.sampled_from([1, 4, 16]),
+    start=st.integers(0, 3000),
+)
+def test_cache_is_monotone_at_the_solver_stride(
+    spec: dict[str, Any], accounting: Accounting, block_size: int, start: int
+) -> None:
     # The solver's premise: cache(L + S) >= cache(L) for the stride S it uses.
     architecture = architecture_of(spec)
     workload = api.make_workload(0, accounting=accounting, block_size=block_size)
@@ -216,8 +243,22 @@ def test_cache_is_monotone_at_the_solver_stride(spec: dict[str, Any], accounting
 
 
 def test_cli_fit_json(run_cli: RunCli, tiny: Path) -> None:
-    code, out, err = run_cli(["fit", str(tiny), "--memory", "36032", "--reserve", "0",
-                              "--context", "100", "--format", "json", "--engine", "none"])
+    code, out, err = run_cli(
+        [
+            "fit",
+            str(tiny),
+            "--memory",
+            "36032",
+            "--reserve",
+            "0",
+            "--context",
+            "100",
+            "--format",
+            "json",
+            "--engine",
+            "none",
+        ]
+    )
     assert code == 0, err
     (row,) = json.loads(out)["fits"]
     # Context 1,000 lands on the capacity; at 100 tokens 32,128 // 3,328 = 9 sequences.
@@ -225,10 +266,12 @@ def test_cli_fit_json(run_cli: RunCli, tiny: Path) -> None:
 
 
 def test_cli_fit_table_compares_models(run_cli: RunCli, tiny: Path, write_spec: WriteSpec) -> None:
-    other = write_spec(TINY.format(max_context="max_context: 512").replace("tiny", "capped"),
-                       "capped.yaml")
-    code, out, err = run_cli(["fit", str(tiny), str(other), "--memory", "36032", "--reserve",
-                              "0", "--engine", "none"])
+    other = write_spec(
+        TINY.format(max_context="max_context: 512").replace("tiny", "capped"), "capped.yaml"
+    )
+    code, out, err = run_cli(
+        ["fit", str(tiny), str(other), "--memory", "36032", "--reserve", "0", "--engine", "none"]
+    )
     assert code == 0, err
     assert "tiny" in out and "capped" in out
     assert "1,000" in out and "512 (max_context)" in out
@@ -238,8 +281,9 @@ def test_cli_fit_on_shipped_hardware(run_cli: RunCli, tiny: Path) -> None:
     # H100 SXM: 81,082 MiB = 85,020,639,232 B (the profile's cited torch total); 10% reserved
     # = ceil(8,502,063,923.2) = 8,502,063,924 -> 76,518,575,308 usable; minus 3,904 of weights
     # = 76,518,571,404; batch 1 at 32 * (L + 4) bytes -> L = 76,518,571,404 // 32 - 4.
-    code, out, err = run_cli(["fit", str(tiny), "--hardware", "h100-sxm", "--format", "json",
-                              "--engine", "none"])
+    code, out, err = run_cli(
+        ["fit", str(tiny), "--hardware", "h100-sxm", "--format", "json", "--engine", "none"]
+    )
     assert code == 0, err
     assert json.loads(out)["fits"][0]["longest_context"] == 76_518_571_404 // 32 - 4
 

@@ -27,8 +27,9 @@ from lccost.errors import LccostError
 from lccost.spec.loader import load_architecture
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-CONFIGS = sorted(p for p in (Path(__file__).parent.parent / "configs").glob("*.yaml")
-                 if p.stem != "claims")
+CONFIGS = sorted(
+    p for p in (Path(__file__).parent.parent / "configs").glob("*.yaml") if p.stem != "claims"
+)
 
 
 @contextmanager
@@ -77,7 +78,8 @@ def no_slower_than(shipped_parses: float) -> Iterator[None]:
         unit = max(unit, shipped_specs_parse_s())
     assert elapsed <= shipped_parses * unit, (
         f"took {elapsed:.3f} s = {elapsed / unit:.0f} x parsing the shipped specs "
-        f"({unit:.3f} s); budget {shipped_parses} x")
+        f"({unit:.3f} s); budget {shipped_parses} x"
+    )
 
 
 SMALL_DOCUMENT_BUDGET = 10
@@ -97,16 +99,61 @@ def loads_or_fails_cleanly(content: str | bytes) -> None:
             assert str(error)
 
 
-YAML_PIECES = st.sampled_from([
-    "name: x\n", "hidden_size: 64\n", "vocab_size: 10\n", "layers:\n", "  - ", "attention: ",
-    "{kind: attention, query_heads: 2, kv_heads: 1, head_dim: 8}", "ffn: ",
-    "{kind: dense, intermediate_size: 8}", "\n", "    ", "repeat: 3\n", "layers: [a]\n",
-    "layer_templates:\n", "  a: ", "extends: ", "spec.yaml", "llama-3.1-8b", "&a ", "*a", "!!int ",
-    "[", "]", "{", "}", ": ", "- ", "'", '"', "#", "? ", "|\n", ">\n", "---\n", "...\n",
-    "%YAML 1.2\n",
-    "\t", "~", "null", "yes", "1e6", ".nan", "-.inf", "0x10", "017", "99999999999999999999",
-    "-1", "0", "kv_sharing: {first_shared_layer: 1}\n", "kv_source_layer: 0", "window: 0",
-])
+YAML_PIECES = st.sampled_from(
+    [
+        "name: x\n",
+        "hidden_size: 64\n",
+        "vocab_size: 10\n",
+        "layers:\n",
+        "  - ",
+        "attention: ",
+        "{kind: attention, query_heads: 2, kv_heads: 1, head_dim: 8}",
+        "ffn: ",
+        "{kind: dense, intermediate_size: 8}",
+        "\n",
+        "    ",
+        "repeat: 3\n",
+        "layers: [a]\n",
+        "layer_templates:\n",
+        "  a: ",
+        "extends: ",
+        "spec.yaml",
+        "llama-3.1-8b",
+        "&a ",
+        "*a",
+        "!!int ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ": ",
+        "- ",
+        "'",
+        '"',
+        "#",
+        "? ",
+        "|\n",
+        ">\n",
+        "---\n",
+        "...\n",
+        "%YAML 1.2\n",
+        "\t",
+        "~",
+        "null",
+        "yes",
+        "1e6",
+        ".nan",
+        "-.inf",
+        "0x10",
+        "017",
+        "99999999999999999999",
+        "-1",
+        "0",
+        "kv_sharing: {first_shared_layer: 1}\n",
+        "kv_source_layer: 0",
+        "window: 0",
+    ]
+)
 
 
 @FUZZ
@@ -125,13 +172,35 @@ def test_random_bytes_load_or_fail_cleanly(data: bytes) -> None:
 @given(st.sampled_from(CONFIGS), st.floats(0, 1))
 def test_truncated_shipped_specs_load_or_fail_cleanly(config: Path, fraction: float) -> None:
     text = config.read_text(encoding="utf-8")
-    loads_or_fails_cleanly(text[:int(len(text) * fraction)])
+    loads_or_fails_cleanly(text[: int(len(text) * fraction)])
 
 
-BAD_VALUES = st.sampled_from([
-    0, -1, -(2**70), 2**63, 10**30, 1.5, float("nan"), float("inf"), float("-inf"), True, False,
-    None, "", "yes", "1e6", "12", "x" * 300, [], [1, 2], {}, {"kind": "nope"}, {"a": {"b": 1}},
-])
+BAD_VALUES = st.sampled_from(
+    [
+        0,
+        -1,
+        -(2**70),
+        2**63,
+        10**30,
+        1.5,
+        float("nan"),
+        float("inf"),
+        float("-inf"),
+        True,
+        False,
+        None,
+        "",
+        "yes",
+        "1e6",
+        "12",
+        "x" * 300,
+        [],
+        [1, 2],
+        {},
+        {"kind": "nope"},
+        {"a": {"b": 1}},
+    ]
+)
 
 
 def _leaf_paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -158,8 +227,9 @@ def _replaced(node: Any, path: tuple[Any, ...], value: Any) -> Any:
 def test_a_wrong_value_anywhere_fails_cleanly(spec: dict[str, Any], data: st.DataObject) -> None:
     path = data.draw(st.sampled_from(_leaf_paths(spec)[1:]))
     value = data.draw(BAD_VALUES)
-    loads_or_fails_cleanly(yaml.safe_dump(_replaced(spec, path, value), sort_keys=False,
-                                          allow_unicode=True))
+    loads_or_fails_cleanly(
+        yaml.safe_dump(_replaced(spec, path, value), sort_keys=False, allow_unicode=True)
+    )
 
 
 @FUZZ
@@ -168,8 +238,10 @@ def test_an_unknown_field_anywhere_is_refused(spec: dict[str, Any], data: st.Dat
     mappings = [p for p in _leaf_paths(spec) if isinstance(_get(spec, p), dict)]
     path = data.draw(st.sampled_from(mappings))
     bad = _replaced(spec, path, {**_get(spec, path), "surplus_field": 1})
-    with spec_file(yaml.safe_dump(bad, sort_keys=False)) as file, \
-            pytest.raises(LccostError, match="surplus_field: unknown field; allowed here: "):
+    with (
+        spec_file(yaml.safe_dump(bad, sort_keys=False)) as file,
+        pytest.raises(LccostError, match="surplus_field: unknown field; allowed here: "),
+    ):
         load_architecture(file)
 
 
@@ -179,31 +251,46 @@ def _get(node: Any, path: tuple[Any, ...]) -> Any:
     return node
 
 
-@pytest.mark.parametrize("text", [
-    # 9^7 = 4.8 million "lol"s if aliases were expanded.
-    "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-    + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n"
-              for p, c in zip("abcdef", "bcdefg", strict=True)),
-    "notes: " + "[" * 50_000 + "]" * 50_000 + "\n",
-    "notes: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n",
-    "".join("  " * i + f"k{i}:\n" for i in range(500)),
-    "layers:\n" + "- " * 5_000 + "x\n",
-    # 10^6 layers by repeats (and 10^12 from a template that does not exist).
-    "name: x\nhidden_size: 8\nvocab_size: 8\nlayer_templates:\n  t: {attention: {kind: attention, "
-    "query_heads: 1, kv_heads: 1, head_dim: 8}, ffn: {kind: dense, intermediate_size: 8}}\n"
-    "layers:\n- repeat: 1000\n  layers:\n  - repeat: 1000\n    layers: [t]\n",
-    "name: x\nhidden_size: 8\nvocab_size: 8\nlayers:\n- repeat: 10000\n  layers:\n"
-    "  - repeat: 10000\n    layers:\n    - repeat: 10000\n      layers: [missing]\n",
-    "name: x\nhidden_size: 8\nvocab_size: 8\nlayers:\n"
-    + "- {repeat: 10000, layers: [t]}\n" * 20_000,
-    "hidden_size: " + "9" * 10_000 + "\n",
-    "hidden_size: 0" + "0" * 10_000 + "1\n",
-], ids=["billion-laughs", "deep-lists", "deep-maps", "deep-indent", "deep-dashes",
-        "million-layers", "trillion-missing-templates", "wide-repeats", "long-int",
-        "long-zero-int"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 9^7 = 4.8 million "lol"s if aliases were expanded.
+        "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        + "".join(
+            f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n"
+            for p, c in zip("abcdef", "bcdefg", strict=True)
+        ),
+        "notes: " + "[" * 50_000 + "]" * 50_000 + "\n",
+        "notes: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n",
+        "".join("  " * i + f"k{i}:\n" for i in range(500)),
+        "layers:\n" + "- " * 5_000 + "x\n",
+        # 10^6 layers by repeats (and 10^12 from a template that does not exist).
+        "name: x\nhidden_size: 8\nvocab_size: 8\nlayer_templates:\n"
+        "  t: {attention: {kind: attention, "
+        "query_heads: 1, kv_heads: 1, head_dim: 8}, ffn: {kind: dense, intermediate_size: 8}}\n"
+        "layers:\n- repeat: 1000\n  layers:\n  - repeat: 1000\n    layers: [t]\n",
+        "name: x\nhidden_size: 8\nvocab_size: 8\nlayers:\n- repeat: 10000\n  layers:\n"
+        "  - repeat: 10000\n    layers:\n    - repeat: 10000\n      layers: [missing]\n",
+        "name: x\nhidden_size: 8\nvocab_size: 8\nlayers:\n"
+        + "- {repeat: 10000, layers: [t]}\n" * 20_000,
+        "hidden_size: " + "9" * 10_000 + "\n",
+        "hidden_size: 0" + "0" * 10_000 + "1\n",
+    ],
+    ids=[
+        "billion-laughs",
+        "deep-lists",
+        "deep-maps",
+        "deep-indent",
+        "deep-dashes",
+        "million-layers",
+        "trillion-missing-templates",
+        "wide-repeats",
+        "long-int",
+        "long-zero-int",
+    ],
+)
 def test_adversarial_documents_fail_quickly(text: str) -> None:
-    with spec_file(text) as path, no_slower_than(ADVERSARIAL_BUDGET), \
-            pytest.raises(LccostError):
+    with spec_file(text) as path, no_slower_than(ADVERSARIAL_BUDGET), pytest.raises(LccostError):
         load_architecture(path)
 
 
@@ -223,9 +310,11 @@ def test_an_unreadable_path_fails_cleanly() -> None:
 
 # --- the CLI --------------------------------------------------------------------------------
 
+
 def test_context_of_ten_to_the_eighteen_is_exact(run_cli: RunCli) -> None:
-    code, out, err = run_cli(["compare", "llama-3.1-8b", "--context", str(10**18),
-                              "--format", "json"])
+    code, out, err = run_cli(
+        ["compare", "llama-3.1-8b", "--context", str(10**18), "--format", "json"]
+    )
     assert (code, err) == (0, "")
     result = json.loads(out)["results"][0]
     # Llama 3.1 8B, bf16: 32 layers x 2 (K, V) x 8 KV heads x 128 x 2 B = 131,072 B per token.
@@ -236,8 +325,9 @@ def test_context_of_ten_to_the_eighteen_is_exact(run_cli: RunCli) -> None:
 
 @pytest.mark.parametrize("output", ["table", "json", "csv", "markdown"])
 def test_every_shipped_model_at_ten_to_the_eighteen(run_cli: RunCli, output: str) -> None:
-    code, _out, err = run_cli(["compare", *[p.stem for p in CONFIGS], "--context", str(10**18),
-                              "--format", output])
+    code, _out, err = run_cli(
+        ["compare", *[p.stem for p in CONFIGS], "--context", str(10**18), "--format", output]
+    )
     assert (code, err) == (0, "")
 
 
@@ -249,13 +339,54 @@ def test_an_absurd_context_is_a_usage_error(run_cli: RunCli) -> None:
     assert "Traceback" not in err and "tokens" in err
 
 
-CLI_WORDS = st.sampled_from([
-    "compare", "sweep", "show", "validate", "list", "llama-3.1-8b", "gemma-4-e2b", "--context",
-    "-c", "128k", "1M", "0", "-1", "1e6", "4k..1M", "1..0", "--batch", "0", "3", "--dtype", "fp7",
-    "nvfp4", "--kv-dtype", "native", "--accounting", "vllm", "paged", "--format", "json", "csv",
-    "--baseline", "--per-layer", "--explain", "--units", "GiB", "--block-size", "--flops",
-    "executed", "nonsense", "", "--", "/", "/dev/null", ".",
-])
+CLI_WORDS = st.sampled_from(
+    [
+        "compare",
+        "sweep",
+        "show",
+        "validate",
+        "list",
+        "llama-3.1-8b",
+        "gemma-4-e2b",
+        "--context",
+        "-c",
+        "128k",
+        "1M",
+        "0",
+        "-1",
+        "1e6",
+        "4k..1M",
+        "1..0",
+        "--batch",
+        "0",
+        "3",
+        "--dtype",
+        "fp7",
+        "nvfp4",
+        "--kv-dtype",
+        "native",
+        "--accounting",
+        "vllm",
+        "paged",
+        "--format",
+        "json",
+        "csv",
+        "--baseline",
+        "--per-layer",
+        "--explain",
+        "--units",
+        "GiB",
+        "--block-size",
+        "--flops",
+        "executed",
+        "nonsense",
+        "",
+        "--",
+        "/",
+        "/dev/null",
+        ".",
+    ]
+)
 
 
 @settings(max_examples=80, deadline=None)
@@ -272,7 +403,8 @@ def test_random_command_lines_end_in_a_clean_exit(args: list[str]) -> None:
 
 
 def test_cli_names_the_file_line_and_field_of_a_fuzzed_failure(
-        run_cli: RunCli, write_spec: WriteSpec) -> None:
+    run_cli: RunCli, write_spec: WriteSpec
+) -> None:
     path = write_spec("name: x\nhidden_size: 8\nvocab_size: .inf\n")
     code, _out, err = run_cli(["validate", str(path)])
     assert code == 1 and "Traceback" not in err

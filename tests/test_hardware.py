@@ -39,18 +39,20 @@ layers:
 # Parameters by hand (D = 4096, H = 32, K = 8, d = 128, I = 14336, V = 128256, 32 layers):
 # per layer q 4096*32*128 + k, v 4096*8*128 each + o 32*128*4096 + MLP 3*4096*14336.
 LAYER_PARAMS = 4096 * 32 * 128 + 2 * 4096 * 8 * 128 + 32 * 128 * 4096 + 3 * 4096 * 14336
-LAYERS_PARAMS = 32 * LAYER_PARAMS                  # 6,979,321,856
-TABLE = 128256 * 4096                              # embedding table = untied LM head: 525,336,576
-ALL_PARAMS = LAYERS_PARAMS + 2 * TABLE             # 8,029,995,008
-MATMUL_PARAMS = LAYERS_PARAMS + TABLE              # what a token multiplies by (not the gather)
+LAYERS_PARAMS = 32 * LAYER_PARAMS  # 6,979,321,856
+TABLE = 128256 * 4096  # embedding table = untied LM head: 525,336,576
+ALL_PARAMS = LAYERS_PARAMS + 2 * TABLE  # 8,029,995,008
+MATMUL_PARAMS = LAYERS_PARAMS + TABLE  # what a token multiplies by (not the gather)
 
 # Decode at L = 4096, batch 1, bf16 (2 bytes a value):
 L = 4096
-KV_BYTES_PER_TOKEN_LAYER = 2 * 8 * 128 * 2         # K and V, 8 heads x 128, bf16: 4096 B
-DECODE_BYTES = (2 * MATMUL_PARAMS                  # active weights read once
-                + 32 * L * KV_BYTES_PER_TOKEN_LAYER  # cache read
-                + 32 * KV_BYTES_PER_TOKEN_LAYER    # the new token's K and V written
-                + 4096 * 2)                        # one embedding row gathered
+KV_BYTES_PER_TOKEN_LAYER = 2 * 8 * 128 * 2  # K and V, 8 heads x 128, bf16: 4096 B
+DECODE_BYTES = (
+    2 * MATMUL_PARAMS  # active weights read once
+    + 32 * L * KV_BYTES_PER_TOKEN_LAYER  # cache read
+    + 32 * KV_BYTES_PER_TOKEN_LAYER  # the new token's K and V written
+    + 4096 * 2
+)  # one embedding row gathered
 DECODE_FLOPS = 2 * MATMUL_PARAMS + 32 * 4 * 32 * 128 * (L + 1)  # QK^T and AV over L + 1 keys
 # Prefill of 4096 tokens: every layer for every token, causal triangle, LM head once.
 PREFILL_FLOPS = 2 * LAYERS_PARAMS * L + 32 * 4 * 32 * 128 * (L * (L + 1) // 2) + 2 * TABLE
@@ -83,8 +85,7 @@ def test_h100_profile_states_the_datasheet_figures() -> None:
     assert h100.sources
 
 
-def test_decode_step_on_h100_is_memory_bound_and_matches_hand_arithmetic(
-        llama_like: Path) -> None:
+def test_decode_step_on_h100_is_memory_bound_and_matches_hand_arithmetic(llama_like: Path) -> None:
     result = roofline(api.model_cost(llama_like, api.make_workload(L)), load_hardware("h100-sxm"))
     # 15,546,327,040 B / 3.35e12 B/s = 4.6407 ms; 17,157,324,800 FLOP / 989.5e12 = 0.0173 ms.
     assert result.decode.memory_s == pytest.approx(DECODE_BYTES / H100_BANDWIDTH, rel=1e-12)
@@ -103,8 +104,9 @@ def test_prefill_on_h100_is_compute_bound_and_gives_ttft(llama_like: Path) -> No
 
 
 def test_batch_multiplies_tokens_per_step_but_weights_are_read_once(llama_like: Path) -> None:
-    result = roofline(api.model_cost(llama_like, api.make_workload(L, batch=64)),
-                      load_hardware("h100-sxm"))
+    result = roofline(
+        api.model_cost(llama_like, api.make_workload(L, batch=64)), load_hardware("h100-sxm")
+    )
     # Weights once, the per-sequence traffic 64 times.
     per_sequence = DECODE_BYTES - 2 * MATMUL_PARAMS
     step = (2 * MATMUL_PARAMS + 64 * per_sequence) / H100_BANDWIDTH
@@ -130,7 +132,7 @@ def test_step_time_takes_the_larger_of_compute_and_memory() -> None:
 
 def test_weights_without_native_support_run_in_bf16() -> None:
     a100, b200 = load_hardware("a100-80gb"), load_hardware("b200")
-    assert compute_dtype(a100, "fp8") == "bf16"      # Ampere has no fp8 tensor cores
+    assert compute_dtype(a100, "fp8") == "bf16"  # Ampere has no fp8 tensor cores
     assert compute_dtype(b200, "nvfp4") == "fp4"
     assert compute_dtype(a100, "int4") == "bf16"
     with pytest.raises(LccostError, match="states no fp8 peak"):
@@ -139,8 +141,17 @@ def test_weights_without_native_support_run_in_bf16() -> None:
 
 def test_every_shipped_profile_loads_with_sources() -> None:
     names = set(shipped_hardware())
-    assert {"h100-sxm", "h200", "b200", "a100-80gb", "l40s", "rtx-4090", "mi300x", "m3-max",
-            "m4-max"} <= names
+    assert {
+        "h100-sxm",
+        "h200",
+        "b200",
+        "a100-80gb",
+        "l40s",
+        "rtx-4090",
+        "mi300x",
+        "m3-max",
+        "m4-max",
+    } <= names
     for name in names:
         profile = load_hardware(name)
         assert profile.sources and profile.peak_flops_per_s.stated()
@@ -163,27 +174,46 @@ def test_profile_errors_point_at_file_and_line(tmp_path: Path) -> None:
         "peak_flops_per_s:\n"
         "  bf16: 1_000_000_000_000\n"
         "  fp64: 1\n"
-        "sources: [{ref: my datasheet}]\n", encoding="utf-8")
+        "sources: [{ref: my datasheet}]\n",
+        encoding="utf-8",
+    )
     with pytest.raises(SpecErrors) as caught:
         load_hardware(path)
     text = str(caught.value)
     assert f"{path}:2: memory_bytes: got '80'; allowed: a whole number" in text
-    assert (f"{path}:6: peak_flops_per_s.fp64: unknown field; allowed here: fp32, bf16, fp16, "
-            "fp8, int8, fp4") in text
+    assert (
+        f"{path}:6: peak_flops_per_s.fp64: unknown field; allowed here: fp32, bf16, fp16, "
+        "fp8, int8, fp4"
+    ) in text
 
 
 def test_profile_missing_field_says_what_is_allowed(tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
-    path.write_text("name: mine\nmemory_bytes: 1\npeak_flops_per_s: {bf16: 1}\n"
-                    "sources: [{ref: x}]\n", encoding="utf-8")
-    with pytest.raises(SpecErrors, match=r"memory_bandwidth_bytes_per_s: required field is "
-                                         r"missing; allowed: a whole number"):
+    path.write_text(
+        "name: mine\nmemory_bytes: 1\npeak_flops_per_s: {bf16: 1}\nsources: [{ref: x}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        SpecErrors,
+        match=r"memory_bandwidth_bytes_per_s: required field is "
+        r"missing; allowed: a whole number",
+    ):
         load_hardware(path)
 
 
 def test_cli_compare_with_hardware_adds_roofline_json(run_cli: RunCli, llama_like: Path) -> None:
-    code, out, err = run_cli(["compare", str(llama_like), "--context", "4k", "--hardware",
-                              "h100-sxm", "--format", "json"])
+    code, out, err = run_cli(
+        [
+            "compare",
+            str(llama_like),
+            "--context",
+            "4k",
+            "--hardware",
+            "h100-sxm",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0, err
     data = json.loads(out)
     assert len(data["roofline"]) == len(data["results"]) == 1
@@ -193,24 +223,49 @@ def test_cli_compare_with_hardware_adds_roofline_json(run_cli: RunCli, llama_lik
 
 
 def test_cli_sweep_csv_gains_roofline_columns(run_cli: RunCli, llama_like: Path) -> None:
-    code, out, err = run_cli(["sweep", str(llama_like), "--context", "4k,8k", "--hardware",
-                              "h100-sxm", "--gpus", "2", "--format", "csv"])
+    code, out, err = run_cli(
+        [
+            "sweep",
+            str(llama_like),
+            "--context",
+            "4k,8k",
+            "--hardware",
+            "h100-sxm",
+            "--gpus",
+            "2",
+            "--format",
+            "csv",
+        ]
+    )
     assert code == 0, err
     header, first, second = out.splitlines()
     columns = header.split(",")
-    assert columns[-12:] == ["hardware", "gpus", "compute_dtype", "decode_step_s",
-                             "decode_tokens_per_s", "decode_bound", "ttft_s", "prefill_bound",
-                             "fits", "weights_and_cache_bytes", "peak_bytes", "capacity_bytes"]
+    assert columns[-12:] == [
+        "hardware",
+        "gpus",
+        "compute_dtype",
+        "decode_step_s",
+        "decode_tokens_per_s",
+        "decode_bound",
+        "ttft_s",
+        "prefill_bound",
+        "fits",
+        "weights_and_cache_bytes",
+        "peak_bytes",
+        "capacity_bytes",
+    ]
     row = dict(zip(columns, first.split(","), strict=True))
     assert (row["context"], row["gpus"], row["decode_bound"]) == ("4096", "2", "memory")
-    assert float(row["decode_step_s"]) == pytest.approx(DECODE_BYTES / (2 * H100_BANDWIDTH),
-                                                        rel=1e-12)
+    assert float(row["decode_step_s"]) == pytest.approx(
+        DECODE_BYTES / (2 * H100_BANDWIDTH), rel=1e-12
+    )
     assert second.split(",")[1] == "8192"
 
 
 def test_cli_show_prints_the_roofline_table(run_cli: RunCli, llama_like: Path) -> None:
-    code, out, err = run_cli(["show", str(llama_like), "--context", "4k", "--no-costs",
-                              "--hardware", "h100-sxm"])
+    code, out, err = run_cli(
+        ["show", str(llama_like), "--context", "4k", "--no-costs", "--hardware", "h100-sxm"]
+    )
     assert code == 0, err
     assert "roofline: H100 SXM" in out and "4.641" in out  # decode ms per step, by hand above
 
@@ -218,12 +273,16 @@ def test_cli_show_prints_the_roofline_table(run_cli: RunCli, llama_like: Path) -
 def test_cli_user_profile_by_path(run_cli: RunCli, llama_like: Path, tmp_path: Path) -> None:
     # A device of 1 TB/s and 1 PFLOP/s bf16: decode = 15,546,327,040 B / 1e12 B/s = 15.546 ms.
     profile = tmp_path / "mine.yaml"
-    profile.write_text("name: Mine\nmemory_bytes: 1_000_000_000_000\n"
-                       "memory_bandwidth_bytes_per_s: 1_000_000_000_000\n"
-                       "peak_flops_per_s: {bf16: 1_000_000_000_000_000}\n"
-                       "sources: [{ref: test}]\n", encoding="utf-8")
-    code, out, err = run_cli(["compare", str(llama_like), "-c", "4k", "--hardware", str(profile),
-                              "--format", "json"])
+    profile.write_text(
+        "name: Mine\nmemory_bytes: 1_000_000_000_000\n"
+        "memory_bandwidth_bytes_per_s: 1_000_000_000_000\n"
+        "peak_flops_per_s: {bf16: 1_000_000_000_000_000}\n"
+        "sources: [{ref: test}]\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(
+        ["compare", str(llama_like), "-c", "4k", "--hardware", str(profile), "--format", "json"]
+    )
     assert code == 0, err
     assert json.loads(out)["roofline"][0]["decode"]["seconds"] == pytest.approx(0.01554632704)
 
@@ -244,8 +303,9 @@ def test_cli_hardware_lists_profiles(run_cli: RunCli) -> None:
 
 def test_h200_capacity_is_what_the_device_measured() -> None:
     # tests/data/device/peak_h200.json: torch.cuda.get_device_properties(0).total_memory.
-    measured = json.loads((Path(__file__).parent / "data" / "device" / "peak_h200.json")
-                          .read_text())["environment"]["total_memory_bytes"]
+    measured = json.loads(
+        (Path(__file__).parent / "data" / "device" / "peak_h200.json").read_text()
+    )["environment"]["total_memory_bytes"]
     assert load_hardware("h200").memory_bytes == measured == 150_109_880_320
 
 

@@ -39,16 +39,19 @@ def test_issue_case_imports_with_transformers_numbers(case: str) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED["cases"]))
-def test_import_hf_of_issue_case_writes_a_spec_with_the_same_numbers(case: str,
-                                                                      tmp_path: Path) -> None:
+def test_import_hf_of_issue_case_writes_a_spec_with_the_same_numbers(
+    case: str, tmp_path: Path
+) -> None:
     out = tmp_path / "spec.yaml"
     code, _, err = run_cli(["import-hf", str(HERE / case / "config.json"), "-o", str(out)])
     assert code == 0, err
     reloaded = load_architecture(out)
     expected = EXPECTED["cases"][case]
     assert cost(reloaded, make_workload(1, dtype="bf16")).params_total == expected["params"]
-    assert cost(reloaded, make_workload(4100, dtype="bf16")).kv_cache_bytes == \
-        expected["cache_bytes_bf16"]["4100"]
+    assert (
+        cost(reloaded, make_workload(4100, dtype="bf16")).kv_cache_bytes
+        == expected["cache_bytes_bf16"]["4100"]
+    )
 
 
 def test_gemma4_per_layer_head_dim_is_read_from_per_layer_config() -> None:

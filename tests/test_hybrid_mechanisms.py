@@ -91,8 +91,7 @@ def test_mamba2_prefill_flops() -> None:
 
 
 # H_k 2 query/key heads, H_v 4 value heads, d_k 8, d_v 16, conv 4: C = 2*2*8 + 4*16 = 96.
-GDN = GatedDeltaNet(key_heads=2, value_heads=4, key_head_dim=8, value_head_dim=16,
-                    conv_kernel=4)
+GDN = GatedDeltaNet(key_heads=2, value_heads=4, key_head_dim=8, value_head_dim=16, conv_kernel=4)
 
 
 def test_gated_deltanet_state_and_weights() -> None:
@@ -166,8 +165,13 @@ def test_the_missing_half_of_a_block_costs_nothing() -> None:
 
 
 def test_llama4_moe_runs_every_expert_in_the_reference() -> None:
-    moe = MixtureOfExperts(experts=4, active_experts=1, expert_intermediate_size=8,
-                           shared_experts=1, reference_runs_all_experts=True)
+    moe = MixtureOfExperts(
+        experts=4,
+        active_experts=1,
+        expert_intermediate_size=8,
+        shared_experts=1,
+        reference_runs_all_experts=True,
+    )
     # an expert 3*64*8 = 1,536; router 64*4 = 256. Useful: 1 routed + 1 shared + router
     # = 3,328 -> 6,656 FLOPs; executed: 4 routed + 1 shared + router = 7,936 -> 15,872.
     assert moe.costs(env(3)).decode_flops.total == 6656
@@ -180,8 +184,7 @@ def test_qwen3_next_under_vllm_pages_states_at_the_raised_block() -> None:
     # 1,048,576 = 1,097,728 B. Block 16*cdiv(1,097,728, 16*2,048) = 16*34 = 544 tokens.
     # At L = 1,000: 12 attention layers hold cdiv(1,000, 544) = 2 pages of 544 tokens:
     # 12*1,088*2,048 = 26,738,688; 36 state pages of 544*2,048 = 1,114,112: 40,108,032.
-    model = api.model_cost("qwen3-next-80b-a3b",
-                           api.make_workload(1000, accounting="vllm"))
+    model = api.model_cost("qwen3-next-80b-a3b", api.make_workload(1000, accounting="vllm"))
     assert model.kv_cache_bytes == 26738688 + 40108032
 
 
@@ -195,14 +198,18 @@ def test_lfm2_under_llamacpp_holds_fp32_cells() -> None:
 
 def test_generating_with_a_state_layer_sums_the_decode_steps() -> None:
     model = api.model_cost("nemotron-nano-9b-v2", api.make_workload(100, flops="executed"))
-    steps = sum(api.model_cost("nemotron-nano-9b-v2",
-                               api.make_workload(L, flops="executed")).decode_flops
-                for L in range(100, 110))
+    steps = sum(
+        api.model_cost("nemotron-nano-9b-v2", api.make_workload(L, flops="executed")).decode_flops
+        for L in range(100, 110)
+    )
     assert model.generation_flops(10) == steps
 
 
 PURE_STATE = {
-    "name": "pure-state", "hidden_size": 64, "vocab_size": 10, "tie_word_embeddings": True,
+    "name": "pure-state",
+    "hidden_size": 64,
+    "vocab_size": 10,
+    "tie_word_embeddings": True,
     "max_context": 1_000_000,
     "layers": [{"attention": MAMBA.model_dump(), "ffn": {"kind": "none"}}] * 2,
 }
@@ -213,20 +220,34 @@ def test_fit_with_a_cache_that_does_not_grow() -> None:
     # weights per layer: in_proj 10,496 + out_proj 4,096 + conv 384 + vectors 172 (A_log, D,
     # dt_bias 3*4 = 12, gated norm 4*16 = 64, conv bias 96) = 15,148; 2 layers + embedding 640
     # (tied) = 30,936 params = 61,872 B bf16. Cache: 2 x 2,816 = 5,632 B at any L.
-    result = fit(architecture, Workload(1), capacity_bytes=61872 + 10 * 5632,
-                 reserve=Reserve(size_bytes=0))
+    result = fit(
+        architecture, Workload(1), capacity_bytes=61872 + 10 * 5632, reserve=Reserve(size_bytes=0)
+    )
     # ten sequences fit at any context, so one reaches the spec's limit
     assert result.largest_batch == 10
     assert result.longest_context == 1_000_000 and result.capped
     # eleven do not fit once a token is in (the states exist from the first token on)
-    crowded = fit(architecture, Workload(1, batch=11), capacity_bytes=61872 + 10 * 5632,
-                  reserve=Reserve(size_bytes=0))
+    crowded = fit(
+        architecture,
+        Workload(1, batch=11),
+        capacity_bytes=61872 + 10 * 5632,
+        reserve=Reserve(size_bytes=0),
+    )
     assert crowded.longest_context == 0
 
 
 def test_compare_explains_the_state_terms(run_cli: Any) -> None:
-    code, out, err = run_cli(["compare", "qwen3-next-80b-a3b", "deepseek-v4-flash",
-                              "gemma-4-e4b", "--context", "1M", "--explain"])
+    code, out, err = run_cli(
+        [
+            "compare",
+            "qwen3-next-80b-a3b",
+            "deepseek-v4-flash",
+            "gemma-4-e4b",
+            "--context",
+            "1M",
+            "--explain",
+        ]
+    )
     assert code == 0, err
     for row in ("qwen3-next-80b-a3b", "deepseek-v4-flash", "gemma-4-e4b"):
         assert row in out
@@ -271,16 +292,25 @@ def test_lightning_attention() -> None:
 
 
 def test_mtp_counts_one_speculative_step_only_when_asked() -> None:
-    layer = {"attention": {"kind": "attention", "query_heads": 4, "kv_heads": 2, "head_dim": 16},
-             "ffn": {"kind": "dense", "intermediate_size": 32}}
-    spec: dict[str, Any] = {"name": "with-mtp", "hidden_size": 64, "vocab_size": 100,
-                            "layers": [layer], "mtp": {"layers": [layer]}}
+    layer = {
+        "attention": {"kind": "attention", "query_heads": 4, "kv_heads": 2, "head_dim": 16},
+        "ffn": {"kind": "dense", "intermediate_size": 32},
+    }
+    spec: dict[str, Any] = {
+        "name": "with-mtp",
+        "hidden_size": 64,
+        "vocab_size": 100,
+        "layers": [layer],
+        "mtp": {"layers": [layer]},
+    }
     base = cost(architecture_of(spec), Workload(10))
-    counted = cost(architecture_of({**spec, "mtp": {"layers": [layer], "counted": True}}),
-                   Workload(10))
+    counted = cost(
+        architecture_of({**spec, "mtp": {"layers": [layer], "counted": True}}), Workload(10)
+    )
     # excluded by default: the same as a spec without mtp
-    assert base.params_total == cost(architecture_of({**spec, "mtp": None}),
-                                     Workload(10)).params_total
+    assert (
+        base.params_total == cost(architecture_of({**spec, "mtp": None}), Workload(10)).params_total
+    )
     # the module: fc 2*D*D = 8,192; the layer q 4,096 + k, v 2,048 each + o 4,096 = 12,288
     # and MLP 3*64*32 = 6,144 -> 26,624 parameters more
     assert counted.params_total - base.params_total == 26624
@@ -292,18 +322,30 @@ def test_mtp_counts_one_speculative_step_only_when_asked() -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(mixer=state_specs(), flops=st.sampled_from(list(FlopConvention)),
-       accounting=st.sampled_from(list(Accounting)), first=st.integers(0, 2000),
-       steps=st.integers(1, 20))
+@given(
+    mixer=state_specs(),
+    flops=st.sampled_from(list(FlopConvention)),
+    accounting=st.sampled_from(list(Accounting)),
+    first=st.integers(0, 2000),
+    steps=st.integers(1, 20),
+)
 def test_generating_sums_the_decode_steps_for_every_new_mixer(
-        mixer: dict[str, Any], flops: FlopConvention, accounting: Accounting, first: int,
-        steps: int) -> None:
+    mixer: dict[str, Any], flops: FlopConvention, accounting: Accounting, first: int, steps: int
+) -> None:
     # generate(N) re-evaluates each decode term at L..L+N-1; a term that binds a context-derived
     # value as a constant would drift from the sum of the single steps.
-    spec = {"name": "g", "hidden_size": 32, "vocab_size": 50, "layers": [
-        {"attention": mixer, "ffn": {"kind": "dense", "intermediate_size": 16}},
-        {"attention": {"kind": "attention", "query_heads": 2, "kv_heads": 1, "head_dim": 8},
-         "ffn": {"kind": "none"}}]}
+    spec = {
+        "name": "g",
+        "hidden_size": 32,
+        "vocab_size": 50,
+        "layers": [
+            {"attention": mixer, "ffn": {"kind": "dense", "intermediate_size": 16}},
+            {
+                "attention": {"kind": "attention", "query_heads": 2, "kv_heads": 1, "head_dim": 8},
+                "ffn": {"kind": "none"},
+            },
+        ],
+    }
     architecture = architecture_of(spec)
 
     def at(L: int) -> Any:

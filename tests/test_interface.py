@@ -45,20 +45,28 @@ def test_a_complete_mechanism_needs_only_summary_and_costs() -> None:
 
     minimal = Minimal()
     # The defaults describe a mechanism without a cache to share or a window.
-    assert (minimal.reads_cache_of(), minimal.sharing_group(), minimal.sliding_window(),
-            minimal.query_heads_per_kv_head(), minimal.context_problems(1)) == (
-        None, None, None, None, [])
+    assert (
+        minimal.reads_cache_of(),
+        minimal.sharing_group(),
+        minimal.sliding_window(),
+        minimal.query_heads_per_kv_head(),
+        minimal.context_problems(1),
+    ) == (None, None, None, None, [])
     # ... and whose peak memory is not modelled: lccost.peak refuses it rather than guess.
-    assert (minimal.peak_attention(LayerEnv(64, Workload(context_tokens=1))),
-            minimal.peak_mlp()) == (None, None)
+    assert (
+        minimal.peak_attention(LayerEnv(64, Workload(context_tokens=1))),
+        minimal.peak_mlp(),
+    ) == (None, None)
 
 
 @pytest.mark.parametrize("mechanism", _union_members(), ids=lambda cls: cls.__name__)
 def test_every_mechanism_in_the_unions_implements_the_interface(
-        mechanism: type[MechanismSpec]) -> None:
+    mechanism: type[MechanismSpec],
+) -> None:
     assert issubclass(mechanism, MechanismSpec)
     assert not inspect.isabstract(mechanism), inspect.getattr_static(
-        mechanism, "__abstractmethods__")
+        mechanism, "__abstractmethods__"
+    )
 
 
 def _mechanism_names() -> set[str]:

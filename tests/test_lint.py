@@ -18,8 +18,14 @@ TARGETS = ["lccost", "tests"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("tool", ["ruff", "mypy"])
@@ -30,6 +36,12 @@ def test_lint_tool_is_installed(tool: str) -> None:
 
 def test_ruff_check_is_clean() -> None:
     result = _run("ruff", "check", *TARGETS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    # One layout for everyone: a branch that merges cannot bring its own alignment.
+    result = _run("ruff", "format", "--check", *TARGETS, "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -97,12 +97,18 @@ def test_output_gate_per_head_adds_d_times_h() -> None:
 
 
 MLA = MultiHeadLatentAttention(
-    query_heads=2, q_lora_rank=8, kv_lora_rank=16, qk_nope_head_dim=8, qk_rope_head_dim=4,
-    v_head_dim=8, indexer=LightningIndexer(heads=2, head_dim=4, top_k=3),
+    query_heads=2,
+    q_lora_rank=8,
+    kv_lora_rank=16,
+    qk_nope_head_dim=8,
+    qk_rope_head_dim=4,
+    v_head_dim=8,
+    indexer=LightningIndexer(heads=2, head_dim=4, top_k=3),
     cache_format=MLACacheFormat(
         latent=StorageFormat(dtype="fp8", scale_block=16, scale_bytes=4),
         rope=StorageFormat(dtype="bf16"),
-        indexer_key=StorageFormat(dtype="fp8", scale_block=4, scale_bytes=4)),
+        indexer_key=StorageFormat(dtype="fp8", scale_block=4, scale_bytes=4),
+    ),
 )  # D = 32
 
 
@@ -139,8 +145,9 @@ def test_mla_decode_reads_top_k_latents_and_every_indexer_key() -> None:
     assert MLA.costs(env(5, D=32)).cache_read_bytes.total == 160
 
 
-CCA = CompressedConvolutionalAttention(query_heads=4, kv_heads=2, head_dim=8, conv_kernel=2,
-                                       grouped_conv_kernel=2)  # D = 32, C = (4+2)*8 = 48
+CCA = CompressedConvolutionalAttention(
+    query_heads=4, kv_heads=2, head_dim=8, conv_kernel=2, grouped_conv_kernel=2
+)  # D = 32, C = (4+2)*8 = 48
 
 
 def test_cca_cache_is_kv_plus_fixed_conv_and_value_shift_state() -> None:
@@ -158,8 +165,15 @@ def test_cca_decode_flops() -> None:
     assert CCA.costs(env(6, D=32)).decode_flops.total == 6144 + 384 + 1536 + 896
 
 
-V4: dict[str, Any] = {"query_heads": 2, "head_dim": 16, "rope_head_dim": 4, "q_lora_rank": 8,
-      "output_groups": 2, "output_rank": 4, "window": 4}  # D = 32
+V4: dict[str, Any] = {
+    "query_heads": 2,
+    "head_dim": 16,
+    "rope_head_dim": 4,
+    "q_lora_rank": 8,
+    "output_groups": 2,
+    "output_rank": 4,
+    "window": 4,
+}  # D = 32
 # base weights: q_a 32*8=256, q_b 8*2*16=256, kv 32*16=512, o_a 2*16*4=128, o_b 2*4*32=256
 V4_BASE_PARAMS = 1408
 
@@ -178,8 +192,9 @@ def test_hca_decode_attends_window_and_every_visible_entry() -> None:
     assert hca.costs(env(21, D=32)).decode_flops.total == 4864 + 512 + 256
 
 
-CSA = CompressedSparseAttention(compress_rate=4, indexer=CompressedIndexer(heads=2, head_dim=4,
-                                                                          top_k=2), **V4)
+CSA = CompressedSparseAttention(
+    compress_rate=4, indexer=CompressedIndexer(heads=2, head_dim=4, top_k=2), **V4
+)
 
 
 def test_both_lightning_indexers_count_two_flops_per_head_dim_per_key_scored() -> None:
@@ -187,8 +202,9 @@ def test_both_lightning_indexers_count_two_flops_per_head_dim_per_key_scored() -
     # (lccost.conventions): the q.k products only, 2*H_I*D_I = 2*2*4 = 16 FLOPs per key, for
     # both (both indexers here have H_I = 2, D_I = 4).
     def scores(part: MultiHeadLatentAttention | CompressedSparseAttention, L: int) -> int:
-        return sum(t.value for t in part.costs(env(L, D=32)).decode_flops
-                   if t.name == "indexer_scores")
+        return sum(
+            t.value for t in part.costs(env(L, D=32)).decode_flops if t.name == "indexer_scores"
+        )
 
     assert scores(MLA, 5) == 16 * 6  # V3.2 scores every cached token and itself: L + 1 = 6
     assert scores(CSA, 30) == 16 * 7  # V4 scores the floor(31 / 4) = 7 visible entries
@@ -216,10 +232,20 @@ def test_csa_decode_useful_uses_top_k_executed_is_dense() -> None:
 
 
 def test_v4_native_entry_is_fp8_nope_with_scales_bf16_rope_and_padding() -> None:
-    fmt = V4CacheFormat(nope=StorageFormat(dtype="fp8", scale_block=64, scale_bytes=1),
-                        rope=StorageFormat(dtype="bf16"), entry_pad_bytes=1)
-    real = dict(V4, head_dim=512, rope_head_dim=64, query_heads=64, output_groups=8,
-                output_rank=1024, window=128)
+    fmt = V4CacheFormat(
+        nope=StorageFormat(dtype="fp8", scale_block=64, scale_bytes=1),
+        rope=StorageFormat(dtype="bf16"),
+        entry_pad_bytes=1,
+    )
+    real = dict(
+        V4,
+        head_dim=512,
+        rope_head_dim=64,
+        query_heads=64,
+        output_groups=8,
+        output_rank=1024,
+        window=128,
+    )
     sliding = V4SlidingAttention(cache_format=fmt, **real)
     # DeepSeek V4 entry: 448 fp8 + 448/64 = 7 scale bytes + 64 x 2 B rope + 1 pad = 584 B.
     # reference: 127 window entries, K = V stored twice for a pure sliding layer
@@ -240,8 +266,9 @@ def test_dense_and_moe_weights_and_flops() -> None:
     # gated MLP: 3 * D * I = 3 * 16 * 4 = 192 -> 384 decode FLOPs, x L = 5 in prefill
     mlp = DenseMLP(intermediate_size=4).costs(env(5, D=16))
     assert (mlp.params.total, mlp.decode_flops.total, mlp.prefill_flops.total) == (192, 384, 1920)
-    moe = MixtureOfExperts(experts=8, active_experts=2, expert_intermediate_size=4,
-                           shared_experts=1).costs(env(5, D=16))
+    moe = MixtureOfExperts(
+        experts=8, active_experts=2, expert_intermediate_size=4, shared_experts=1
+    ).costs(env(5, D=16))
     # all: 8 * 192 routed + 192 shared + router 16 * 8 = 1,856; active: 2 * 192 + 192 + 128 = 704
     assert (moe.params.total, moe.active.total, moe.decode_flops.total) == (1856, 704, 1408)
 

@@ -38,9 +38,23 @@ def _report(args: list[str]):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("width", [20, 40, 60, 80, 100, 140, 400])
 def test_a_table_keeps_every_number_whole_at_any_width(width: int) -> None:
-    report = _report(["compare", "deepseek-v4-pro", "deepseek-v4-flash", "--baseline",
-                      "deepseek-v3.2", "-c", "1M", "--dtype", "fp8", "--kv-dtype", "native",
-                      "--generate", "16"])
+    report = _report(
+        [
+            "compare",
+            "deepseek-v4-pro",
+            "deepseek-v4-flash",
+            "--baseline",
+            "deepseek-v3.2",
+            "-c",
+            "1M",
+            "--dtype",
+            "fp8",
+            "--kv-dtype",
+            "native",
+            "--generate",
+            "16",
+        ]
+    )
     table = summary_table(report, ByteUnit.GB)
     out = _render(table, width)
     assert ELLIPSIS not in out
@@ -64,8 +78,9 @@ def test_piped_output_is_written_at_full_width(monkeypatch: pytest.MonkeyPatch) 
 
 def test_each_column_has_one_unit_and_the_same_decimals() -> None:
     # 523,264 B and 268,435,456 B in one column: kB, three decimals each
-    unit, cells = scaled([523_264, 268_435_456], ((10**9, "GB"), (10**6, "MB"),
-                                                   (10**3, "kB"), (1, "B")), 3)
+    unit, cells = scaled(
+        [523_264, 268_435_456], ((10**9, "GB"), (10**6, "MB"), (10**3, "kB"), (1, "B")), 3
+    )
     assert unit == "kB" and cells == ["523.264", "268,435.456"]
     unit, cells = scaled([100 * 10**9, 5 * 10**9], ((10**9, "GB"), (1, "B")), 3)
     assert cells == ["100.000", "5.000"]  # not "100.0" beside "5.000"
@@ -88,8 +103,18 @@ def test_table_titles_say_what_the_table_holds() -> None:
 
 
 def test_the_baseline_has_its_own_row() -> None:
-    code, out, _ = run_cli(["compare", "deepseek-v4-pro", "--baseline", "deepseek-v3.2",
-                            "-c", "1M", "--kv-dtype", "native"])
+    code, out, _ = run_cli(
+        [
+            "compare",
+            "deepseek-v4-pro",
+            "--baseline",
+            "deepseek-v3.2",
+            "-c",
+            "1M",
+            "--kv-dtype",
+            "native",
+        ]
+    )
     assert code == 0
     row = next(line for line in out.splitlines() if "deepseek-v3.2 (baseline)" in line)
     assert row.count("100.0%") >= 2  # the baseline is 100% of itself
@@ -100,8 +125,9 @@ def test_the_baseline_has_its_own_row() -> None:
 
 def test_rows_say_which_input_they_came_from() -> None:
     inputs = ["llama-3.1-8b", "configs/llama-3.1-8b.yaml", "configs/hf/llama-3.1-8b.json"]
-    code, out, err = run_cli(["compare", *[str(ROOT / i) if "/" in i else i for i in inputs],
-                              "-c", "1k"])
+    code, out, err = run_cli(
+        ["compare", *[str(ROOT / i) if "/" in i else i for i in inputs], "-c", "1k"]
+    )
     assert code == 0, err
     rows = [line for line in out.splitlines() if "llama-3.1-8b" in line and "│" in line]
     assert len(rows) == 3
@@ -115,16 +141,31 @@ def test_the_precision_weighted_ratio_is_in_the_table() -> None:
     # DeepSeek-V4 report §1: V4-Pro needs 27% of V3.2's single-token FLOPs at 1M, counted in
     # equivalent FP8 FLOPs; the published figure's rounding allows [26.5%, 27.5%). The raw
     # ratio is lower (V4's fp4 experts weigh half), so the table must show both.
-    code, out, _ = run_cli(["compare", "deepseek-v4-pro", "deepseek-v4-flash", "--baseline",
-                            "deepseek-v3.2", "--context", "1M", "--dtype", "fp8", "--kv-dtype",
-                            "native"])
+    code, out, _ = run_cli(
+        [
+            "compare",
+            "deepseek-v4-pro",
+            "deepseek-v4-flash",
+            "--baseline",
+            "deepseek-v3.2",
+            "--context",
+            "1M",
+            "--dtype",
+            "fp8",
+            "--kv-dtype",
+            "native",
+        ]
+    )
     assert code == 0
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if "┃ model" in line)
     assert "decode FP8-equiv. FLOPs vs base" in lines[header]
     row = next(line for line in lines if line.startswith("│ deepseek-v4-pro "))
-    *_, raw, weighted = [float(cell.strip().rstrip("%")) for cell in row.strip("│ ").split("│")
-                         if cell.strip().endswith("%")]
+    *_, raw, weighted = [
+        float(cell.strip().rstrip("%"))
+        for cell in row.strip("│ ").split("│")
+        if cell.strip().endswith("%")
+    ]
     assert 26.5 <= weighted < 27.5
     assert raw < weighted
     # a plain GQA model pins no compute format: no FP8-equivalent column
@@ -230,6 +271,7 @@ def test_explain_adds_up_the_decode_bytes() -> None:
     # written per token and 1,024 times that read; one embedding row of 4,096 x 2 B
     assert numbers[1:] == [134_217_728, 131_072, 8_192]
     assert sum(numbers) == int(total.replace(",", ""))
-    (row,) = csv.DictReader(io.StringIO(run_cli(["compare", "llama-3.1-8b", "-c", "1k", "-f",
-                                                  "csv"])[1]))
+    (row,) = csv.DictReader(
+        io.StringIO(run_cli(["compare", "llama-3.1-8b", "-c", "1k", "-f", "csv"])[1])
+    )
     assert int(row["decode_bytes"]) == int(total.replace(",", ""))

@@ -10,10 +10,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_source_folder_is_a_listed_package() -> None:
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-                 ["tool"]["setuptools"]["packages"])
-    folders = {path.parent for path in (ROOT / "lccost").rglob("*.py")
-               if "__pycache__" not in path.parts}
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    folders = {
+        path.parent for path in (ROOT / "lccost").rglob("*.py") if "__pycache__" not in path.parts
+    }
     for folder in folders:
         # issue 16: lccost/spec had no __init__.py, invisible to package tools.
         assert (folder / "__init__.py").is_file(), f"{folder} has no __init__.py"

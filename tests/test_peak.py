@@ -95,8 +95,9 @@ def test_k_eq_v_still_holds_two_tensors(write_spec) -> None:  # type: ignore[no-
     # Gemma 4's attention_k_eq_v drops v_proj, but the reference caches V = v_norm(x·W_k) and
     # K = RoPE(k_norm(x·W_k)), two different tensors (modeling_gemma4.py L1226-1236, both passed
     # to past_key_values.update). So the same K/V bytes as the tiny spec without it.
-    architecture = api.load(write_spec(TINY.replace("head_dim: 16}", "head_dim: 16, k_eq_v: true}"),
-                                       "tiny-k-eq-v.yaml"))
+    architecture = api.load(
+        write_spec(TINY.replace("head_dim: 16}", "head_dim: 16, k_eq_v: true}"), "tiny-k-eq-v.yaml")
+    )
     workload = api.make_workload(10)
     # Held after the prefill: 2 layers x L·2·K·d·b = 2·10·2·2·16·2 = 2,560 (not 1,280).
     held = transformers_held_after_prefill(architecture, workload)
@@ -107,7 +108,8 @@ def test_k_eq_v_still_holds_two_tensors(write_spec) -> None:  # type: ignore[no-
     assert _above_weights(architecture, prefill.total_bytes, workload) == 16_160
     decode = transformers_decode_peak(architecture, workload)
     assert _above_weights(architecture, decode.total_bytes, workload) == (
-        1_408 + 1_280 + 704 + 1_280 + 400)
+        1_408 + 1_280 + 704 + 1_280 + 400
+    )
 
 
 def test_vllm_chunk_is_bounded_by_max_batched_tokens(tiny: Architecture) -> None:
@@ -132,9 +134,10 @@ def test_unmodelled_mechanisms_are_refused_not_guessed() -> None:
 def test_a_mechanism_without_a_peak_shape_is_refused(write_spec) -> None:  # type: ignore[no-untyped-def]
     # MixtureOfExperts declares no peak_mlp (the base's None): the peak names the layer and
     # both mechanisms instead of costing the experts as a dense MLP.
-    moe = TINY.replace("ffn: {kind: dense, intermediate_size: 128}",
-                       "ffn: {kind: moe, experts: 4, active_experts: 2, "
-                       "expert_intermediate_size: 32}")
+    moe = TINY.replace(
+        "ffn: {kind: dense, intermediate_size: 128}",
+        "ffn: {kind: moe, experts: 4, active_experts: 2, expert_intermediate_size: 32}",
+    )
     architecture = api.load(write_spec(moe, "tiny-moe.yaml"))
     with pytest.raises(LccostError, match=r"layer 0 is attention \+ moe"):
         transformers_prefill_peak(architecture, api.make_workload(10))
@@ -155,7 +158,8 @@ def _measured_architecture(family: str) -> Architecture:
     shipped = api.load(family.removesuffix("-text"))
     keep = set() if family.endswith("-text") else {"vision_tower"}
     spec = shipped.spec.model_copy(
-        update={"encoders": [e for e in shipped.spec.encoders if e.name in keep]})
+        update={"encoders": [e for e in shipped.spec.encoders if e.name in keep]}
+    )
     architecture, problems = expand(spec)
     assert architecture is not None and not problems
     return architecture
@@ -165,21 +169,23 @@ ROWS = MEASURED["rows"]
 
 
 def _row_id(row: dict[str, Any]) -> str:
-    return (f"{row['family']}-{row['attn_implementation']}-{row['context_tokens']}"
-            f"-b{row['batch']}")
+    return f"{row['family']}-{row['attn_implementation']}-{row['context_tokens']}-b{row['batch']}"
 
 
 @pytest.mark.parametrize("row", ROWS, ids=_row_id)
 def test_prediction_within_5_percent_of_the_device(row: dict[str, Any]) -> None:
     architecture = _measured_architecture(row["family"])
     workload = api.make_workload(row["context_tokens"], row["batch"])
-    prefill = transformers_prefill_peak(architecture, workload,
-                                        AttentionImpl(row["attn_implementation"]))
+    prefill = transformers_prefill_peak(
+        architecture, workload, AttentionImpl(row["attn_implementation"])
+    )
     decode = transformers_decode_peak(architecture, workload)
     held = transformers_held_after_prefill(architecture, workload)
-    for predicted, measured in ((prefill.total_bytes, row["prefill_peak_allocated_bytes"]),
-                                (decode.total_bytes, row["decode_peak_allocated_bytes"]),
-                                (held, row["after_prefill_cache_only_allocated_bytes"])):
+    for predicted, measured in (
+        (prefill.total_bytes, row["prefill_peak_allocated_bytes"]),
+        (decode.total_bytes, row["decode_peak_allocated_bytes"]),
+        (held, row["after_prefill_cache_only_allocated_bytes"]),
+    ):
         assert abs(predicted - measured) <= TOLERANCE * measured, (predicted, measured)
 
 
@@ -195,15 +201,31 @@ def test_measurements_are_recorded_with_their_provenance() -> None:
 
 
 def _row(family: str, tokens: int, attn: str = "sdpa", batch: int = 1) -> dict[str, Any]:
-    (row,) = [r for r in ROWS if (r["family"], r["context_tokens"], r["attn_implementation"],
-                                  r["batch"]) == (family, tokens, attn, batch)]
+    (row,) = [
+        r
+        for r in ROWS
+        if (r["family"], r["context_tokens"], r["attn_implementation"], r["batch"])
+        == (family, tokens, attn, batch)
+    ]
     assert isinstance(row, dict)
     return row
 
 
 def test_cli_fit_answers_from_the_peak_the_device_measured(run_cli) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = run_cli(["fit", "llama-3.1-8b", "--hardware", "h200", "--context", "128k",
-                              "--engine", "transformers", "--format", "json"])
+    code, out, err = run_cli(
+        [
+            "fit",
+            "llama-3.1-8b",
+            "--hardware",
+            "h200",
+            "--context",
+            "128k",
+            "--engine",
+            "transformers",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0, err
     (result,) = json.loads(out)["fits"]
     measured = _row("llama-3.1-8b", 131072)["prefill_peak_allocated_bytes"]
@@ -217,19 +239,43 @@ def test_cli_fit_answers_from_the_peak_the_device_measured(run_cli) -> None:  # 
 def test_cli_fit_sliding_window_family(run_cli, context: str) -> None:  # type: ignore[no-untyped-def]
     # The shipped spec holds the audio tower too (307,183,904 parameters, 614 MB in bf16) that
     # the measured config.json lacked: still within 5% of the device's figure.
-    code, out, err = run_cli(["fit", "gemma-4-e2b", "--hardware", "h200", "--context", context,
-                              "--engine", "transformers", "--format", "json"])
+    code, out, err = run_cli(
+        [
+            "fit",
+            "gemma-4-e2b",
+            "--hardware",
+            "h200",
+            "--context",
+            context,
+            "--engine",
+            "transformers",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0, err
     (result,) = json.loads(out)["fits"]
     measured = _row("gemma-4-e2b", {"32k": 32768, "128k": 131072}[context])
     assert abs(result["peak_bytes"] - measured["prefill_peak_allocated_bytes"]) <= (
-        TOLERANCE * measured["prefill_peak_allocated_bytes"])
+        TOLERANCE * measured["prefill_peak_allocated_bytes"]
+    )
     assert result["peak_dominant"] == "SDPA mask conversion"
 
 
 def test_cli_fit_table_names_engine_and_what_dominated(run_cli) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = run_cli(["fit", "llama-3.1-8b", "deepseek-v4-flash", "--hardware", "h200",
-                              "--context", "128k", "--format", "markdown"])
+    code, out, err = run_cli(
+        [
+            "fit",
+            "llama-3.1-8b",
+            "deepseek-v4-flash",
+            "--hardware",
+            "h200",
+            "--context",
+            "128k",
+            "--format",
+            "markdown",
+        ]
+    )
     assert code == 0, err
     assert "transformers/sdpa" in out and "MLP intermediate" in out
     # DeepSeek V4's peak is not modelled: answered from weights + cache, and the caption says.
@@ -255,8 +301,15 @@ def test_fit_on_the_peak_stops_where_the_peak_stops_fitting(tiny: Architecture) 
     workload = api.make_workload(0)
     weights = weight_term(tiny, workload).bytes
     capacity = weights + 600_000
-    result = fit(tiny, workload, capacity, Reserve(size_bytes=0), context=100,
-                 engine=Engine.TRANSFORMERS, attn=AttentionImpl.EAGER)
+    result = fit(
+        tiny,
+        workload,
+        capacity,
+        Reserve(size_bytes=0),
+        context=100,
+        engine=Engine.TRANSFORMERS,
+        attn=AttentionImpl.EAGER,
+    )
     longest = result.longest_context
     assert longest is not None
 
@@ -275,8 +328,18 @@ def test_fit_on_the_peak_stops_where_the_peak_stops_fitting(tiny: Architecture) 
 def test_roofline_flags_a_prefill_peak_that_does_not_fit(run_cli) -> None:  # type: ignore[no-untyped-def]
     # Gemma-4-E2B at 128K: weights + cache about 10.9 GB fit a 24 GB card, but the prefill's
     # peak (over 70 GB on the H200 above) does not.
-    code, out, err = run_cli(["compare", "gemma-4-e2b", "--hardware", "rtx-4090", "--context",
-                              "128k", "--format", "json"])
+    code, out, err = run_cli(
+        [
+            "compare",
+            "gemma-4-e2b",
+            "--hardware",
+            "rtx-4090",
+            "--context",
+            "128k",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0, err
     (line,) = json.loads(out)["roofline"]
     assert line["weights_and_cache_bytes"] <= line["capacity_bytes"] < line["peak_bytes"]
@@ -291,7 +354,9 @@ def test_peak_summary_names_the_two_figures(tiny: Architecture) -> None:
     weights = weight_term(tiny, workload).bytes
     # The hand derivations above: prefill 16,160 and decode 5,072 bytes above the weights.
     assert (summary.prefill_peak_bytes - weights, summary.decode_peak_bytes - weights) == (
-        16_160, 5_072)
+        16_160,
+        5_072,
+    )
 
 
 def test_an_output_gate_is_refused_not_left_out(write_spec) -> None:  # type: ignore[no-untyped-def]

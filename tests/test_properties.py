@@ -33,8 +33,7 @@ from lccost.conventions import Accounting, FlopConvention
 from lccost.engine import ModelCost, cost
 from lccost.report import cost_result
 
-SETTINGS = settings(max_examples=100, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 BLOCK = 256
 """Page size for ``vllm`` (a multiple of every generated compress rate, as vLLM requires)."""
@@ -44,10 +43,16 @@ CONTEXTS = st.integers(0, 2_000_000)
 WHOLE_BLOCKS = st.integers(0, 4096).map(lambda k: k * BLOCK)
 
 
-def costed(spec: dict[str, Any], context: int, accounting: Accounting = Accounting.REFERENCE,
-           batch: int = 1, flops: FlopConvention = FlopConvention.USEFUL) -> ModelCost:
-    workload = make_workload(context, batch=batch, accounting=accounting, flops=flops,
-                             block_size=BLOCK)
+def costed(
+    spec: dict[str, Any],
+    context: int,
+    accounting: Accounting = Accounting.REFERENCE,
+    batch: int = 1,
+    flops: FlopConvention = FlopConvention.USEFUL,
+) -> ModelCost:
+    workload = make_workload(
+        context, batch=batch, accounting=accounting, flops=flops, block_size=BLOCK
+    )
     return cost(architecture_of(spec), workload)
 
 
@@ -57,26 +62,33 @@ def ordered(a: int, b: int) -> tuple[int, int]:
 
 @SETTINGS
 @given(valid_specs(), CONTEXTS, CONTEXTS)
-def test_full_context_cache_never_decreases_with_context(spec: dict[str, Any], a: int,
-                                                         b: int) -> None:
+def test_full_context_cache_never_decreases_with_context(
+    spec: dict[str, Any], a: int, b: int
+) -> None:
     short, long = ordered(a, b)
-    assert costed(spec, short, Accounting.FULL_CONTEXT).kv_cache_bytes \
+    assert (
+        costed(spec, short, Accounting.FULL_CONTEXT).kv_cache_bytes
         <= costed(spec, long, Accounting.FULL_CONTEXT).kv_cache_bytes
+    )
 
 
 @SETTINGS
 @given(valid_specs(), ACCOUNTINGS, WHOLE_BLOCKS, WHOLE_BLOCKS)
-def test_cache_never_decreases_across_whole_blocks(spec: dict[str, Any], accounting: Accounting,
-                                                   a: int, b: int) -> None:
+def test_cache_never_decreases_across_whole_blocks(
+    spec: dict[str, Any], accounting: Accounting, a: int, b: int
+) -> None:
     short, long = ordered(a, b)
-    assert costed(spec, short, accounting).kv_cache_bytes \
+    assert (
+        costed(spec, short, accounting).kv_cache_bytes
         <= costed(spec, long, accounting).kv_cache_bytes
+    )
 
 
 @SETTINGS
 @given(valid_specs(), st.sampled_from(list(FlopConvention)), CONTEXTS, CONTEXTS)
-def test_flops_never_decrease_with_context(spec: dict[str, Any], flops: FlopConvention, a: int,
-                                           b: int) -> None:
+def test_flops_never_decrease_with_context(
+    spec: dict[str, Any], flops: FlopConvention, a: int, b: int
+) -> None:
     short, long = ordered(a, b)
     first = costed(spec, short, flops=flops)
     second = costed(spec, long, flops=flops)
@@ -87,7 +99,8 @@ def test_flops_never_decrease_with_context(spec: dict[str, Any], flops: FlopConv
 @SETTINGS
 @given(valid_specs(), ACCOUNTINGS, WHOLE_BLOCKS, st.integers(2, 64))
 def test_batch_scales_cache_and_cache_traffic_but_not_weights(
-        spec: dict[str, Any], accounting: Accounting, context: int, batch: int) -> None:
+    spec: dict[str, Any], accounting: Accounting, context: int, batch: int
+) -> None:
     one = costed(spec, context, accounting)
     many = costed(spec, context, accounting, batch=batch)
     assert many.kv_cache_bytes == batch * one.kv_cache_bytes
@@ -100,9 +113,9 @@ def test_batch_scales_cache_and_cache_traffic_but_not_weights(
 
 @SETTINGS
 @given(valid_specs(sharing=True), ACCOUNTINGS, CONTEXTS.map(lambda n: n - n % BLOCK))
-def test_turning_kv_sharing_off_never_decreases_cache(spec: dict[str, Any],
-                                                      accounting: Accounting,
-                                                      context: int) -> None:
+def test_turning_kv_sharing_off_never_decreases_cache(
+    spec: dict[str, Any], accounting: Accounting, context: int
+) -> None:
     shared = costed(spec, context, accounting)
     separate = costed(without_sharing(spec), context, accounting)
     assert shared.kv_cache_bytes <= separate.kv_cache_bytes
@@ -111,28 +124,43 @@ def test_turning_kv_sharing_off_never_decreases_cache(spec: dict[str, Any],
 
 
 @SETTINGS
-@given(st.one_of(attention_specs(window=True), cca_specs().filter(lambda a: "window" in a)),
-       ffn_specs(), CONTEXTS, CONTEXTS)
+@given(
+    st.one_of(attention_specs(window=True), cca_specs().filter(lambda a: "window" in a)),
+    ffn_specs(),
+    CONTEXTS,
+    CONTEXTS,
+)
 def test_sliding_layer_never_holds_or_grows_more_than_its_full_twin(
-        attention: dict[str, Any], ffn: dict[str, Any], a: int, b: int) -> None:
+    attention: dict[str, Any], ffn: dict[str, Any], a: int, b: int
+) -> None:
     full = {k: v for k, v in attention.items() if k != "window"}
     short, long = ordered(a, b)
 
     def cache(layer: dict[str, Any], context: int) -> int:
-        spec = {"name": "one", "hidden_size": 64, "vocab_size": 10,
-                "layers": [{"attention": layer, "ffn": ffn}]}
+        spec = {
+            "name": "one",
+            "hidden_size": 64,
+            "vocab_size": 10,
+            "layers": [{"attention": layer, "ffn": ffn}],
+        }
         return costed(spec, context).layers[0].total("cache_bytes")
 
     assert cache(attention, short) <= cache(full, short)
-    assert cache(attention, long) - cache(attention, short) \
-        <= cache(full, long) - cache(full, short)
+    assert cache(attention, long) - cache(attention, short) <= cache(full, long) - cache(
+        full, short
+    )
 
 
 @SETTINGS
-@given(st.one_of(v4_specs("csa"), v4_specs("hca")), ffn_specs(), WHOLE_BLOCKS,
-       st.integers(1, 4096).map(lambda k: k * BLOCK))
+@given(
+    st.one_of(v4_specs("csa"), v4_specs("hca")),
+    ffn_specs(),
+    WHOLE_BLOCKS,
+    st.integers(1, 4096).map(lambda k: k * BLOCK),
+)
 def test_compressed_layer_grows_slower_than_full_attention_on_the_same_head(
-        attention: dict[str, Any], ffn: dict[str, Any], start: int, step: int) -> None:
+    attention: dict[str, Any], ffn: dict[str, Any], start: int, step: int
+) -> None:
     # A full MQA layer on the same head width c caches K and V: 2c values per token. A CSA/HCA
     # layer adds one entry of c (plus, for CSA, an indexer key of D_I <= 32) per m >= 2 tokens:
     # (c + D_I) / m <= (c + 32) / 2 < 2c for c >= 16. Past the window its window part is full,
@@ -143,12 +171,15 @@ def test_compressed_layer_grows_slower_than_full_attention_on_the_same_head(
     long = short + step
 
     def cache(layer: dict[str, Any], context: int) -> int:
-        spec = {"name": "one", "hidden_size": 64, "vocab_size": 10,
-                "layers": [{"attention": layer, "ffn": ffn}]}
+        spec = {
+            "name": "one",
+            "hidden_size": 64,
+            "vocab_size": 10,
+            "layers": [{"attention": layer, "ffn": ffn}],
+        }
         return costed(spec, context).layers[0].total("cache_bytes")
 
-    assert cache(attention, long) - cache(attention, short) \
-        < cache(full, long) - cache(full, short)
+    assert cache(attention, long) - cache(attention, short) < cache(full, long) - cache(full, short)
 
 
 def test_compressor_buffer_is_freed_when_a_block_closes() -> None:
@@ -157,19 +188,36 @@ def test_compressor_buffer_is_freed_when_a_block_closes() -> None:
     # compressor holds kv and gate projections of the 7 mod 4 = 3 open tokens, 2 x 3 x 16
     # values: (1 + 1) x 16 x 2 B + 96 x 2 B = 64 + 192 = 256 B.
     # After 8 tokens: 1 window entry, 2 compressed, no open token: 3 x 16 x 2 B = 96 B.
-    spec = {"name": "hca", "hidden_size": 64, "vocab_size": 10, "layers": [{
-        "attention": {"kind": "hca", "query_heads": 1, "head_dim": 16, "rope_head_dim": 0,
-                      "q_lora_rank": 8, "output_groups": 1, "output_rank": 8, "window": 2,
-                      "compress_rate": 4},
-        "ffn": {"kind": "dense", "intermediate_size": 8}}]}
+    spec = {
+        "name": "hca",
+        "hidden_size": 64,
+        "vocab_size": 10,
+        "layers": [
+            {
+                "attention": {
+                    "kind": "hca",
+                    "query_heads": 1,
+                    "head_dim": 16,
+                    "rope_head_dim": 0,
+                    "q_lora_rank": 8,
+                    "output_groups": 1,
+                    "output_rank": 8,
+                    "window": 2,
+                    "compress_rate": 4,
+                },
+                "ffn": {"kind": "dense", "intermediate_size": 8},
+            }
+        ],
+    }
     assert costed(spec, 7).kv_cache_bytes == 256
     assert costed(spec, 8).kv_cache_bytes == 96
 
 
 @SETTINGS
 @given(valid_specs(), ACCOUNTINGS, WHOLE_BLOCKS, st.integers(1, 8))
-def test_per_layer_figures_sum_to_the_totals(spec: dict[str, Any], accounting: Accounting,
-                                             context: int, batch: int) -> None:
+def test_per_layer_figures_sum_to_the_totals(
+    spec: dict[str, Any], accounting: Accounting, context: int, batch: int
+) -> None:
     model = costed(spec, context, accounting, batch=batch)
     result = cost_result(model, per_layer=True)
     assert result.layers is not None and len(result.layers) == len(spec["layers"])
@@ -177,15 +225,18 @@ def test_per_layer_figures_sum_to_the_totals(spec: dict[str, Any], accounting: A
     def model_parts(quantity: str) -> int:
         return sum(getattr(part, quantity).total for _, part in model.model_parts)
 
-    for quantity, total in (("cache_bytes", result.kv_cache_bytes),
-                            ("decode_flops", result.decode_flops),
-                            ("prefill_flops", result.prefill_flops),
-                            ("cache_read_bytes", result.decode_cache_read_bytes),
-                            ("cache_write_bytes", result.decode_cache_write_bytes)):
+    for quantity, total in (
+        ("cache_bytes", result.kv_cache_bytes),
+        ("decode_flops", result.decode_flops),
+        ("prefill_flops", result.prefill_flops),
+        ("cache_read_bytes", result.decode_cache_read_bytes),
+        ("cache_write_bytes", result.decode_cache_write_bytes),
+    ):
         per_layer = sum(getattr(layer, quantity) for layer in result.layers)
         assert batch * (per_layer + model_parts(quantity)) == total, quantity
-    assert sum(layer.params for layer in result.layers) + model_parts("params") \
-        == result.params_total
+    assert (
+        sum(layer.params for layer in result.layers) + model_parts("params") == result.params_total
+    )
 
 
 def _figures(model: ModelCost) -> dict[str, Any]:
@@ -195,7 +246,8 @@ def _figures(model: ModelCost) -> dict[str, Any]:
 @SETTINGS
 @given(valid_specs(), WHOLE_BLOCKS)
 def test_yaml_round_trip_and_extends_without_overrides_cost_the_same(
-        spec: dict[str, Any], context: int) -> None:
+    spec: dict[str, Any], context: int
+) -> None:
     workload = make_workload(context, block_size=BLOCK)
     expected = _figures(cost(architecture_of(spec), workload))
     with tempfile.TemporaryDirectory() as folder:
@@ -208,11 +260,22 @@ def test_yaml_round_trip_and_extends_without_overrides_cost_the_same(
 
 
 @SETTINGS
-@given(valid_specs(), ACCOUNTINGS, st.sampled_from(list(FlopConvention)),
-       st.integers(0, 3000), st.integers(1, 40), st.integers(1, 3))
+@given(
+    valid_specs(),
+    ACCOUNTINGS,
+    st.sampled_from(list(FlopConvention)),
+    st.integers(0, 3000),
+    st.integers(1, 40),
+    st.integers(1, 3),
+)
 def test_generation_equals_the_sum_of_its_decode_steps(
-        spec: dict[str, Any], accounting: Accounting, flops: FlopConvention, first: int,
-        new_tokens: int, batch: int) -> None:
+    spec: dict[str, Any],
+    accounting: Accounting,
+    flops: FlopConvention,
+    first: int,
+    new_tokens: int,
+    batch: int,
+) -> None:
     # --generate N at prompt L0 is, by definition, the decode steps at L0, L0 + 1, ...,
     # L0 + N - 1, each costed on its own: the closed re-evaluation in the engine must agree
     # exactly, for every mechanism kind, accounting and FLOP convention.

@@ -42,10 +42,12 @@ def _terminal(monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", ["terminal-80", "piped"])
-@pytest.mark.parametrize("example", [e for e in EXAMPLES if not e.needs_shell],
-                         ids=lambda e: e.shell[:60])
-def test_readme_command_runs_and_keeps_every_digit(example: Example, mode: str,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "example", [e for e in EXAMPLES if not e.needs_shell], ids=lambda e: e.shell[:60]
+)
+def test_readme_command_runs_and_keeps_every_digit(
+    example: Example, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     _terminal(monkeypatch, mode)
     code, out, err = run_cli(example.args)
@@ -58,7 +60,7 @@ def test_readme_command_runs_and_keeps_every_digit(example: Example, mode: str,
         assert max(map(len, table_lines), default=0) <= 80
     if example.shown:  # what the README shows is what the command prints, line for line
         printed = (err if expects_error else out).splitlines()
-        assert printed[:len(example.shown)] == list(example.shown)
+        assert printed[: len(example.shown)] == list(example.shown)
 
 
 def test_readme_shell_command_runs(tmp_path: Path) -> None:
@@ -67,11 +69,19 @@ def test_readme_shell_command_runs(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     (example,) = [e for e in EXAMPLES if e.needs_shell]
     target = tmp_path / "kv.svg"
-    shell = (example.shell.replace("docs/kv-cache-vs-context.png", str(target))
-             .replace("python -c", f"{sys.executable} -c")
-             .replace("lccost ", f"{sys.executable} -m lccost "))
-    done = subprocess.run(["bash", "-c", shell], cwd=ROOT, capture_output=True, text=True,
-                          timeout=240, env={**os.environ, "COLUMNS": "80"})
+    shell = (
+        example.shell.replace("docs/kv-cache-vs-context.png", str(target))
+        .replace("python -c", f"{sys.executable} -c")
+        .replace("lccost ", f"{sys.executable} -m lccost ")
+    )
+    done = subprocess.run(
+        ["bash", "-c", shell],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "COLUMNS": "80"},
+    )
     assert done.returncode == 0, done.stderr
     assert target.stat().st_size > 0
     assert ELLIPSIS not in done.stdout
@@ -93,11 +103,14 @@ def test_readme_python_example_runs() -> None:
 def test_readme_gemma_cache_figures_are_what_lccost_prints() -> None:
     sentence = re.search(r"Gemma 4 E2B at 128K holds (.*?)\.\n", README.read_text(), re.S)
     assert sentence is not None
-    stated = {mode: value for value, mode in re.findall(
-        r"([\d,.]+) MB\s+under\s+`([a-z-]+)`", sentence.group(1))}
+    stated = {
+        mode: value
+        for value, mode in re.findall(r"([\d,.]+) MB\s+under\s+`([a-z-]+)`", sentence.group(1))
+    }
     assert set(stated) == {"reference", "vllm", "llamacpp", "full-context"}
     for mode, value in stated.items():
-        _code, out, _ = run_cli(["compare", "gemma-4-e2b", "-c", "128k", "--accounting", mode,
-                                 "-f", "csv"])
+        _code, out, _ = run_cli(
+            ["compare", "gemma-4-e2b", "-c", "128k", "--accounting", mode, "-f", "csv"]
+        )
         (row,) = csv.DictReader(io.StringIO(out))
         assert f"{int(row['kv_cache_bytes']) / 1e6:,.3f}" == value

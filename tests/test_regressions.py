@@ -21,10 +21,10 @@ MODES = tuple(Accounting)
 L = 131072
 
 
-def _cost(model: str | Path, mode: Accounting = Accounting.REFERENCE, context: int = L,
-          **workload: object) -> ModelCost:
-    return api.model_cost(model, api.make_workload(context, accounting=mode,
-                                                   **workload))  # type: ignore[arg-type]
+def _cost(
+    model: str | Path, mode: Accounting = Accounting.REFERENCE, context: int = L, **workload: object
+) -> ModelCost:
+    return api.model_cost(model, api.make_workload(context, accounting=mode, **workload))  # type: ignore[arg-type]
 
 
 def _spec(tmp_path: Path, text: str) -> Path:
@@ -57,14 +57,19 @@ def test_mla_caches_one_latent_not_per_head_k_and_v(tmp_path: Path, mode: Accoun
     assert 24 * cache < naive < 25 * cache  # 28,672 / 1,152 = 24.9x
 
 
-def test_generating_with_dense_mla_re_evaluates_attention_at_every_position(
-        tmp_path: Path) -> None:
+def test_generating_with_dense_mla_re_evaluates_attention_at_every_position(tmp_path: Path) -> None:
     # issue 16: --generate summed MLA's attention with a stale "k = L0 + 1", so every step
     # after the first was charged the first step's attention (-0.22% on this layer).
     # Decode at L: 2 x weights + absorbed attention 2·H·(2c + d_r)·(L + 1) (mla.py docstring).
-    weights = (7168 * 1536 + 1536 * 128 * (128 + 64) + 7168 * (512 + 64)  # q_a, q_b, kv_a
-               + 512 * 128 * (128 + 128) + 128 * 128 * 7168               # kv_b, o
-               + 3 * 7168 * 18432 + 129280 * 7168)                        # mlp, lm_head
+    weights = (
+        7168 * 1536
+        + 1536 * 128 * (128 + 64)
+        + 7168 * (512 + 64)  # q_a, q_b, kv_a
+        + 512 * 128 * (128 + 128)
+        + 128 * 128 * 7168  # kv_b, o
+        + 3 * 7168 * 18432
+        + 129280 * 7168
+    )  # mlp, lm_head
     attention_per_key = 2 * 128 * (2 * 512 + 64)
     keys = sum(L + 1 for L in range(100, 150))  # 101 + ... + 150 = 6,275
     model = _cost(_spec(tmp_path, DEEPSEEK_V3), context=100)
@@ -77,7 +82,9 @@ def test_deepseek_v32_adds_the_128_wide_indexer_key() -> None:
     layer = _cost("deepseek-v3.2").layers[0].attention
     assert layer.cache_bytes.total == L * 1408
     assert {t.name: t.value for t in layer.cache_bytes} == {
-        "latent_cache": L * (512 + 64) * 2, "indexer_key_cache": L * 128 * 2}
+        "latent_cache": L * (512 + 64) * 2,
+        "indexer_key_cache": L * 128 * 2,
+    }
 
 
 def test_fp8_mla_entry_is_656_bytes_with_its_scales_not_576() -> None:
@@ -89,7 +96,9 @@ def test_fp8_mla_entry_is_656_bytes_with_its_scales_not_576() -> None:
     # TRT-LLM#15088 charged the DSA indexer keys 2 B per value)
     layer = _cost("deepseek-v3.2", kv_dtype="native").layers[0].attention
     assert {t.name: t.value for t in layer.cache_bytes} == {
-        "latent_cache": L * 656, "indexer_key_cache": L * 132}
+        "latent_cache": L * 656,
+        "indexer_key_cache": L * 132,
+    }
 
 
 GPT_OSS_20B = """\
@@ -119,8 +128,8 @@ def test_sliding_layers_are_not_charged_the_full_context(tmp_path: Path) -> None
     spec = _spec(tmp_path, GPT_OSS_20B)
     per_full_layer = L * 2048
     expected = {
-        Accounting.REFERENCE: 12 * per_full_layer + 12 * 127 * 2048,   # keeps W - 1 = 127
-        Accounting.FULL_CONTEXT: 24 * per_full_layer,                   # the textbook figure
+        Accounting.REFERENCE: 12 * per_full_layer + 12 * 127 * 2048,  # keeps W - 1 = 127
+        Accounting.FULL_CONTEXT: 24 * per_full_layer,  # the textbook figure
         # B = 16: skipped 131,072 - 127 = 130,945 -> 8,184 of 8,192 blocks freed: 128 slots
         Accounting.VLLM: 12 * per_full_layer + 12 * 128 * 2048,
         # llama-server defaults (4 slots, unified): GGML_PAD(min(n_ctx, 128 x 4 + 512), 256)
@@ -157,7 +166,10 @@ def test_kv_heads_are_read_per_layer(tmp_path: Path, mode: Accounting) -> None:
     # 256 x 11 = 2,816 B per token; reading layer 0's 8 heads for all gives 3 x 2,048 = 6,144
     cost = _cost(_spec(tmp_path, PER_LAYER_KV_HEADS), mode, context=4096)
     assert [layer.attention.cache_bytes.total for layer in cost.layers] == [
-        256 * 8 * 4096, 256 * 2 * 4096, 256 * 1 * 4096]
+        256 * 8 * 4096,
+        256 * 2 * 4096,
+        256 * 1 * 4096,
+    ]
     assert cost.cache_bytes_per_sequence == 2816 * 4096
 
 

@@ -84,8 +84,9 @@ def test_vllm_engine_under_the_reference_accounting(tiny: Path) -> None:
 
 @pytest.mark.parametrize("extra", [[], ["--hardware", "h200"]])
 def test_an_unmodelled_model_gets_null_and_the_reason_never_a_guess(extra: list[str]) -> None:
-    (result,) = _json(["compare", UNMODELLED, "--context", "4k", "--engine", "transformers",
-                       *extra])
+    (result,) = _json(
+        ["compare", UNMODELLED, "--context", "4k", "--engine", "transformers", *extra]
+    )
     assert result["prefill_peak_bytes"] is None
     assert result["decode_peak_bytes"] is None
     assert "not modelled" in result["peak_missing_reason"]
@@ -101,8 +102,9 @@ def test_engine_none_and_an_engineless_accounting_give_null_with_the_reason(tiny
 
 
 def test_csv_carries_the_peaks_and_the_reason(tiny: Path) -> None:
-    code, out, err = run_cli(["compare", str(tiny), UNMODELLED, "--context", "10",
-                              "--format", "csv"])
+    code, out, err = run_cli(
+        ["compare", str(tiny), UNMODELLED, "--context", "10", "--format", "csv"]
+    )
     assert code == 0, err
     tiny_row, unmodelled = csv.DictReader(io.StringIO(out))
     weights = 2 * int(tiny_row["params_total"])
@@ -123,8 +125,21 @@ def _markdown_columns(text: str) -> dict[str, list[str]]:
 def test_markdown_adds_the_peak_columns_when_an_engine_is_named(tiny: Path) -> None:
     code, plain, _ = run_cli(["compare", str(tiny), "--context", "10", "-f", "markdown"])
     assert code == 0 and "peak" not in plain.splitlines()[0]
-    code, out, err = run_cli(["compare", str(tiny), UNMODELLED, "--context", "10", "-f",
-                              "markdown", "--engine", "transformers", "--units", "GiB"])
+    code, out, err = run_cli(
+        [
+            "compare",
+            str(tiny),
+            UNMODELLED,
+            "--context",
+            "10",
+            "-f",
+            "markdown",
+            "--engine",
+            "transformers",
+            "--units",
+            "GiB",
+        ]
+    )
     assert code == 0, err
     columns = _markdown_columns(out)
     (prefill_header,) = [h for h in columns if h.startswith("prefill peak")]
@@ -140,18 +155,22 @@ def test_markdown_adds_the_peak_columns_when_an_engine_is_named(tiny: Path) -> N
 
 
 def test_table_adds_the_peak_columns_with_hardware_or_an_engine() -> None:
-    code, out, err = run_cli(["compare", "llama-3.1-8b", UNMODELLED, "--context", "4k",
-                              "--hardware", "h200"])
+    code, out, err = run_cli(
+        ["compare", "llama-3.1-8b", UNMODELLED, "--context", "4k", "--hardware", "h200"]
+    )
     assert code == 0, err
     assert "prefill peak" in out and "decode peak" in out and "n/a" in out
     code, out, _ = run_cli(["compare", "llama-3.1-8b", "--context", "4k"])
     assert "prefill peak" not in out
 
 
-@pytest.mark.parametrize("command", [
-    ["sweep", "llama-3.1-8b", "--context", "4k,8k"],
-    ["show", "llama-3.1-8b", "--context", "4k"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sweep", "llama-3.1-8b", "--context", "4k,8k"],
+        ["show", "llama-3.1-8b", "--context", "4k"],
+    ],
+)
 def test_sweep_and_show_take_the_engine(command: list[str]) -> None:
     code, out, err = run_cli([*command, "--engine", "vllm", "-f", "markdown"])
     assert code == 0, err
@@ -162,8 +181,9 @@ def test_sweep_and_show_take_the_engine(command: list[str]) -> None:
 
 
 def test_explain_prints_the_peak_terms_with_their_sources(tiny: Path) -> None:
-    code, out, err = run_cli(["compare", str(tiny), UNMODELLED, "--context", "10",
-                              "--explain", "-f", "json"])
+    code, out, err = run_cli(
+        ["compare", str(tiny), UNMODELLED, "--context", "10", "--explain", "-f", "json"]
+    )
     assert code == 0, err
     json.loads(out)  # the JSON stays parseable; the explanation goes to stderr
     assert "prefill_peak_bytes under transformers (sdpa): prefill peak at layer 1 MLP" in err
@@ -194,8 +214,18 @@ def test_the_api_reports_the_peaks(tiny: Path) -> None:
 def test_show_without_costs_still_prints_the_peaks_and_the_explanation_asked_for() -> None:
     # show --no-costs returned before the summary and --explain; a named engine asks for the
     # peak columns, and --explain for the terms, so both print.
-    code, out, err = run_cli(["show", "llama-3.1-8b", "--context", "4k", "--no-costs",
-                              "--engine", "transformers", "--explain"])
+    code, out, err = run_cli(
+        [
+            "show",
+            "llama-3.1-8b",
+            "--context",
+            "4k",
+            "--no-costs",
+            "--engine",
+            "transformers",
+            "--explain",
+        ]
+    )
     assert code == 0, err
     assert "prefill peak" in out
     assert "prefill_peak_bytes under transformers (sdpa)" in out

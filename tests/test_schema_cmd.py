@@ -54,7 +54,8 @@ def test_schema_written_to_a_file(run_cli: RunCli, tmp_path: Path) -> None:
 def test_hardware_schema(run_cli: RunCli) -> None:
     schema = _schema(run_cli, "--hardware-profile")
     assert {"memory_bytes", "memory_bandwidth_bytes_per_s", "peak_flops_per_s"} <= set(
-        schema["required"])
+        schema["required"]
+    )
 
 
 def test_shipped_specs_validate_against_the_schema(run_cli: RunCli) -> None:
@@ -71,16 +72,25 @@ def test_shipped_specs_validate_against_the_schema(run_cli: RunCli) -> None:
     assert not validator.is_valid({"extends": "llama-3.1-8b", "nmae": "mine"})
     assert not validator.is_valid({"name": "no layers", "hidden_size": 1, "vocab_size": 1})
     # A layer template with extends holds overrides only (null removes a key).
-    base: dict[str, Any] = {"name": "t", "hidden_size": 8, "vocab_size": 8, "layers": ["b"],
-                            "layer_templates": {
-        "a": {"attention": {"kind": "attention", "query_heads": 1, "kv_heads": 1,
-                            "head_dim": 8},
-              "ffn": {"kind": "dense", "intermediate_size": 8}}}}
+    base: dict[str, Any] = {
+        "name": "t",
+        "hidden_size": 8,
+        "vocab_size": 8,
+        "layers": ["b"],
+        "layer_templates": {
+            "a": {
+                "attention": {"kind": "attention", "query_heads": 1, "kv_heads": 1, "head_dim": 8},
+                "ffn": {"kind": "dense", "intermediate_size": 8},
+            }
+        },
+    }
     variant = {"extends": "a", "ffn": {"kind": "moe", "intermediate_size": None}}
-    assert validator.is_valid({**base, "layer_templates": {**base["layer_templates"],
-                                                           "b": variant}})
-    assert not validator.is_valid({**base, "layer_templates": {**base["layer_templates"],
-                                                               "b": {**variant, "mlp": {}}}})
+    assert validator.is_valid(
+        {**base, "layer_templates": {**base["layer_templates"], "b": variant}}
+    )
+    assert not validator.is_valid(
+        {**base, "layer_templates": {**base["layer_templates"], "b": {**variant, "mlp": {}}}}
+    )
 
 
 def test_shipped_profiles_validate_against_the_hardware_schema(run_cli: RunCli) -> None:
@@ -98,19 +108,23 @@ def test_override_files_may_give_mappings_in_part(run_cli) -> None:  # type: ign
     validator = jsonschema.Draft202012Validator(_schema(run_cli))
     override = {"extends": "deepseek-v4-pro", "name": "w"}
     # The shipped 64k-window variant: one field of one template's attention.
-    assert validator.is_valid({**override, "layer_templates": {
-        "hca": {"attention": {"window": 65536}}}})
-    assert validator.is_valid({**override, "kv_sharing": None, "per_layer_embeddings": {
-        "dim": 128}})
-    assert not validator.is_valid({**override, "layer_templates": {
-        "hca": {"attention": {"windw": 65536}}}})
+    assert validator.is_valid(
+        {**override, "layer_templates": {"hca": {"attention": {"window": 65536}}}}
+    )
+    assert validator.is_valid(
+        {**override, "kv_sharing": None, "per_layer_embeddings": {"dim": 128}}
+    )
+    assert not validator.is_valid(
+        {**override, "layer_templates": {"hca": {"attention": {"windw": 65536}}}}
+    )
     assert not validator.is_valid({**override, "per_layer_embeddings": {"dimm": 1}})
     # A list replaces the parent's whole, so its entries are whole layers.
     assert not validator.is_valid({**override, "layers": [{"attention": {"window": 8}}]})
     # Without extends a partial template is no spec.
     whole = {"name": "t", "hidden_size": 8, "vocab_size": 8, "layers": ["a"]}
-    assert not validator.is_valid({**whole, "layer_templates": {
-        "a": {"attention": {"window": 65536}}}})
+    assert not validator.is_valid(
+        {**whole, "layer_templates": {"a": {"attention": {"window": 65536}}}}
+    )
 
 
 def test_every_generated_valid_spec_fits_the_schema_whole_and_as_an_override() -> None:

@@ -60,9 +60,16 @@ layers:
 def test_every_mechanism_kind_parses_with_its_fields(write_spec: WriteSpec) -> None:
     architecture = load(write_spec(EVERY_KIND))
     kinds = [(layer.attention.kind, layer.ffn.kind) for layer in architecture.layers]
-    assert kinds == [("attention", "dense"), ("attention", "dense"), ("mla", "moe"),
-                     ("mla", "moe"), ("cca", "dense"), ("csa", "moe"), ("hca", "dense"),
-                     ("v4_sliding", "dense")]
+    assert kinds == [
+        ("attention", "dense"),
+        ("attention", "dense"),
+        ("mla", "moe"),
+        ("mla", "moe"),
+        ("cca", "dense"),
+        ("csa", "moe"),
+        ("hca", "dense"),
+        ("v4_sliding", "dense"),
+    ]
     sliding = architecture.layers[1].attention
     assert isinstance(sliding, Attention)
     assert (sliding.window, sliding.k_eq_v, sliding.output_gate) == (128, True, "per_head")
@@ -76,11 +83,14 @@ def test_every_mechanism_kind_parses_with_its_fields(write_spec: WriteSpec) -> N
 
 def test_yaml_12_scalars(write_spec: WriteSpec) -> None:
     # `1_024` groups digits; a quoted "1e6" in a text field stays text; `True` is a boolean.
-    architecture = load(write_spec(
-        "name: scalars\ndescription: '1e6'\nhidden_size: 1_024\nvocab_size: 100\n"
-        "tie_word_embeddings: True\nlayers:\n"
-        "  - attention: {kind: attention, query_heads: 1, kv_heads: 1, head_dim: 8}\n"
-        "    ffn: {kind: dense, intermediate_size: 8}\n"))
+    architecture = load(
+        write_spec(
+            "name: scalars\ndescription: '1e6'\nhidden_size: 1_024\nvocab_size: 100\n"
+            "tie_word_embeddings: True\nlayers:\n"
+            "  - attention: {kind: attention, query_heads: 1, kv_heads: 1, head_dim: 8}\n"
+            "    ffn: {kind: dense, intermediate_size: 8}\n"
+        )
+    )
     assert architecture.spec.hidden_size == 1024
     assert architecture.spec.description == "1e6"
     assert architecture.spec.tie_word_embeddings is True
@@ -120,12 +130,15 @@ def test_nested_repeats_expand_to_the_explicit_sequence(write_spec: WriteSpec) -
 
 
 def test_template_extends_states_a_variant_as_a_difference(write_spec: WriteSpec) -> None:
-    architecture = load(write_spec(
-        "name: t\nhidden_size: 64\nvocab_size: 100\nlayer_templates:\n"
-        "  base: {attention: {kind: attention, query_heads: 4, kv_heads: 2, head_dim: 16},\n"
-        "         ffn: {kind: dense, intermediate_size: 128}}\n"
-        "  windowed: {extends: base, attention: {window: 32}}\n"
-        "layers: [base, windowed]\n"))
+    architecture = load(
+        write_spec(
+            "name: t\nhidden_size: 64\nvocab_size: 100\nlayer_templates:\n"
+            "  base: {attention: {kind: attention, query_heads: 4, kv_heads: 2, head_dim: 16},\n"
+            "         ffn: {kind: dense, intermediate_size: 128}}\n"
+            "  windowed: {extends: base, attention: {window: 32}}\n"
+            "layers: [base, windowed]\n"
+        )
+    )
     full, windowed = (layer.attention for layer in architecture.layers)
     assert isinstance(full, Attention) and isinstance(windowed, Attention)
     assert (full.window, windowed.window) == (None, 32)
@@ -162,14 +175,18 @@ def test_kv_sharing_layers_hold_no_cache(write_spec: WriteSpec) -> None:
     assert per_layer == [448, 448, 12_800, 448, 12_800, 0, 0, 0]
 
 
-@pytest.mark.parametrize(("name", "sliding_source", "full_source"), [
-    # E2B: ([sliding] x 4 + [full]) x 7, first shared layer 15 -> sliding 13, full 14.
-    ("gemma-4-e2b", 13, 14),
-    # E4B: ([sliding] x 5 + [full]) x 7, first shared layer 24 -> sliding 22, full 23.
-    ("gemma-4-e4b", 22, 23),
-])
+@pytest.mark.parametrize(
+    ("name", "sliding_source", "full_source"),
+    [
+        # E2B: ([sliding] x 4 + [full]) x 7, first shared layer 15 -> sliding 13, full 14.
+        ("gemma-4-e2b", 13, 14),
+        # E4B: ([sliding] x 5 + [full]) x 7, first shared layer 24 -> sliding 22, full 23.
+        ("gemma-4-e4b", 22, 23),
+    ],
+)
 def test_gemma_shared_layers_read_the_last_owner_of_their_type(
-        name: str, sliding_source: int, full_source: int) -> None:
+    name: str, sliding_source: int, full_source: int
+) -> None:
     architecture = load(name)
     for layer in architecture.layers:
         attention = layer.attention
@@ -200,7 +217,9 @@ def test_extends_child_over_parent_null_removes_lists_replace(write_spec: WriteS
         "extends: parent.yaml\nname: child\nhidden_size: 128\nmax_context: null\n"
         "per_layer_embeddings: {dim: 16}\nlayers:\n"
         "  - attention: {kind: attention, query_heads: 8, kv_heads: 8, head_dim: 16}\n"
-        "    ffn: {kind: dense, intermediate_size: 256}\n", name="child.yaml")
+        "    ffn: {kind: dense, intermediate_size: 256}\n",
+        name="child.yaml",
+    )
     spec = load(child).spec
     assert (spec.name, spec.hidden_size, spec.vocab_size) == ("child", 128, 100)
     assert spec.description == "the parent"
@@ -213,7 +232,8 @@ def test_extends_child_over_parent_null_removes_lists_replace(write_spec: WriteS
 
 
 def test_extends_resolves_relative_to_each_file_not_the_working_directory(
-        write_spec: WriteSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_spec: WriteSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_spec(PARENT, name="base/grand.yaml")
     write_spec("extends: grand.yaml\nname: parent\nvocab_size: 300\n", name="base/parent.yaml")
     child = write_spec("extends: ../base/parent.yaml\nname: child\n", name="models/child.yaml")
@@ -230,7 +250,11 @@ def test_extends_with_no_override_costs_the_same_as_its_parent(write_spec: Write
     workload = Workload(1000)
     a, b = cost(load(parent), workload), cost(load(child), workload)
     assert (a.kv_cache_bytes, a.prefill_flops, a.decode_flops, a.params_total) == (
-        b.kv_cache_bytes, b.prefill_flops, b.decode_flops, b.params_total)
+        b.kv_cache_bytes,
+        b.prefill_flops,
+        b.decode_flops,
+        b.params_total,
+    )
 
 
 def test_extends_a_shipped_model_by_name(write_spec: WriteSpec) -> None:
@@ -278,20 +302,32 @@ def test_every_variant_spec_validates(run_cli: RunCli) -> None:
 
 def test_shipped_names_are_the_config_files() -> None:
     assert set(shipped_configs()) >= {
-        "gemma-4-e2b", "gemma-4-e4b", "laguna-xs.2", "deepseek-v4-pro", "deepseek-v4-flash",
-        "deepseek-v3.2", "llama-3.1-8b", "zaya1-8b"}
+        "gemma-4-e2b",
+        "gemma-4-e4b",
+        "laguna-xs.2",
+        "deepseek-v4-pro",
+        "deepseek-v4-flash",
+        "deepseek-v3.2",
+        "llama-3.1-8b",
+        "zaya1-8b",
+    }
 
 
 def _owners_and_readers(architecture: Architecture) -> tuple[int, int]:
-    readers = sum(getattr(layer.attention, "kv_source_layer", None) is not None
-                  for layer in architecture.layers)
+    readers = sum(
+        getattr(layer.attention, "kv_source_layer", None) is not None
+        for layer in architecture.layers
+    )
     return len(architecture.layers) - readers, readers
 
 
-@pytest.mark.parametrize(("name", "layers", "own", "reuse"), [
-    ("gemma-4-e2b", 35, 15, 20),  # num_hidden_layers 35, num_kv_shared_layers 20
-    ("gemma-4-e4b", 42, 24, 18),  # num_hidden_layers 42, num_kv_shared_layers 18
-])
+@pytest.mark.parametrize(
+    ("name", "layers", "own", "reuse"),
+    [
+        ("gemma-4-e2b", 35, 15, 20),  # num_hidden_layers 35, num_kv_shared_layers 20
+        ("gemma-4-e4b", 42, 24, 18),  # num_hidden_layers 42, num_kv_shared_layers 18
+    ],
+)
 def test_gemma_layer_counts(name: str, layers: int, own: int, reuse: int) -> None:
     architecture = load(name)
     assert len(architecture.layers) == layers
@@ -311,13 +347,16 @@ def test_laguna_layers_and_query_groups() -> None:
     assert {a.query_heads // a.kv_heads for a in full} == {6}
 
 
-@pytest.mark.parametrize(("name", "kinds"), [
-    ("deepseek-v4-pro", {"csa": 30, "hca": 31}),
-    ("deepseek-v4-flash", {"csa": 21, "hca": 20, "v4_sliding": 2}),
-    # DeepSeek-V3.2: 61 MLA layers with the lightning indexer (V3 architecture + DSA).
-    ("deepseek-v3.2", {"mla": 61}),
-    ("llama-3.1-8b", {"attention": 32}),
-])
+@pytest.mark.parametrize(
+    ("name", "kinds"),
+    [
+        ("deepseek-v4-pro", {"csa": 30, "hca": 31}),
+        ("deepseek-v4-flash", {"csa": 21, "hca": 20, "v4_sliding": 2}),
+        # DeepSeek-V3.2: 61 MLA layers with the lightning indexer (V3 architecture + DSA).
+        ("deepseek-v3.2", {"mla": 61}),
+        ("llama-3.1-8b", {"attention": 32}),
+    ],
+)
 def test_layer_kind_counts(name: str, kinds: dict[str, int]) -> None:
     architecture = load(name)
     assert Counter(layer.attention.kind for layer in architecture.layers) == kinds
@@ -327,5 +366,7 @@ def test_deepseek_v32_has_three_dense_layers_then_moe() -> None:
     # first_k_dense_replace 3 (DeepSeek-V3 config): 3 dense FFNs, then 58 MoE.
     architecture = load("deepseek-v3.2")
     assert [layer.ffn.kind for layer in architecture.layers] == ["dense"] * 3 + ["moe"] * 58
-    assert all(layer.attention.indexer is not None  # type: ignore[union-attr]
-               for layer in architecture.layers)
+    assert all(
+        layer.attention.indexer is not None  # type: ignore[union-attr]
+        for layer in architecture.layers
+    )

@@ -43,15 +43,21 @@ def test_an_edited_parent_is_read_again(write_spec: WriteSpec) -> None:
 
 
 def _kv_bytes_in_a_fresh_process(cache_dir: Path) -> str:
-    code = ("from lccost.api import load, make_workload; from lccost.engine import cost; "
-            "print(cost(load('llama-3.1-8b'), make_workload(1000)).kv_cache_bytes)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "LCCOST_CACHE_DIR": str(cache_dir)}, check=True)
+    code = (
+        "from lccost.api import load, make_workload; from lccost.engine import cost; "
+        "print(cost(load('llama-3.1-8b'), make_workload(1000)).kv_cache_bytes)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LCCOST_CACHE_DIR": str(cache_dir)},
+        check=True,
+    )
     return done.stdout.strip()
 
 
-def test_shipped_specs_are_kept_across_processes_and_a_bad_cache_is_ignored(
-        tmp_path: Path) -> None:
+def test_shipped_specs_are_kept_across_processes_and_a_bad_cache_is_ignored(tmp_path: Path) -> None:
     # Llama 3.1 8B at L = 1000: 32 layers x 8 KV heads x 128 x 2 x 2 bytes x 1000 tokens.
     expected = str(32 * 8 * 128 * 2 * 2 * 1000)
     assert _kv_bytes_in_a_fresh_process(tmp_path) == expected

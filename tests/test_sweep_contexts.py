@@ -27,27 +27,31 @@ def test_rounding_duplicates_are_dropped() -> None:
     assert parse_contexts("1..4", points=10) == [1, 2, 3, 4]
 
 
-@pytest.mark.parametrize(("text", "options", "message"), [
-    ("1k..1M", {"every": 1}, "more than 10,000"),
-    ("1k..1M", {"points": 3, "every": 4}, "not both"),
-    ("4k,8k", {"points": 3}, "need a range"),
-    ("1k..1M", {"points": MAX_SWEEP_POINTS + 1}, "--points takes 2"),
-])
-def test_bad_combinations_are_refused(text: str, options: dict[str, int],
-                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "options", "message"),
+    [
+        ("1k..1M", {"every": 1}, "more than 10,000"),
+        ("1k..1M", {"points": 3, "every": 4}, "not both"),
+        ("4k,8k", {"points": 3}, "need a range"),
+        ("1k..1M", {"points": MAX_SWEEP_POINTS + 1}, "--points takes 2"),
+    ],
+)
+def test_bad_combinations_are_refused(text: str, options: dict[str, int], message: str) -> None:
     with pytest.raises(LccostError, match=message):
         parse_contexts(text, **options)  # type: ignore[arg-type]
 
 
 def test_cli_refuses_points_with_every_as_a_misused_option(run_cli: RunCli) -> None:
-    code, _, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k..8k", "--points", "3",
-                            "--every", "64"])
+    code, _, err = run_cli(
+        ["sweep", "llama-3.1-8b", "-c", "1k..8k", "--points", "3", "--every", "64"]
+    )
     assert code == 2 and "--points or --every" in err
 
 
 def test_cli_every_writes_one_row_per_step(run_cli: RunCli) -> None:
-    code, out, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k..2k", "--every", "256",
-                              "-f", "csv"])
+    code, out, err = run_cli(
+        ["sweep", "llama-3.1-8b", "-c", "1k..2k", "--every", "256", "-f", "csv"]
+    )
     assert code == 0, err
     rows = out.strip().splitlines()[1:]
     assert [int(row.split(",")[1]) for row in rows] == [1024, 1280, 1536, 1792, 2048]

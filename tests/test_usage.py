@@ -25,27 +25,31 @@ def _json(args: list[str]) -> dict:  # type: ignore[type-arg]
 
 # --- misused options exit 2, everywhere ----------------------------------------------------
 
-@pytest.mark.parametrize("args", [
-    ["compare", "llama-3.1-8b", "--dtype", "fp7"],
-    ["compare", "llama-3.1-8b", "--kv-dtype", "fp7"],
-    ["compare", "llama-3.1-8b", "--hardware", "h100-sxm", "--compute-dtype", "fp7"],
-    ["fit", "llama-3.1-8b", "--hardware", "h100-sxm", "--reserve", "200%"],
-    ["fit", "llama-3.1-8b", "--hardware", "h100-sxm", "--reserve", "lots"],
-    ["sweep", "llama-3.1-8b", "--context", "1M..1k"],
-    ["compare", "llama-3.1-8b", "--generate", "1000000"],
-    ["compare", "llama-3.1-8b", "--context", "0"],
-    ["show", "llama-3.1-8b", "--context", "0"],
-    ["sweep", "llama-3.1-8b", "--context", "0,4k"],
-    ["compare", "llama-3.1-8b", "--context", "\uff11\uff12\uff18k"],  # full-width 128k
-    ["compare", "llama-3.1-8b", "--batch", str(2**20 + 1)],
-    ["compare", "llama-3.1-8b", "--block-size", str(2**20 + 1), "--accounting", "vllm"],
-    ["compare", "llama-3.1-8b", "--hardware", "h100-sxm", "--gpus", str(2**16 + 1)],
-    ["fit", "llama-3.1-8b", "--memory", "1" + "0" * 41 + "GB"],
-    ["fit", "llama-3.1-8b", "--memory", "1e41GB"],
-    ["verify", "llama-3.1-8b", "-c", "0"],
-    ["verify", "llama-3.1-8b", "--dtype", "fp8"],
-    ["claims", "--format", "yaml"],
-])
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", "llama-3.1-8b", "--dtype", "fp7"],
+        ["compare", "llama-3.1-8b", "--kv-dtype", "fp7"],
+        ["compare", "llama-3.1-8b", "--hardware", "h100-sxm", "--compute-dtype", "fp7"],
+        ["fit", "llama-3.1-8b", "--hardware", "h100-sxm", "--reserve", "200%"],
+        ["fit", "llama-3.1-8b", "--hardware", "h100-sxm", "--reserve", "lots"],
+        ["sweep", "llama-3.1-8b", "--context", "1M..1k"],
+        ["compare", "llama-3.1-8b", "--generate", "1000000"],
+        ["compare", "llama-3.1-8b", "--context", "0"],
+        ["show", "llama-3.1-8b", "--context", "0"],
+        ["sweep", "llama-3.1-8b", "--context", "0,4k"],
+        ["compare", "llama-3.1-8b", "--context", "\uff11\uff12\uff18k"],  # full-width 128k
+        ["compare", "llama-3.1-8b", "--batch", str(2**20 + 1)],
+        ["compare", "llama-3.1-8b", "--block-size", str(2**20 + 1), "--accounting", "vllm"],
+        ["compare", "llama-3.1-8b", "--hardware", "h100-sxm", "--gpus", str(2**16 + 1)],
+        ["fit", "llama-3.1-8b", "--memory", "1" + "0" * 41 + "GB"],
+        ["fit", "llama-3.1-8b", "--memory", "1e41GB"],
+        ["verify", "llama-3.1-8b", "-c", "0"],
+        ["verify", "llama-3.1-8b", "--dtype", "fp8"],
+        ["claims", "--format", "yaml"],
+    ],
+)
 def test_a_misused_option_exits_2_with_one_message(args: list[str]) -> None:
     code, out, err = run_cli(args)
     assert code == 2, (out, err)
@@ -59,18 +63,26 @@ def test_fit_memory_past_the_bound_prints_no_float_noise() -> None:
     assert "e+" not in err and ".0 GB" not in err
 
 
-@pytest.mark.parametrize("spelling,canonical", [
-    ("bfloat16", "bf16"), ("BF16", "bf16"), ("float16", "fp16"), ("FP8", "fp8"),
-    ("float32", "fp32"),
-])
+@pytest.mark.parametrize(
+    "spelling,canonical",
+    [
+        ("bfloat16", "bf16"),
+        ("BF16", "bf16"),
+        ("float16", "fp16"),
+        ("FP8", "fp8"),
+        ("float32", "fp32"),
+    ],
+)
 def test_common_dtype_spellings_are_accepted(spelling: str, canonical: str) -> None:
-    (ours,) = _json(["compare", "llama-3.1-8b", "-c", "1k", "--dtype", spelling,
-                     "--kv-dtype", spelling])["results"]
+    (ours,) = _json(
+        ["compare", "llama-3.1-8b", "-c", "1k", "--dtype", spelling, "--kv-dtype", spelling]
+    )["results"]
     (theirs,) = _json(["compare", "llama-3.1-8b", "-c", "1k", "--dtype", canonical])["results"]
     assert ours == theirs and ours["dtype"] == canonical
 
 
 # --- names ---------------------------------------------------------------------------------
+
 
 def test_model_names_ignore_case() -> None:
     (upper,) = _json(["compare", "LLAMA-3.1-8B", "-c", "1k"])["results"]
@@ -107,6 +119,7 @@ def test_shipped_variants_are_usable_by_name_and_listed() -> None:
 
 # --- help, version, python -m ----------------------------------------------------------------
 
+
 def test_short_help_and_version() -> None:
     code, out, _ = run_cli(["-h"])
     assert code == 0 and "Usage:" in out
@@ -117,8 +130,9 @@ def test_short_help_and_version() -> None:
 
 
 def test_python_dash_m_runs_the_cli() -> None:
-    done = subprocess.run([sys.executable, "-m", "lccost", "--version"], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "lccost", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0 and done.stdout.strip() == f"lccost {lccost.__version__}"
 
 
@@ -140,13 +154,18 @@ run()
 def test_ctrl_c_at_any_moment_prints_no_traceback(module: str) -> None:
     # typer: while the CLI is imported (its first ~100 ms); rich, lccost.engine: while a
     # command runs. Triggered by an import hook, so the test does not depend on timing.
-    done = subprocess.run([sys.executable, "-c", INTERRUPT_AT_IMPORT.format(module=module)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPT_AT_IMPORT.format(module=module)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 130, done.stderr
     assert done.stderr.strip() == "Interrupted." and done.stdout == ""
 
 
 # --- the Python API -------------------------------------------------------------------------
+
 
 def test_make_workload_takes_the_cli_context_strings() -> None:
     assert lccost.make_workload("128k").context_tokens == 131072
@@ -164,8 +183,17 @@ def test_the_api_raises_the_cli_errors() -> None:
 
 def test_dir_lists_the_public_api() -> None:
     listed = set(dir(lccost))
-    assert {"compare", "make_workload", "sweep", "load", "analyse", "fit", "roofline",
-            "check_claims", "__version__"} <= listed
+    assert {
+        "compare",
+        "make_workload",
+        "sweep",
+        "load",
+        "analyse",
+        "fit",
+        "roofline",
+        "check_claims",
+        "__version__",
+    } <= listed
     assert set(lccost.__all__) <= listed
 
 
@@ -180,8 +208,20 @@ def test_one_api_call_costs_each_model_once(monkeypatch: pytest.MonkeyPatch) -> 
         return real(architecture, workload)
 
     monkeypatch.setattr(api, "cost", counting)
-    code, _, err = run_cli(["compare", "llama-3.1-8b", "zaya1-8b", "-c", "1k", "--hardware",
-                            "h100-sxm", "--explain", "--baseline", "gemma-4-e2b"])
+    code, _, err = run_cli(
+        [
+            "compare",
+            "llama-3.1-8b",
+            "zaya1-8b",
+            "-c",
+            "1k",
+            "--hardware",
+            "h100-sxm",
+            "--explain",
+            "--baseline",
+            "gemma-4-e2b",
+        ]
+    )
     assert code == 0, err
     assert sorted(calls) == ["gemma-4-e2b", "llama-3.1-8b", "zaya1-8b"]
 
@@ -213,7 +253,8 @@ def test_an_existing_file_is_replaced_only_with_force(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_partial_one(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "schema.json"
     target.write_text("old\n")
 
@@ -231,8 +272,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_one(
 def test_plot_to_a_bad_path_is_one_line_before_any_output(where: str, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     (tmp_path / "exists.svg").write_text("<svg/>")
-    code, out, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k..4k",
-                              "--plot", str(tmp_path / where)])
+    code, out, err = run_cli(
+        ["sweep", "llama-3.1-8b", "-c", "1k..4k", "--plot", str(tmp_path / where)]
+    )
     assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
     assert (tmp_path / "exists.svg").read_text() == "<svg/>"
 
@@ -245,18 +287,21 @@ def test_plot_to_an_unwritable_folder(tmp_path: Path) -> None:
     try:
         if os.access(locked, os.W_OK):
             pytest.skip("running as a user who can write anywhere (root)")
-        code, out, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k..4k",
-                                  "--plot", str(locked / "kv.svg")])
+        code, out, err = run_cli(
+            ["sweep", "llama-3.1-8b", "-c", "1k..4k", "--plot", str(locked / "kv.svg")]
+        )
         assert code == 1 and out == "" and "not writable" in err
     finally:
         locked.chmod(0o700)
 
 
 def test_plot_without_matplotlib_says_so_before_printing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails as if not installed
-    code, out, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k..4k",
-                              "--plot", str(tmp_path / "kv.png")])
+    code, out, err = run_cli(
+        ["sweep", "llama-3.1-8b", "-c", "1k..4k", "--plot", str(tmp_path / "kv.png")]
+    )
     assert code == 1 and out == "" and "pip install 'lccost[plot]'" in err
 
 
@@ -267,8 +312,10 @@ def test_verify_shows_one_line_of_a_reference_error(monkeypatch: pytest.MonkeyPa
 
     def failing(model: object, context_tokens: int, seed: int = 1) -> None:
         # what torch raises: a message, then the C++ stack it was raised from
-        raise RuntimeError("shape mismatch\nException raised from check at aten/x.cpp:12\n"
-                           "frame #0: c10::Error::Error() + 0x1 (0x7f in libc10.so)")
+        raise RuntimeError(
+            "shape mismatch\nException raised from check at aten/x.cpp:12\n"
+            "frame #0: c10::Error::Error() + 0x1 (0x7f in libc10.so)"
+        )
 
     monkeypatch.setattr(reference, "build_reference_model", lambda *a, **k: object())
     monkeypatch.setattr(reference, "measure_reference", failing)
@@ -276,17 +323,19 @@ def test_verify_shows_one_line_of_a_reference_error(monkeypatch: pytest.MonkeyPa
     assert code == 1
     (line,) = err.strip().splitlines()
     assert line.startswith("Error: ") and line.endswith(
-        "llama-3.1-8b.json: the reference model fails at context 1,024: shape mismatch")
+        "llama-3.1-8b.json: the reference model fails at context 1,024: shape mismatch"
+    )
 
 
-def test_plot_to_a_folder_it_cannot_write(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plot_to_a_folder_it_cannot_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("matplotlib")
     real = os.access
-    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if mode == os.W_OK
-                        else real(path, mode, **kw))
-    code, out, err = run_cli(["sweep", "llama-3.1-8b", "-c", "1k..4k",
-                              "--plot", str(tmp_path / "kv.svg")])
+    monkeypatch.setattr(
+        os, "access", lambda path, mode, **kw: False if mode == os.W_OK else real(path, mode, **kw)
+    )
+    code, out, err = run_cli(
+        ["sweep", "llama-3.1-8b", "-c", "1k..4k", "--plot", str(tmp_path / "kv.svg")]
+    )
     assert code == 1 and out == "" and "is not writable" in err
 
 

@@ -48,8 +48,11 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Analytical long-context cost calculator for LLM architectures."""
@@ -112,8 +115,11 @@ def _click_error(error: Exception) -> Any:
     """``error`` if it is a click usage or parameter error (which knows how to ``show`` itself
     and its exit code), else ``None``. typer >= 0.22 vendors click as ``typer._click``, whose
     errors derive from ``typer.TyperException`` (click itself is no dependency any more)."""
-    if (isinstance(error, typer.TyperException) and hasattr(error, "show")
-            and hasattr(error, "exit_code")):
+    if (
+        isinstance(error, typer.TyperException)
+        and hasattr(error, "show")
+        and hasattr(error, "exit_code")
+    ):
         return error
     return None
 

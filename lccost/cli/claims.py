@@ -13,8 +13,10 @@ from lccost.render.formats import OutputFormat
 
 def claims(
     output: Format = OutputFormat.TABLE,
-    path: Annotated[Path | None, typer.Option(
-        "--file", help="A claims file (default: the shipped configs/claims.yaml).")] = None,
+    path: Annotated[
+        Path | None,
+        typer.Option("--file", help="A claims file (default: the shipped configs/claims.yaml)."),
+    ] = None,
 ) -> None:
     """Recompute every published claim from the shipped specs; exit 1 if one fails.
 

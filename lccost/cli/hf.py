@@ -20,8 +20,12 @@ DEFAULT_CONTEXTS = ["1024", "4099"]
 def import_hf(
     config: Annotated[Path, typer.Argument(help="A Hugging Face config.json.")],
     output: OutputFile = None,
-    name: Annotated[str | None, typer.Option(
-        "--name", help="The spec's name (default: the model folder, or the file's stem).")] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", help="The spec's name (default: the model folder, or the file's stem)."
+        ),
+    ] = None,
     force: Force = False,
 ) -> None:
     """Translate a config.json into an lccost YAML spec (validated; missing fields take the
@@ -57,8 +61,10 @@ def _config_path(model: str) -> Path:
         bundled = directory / "hf" / f"{model}.json"
         if bundled.exists():
             return bundled
-    raise LccostError(f"{model!r} is neither a config.json, a folder holding one, nor a shipped "
-                      "model with its config.json (configs/hf/); give the model's config.json")
+    raise LccostError(
+        f"{model!r} is neither a config.json, a folder holding one, nor a shipped "
+        "model with its config.json (configs/hf/); give the model's config.json"
+    )
 
 
 def _verify_contexts(texts: list[str] | None) -> list[str] | None:
@@ -79,21 +85,35 @@ def _verify_dtype(text: str) -> str:
 
     name = parse_dtype(text) or text
     if name not in TORCH_DTYPES:
-        raise typer.BadParameter(f"{text!r}: the reference model is built in "
-                                 f"{', '.join(TORCH_DTYPES)}")
+        raise typer.BadParameter(
+            f"{text!r}: the reference model is built in {', '.join(TORCH_DTYPES)}"
+        )
     return name
 
 
 def verify(
-    model: Annotated[str, typer.Argument(
-        help="A config.json, a folder holding one, or a shipped model name.")],
-    context: Annotated[list[str] | None, typer.Option(
-        "--context", "-c", metavar="TOKENS", callback=_verify_contexts,
-        help="Context L (repeatable, or 1k,4k): 131072, 128k, 1M; 1 token or more.")] = None,
-    dtype: Annotated[str, typer.Option(
-        "--dtype", parser=_verify_dtype, metavar="DTYPE",
-        help="Weight and cache dtype of the reference model: bf16, fp32, fp16.",
-    )] = "bf16",
+    model: Annotated[
+        str, typer.Argument(help="A config.json, a folder holding one, or a shipped model name.")
+    ],
+    context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--context",
+            "-c",
+            metavar="TOKENS",
+            callback=_verify_contexts,
+            help="Context L (repeatable, or 1k,4k): 131072, 128k, 1M; 1 token or more.",
+        ),
+    ] = None,
+    dtype: Annotated[
+        str,
+        typer.Option(
+            "--dtype",
+            parser=_verify_dtype,
+            metavar="DTYPE",
+            help="Weight and cache dtype of the reference model: bf16, fp32, fp16.",
+        ),
+    ] = "bf16",
 ) -> None:
     """Check lccost against the transformers reference for one model: cache bytes (reference
     accounting, to the byte) and executed decode FLOPs (within 2%), measured on the meta
@@ -106,22 +126,30 @@ def verify(
     contexts = [c for text in (context or DEFAULT_CONTEXTS) for c in parse_contexts(text)]
     path = _config_path(model)
     rows = verify_hf_config(path, contexts, dtype=dtype)
-    typer.echo(f"{path}: transformers 5.23.0 reference (meta device, {dtype}) vs lccost "
-               "(--accounting reference --flops executed)")
-    typer.echo(f"{'context':>9}  {'cache bytes (ref)':>20}  {'lccost':>20}  {'':5}  "
-               f"{'decode FLOPs (ref)':>20}  {'lccost':>20}  diff")
+    typer.echo(
+        f"{path}: transformers 5.23.0 reference (meta device, {dtype}) vs lccost "
+        "(--accounting reference --flops executed)"
+    )
+    typer.echo(
+        f"{'context':>9}  {'cache bytes (ref)':>20}  {'lccost':>20}  {'':5}  "
+        f"{'decode FLOPs (ref)':>20}  {'lccost':>20}  diff"
+    )
     failed = 0
     for row in rows:
         bytes_ok = row.cache_exact
         flops_ok = abs(row.flops_difference) <= FLOP_TOLERANCE
         failed += not (bytes_ok and flops_ok)
-        typer.echo(f"{row.context_tokens:>9,}  {row.reference_cache_bytes:>20,}  "
-                   f"{row.lccost_cache_bytes:>20,}  {'ok' if bytes_ok else 'DIFF':5}  "
-                   f"{row.reference_decode_flops:>20,}  {row.lccost_decode_flops:>20,}  "
-                   f"{row.flops_difference:+.3%}{'' if flops_ok else '  DIFF'}")
+        typer.echo(
+            f"{row.context_tokens:>9,}  {row.reference_cache_bytes:>20,}  "
+            f"{row.lccost_cache_bytes:>20,}  {'ok' if bytes_ok else 'DIFF':5}  "
+            f"{row.reference_decode_flops:>20,}  {row.lccost_decode_flops:>20,}  "
+            f"{row.flops_difference:+.3%}{'' if flops_ok else '  DIFF'}"
+        )
     if failed:
-        raise LccostError(f"{failed} of {len(rows)} contexts disagree with the reference "
-                          "(cache bytes must match exactly, decode FLOPs within 2%)")
+        raise LccostError(
+            f"{failed} of {len(rows)} contexts disagree with the reference "
+            "(cache bytes must match exactly, decode FLOPs within 2%)"
+        )
 
 
 def register(app: typer.Typer) -> None:

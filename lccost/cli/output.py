@@ -11,8 +11,9 @@ import typer
 from lccost.files import check_target, write_atomic
 
 
-def write_text(text: str, path: Path | None, inputs: Sequence[Path] = (),
-               force: bool = False) -> bool:
+def write_text(
+    text: str, path: Path | None, inputs: Sequence[Path] = (), force: bool = False
+) -> bool:
     """``text`` to stdout (``path`` None) or to ``path`` (see ``check_target``); True when a
     file was written."""
     if path is None:

@@ -27,8 +27,9 @@ from lccost.render.formats import OutputFormat
 
 def list_models(
     output: Format = OutputFormat.TABLE,
-    as_json: Annotated[bool, typer.Option(
-        "--json", hidden=True, help="Deprecated: use --format json.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", hidden=True, help="Deprecated: use --format json.")
+    ] = False,
 ) -> None:
     """List the shipped model specs with a one-line summary each."""
     import json
@@ -39,19 +40,37 @@ def list_models(
     rows = []
     for name, path in shipped_specs().items():
         architecture = load(path)
-        rows.append({"name": name, "layers": len(architecture.layers),
-                     "variant": path.parent.name == "variants",
-                     "description": architecture.spec.description, "path": str(path)})
+        rows.append(
+            {
+                "name": name,
+                "layers": len(architecture.layers),
+                "variant": path.parent.name == "variants",
+                "description": architecture.spec.description,
+                "path": str(path),
+            }
+        )
     from lccost.render.formats import TextTable
     from lccost.render.table import render_table
 
-    text = render_table(TextTable(
-        "Shipped specs", ("name", "kind", "layers", "description"),
-        [[str(r["name"]), "variant" if r["variant"] else "model", str(r["layers"]),
-          str(r["description"])] for r in rows],
-        "use a name wherever a model is asked for; variants (configs/variants) extend a model",
-        numeric=(False, False, True, False)),
-        OutputFormat.JSON if as_json else output, json.dumps(rows, indent=2) + "\n")
+    text = render_table(
+        TextTable(
+            "Shipped specs",
+            ("name", "kind", "layers", "description"),
+            [
+                [
+                    str(r["name"]),
+                    "variant" if r["variant"] else "model",
+                    str(r["layers"]),
+                    str(r["description"]),
+                ]
+                for r in rows
+            ],
+            "use a name wherever a model is asked for; variants (configs/variants) extend a model",
+            numeric=(False, False, True, False),
+        ),
+        OutputFormat.JSON if as_json else output,
+        json.dumps(rows, indent=2) + "\n",
+    )
     if text is not None:
         typer.echo(text, nl=False)
 
@@ -71,8 +90,9 @@ def validate(
         except LccostError as error:
             failures.append(str(error))
             continue
-        typer.echo(printable(f"ok  {path}  ({architecture.name}, "
-                             f"{len(architecture.layers)} layers)"))
+        typer.echo(
+            printable(f"ok  {path}  ({architecture.name}, {len(architecture.layers)} layers)")
+        )
     if failures:
         raise LccostError("\n".join(failures))
 
@@ -87,11 +107,13 @@ def show(
     flops: FlopsOption = FlopConvention.USEFUL,
     block_size: BlockSize = None,
     units: Units = ByteUnit.GB,
-    costs: Annotated[bool, typer.Option("--costs/--no-costs",
-                                        help="Add per-layer cache and FLOPs.")] = True,
+    costs: Annotated[
+        bool, typer.Option("--costs/--no-costs", help="Add per-layer cache and FLOPs.")
+    ] = True,
     output: Format = OutputFormat.TABLE,
-    as_json: Annotated[bool, typer.Option(
-        "--json", hidden=True, help="Deprecated: use --format json.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", hidden=True, help="Deprecated: use --format json.")
+    ] = False,
     explain: Explain = False,
     hardware: HardwareName = None,
     gpus: Gpus = 1,
@@ -105,21 +127,35 @@ def show(
 
     if as_json:
         output = OutputFormat.JSON
-    workload = api.make_workload(context, batch, dtype, kv_dtype, accounting, flops, block_size,
-                                 hardware=hardware)
-    analysis = api.analyse([model], workload, per_layer=True, hardware=hardware, gpus=gpus,
-                           compute_dtype=compute_dtype, engine=engine)
+    workload = api.make_workload(
+        context, batch, dtype, kv_dtype, accounting, flops, block_size, hardware=hardware
+    )
+    analysis = api.analyse(
+        [model],
+        workload,
+        per_layer=True,
+        hardware=hardware,
+        gpus=gpus,
+        compute_dtype=compute_dtype,
+        engine=engine,
+    )
     if output is OutputFormat.TABLE:
         from lccost.render.table import print_layers
 
         architecture = analysis.model_costs[0].architecture
         spec = architecture.spec
         result = analysis.report.results[0]
-        title = (f"{spec.name}: {len(architecture.layers)} layers, hidden {spec.hidden_size}, "
-                 f"vocab {spec.vocab_size}")
+        title = (
+            f"{spec.name}: {len(architecture.layers)} layers, hidden {spec.hidden_size}, "
+            f"vocab {spec.vocab_size}"
+        )
         print_layers(title, result.layers or [], units, with_costs=costs)
-    if (output is not OutputFormat.TABLE or costs or analysis.rooflines is not None
-            or analysis.peaks_requested):
+    if (
+        output is not OutputFormat.TABLE
+        or costs
+        or analysis.rooflines is not None
+        or analysis.peaks_requested
+    ):
         text = render_analysis(analysis, output, units)
         if text is not None:
             typer.echo(text, nl=False)

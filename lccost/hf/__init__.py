@@ -62,8 +62,14 @@ from lccost.hf.jsonfile import JsonConfig, parse_config_text, read_config_file
 from lccost.spec.model import Architecture
 
 __all__ = [
-    "architecture_from_hf_config", "default_name", "family", "hf_spec", "read_hf_config",
-    "spec_from_hf_config", "spec_to_yaml", "supported_model_types",
+    "architecture_from_hf_config",
+    "default_name",
+    "family",
+    "hf_spec",
+    "read_hf_config",
+    "spec_from_hf_config",
+    "spec_to_yaml",
+    "supported_model_types",
 ]
 
 _FAMILIES_DIR = Path(__file__).resolve().parent / "families"
@@ -72,8 +78,10 @@ _FAMILIES_DIR = Path(__file__).resolve().parent / "families"
 def supported_model_types() -> tuple[str, ...]:
     """Every ``model_type`` with a family module (the module names, nothing imported)."""
     from lccost.hf.families import MODEL_TYPE_NAMES
-    names = [m.name for m in pkgutil.iter_modules([str(_FAMILIES_DIR)])
-             if not m.name.startswith("_")]
+
+    names = [
+        m.name for m in pkgutil.iter_modules([str(_FAMILIES_DIR)]) if not m.name.startswith("_")
+    ]
     return tuple(sorted({MODEL_TYPE_NAMES.get(n, n) for n in names}))
 
 
@@ -95,22 +103,37 @@ def _model_family(config: JsonConfig) -> Family:
     model_type = config.data.get("model_type")
     line = config.line(("model_type",))
     if model_type is None:
-        raise SpecError(config.file, "has no model_type; lccost import-hf reads the config.json "
-                                     "transformers writes, which names it")
+        raise SpecError(
+            config.file,
+            "has no model_type; lccost import-hf reads the config.json "
+            "transformers writes, which names it",
+        )
     if not isinstance(model_type, str):
-        raise SpecError(config.file, f"got {model_type!r}; allowed: a model type name",
-                        line=line, field="model_type")
+        raise SpecError(
+            config.file,
+            f"got {model_type!r}; allowed: a model type name",
+            line=line,
+            field="model_type",
+        )
     found = family(model_type)
     if found is not None:
         return found
     if model_type in REFUSED:
-        raise SpecError(config.file, f"model_type {model_type!r}: {REFUSED[model_type]}; not "
-                                     "modelled by lccost", line=line, field="model_type")
-    raise SpecError(config.file, f"model_type {model_type!r} has no lccost importer (its "
-                                 "mechanisms have not been checked against transformers); "
-                                 f"{len(supported_model_types())} model types have one, "
-                                 "listed in docs/coverage.md and by lccost import-hf --help",
-                    line=line, field="model_type")
+        raise SpecError(
+            config.file,
+            f"model_type {model_type!r}: {REFUSED[model_type]}; not modelled by lccost",
+            line=line,
+            field="model_type",
+        )
+    raise SpecError(
+        config.file,
+        f"model_type {model_type!r} has no lccost importer (its "
+        "mechanisms have not been checked against transformers); "
+        f"{len(supported_model_types())} model types have one, "
+        "listed in docs/coverage.md and by lccost import-hf --help",
+        line=line,
+        field="model_type",
+    )
 
 
 def _build(config: JsonConfig, fam: Family) -> tuple[Built, list[Fields]]:
@@ -125,8 +148,10 @@ def _build(config: JsonConfig, fam: Family) -> tuple[Built, list[Fields]]:
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
-            outer.report("text_config", f"got {json.dumps(raw)}; allowed: an object of the text "
-                                        "decoder's fields")
+            outer.report(
+                "text_config",
+                f"got {json.dumps(raw)}; allowed: an object of the text decoder's fields",
+            )
             raw = {}
         outer.text = Fields(config, raw, text_family, ("text_config",), problems)
         readers.append(outer.text)
@@ -154,29 +179,36 @@ def _dedupe(errors: list[SpecError]) -> list[SpecError]:
     unique: dict[str, SpecError] = {}
     for error in errors:
         unique.setdefault(str(error), error)
-    return sorted(unique.values(), key=lambda e: (e.line or 0))
+    return sorted(unique.values(), key=lambda e: e.line or 0)
 
 
-def spec_from_hf_config(config: JsonConfig | Mapping[str, Any], name: str | None = None,
-                        source: str = "config.json") -> dict[str, Any]:
+def spec_from_hf_config(
+    config: JsonConfig | Mapping[str, Any], name: str | None = None, source: str = "config.json"
+) -> dict[str, Any]:
     """An lccost spec mapping (what a YAML spec holds) for a parsed config.json, or
     ``SpecErrors`` listing every problem (unknown or ill-typed fields, unmodelled mechanisms).
     Not validated against the schema here: ``architecture_from_hf_config`` does that."""
     if not isinstance(config, JsonConfig):
         if not isinstance(config, Mapping):
-            raise SpecError(source, f"must be a JSON object of config fields, not a "
-                                    f"{type(config).__name__}")
+            raise SpecError(
+                source, f"must be a JSON object of config fields, not a {type(config).__name__}"
+            )
         config = JsonConfig(dict(config), source)
     fam = _model_family(config)
     built, readers = _build(config, fam)
     notes = list(built.notes)
     notes.extend(n for n in (r.defaults_note() for r in readers) if n)
     name = name or str(config.data.get("_name_or_path") or fam.model_type)
-    sources = [{"ref": f"imported from {config.file} (model_type {fam.model_type}, "
-                       f"transformers 5.23.0 {fam.class_name}) by lccost import-hf",
-                "covers": "every field of this spec"}]
-    return _assemble(name, f"Imported from {config.file} (model_type {fam.model_type}).", built,
-                     sources, notes)
+    sources = [
+        {
+            "ref": f"imported from {config.file} (model_type {fam.model_type}, "
+            f"transformers 5.23.0 {fam.class_name}) by lccost import-hf",
+            "covers": "every field of this spec",
+        }
+    ]
+    return _assemble(
+        name, f"Imported from {config.file} (model_type {fam.model_type}).", built, sources, notes
+    )
 
 
 def read_hf_config(path: Path) -> JsonConfig:
@@ -201,8 +233,12 @@ def _validated(spec: dict[str, Any], file: str) -> Architecture:
     except SpecErrors as error:
         # The family builders check every value they read, so this is a combination the schema
         # forbids; say that it comes from the imported spec, not from a line of the file.
-        raise SpecErrors([SpecError(file, f"the imported spec is invalid: {e.field}: {e.detail}")
-                          for e in error.errors]) from None
+        raise SpecErrors(
+            [
+                SpecError(file, f"the imported spec is invalid: {e.field}: {e.detail}")
+                for e in error.errors
+            ]
+        ) from None
 
 
 def hf_spec(path: Path, name: str | None = None) -> dict[str, Any]:
@@ -250,21 +286,22 @@ def _compress(names: list[str]) -> list[Any]:
     while i < n:
         best_period, best_count = 1, 1
         for period in range(1, min(MAX_REPEAT_PERIOD, (n - i) // 2) + 1):
-            block, count = names[i:i + period], 1
-            while names[i + count * period:i + (count + 1) * period] == block:
+            block, count = names[i : i + period], 1
+            while names[i + count * period : i + (count + 1) * period] == block:
                 count += 1
             if count >= 2 and period * count > best_period * best_count:
                 best_period, best_count = period, count
         if best_count == 1:
             entries.append(names[i])
         else:
-            entries.append({"repeat": best_count, "layers": names[i:i + best_period]})
+            entries.append({"repeat": best_count, "layers": names[i : i + best_period]})
         i += best_period * best_count
     return entries
 
 
-def _assemble(name: str, description: str, result: Built, sources: list[dict[str, str]],
-              notes: list[str]) -> dict[str, Any]:
+def _assemble(
+    name: str, description: str, result: Built, sources: list[dict[str, str]], notes: list[str]
+) -> dict[str, Any]:
     templates: dict[str, dict[str, Any]] = {}
     by_key: dict[str, str] = {}
     sequence = []
@@ -278,9 +315,14 @@ def _assemble(name: str, description: str, result: Built, sources: list[dict[str
             by_key[key] = label
             templates[label] = copy.deepcopy(layer)
         sequence.append(by_key[key])
-    spec: dict[str, Any] = {"name": name, "description": description, **result.top,
-                            "layer_templates": templates, "layers": _compress(sequence),
-                            "sources": sources}
+    spec: dict[str, Any] = {
+        "name": name,
+        "description": description,
+        **result.top,
+        "layer_templates": templates,
+        "layers": _compress(sequence),
+        "sources": sources,
+    }
     if notes:
         spec["notes"] = notes
     return spec
@@ -298,8 +340,16 @@ def spec_to_yaml(spec: Mapping[str, Any]) -> str:
     def dump(part: dict[str, Any], flow: bool | None, width: int) -> str:
         if not part:
             return ""
-        return str(yaml.dump(part, Dumper=_Dumper, sort_keys=False, default_flow_style=flow,
-                             width=width, allow_unicode=True))
+        return str(
+            yaml.dump(
+                part,
+                Dumper=_Dumper,
+                sort_keys=False,
+                default_flow_style=flow,
+                width=width,
+                allow_unicode=True,
+            )
+        )
 
     body = {k: v for k, v in spec.items() if k not in ("sources", "notes")}
     tail = {k: spec[k] for k in ("sources", "notes") if k in spec}

@@ -43,20 +43,43 @@ README_START, README_END = "<!-- census:families -->", "<!-- /census:families --
 S, F = "sliding_attention", "full_attention"
 
 VARIANTS: dict[str, list[dict[str, Any]]] = {
-    "llama": [{"num_key_value_heads": 8, "head_dim": 64, "attention_bias": True,
-               "mlp_bias": True, "tie_word_embeddings": True}],
+    "llama": [
+        {
+            "num_key_value_heads": 8,
+            "head_dim": 64,
+            "attention_bias": True,
+            "mlp_bias": True,
+            "tie_word_embeddings": True,
+        }
+    ],
     "mistral": [{"sliding_window": 64, "head_dim": 96}],
     "qwen2": [{"use_sliding_window": True, "sliding_window": 64, "max_window_layers": 4}],
     "qwen3": [{"use_sliding_window": True, "sliding_window": 64, "max_window_layers": 30}],
     "qwen3_moe": [{"num_experts": 16, "mlp_only_layers": [0, 3], "decoder_sparse_step": 2}],
     "gemma2": [{"sliding_window": 64, "layer_types": [S, F, F] * 8 + [S, F]}],
     "gemma3_text": [{"sliding_window": 64, "sliding_window_pattern": 3}],
-    "gemma3": [{"text_config": {"num_hidden_layers": 8, "sliding_window": 64,
-                                "sliding_window_pattern": 4}}],
-    "gemma4": [{"text_config": {"num_hidden_layers": 12, "sliding_window": 64,
-                                "num_kv_shared_layers": 4, "global_head_dim": 256}}],
-    "gemma4_text": [{"sliding_window": 64, "num_kv_shared_layers": 10, "attention_k_eq_v": True,
-                     "num_global_key_value_heads": 1, "global_head_dim": 128}],
+    "gemma3": [
+        {"text_config": {"num_hidden_layers": 8, "sliding_window": 64, "sliding_window_pattern": 4}}
+    ],
+    "gemma4": [
+        {
+            "text_config": {
+                "num_hidden_layers": 12,
+                "sliding_window": 64,
+                "num_kv_shared_layers": 4,
+                "global_head_dim": 256,
+            }
+        }
+    ],
+    "gemma4_text": [
+        {
+            "sliding_window": 64,
+            "num_kv_shared_layers": 10,
+            "attention_k_eq_v": True,
+            "num_global_key_value_heads": 1,
+            "global_head_dim": 128,
+        }
+    ],
     "gpt_oss": [{"sliding_window": 64, "num_local_experts": 8}],
     "deepseek_v2": [{"num_experts_per_tok": 6, "first_k_dense_replace": 1, "q_lora_rank": None}],
     "minicpm3": [{"v_head_dim": None, "q_lora_rank": 512}],
@@ -68,18 +91,38 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     "olmo3": [{"sliding_window": 64, "num_key_value_heads": 8}],
     "exaone4": [{"sliding_window": 64, "sliding_window_pattern": 3}],
     "glm4_moe": [{"use_qk_norm": True, "first_k_dense_replace": 3, "n_shared_experts": 2}],
-    "laguna": [{"gating": "per-element", "sliding_window": 64,
-                "layer_types": [F, S, S, S] * 10, "num_attention_heads_per_layer": [48, 64] * 20}],
+    "laguna": [
+        {
+            "gating": "per-element",
+            "sliding_window": 64,
+            "layer_types": [F, S, S, S] * 10,
+            "num_attention_heads_per_layer": [48, 64] * 20,
+        }
+    ],
     "zaya": [{"sliding_window": 64, "layer_types": ["hybrid", "hybrid_sliding"] * 20}],
-    "deepseek_v4": [{"compress_rates": {"compressed_sparse_attention": 8,
-                                        "heavily_compressed_attention": 64},
-                     "sliding_window": 64, "num_hidden_layers": 6}],
+    "deepseek_v4": [
+        {
+            "compress_rates": {
+                "compressed_sparse_attention": 8,
+                "heavily_compressed_attention": 64,
+            },
+            "sliding_window": 64,
+            "num_hidden_layers": 6,
+        }
+    ],
     "deepseek_v3": [{"q_lora_rank": None, "first_k_dense_replace": 5, "n_shared_experts": 2}],
     "stablelm": [{"qk_layernorm": True, "use_qkv_bias": True, "use_parallel_residual": True}],
     "phi": [{"qk_layernorm": True}],
-    "falcon": [{"new_decoder_architecture": True, "num_attention_heads": 64, "hidden_size": 4096},
-               {"new_decoder_architecture": True, "num_kv_heads": 8, "num_attention_heads": 64,
-                "hidden_size": 4096}, {"multi_query": False, "bias": True}],
+    "falcon": [
+        {"new_decoder_architecture": True, "num_attention_heads": 64, "hidden_size": 4096},
+        {
+            "new_decoder_architecture": True,
+            "num_kv_heads": 8,
+            "num_attention_heads": 64,
+            "hidden_size": 4096,
+        },
+        {"multi_query": False, "bias": True},
+    ],
     "gpt_bigcode": [{"multi_query": False}],
     "granitemoeshared": [{"shared_intermediate_size": 1024}],
     "qwen2_moe": [{"shared_expert_intermediate_size": 0, "mlp_only_layers": [1]}],
@@ -89,11 +132,25 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     "opt": [{"enable_bias": False, "do_layer_norm_before": False}],
     "hunyuan_v1_dense": [{"head_dim": 128, "num_key_value_heads": 8}],
     "hunyuan_v1_moe": [{"head_dim": 128, "num_experts": 4, "moe_topk": 2}],
-    "dots1": [{"n_routed_experts": 8, "num_experts_per_tok": 2, "n_shared_experts": 1,
-               "first_k_dense_replace": 1, "max_window_layers": 30, "num_hidden_layers": 40}],
+    "dots1": [
+        {
+            "n_routed_experts": 8,
+            "num_experts_per_tok": 2,
+            "n_shared_experts": 1,
+            "first_k_dense_replace": 1,
+            "max_window_layers": 30,
+            "num_hidden_layers": 40,
+        }
+    ],
     # hybrids: layer patterns off the defaults, the optional biases on
-    "qwen3_next": [{"num_hidden_layers": 6, "full_attention_interval": 3, "mlp_only_layers": [1],
-                    "num_experts": 16}],
+    "qwen3_next": [
+        {
+            "num_hidden_layers": 6,
+            "full_attention_interval": 3,
+            "mlp_only_layers": [1],
+            "num_experts": 16,
+        }
+    ],
     "qwen3_5_text": [{"num_hidden_layers": 6, "full_attention_interval": 2}],
     "qwen3_5_moe_text": [{"num_hidden_layers": 4, "num_experts": 16}],
     "qwen3_5": [{"text_config": {"num_hidden_layers": 6, "full_attention_interval": 3}}],
@@ -101,17 +158,38 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     "kimi_linear": [{"num_hidden_layers": 6, "q_lora_rank": 256, "num_experts": 16}],
     "minimax": [{"num_hidden_layers": 4, "head_dim": 64, "num_experts": 4}],
     "lfm2": [{"num_hidden_layers": 6, "full_attn_idxs": [2, 5], "conv_bias": True}],
-    "nemotron_h": [{"num_hidden_layers": 5, "use_bias": True, "use_conv_bias": False,
-                    "layers_block_type": ["mamba", "mlp", "attention", "moe", "mamba"]}],
-    "llama4": [{"text_config": {"num_hidden_layers": 4, "interleave_moe_layer_step": 2,
-                                "attention_chunk_size": 64}}],
-    "llama4_text": [{"num_hidden_layers": 4, "interleave_moe_layer_step": 2,
-                     "attention_chunk_size": 64}],
-    "granitemoehybrid": [{"num_hidden_layers": 3, "layer_types": ["mamba", "attention", "mamba"],
-                          "attention_bias": True, "mamba_proj_bias": True,
-                          "num_local_experts": 4}],
+    "nemotron_h": [
+        {
+            "num_hidden_layers": 5,
+            "use_bias": True,
+            "use_conv_bias": False,
+            "layers_block_type": ["mamba", "mlp", "attention", "moe", "mamba"],
+        }
+    ],
+    "llama4": [
+        {
+            "text_config": {
+                "num_hidden_layers": 4,
+                "interleave_moe_layer_step": 2,
+                "attention_chunk_size": 64,
+            }
+        }
+    ],
+    "llama4_text": [
+        {"num_hidden_layers": 4, "interleave_moe_layer_step": 2, "attention_chunk_size": 64}
+    ],
+    "granitemoehybrid": [
+        {
+            "num_hidden_layers": 3,
+            "layer_types": ["mamba", "attention", "mamba"],
+            "attention_bias": True,
+            "mamba_proj_bias": True,
+            "num_local_experts": 4,
+        }
+    ],
 }
 """Non-default variants per model type: keyword arguments of its configuration class."""
+
 
 def variants(model_type: str) -> list[dict[str, Any]]:
     """The non-default variants of ``model_type``: ``VARIANTS``, else (for a type lccost
@@ -134,8 +212,12 @@ def _window_contexts(data: dict[str, Any]) -> list[int]:
     text = data.get("text_config") if isinstance(data.get("text_config"), dict) else data
     assert isinstance(text, dict)
     window = text.get("sliding_window")
-    if isinstance(window, int) and not isinstance(window, bool) and 8 < window <= 16384 \
-            and window + 3 not in DEFAULT_CONTEXTS:
+    if (
+        isinstance(window, int)
+        and not isinstance(window, bool)
+        and 8 < window <= 16384
+        and window + 3 not in DEFAULT_CONTEXTS
+    ):
         return [window + 3]
     return []
 
@@ -171,8 +253,12 @@ def _measure(data: dict[str, Any], contexts: Sequence[int]) -> tuple[int, dict[s
     return params, measured
 
 
-def census_row(model_type: str, variant: str, kwargs: dict[str, Any],
-               contexts: Sequence[int] = DEFAULT_CONTEXTS) -> dict[str, Any]:
+def census_row(
+    model_type: str,
+    variant: str,
+    kwargs: dict[str, Any],
+    contexts: Sequence[int] = DEFAULT_CONTEXTS,
+) -> dict[str, Any]:
     """One row: save the config, import it with lccost, measure transformers, compare."""
     from transformers import AutoConfig
 
@@ -204,25 +290,35 @@ def census_row(model_type: str, variant: str, kwargs: dict[str, Any],
             except _Timeout:
                 raise
             except Exception as built:
-                row["reason"] += (f" (transformers cannot build it either: "
-                                  f"{type(built).__name__})")
+                row["reason"] += f" (transformers cannot build it either: {type(built).__name__})"
                 row["reference_fails"] = True
             return row
         except Exception as error:  # lccost must never fail this way: a defect, reported
-            return {**row, "verdict": "wrong",
-                    "reason": f"lccost raised {type(error).__name__}: {_first_line(error)}"}
+            return {
+                **row,
+                "verdict": "wrong",
+                "reason": f"lccost raised {type(error).__name__}: {_first_line(error)}",
+            }
     try:
         params, measured = _measure(data, lengths)
     except _Timeout:
         raise
     except Exception as error:
-        return {**row, "verdict": "unbuildable",
-                "reason": f"transformers on meta: {type(error).__name__}: {_first_line(error)}"}
-    ours = {L: cost(architecture, make_workload(int(L), dtype="bf16")).kv_cache_bytes
-            for L in measured}
+        return {
+            **row,
+            "verdict": "unbuildable",
+            "reason": f"transformers on meta: {type(error).__name__}: {_first_line(error)}",
+        }
+    ours = {
+        L: cost(architecture, make_workload(int(L), dtype="bf16")).kv_cache_bytes for L in measured
+    }
     ours_params = cost(architecture, make_workload(1, dtype="bf16")).params_total
-    row.update(reference_params=params, lccost_params=ours_params,
-               reference_cache_bytes=measured, lccost_cache_bytes=ours)
+    row.update(
+        reference_params=params,
+        lccost_params=ours_params,
+        reference_cache_bytes=measured,
+        lccost_cache_bytes=ours,
+    )
     exact = params == ours_params and all(measured[L] == ours[L] for L in measured)
     row["verdict"] = "exact" if exact else "wrong"
     return row
@@ -234,37 +330,50 @@ def causal_lm_model_types() -> list[str]:
     return sorted(MODEL_FOR_CAUSAL_LM_MAPPING_NAMES)
 
 
-def run_census(only: Sequence[str] | None = None, log: Any = sys.stderr
-               ) -> Iterator[dict[str, Any]]:
+def run_census(
+    only: Sequence[str] | None = None, log: Any = sys.stderr
+) -> Iterator[dict[str, Any]]:
     """Every row of the census (or of the model types in ``only``)."""
     from transformers.utils import logging
 
     logging.set_verbosity_error()
     signal.signal(signal.SIGALRM, _alarm)
     for model_type in only or causal_lm_model_types():
-        for variant, kwargs in [("default", {}), *(
-                (f"variant {i + 1}", v) for i, v in enumerate(variants(model_type)))]:
+        for variant, kwargs in [
+            ("default", {}),
+            *((f"variant {i + 1}", v) for i, v in enumerate(variants(model_type))),
+        ]:
             signal.alarm(ROW_TIMEOUT_S)
             try:
                 row = census_row(model_type, variant, kwargs)
             except _Timeout:
-                row = {"model_type": model_type, "variant": variant, "verdict": "unbuildable",
-                       "reason": f"timed out after {ROW_TIMEOUT_S} s"}
+                row = {
+                    "model_type": model_type,
+                    "variant": variant,
+                    "verdict": "unbuildable",
+                    "reason": f"timed out after {ROW_TIMEOUT_S} s",
+                }
             finally:
                 signal.alarm(0)
             if variant != "default":
                 row["config"] = kwargs
-            print(f"{model_type:28} {variant:10} {row['verdict']:11} {row.get('reason', '')}"
-                  f"{_diff(row)}", file=log, flush=True)
+            print(
+                f"{model_type:28} {variant:10} {row['verdict']:11} {row.get('reason', '')}"
+                f"{_diff(row)}",
+                file=log,
+                flush=True,
+            )
             yield row
 
 
 def _diff(row: dict[str, Any]) -> str:
     if row["verdict"] != "wrong" or "reference_params" not in row:
         return ""
-    return (f" params {row['reference_params']} vs {row['lccost_params']} "
-            f"({row['lccost_params'] - row['reference_params']:+}); cache "
-            f"{row['reference_cache_bytes']} vs {row['lccost_cache_bytes']}")
+    return (
+        f" params {row['reference_params']} vs {row['lccost_params']} "
+        f"({row['lccost_params'] - row['reference_params']:+}); cache "
+        f"{row['reference_cache_bytes']} vs {row['lccost_cache_bytes']}"
+    )
 
 
 def summary(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
@@ -329,8 +438,7 @@ def coverage_markdown(census: dict[str, Any]) -> str:
         config = row["variant"]
         if "config" in row:
             config += ": `" + json.dumps(row["config"], separators=(",", ":")) + "`"
-        lines.append(f"| {row['model_type']} | {config} | {row['verdict']} | {params} | "
-                     f"{reason} |")
+        lines.append(f"| {row['model_type']} | {config} | {row['verdict']} | {params} | {reason} |")
     return "\n".join(lines) + "\n"
 
 
@@ -342,8 +450,11 @@ def exact_families(census: dict[str, Any]) -> list[str]:
 def readme_block(census: dict[str, Any]) -> str:
     """README's list of exactly imported model types, between its census markers."""
     families = exact_families(census)
-    return (f"{README_START}\n{len(families)} model types, exact in parameters and cache bytes: "
-            + ", ".join(f"`{t}`" for t in families) + f".\n{README_END}")
+    return (
+        f"{README_START}\n{len(families)} model types, exact in parameters and cache bytes: "
+        + ", ".join(f"`{t}`" for t in families)
+        + f".\n{README_END}"
+    )
 
 
 def with_readme_block(readme: str, census: dict[str, Any]) -> str:
@@ -359,30 +470,49 @@ def write_docs(census: dict[str, Any]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lccost.hf.census", description=__doc__)
-    parser.add_argument("--only", nargs="*", help="model types to run (default: all); with "
-                                                  "--only nothing is written")
-    parser.add_argument("--write", action="store_true", help="write census.json and "
-                                                             "coverage.md (full runs only)")
-    parser.add_argument("--supported", action="store_true",
-                        help="run only the model types lccost has an importer for")
-    parser.add_argument("--unsupported", action="store_true",
-                        help="run only the model types lccost has no importer for")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="model types to run (default: all); with --only nothing is written",
+    )
+    parser.add_argument(
+        "--write", action="store_true", help="write census.json and coverage.md (full runs only)"
+    )
+    parser.add_argument(
+        "--supported",
+        action="store_true",
+        help="run only the model types lccost has an importer for",
+    )
+    parser.add_argument(
+        "--unsupported",
+        action="store_true",
+        help="run only the model types lccost has no importer for",
+    )
     parser.add_argument("--out", type=Path, help="with --only/--supported: write the rows here")
-    parser.add_argument("--merge", type=Path, help="replace census.json's rows of the model "
-                                                   "types in this rows file (from --out), then "
-                                                   "regenerate the documents")
-    parser.add_argument("--render", action="store_true", help="only regenerate coverage.md "
-                                                              "and README's list from "
-                                                              "census.json")
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        help="replace census.json's rows of the model "
+        "types in this rows file (from --out), then "
+        "regenerate the documents",
+    )
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="only regenerate coverage.md and README's list from census.json",
+    )
     args = parser.parse_args(argv)
     if args.render:
         write_docs(json.loads(CENSUS_JSON.read_text()))
         return 0
     if args.merge:
         update = json.loads(args.merge.read_text())
-        census = (json.loads(CENSUS_JSON.read_text()) if CENSUS_JSON.exists() else
-                  {key: update[key] for key in ("transformers", "torch", "contexts")} |
-                  {"date": update["date"], "rows": []})
+        census = (
+            json.loads(CENSUS_JSON.read_text())
+            if CENSUS_JSON.exists()
+            else {key: update[key] for key in ("transformers", "torch", "contexts")}
+            | {"date": update["date"], "rows": []}
+        )
         types = {r["model_type"] for r in update["rows"]}
         rows = [r for r in census["rows"] if r["model_type"] not in types] + update["rows"]
         census["rows"] = sorted(rows, key=lambda r: str(r["model_type"]))  # stable: variants
@@ -405,15 +535,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = list(run_census(only))
     print(summary(rows), file=sys.stderr)
     if args.out and only:
-        args.out.write_text(json.dumps({"transformers": transformers.__version__,
-                                        "torch": torch.__version__,
-                                        "contexts": list(DEFAULT_CONTEXTS),
-                                        "date": datetime.date.today().isoformat(),
-                                        "rows": rows}, indent=1) + "\n")
+        args.out.write_text(
+            json.dumps(
+                {
+                    "transformers": transformers.__version__,
+                    "torch": torch.__version__,
+                    "contexts": list(DEFAULT_CONTEXTS),
+                    "date": datetime.date.today().isoformat(),
+                    "rows": rows,
+                },
+                indent=1,
+            )
+            + "\n"
+        )
     if args.write and not args.only:
-        census = {"transformers": transformers.__version__, "torch": torch.__version__,
-                  "date": datetime.date.today().isoformat(), "contexts": list(DEFAULT_CONTEXTS),
-                  "rows": rows}
+        census = {
+            "transformers": transformers.__version__,
+            "torch": torch.__version__,
+            "date": datetime.date.today().isoformat(),
+            "contexts": list(DEFAULT_CONTEXTS),
+            "rows": rows,
+        }
         CENSUS_JSON.write_text(json.dumps(census, indent=1) + "\n")
         write_docs(census)
     return 1 if any(r["verdict"] == "wrong" for r in rows) else 0

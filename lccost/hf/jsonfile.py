@@ -79,8 +79,9 @@ class _Parser:
     def value(self, pos: int, path: Path_) -> tuple[Any, int]:
         pos = self.skip(pos)
         if len(path) > MAX_DEPTH:
-            raise self.fail(pos, f"nests more than {MAX_DEPTH} levels deep; a config.json nests "
-                                 "a few")
+            raise self.fail(
+                pos, f"nests more than {MAX_DEPTH} levels deep; a config.json nests a few"
+            )
         if pos >= len(self.text):
             raise self.fail(pos, "the text ends where a value is expected")
         char = self.text[pos]
@@ -95,13 +96,17 @@ class _Parser:
                 return constant, pos + len(word)
         match = _NUMBER.match(self.text, pos)
         if match is None or match.end() == pos:
-            shown = self.text[pos:pos + 12].split("\n")[0]
-            raise self.fail(pos, f"unexpected {shown!r} (NaN, Infinity and bare words are not "
-                                 "JSON)")
+            shown = self.text[pos : pos + 12].split("\n")[0]
+            raise self.fail(
+                pos, f"unexpected {shown!r} (NaN, Infinity and bare words are not JSON)"
+            )
         literal = match.group()
         if len(literal) > MAX_NUMBER_CHARS:
-            raise self.fail(pos, f"a number of {len(literal)} characters; allowed: whole numbers "
-                                 f"up to {MAX_INT:,} or ordinary decimals")
+            raise self.fail(
+                pos,
+                f"a number of {len(literal)} characters; allowed: whole numbers "
+                f"up to {MAX_INT:,} or ordinary decimals",
+            )
         if match.group(1) or match.group(2):
             number = float(literal)
             if number in (float("inf"), float("-inf")):
@@ -109,9 +114,13 @@ class _Parser:
             return number, match.end()
         integer = int(literal)
         if abs(integer) > MAX_INT:
-            self.problems.append(self.field_error(
-                path, pos, f"{literal} is too large; allowed: whole numbers up to {MAX_INT:,} "
-                           "(2^63 - 1)"))
+            self.problems.append(
+                self.field_error(
+                    path,
+                    pos,
+                    f"{literal} is too large; allowed: whole numbers up to {MAX_INT:,} (2^63 - 1)",
+                )
+            )
         return integer, match.end()
 
     def field_error(self, path: Path_, pos: int, message: str) -> SpecError:
@@ -143,9 +152,14 @@ class _Parser:
             value, pos = self.value(pos + 1, here)
             if key in result:
                 first = self.lines.get(here)
-                self.problems.append(self.field_error(
-                    here, key_pos, f"is given twice (first on line {first}); JSON readers keep "
-                                   "only one of them silently, so remove the other"))
+                self.problems.append(
+                    self.field_error(
+                        here,
+                        key_pos,
+                        f"is given twice (first on line {first}); JSON readers keep "
+                        "only one of them silently, so remove the other",
+                    )
+                )
             else:
                 self.lines[here] = self.line_at(key_pos)
                 result[key] = value
@@ -187,8 +201,9 @@ def parse_config_text(text: str, file: str) -> JsonConfig:
     if parser.problems:
         raise SpecErrors(parser.problems)
     if not isinstance(data, dict):
-        raise SpecError(file, f"must be a JSON object of config fields, not a "
-                              f"{type(data).__name__}", line=1)
+        raise SpecError(
+            file, f"must be a JSON object of config fields, not a {type(data).__name__}", line=1
+        )
     return JsonConfig(data, file, parser.lines)
 
 
@@ -205,19 +220,20 @@ def read_config_file(path: Path) -> JsonConfig:
     if stat.S_ISDIR(info.st_mode):
         raise SpecError(file, "is a directory; give its config.json")
     if not stat.S_ISREG(info.st_mode):
-        raise SpecError(file, "is not a regular file (a device, FIFO or socket); allowed: a "
-                              "config.json file")
+        raise SpecError(
+            file, "is not a regular file (a device, FIFO or socket); allowed: a config.json file"
+        )
     if info.st_size > MAX_CONFIG_BYTES:
-        raise SpecError(file, f"is {info.st_size:,} bytes; a config.json is at most "
-                              f"{MAX_CONFIG_BYTES:,} bytes")
+        raise SpecError(
+            file, f"is {info.st_size:,} bytes; a config.json is at most {MAX_CONFIG_BYTES:,} bytes"
+        )
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as error:
         raise SpecError(file, f"cannot be read: {error.strerror}") from None
     if len(raw) > MAX_CONFIG_BYTES:
-        raise SpecError(file, f"is more than {MAX_CONFIG_BYTES:,} bytes; a config.json is "
-                              "smaller")
+        raise SpecError(file, f"is more than {MAX_CONFIG_BYTES:,} bytes; a config.json is smaller")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

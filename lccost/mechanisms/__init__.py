@@ -47,6 +47,7 @@ AttentionSpec = Annotated[
 ]
 """Every token mixer (attention, or a fixed-state layer), chosen by its ``kind:``."""
 
-FeedForwardSpec = Annotated[DenseMLP | MixtureOfExperts | NoFeedForward,
-                            Field(discriminator="kind")]
+FeedForwardSpec = Annotated[
+    DenseMLP | MixtureOfExperts | NoFeedForward, Field(discriminator="kind")
+]
 """Every feed-forward block, chosen by its ``kind:``."""

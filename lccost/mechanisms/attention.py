@@ -77,7 +77,8 @@ def vllm_attention_block_tokens(device: VllmDevice, head_dim: int, kv_dtype: str
             f"--accounting vllm: on {device.describe()} an fp8 cache with head dim 512 runs on "
             f"FA4's {VLLM_SM90_FP8_HD512_BLOCK_TOKENS}-token fp8 pages while other layers may run "
             "on FA3 (vLLM 0.33.0 flash_attn.py:300-326, models/config.py:301-368); lccost does "
-            "not model that mix: give --block-size")
+            "not model that mix: give --block-size"
+        )
     return vllm_pages(device).attention
 
 
@@ -89,27 +90,34 @@ class Attention(MechanismSpec):
     kv_heads: int = Field(ge=1, description="K: key/value heads (H = K: MHA, K = 1: MQA)")
     head_dim: int = Field(ge=1, description="d: width of one head")
     window: int | None = Field(
-        None, ge=1, description="W: keys a query sees, itself included; unset = full attention")
+        None, ge=1, description="W: keys a query sees, itself included; unset = full attention"
+    )
     k_eq_v: bool = Field(False, description="values reuse the key projection (no v_proj)")
     output_gate: Literal["none", "per_head", "per_element"] = Field(
-        "none", description="a gate on each head's output (Laguna XS.2: per_head)")
+        "none", description="a gate on each head's output (Laguna XS.2: per_head)"
+    )
     qkv_bias: bool = Field(False, description="q_proj, k_proj and v_proj have biases")
     o_bias: bool = Field(False, description="o_proj has a bias")
     qk_norm: Literal["none", "head", "head_ln", "full"] = Field(
-        "none", description="query/key norms: head = d weights each, head_ln = d weights and d "
-                            "biases each, full = H·d and K·d weights")
+        "none",
+        description="query/key norms: head = d weights each, head_ln = d weights and d "
+        "biases each, full = H·d and K·d weights",
+    )
     sinks: bool = Field(False, description="a learned sink logit per query head (gpt-oss)")
     kv_source_layer: int | None = Field(
-        None, ge=0, description="read this earlier layer's cache instead of holding one")
+        None, ge=0, description="read this earlier layer's cache instead of holding one"
+    )
     cache_format: StorageFormat | None = Field(
-        None, description="storage format pinned for --kv-dtype native")
+        None, description="storage format pinned for --kv-dtype native"
+    )
 
     @model_validator(mode="after")
     def _heads_group(self) -> Attention:
         if self.query_heads % self.kv_heads:
             raise ValueError(
                 f"query_heads ({self.query_heads}) must be a multiple of kv_heads "
-                f"({self.kv_heads}): each KV head serves a whole group of query heads")
+                f"({self.kv_heads}): each KV head serves a whole group of query heads"
+            )
         return self
 
     @property
@@ -131,14 +139,21 @@ class Attention(MechanismSpec):
         if not isinstance(source, Attention):
             return "the source must be kind: attention"
         if source.kv_source_layer is not None:
-            return (f"the source itself reads layer {source.kv_source_layer}; point at the "
-                    "layer that owns the cache")
+            return (
+                f"the source itself reads layer {source.kv_source_layer}; point at the "
+                "layer that owns the cache"
+            )
         if (source.window, source.kv_heads, source.head_dim) != (
-                self.window, self.kv_heads, self.head_dim):
-            return (f"this layer (window {self.window}, {self.kv_heads} kv heads x "
-                    f"{self.head_dim}) and the source (window {source.window}, "
-                    f"{source.kv_heads} x {source.head_dim}) differ; a layer can only read a "
-                    "cache of the same type and shape")
+            self.window,
+            self.kv_heads,
+            self.head_dim,
+        ):
+            return (
+                f"this layer (window {self.window}, {self.kv_heads} kv heads x "
+                f"{self.head_dim}) and the source (window {source.window}, "
+                f"{source.kv_heads} x {source.head_dim}) differ; a layer can only read a "
+                "cache of the same type and shape"
+            )
         return None
 
     def _block_tokens(self, env: LayerEnv) -> int:
@@ -146,8 +161,9 @@ class Attention(MechanismSpec):
         workload = env.workload
         if workload.block_size is not None or workload.accounting is not Accounting.VLLM:
             return env.block_size()
-        return vllm_attention_block_tokens(workload.device, self.head_dim,
-                                           workload.effective_kv_dtype)
+        return vllm_attention_block_tokens(
+            workload.device, self.head_dim, workload.effective_kv_dtype
+        )
 
     def cache_period(self, env: LayerEnv) -> int:
         """The page (vllm) or cell padding (llamacpp) the cache grows by; 1 otherwise."""
@@ -164,8 +180,13 @@ class Attention(MechanismSpec):
         writing it as a window is most likely a slip (say ``window`` unset instead)."""
         if self.window is None or self.window <= max_context:
             return []
-        return [(("window",), f"window {self.window} exceeds max_context {max_context}; "
-                              "unset window for full attention")]
+        return [
+            (
+                ("window",),
+                f"window {self.window} exceeds max_context {max_context}; "
+                "unset window for full attention",
+            )
+        ]
 
     def summary(self) -> str:
         span = "full" if self.window is None else f"window {self.window}"
@@ -186,8 +207,9 @@ class Attention(MechanismSpec):
         """Bytes of one token's K and V: 2·K·d values in the cache format, plus under vllm its
         per-token-head scales (``lccost.accounting.vllm_kv_scale_bytes``)."""
         workload = env.workload
-        entry = workload.cache_entry_bytes(((2 * self.kv_heads * self.head_dim,
-                                             self.cache_format),))
+        entry = workload.cache_entry_bytes(
+            ((2 * self.kv_heads * self.head_dim, self.cache_format),)
+        )
         if workload.accounting is Accounting.VLLM:
             entry += vllm_kv_scale_bytes(self.kv_heads, workload.effective_kv_dtype)
         return entry
@@ -199,24 +221,28 @@ class Attention(MechanismSpec):
         attention point and ``lccost.peak`` has no term for it."""
         if self.output_gate != "none":
             return None
-        reference = replace(env, workload=replace(env.workload,
-                                                  accounting=Accounting.REFERENCE))
-        return PeakAttention(self.query_heads, self.kv_heads, self.head_dim, self.window,
-                             self.owns_cache, self.entry_bytes(reference))
+        reference = replace(env, workload=replace(env.workload, accounting=Accounting.REFERENCE))
+        return PeakAttention(
+            self.query_heads,
+            self.kv_heads,
+            self.head_dim,
+            self.window,
+            self.owns_cache,
+            self.entry_bytes(reference),
+        )
 
     def _vector_params(self, D: int) -> Ledger:
         """Biases and norm weights: parameters without matrix work (no FLOPs)."""
         H, K, d, owns = self.query_heads, self.kv_heads, self.head_dim, self.owns_cache
         kv_tensors = 0 if not owns else 1 if self.k_eq_v else 2
         return ledger(
-            term("qkv_bias", "H*d + n*K*d", H=H, d=d, n=kv_tensors, K=K)
-            if self.qkv_bias else None,
+            term("qkv_bias", "H*d + n*K*d", H=H, d=d, n=kv_tensors, K=K) if self.qkv_bias else None,
             term("o_bias", "D", D=D) if self.o_bias else None,
             term("qk_norm", "(1 + k)*d", k=int(owns), d=d) if self.qk_norm == "head" else None,
-            term("qk_norm", "(1 + k)*2*d", k=int(owns), d=d) if self.qk_norm == "head_ln"
-            else None,
+            term("qk_norm", "(1 + k)*2*d", k=int(owns), d=d) if self.qk_norm == "head_ln" else None,
             term("qk_norm", "H*d + k*K*d", H=H, k=int(owns), K=K, d=d)
-            if self.qk_norm == "full" else None,
+            if self.qk_norm == "full"
+            else None,
             term("sinks", "H", H=H) if self.sinks else None,
         )
 
@@ -225,8 +251,13 @@ class Attention(MechanismSpec):
         return self.entry_bytes(env) if self.owns_cache else None
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        D, H, K, d, L = (env.hidden_size, self.query_heads, self.kv_heads, self.head_dim,
-                         env.context_tokens)
+        D, H, K, d, L = (
+            env.hidden_size,
+            self.query_heads,
+            self.kv_heads,
+            self.head_dim,
+            env.context_tokens,
+        )
         owns = self.owns_cache
         matmuls = params = ledger(
             term("q_proj", "D*H*d", D=D, H=H, d=d),
@@ -235,7 +266,8 @@ class Attention(MechanismSpec):
             term("o_proj", "H*d*D", H=H, d=d, D=D),
             term("gate_proj", "D*H", D=D, H=H) if self.output_gate == "per_head" else None,
             term("gate_proj", "D*H*d", D=D, H=H, d=d)
-            if self.output_gate == "per_element" else None,
+            if self.output_gate == "per_element"
+            else None,
         )
         params = params + self._vector_params(D)
         if self.window is None:
@@ -245,8 +277,9 @@ class Attention(MechanismSpec):
             W = self.window
             decode_attn = ledger(term("attn_qk+av", "4*H*d*min(L+1, W)", H=H, d=d, L=L, W=W))
             useful = term("attn_qk+av", "4*H*d*sum_window(L, W)", H=H, d=d, L=L, W=W)
-        prefill_attn = ledger(term("attn_qk+av", "4*H*d*L*L", H=H, d=d, L=L)
-                              if env.executed else useful)
+        prefill_attn = ledger(
+            term("attn_qk+av", "4*H*d*L*L", H=H, d=d, L=L) if env.executed else useful
+        )
 
         reader = self if owns else env.kv_source
         # sharing_problem admits only an owning Attention as the source.

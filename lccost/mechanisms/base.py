@@ -218,6 +218,8 @@ class MechanismSpec(SpecModel, ABC):
         """``costs`` with the FLOP terms tagged by ``compute_formats``."""
         if not self.compute_formats:
             return costs
-        return replace(costs,
-                       prefill_flops=costs.prefill_flops.computed_in(self.compute_formats),
-                       decode_flops=costs.decode_flops.computed_in(self.compute_formats))
+        return replace(
+            costs,
+            prefill_flops=costs.prefill_flops.computed_in(self.compute_formats),
+            decode_flops=costs.decode_flops.computed_in(self.compute_formats),
+        )

@@ -64,11 +64,14 @@ class CompressedConvolutionalAttention(MechanismSpec):
     @model_validator(mode="after")
     def _shapes(self) -> CompressedConvolutionalAttention:
         if self.query_heads % self.kv_heads:
-            raise ValueError(f"query_heads ({self.query_heads}) must be a multiple of kv_heads "
-                             f"({self.kv_heads})")
+            raise ValueError(
+                f"query_heads ({self.query_heads}) must be a multiple of kv_heads ({self.kv_heads})"
+            )
         if (self.kv_heads * self.head_dim) % 2:
-            raise ValueError("kv_heads x head_dim must be even: half of each value comes from "
-                             "the current token, half from the previous one")
+            raise ValueError(
+                "kv_heads x head_dim must be even: half of each value comes from "
+                "the current token, half from the previous one"
+            )
         return self
 
     def summary(self) -> str:
@@ -83,13 +86,15 @@ class CompressedConvolutionalAttention(MechanismSpec):
     def _state_elements(self) -> tuple[int, int]:
         """(conv state, value-shift state) values: ((k0 - 1) + (k1 - 1))·C and K·d/2."""
         C = (self.query_heads + self.kv_heads) * self.head_dim
-        return ((self.conv_kernel - 1) + (self.grouped_conv_kernel - 1)) * C, \
-            self.kv_heads * self.head_dim // 2
+        return (
+            (self.conv_kernel - 1) + (self.grouped_conv_kernel - 1)
+        ) * C, self.kv_heads * self.head_dim // 2
 
     def _vllm_entry_bytes(self, env: LayerEnv) -> int:
         workload = env.workload
-        return (workload.cache_entry_bytes(((2 * self.kv_heads * self.head_dim, None),))
-                + vllm_kv_scale_bytes(self.kv_heads, workload.effective_kv_dtype))
+        return workload.cache_entry_bytes(
+            ((2 * self.kv_heads * self.head_dim, None),)
+        ) + vllm_kv_scale_bytes(self.kv_heads, workload.effective_kv_dtype)
 
     def _vllm_state_bytes(self, env: LayerEnv) -> int:
         return env.workload.weight_format.whole_bytes_for(sum(self._state_elements()))
@@ -97,8 +102,11 @@ class CompressedConvolutionalAttention(MechanismSpec):
     def _vllm_block_tokens(self, env: LayerEnv) -> int:
         """Tokens per page under ``vllm``: the block raised until one page holds the CCA state
         (``lccost.accounting.vllm_hybrid_block_size``)."""
-        return vllm_hybrid_block_size(self._vllm_state_bytes(env), self._vllm_entry_bytes(env),
-                                      env.block_size(vllm_pages(env.workload.device).attention))
+        return vllm_hybrid_block_size(
+            self._vllm_state_bytes(env),
+            self._vllm_entry_bytes(env),
+            env.block_size(vllm_pages(env.workload.device).attention),
+        )
 
     def cache_period(self, env: LayerEnv) -> int:
         """vllm: its raised block; llamacpp: the 256-cell padding; 1 otherwise."""
@@ -118,8 +126,7 @@ class CompressedConvolutionalAttention(MechanismSpec):
     def _held_tokens(self, env: LayerEnv) -> int:
         """K/V tokens held (``lccost.accounting`` rules); vllm pages at its raised block."""
         accounting = env.workload.accounting
-        block = (self._vllm_block_tokens(env) if accounting is Accounting.VLLM
-                 else env.block_size())
+        block = self._vllm_block_tokens(env) if accounting is Accounting.VLLM else env.block_size()
         llamacpp, window = env.workload.llamacpp, self.window
         if window is None:
             return env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
@@ -134,8 +141,9 @@ class CompressedConvolutionalAttention(MechanismSpec):
         """
         accounting, workload = env.workload.accounting, env.workload
         if accounting is Accounting.VLLM:
-            page = term("state_page", "B*e", B=self._vllm_block_tokens(env),
-                        e=self._vllm_entry_bytes(env))
+            page = term(
+                "state_page", "B*e", B=self._vllm_block_tokens(env), e=self._vllm_entry_bytes(env)
+            )
             return ledger(page), ledger(term("states", "s", s=self._vllm_state_bytes(env)))
         if not counts_states(accounting):
             return ledger(), ledger()
@@ -163,8 +171,13 @@ class CompressedConvolutionalAttention(MechanismSpec):
         return decode, executed if env.executed else useful
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        D, L, H, K, d = (env.hidden_size, env.context_tokens, self.query_heads, self.kv_heads,
-                         self.head_dim)
+        D, L, H, K, d = (
+            env.hidden_size,
+            env.context_tokens,
+            self.query_heads,
+            self.kv_heads,
+            self.head_dim,
+        )
         k0, k1 = self.conv_kernel, self.grouped_conv_kernel
         C = (H + K) * d
         projections = ledger(
@@ -182,17 +195,20 @@ class CompressedConvolutionalAttention(MechanismSpec):
         state, moved = self._states(env)
         decode_attn, prefill_attn = self._attention_flops(env)
         return PartCosts(
-            params=projections + convs + ledger(
-                term("conv_biases", "2*C", C=C), term("qk_temperature", "2")),
+            params=projections
+            + convs
+            + ledger(term("conv_biases", "2*C", C=C), term("qk_temperature", "2")),
             cache_bytes=ledger(term("kv_cache", "n*e", n=held, e=entry)) + state,
             cache_read_bytes=ledger(term("kv_read", "n*e", n=held, e=entry)) + moved,
             cache_write_bytes=ledger(term("kv_write", "e", e=entry)) + moved,
-            prefill_flops=weight_flops(projections, L) + ledger(
+            prefill_flops=weight_flops(projections, L)
+            + ledger(
                 term("conv_depthwise", "2*C*k0*(L+k1-1)", C=C, k0=k0, k1=k1, L=L),
                 term("conv_grouped", "2*C*d*k1*L", C=C, d=d, k1=k1, L=L),
                 prefill_attn,
             ),
-            decode_flops=weight_flops(projections, 1) + ledger(
+            decode_flops=weight_flops(projections, 1)
+            + ledger(
                 term("conv_depthwise", "2*C*k0*k1", C=C, k0=k0, k1=k1),
                 term("conv_grouped", "2*C*d*k1", C=C, d=d, k1=k1),
                 decode_attn,

@@ -63,20 +63,26 @@ class ChunkedAttention(MechanismSpec):
     @model_validator(mode="after")
     def _heads_group(self) -> ChunkedAttention:
         if self.query_heads % self.kv_heads:
-            raise ValueError(f"query_heads ({self.query_heads}) must be a multiple of kv_heads "
-                             f"({self.kv_heads})")
+            raise ValueError(
+                f"query_heads ({self.query_heads}) must be a multiple of kv_heads ({self.kv_heads})"
+            )
         return self
 
     def summary(self) -> str:
-        return (f"GQA chunked {self.chunk} {self.query_heads}q/{self.kv_heads}kv x "
-                f"{self.head_dim}")
+        return f"GQA chunked {self.chunk} {self.query_heads}q/{self.kv_heads}kv x {self.head_dim}"
 
     def vllm_page_token_bytes(self, env: LayerEnv) -> int:
         return env.workload.cache_entry_bytes(((2 * self.kv_heads * self.head_dim, None),))
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        D, L, H, K, d, C = (env.hidden_size, env.context_tokens, self.query_heads,
-                            self.kv_heads, self.head_dim, self.chunk)
+        D, L, H, K, d, C = (
+            env.hidden_size,
+            env.context_tokens,
+            self.query_heads,
+            self.kv_heads,
+            self.head_dim,
+            self.chunk,
+        )
         params = ledger(
             term("q_proj", "D*H*d", D=D, H=H, d=d),
             term("k_proj", "D*K*d", D=D, K=K, d=d),

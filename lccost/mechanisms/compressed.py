@@ -97,9 +97,13 @@ stride); ``VLLM_V4_PLAIN_ALIGNMENT`` otherwise (``models/deepseek_v4/attention.p
 VLLM_V4_PLAIN_ALIGNMENT = 512
 
 
-
-def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: Accounting,
-                       block_size: int, llamacpp: LlamaCppParams = LLAMACPP_SERVER) -> int:
+def compressed_entries(
+    context_tokens: int,
+    tokens_per_entry: int,
+    accounting: Accounting,
+    block_size: int,
+    llamacpp: LlamaCppParams = LLAMACPP_SERVER,
+) -> int:
     """Entry slots a compressed cache of one entry per m tokens (DeepSeek V4 CSA / HCA and the
     CSA indexer keys) holds after L tokens.
 
@@ -115,15 +119,15 @@ def compressed_entries(context_tokens: int, tokens_per_entry: int, accounting: A
         raise LccostError(
             f"--accounting vllm: a block of {block_size} tokens does not hold whole entries "
             f"of {m} tokens; vLLM pages DeepSeek V4 compressed caches in blocks that are a "
-            f"multiple of {m} (it serves V4 with --block-size 256)")
+            f"multiple of {m} (it serves V4 with --block-size 256)"
+        )
     if context_tokens == 0:
         return 0
     if accounting is Accounting.VLLM:
         return cdiv(context_tokens, block_size) * (block_size // m)
     if accounting is Accounting.LLAMACPP:
         kv_size, _ = llamacpp.context_cells(context_tokens)
-        return (round_up(max(1, cdiv(kv_size, m)), LLAMACPP_CONTEXT_PAD)
-                * llamacpp.n_seq_max)
+        return round_up(max(1, cdiv(kv_size, m)), LLAMACPP_CONTEXT_PAD) * llamacpp.n_seq_max
     return context_tokens // m
 
 
@@ -154,8 +158,9 @@ def vllm_v4_state_block_tokens(compress_rate: int, overlap: bool) -> int:
     return {4: 4, 128: 8}.get(compress_rate, (2 if overlap else 1) * compress_rate)
 
 
-def vllm_v4_compressor_state_bytes(context_tokens: int, compress_rate: int, head_dim: int,
-                                   alignment: int, overlap: bool) -> int:
+def vllm_v4_compressor_state_bytes(
+    context_tokens: int, compress_rate: int, head_dim: int, alignment: int, overlap: bool
+) -> int:
     """Bytes of one DeepSeek V4 compressor's state in vLLM after L tokens.
 
     vLLM keeps, per token, the fp32 kv and score projections, ``2 x coff x d`` values
@@ -215,11 +220,14 @@ class _V4Attention(MechanismSpec):
     @model_validator(mode="after")
     def _shapes(self) -> _V4Attention:
         if self.rope_head_dim > self.head_dim:
-            raise ValueError(f"rope_head_dim ({self.rope_head_dim}) exceeds head_dim "
-                             f"({self.head_dim})")
+            raise ValueError(
+                f"rope_head_dim ({self.rope_head_dim}) exceeds head_dim ({self.head_dim})"
+            )
         if (self.query_heads * self.head_dim) % self.output_groups:
-            raise ValueError(f"query_heads x head_dim ({self.query_heads * self.head_dim}) must "
-                             f"split evenly into output_groups ({self.output_groups})")
+            raise ValueError(
+                f"query_heads x head_dim ({self.query_heads * self.head_dim}) must "
+                f"split evenly into output_groups ({self.output_groups})"
+            )
         return self
 
     # --- weights ----------------------------------------------------------------------------
@@ -235,13 +243,19 @@ class _V4Attention(MechanismSpec):
         base += ledger(term("compressor.position_bias+kv_norm", "m*w + c", m=m, w=w, c=c))
         indexer = getattr(self, "indexer", None)
         if indexer is not None:
-            base += ledger(term("indexer.position_bias+kv_norm", "m*2*D_I + D_I", m=m,
-                                D_I=indexer.head_dim))
+            base += ledger(
+                term("indexer.position_bias+kv_norm", "m*2*D_I + D_I", m=m, D_I=indexer.head_dim)
+            )
         return base
 
     def _base_params(self, D: int) -> Ledger:
-        H, c, r_q, g, d_g = (self.query_heads, self.head_dim, self.q_lora_rank,
-                             self.output_groups, self.output_rank)
+        H, c, r_q, g, d_g = (
+            self.query_heads,
+            self.head_dim,
+            self.q_lora_rank,
+            self.output_groups,
+            self.output_rank,
+        )
         return ledger(
             term("q_a_proj", "D*r_q", D=D, r_q=r_q),
             term("q_b_proj", "r_q*H*c", r_q=r_q, H=H, c=c),
@@ -253,9 +267,11 @@ class _V4Attention(MechanismSpec):
     def _weights_part(self, params: Ledger, env: LayerEnv) -> PartCosts:
         """The weights and their FLOPs: 2·P per token; the vectors (sinks, norms, position
         biases) hold parameters without FLOPs."""
-        return PartCosts(params=params + self._vectors(),
-                         prefill_flops=weight_flops(params, env.context_tokens),
-                         decode_flops=weight_flops(params, 1))
+        return PartCosts(
+            params=params + self._vectors(),
+            prefill_flops=weight_flops(params, env.context_tokens),
+            decode_flops=weight_flops(params, 1),
+        )
 
     # --- cache layout, per accounting -------------------------------------------------------
 
@@ -271,23 +287,33 @@ class _V4Attention(MechanismSpec):
             # lccost.accounting.vllm_pages); elsewhere refused.
             if workload.block_size is None and vllm_pages(workload.device).sparse_mla is None:
                 raise vllm_unsupported_device(workload.device, "DeepSeek V4")
-            return vllm_v4_layout(self.head_dim, self.rope_head_dim,
-                                  workload.effective_kv_dtype)
+            return vllm_v4_layout(self.head_dim, self.rope_head_dim, workload.effective_kv_dtype)
         fmt = self._format()
         entry = env.workload.cache_entry_bytes(
             ((self.head_dim - self.rope_head_dim, fmt.nope), (self.rope_head_dim, fmt.rope)),
-            pad_bytes=fmt.entry_pad_bytes)
+            pad_bytes=fmt.entry_pad_bytes,
+        )
         return entry, None
 
-    def _pages(self, name: str, slots_at: Callable[[int], int], entry: int,
-               slots_per_page: int, env: LayerEnv) -> Term:
+    def _pages(
+        self,
+        name: str,
+        slots_at: Callable[[int], int],
+        entry: int,
+        slots_per_page: int,
+        env: LayerEnv,
+    ) -> Term:
         """``slots_at(L)`` x ``entry`` bytes; under vllm, whole pages of ``slots_per_page``
         slots, each rounded up to the layout's alignment (``lccost.accounting.vllm_page_bytes``).
         """
         _, alignment = self._layout(env)
         if env.workload.accounting is Accounting.VLLM:
-            return term(name, "p*s", p=env.per_context(lambda L: slots_at(L) // slots_per_page),
-                        s=vllm_page_bytes(slots_per_page, entry, alignment))
+            return term(
+                name,
+                "p*s",
+                p=env.per_context(lambda L: slots_at(L) // slots_per_page),
+                s=vllm_page_bytes(slots_per_page, entry, alignment),
+            )
         return term(name, "n*e", n=env.per_context(slots_at), e=entry)
 
     def _window_copies(self, env: LayerEnv) -> int:
@@ -326,13 +352,18 @@ class _V4Attention(MechanismSpec):
         L, W, H, c = env.context_tokens, self.window, self.query_heads, self.head_dim
         entry = self._layout(env)[0] * self._window_copies(env)
         held_at = self._window_held(env)
-        prefill = (term("window_attn", "2*H*2*c*L*L", H=H, c=c, L=L) if env.executed
-                   else term("window_attn", "2*H*2*c*sum_window(L, W)", H=H, c=c, L=L, W=W))
+        prefill = (
+            term("window_attn", "2*H*2*c*L*L", H=H, c=c, L=L)
+            if env.executed
+            else term("window_attn", "2*H*2*c*sum_window(L, W)", H=H, c=c, L=L, W=W)
+        )
         return PartCosts(
-            cache_bytes=ledger(self._pages("window_cache", held_at, entry,
-                                           self._window_block_tokens(env), env)),
-            cache_read_bytes=ledger(term("window_read", "n*e", n=env.per_context(held_at),
-                                         e=entry)),
+            cache_bytes=ledger(
+                self._pages("window_cache", held_at, entry, self._window_block_tokens(env), env)
+            ),
+            cache_read_bytes=ledger(
+                term("window_read", "n*e", n=env.per_context(held_at), e=entry)
+            ),
             cache_write_bytes=ledger(term("window_write", "e", e=entry)),
             decode_flops=ledger(term("window_attn", "2*H*2*c*min(L+1, W)", H=H, c=c, L=L, W=W)),
             prefill_flops=ledger(prefill),
@@ -344,14 +375,18 @@ class _V4Attention(MechanismSpec):
         """lcm of the window's period, m (the compressor frees its m - 1 buffered tokens when a
         block closes), the compressed cache's pages and, under vllm, the state's pages."""
         accounting = env.workload.accounting
-        period = math.lcm(_V4Attention.cache_period(self, env), m,
-                          paging_period(accounting, env.block_size(VLLM_V4_BLOCK_TOKENS)))
+        period = math.lcm(
+            _V4Attention.cache_period(self, env),
+            m,
+            paging_period(accounting, env.block_size(VLLM_V4_BLOCK_TOKENS)),
+        )
         if accounting is Accounting.VLLM:
             period = math.lcm(period, vllm_v4_state_block_tokens(m, overlap))
         return period
 
-    def _state(self, env: LayerEnv, m: int, overlap: bool,
-               indexer: CompressedIndexer | None) -> Ledger:
+    def _state(
+        self, env: LayerEnv, m: int, overlap: bool, indexer: CompressedIndexer | None
+    ) -> Ledger:
         """The compressor buffers held after L tokens, per accounting.
 
         full-context: none (a fixed-size state). vllm: its fp32 state pages
@@ -367,11 +402,24 @@ class _V4Attention(MechanismSpec):
             alignment = self._layout(env)[1]
             assert alignment is not None  # vllm_v4_layout always aligns
             return ledger(
-                term("compressor_state", "s", s=env.per_context(
-                    lambda L: vllm_v4_compressor_state_bytes(L, m, c, alignment, overlap))),
-                term("indexer_compressor_state", "s", s=env.per_context(
-                    lambda L: vllm_v4_compressor_state_bytes(L, m, indexer.head_dim, alignment,
-                                                             overlap))) if indexer else None,
+                term(
+                    "compressor_state",
+                    "s",
+                    s=env.per_context(
+                        lambda L: vllm_v4_compressor_state_bytes(L, m, c, alignment, overlap)
+                    ),
+                ),
+                term(
+                    "indexer_compressor_state",
+                    "s",
+                    s=env.per_context(
+                        lambda L: vllm_v4_compressor_state_bytes(
+                            L, m, indexer.head_dim, alignment, overlap
+                        )
+                    ),
+                )
+                if indexer
+                else None,
             )
         width = c + (indexer.head_dim if indexer else 0)
         coff = 2 if overlap else 1
@@ -390,8 +438,9 @@ class _V4Attention(MechanismSpec):
             return vllm_indexer_key_bytes(indexer.head_dim)
         return env.workload.cache_entry_bytes(((indexer.head_dim, self._format().indexer_key),))
 
-    def _compressed_part(self, env: LayerEnv, m: int, overlap: bool,
-                         indexer: CompressedIndexer | None) -> PartCosts:
+    def _compressed_part(
+        self, env: LayerEnv, m: int, overlap: bool, indexer: CompressedIndexer | None
+    ) -> PartCosts:
         """Compressed entries (with CSA's indexer keys), their compressor state, and attention
         over the e = floor((L + 1)/m) entries the new token sees: all of them (HCA; CSA
         executed) or the top-k (CSA useful), plus CSA's indexer scoring 2·H_I·D_I·e."""
@@ -410,23 +459,27 @@ class _V4Attention(MechanismSpec):
         e_seen = "((L+1)//m)"
         k = indexer.top_k if indexer else None
         cache = ledger(self._pages("compressed_cache", held_at, entry, per_page, env))
-        read = ledger(term("compressed_read", "min(n, k)*e", n=n, k=k, e=entry) if k
-                      else term("compressed_read", "n*e", n=n, e=entry))
+        read = ledger(
+            term("compressed_read", "min(n, k)*e", n=n, k=k, e=entry)
+            if k
+            else term("compressed_read", "n*e", n=n, e=entry)
+        )
         write = ledger(term("compressed_write", f"e*{closes}", e=entry, L=L, m=m))
         if env.executed or k is None:
             # HCA attends every visible entry; the reference computes CSA's dense and masks.
             attend_decode = term("compressed_attn", f"2*H*2*c*{e_seen}", H=H, c=c, L=L, m=m)
         else:
-            attend_decode = term("compressed_attn", f"2*H*2*c*min({e_seen}, k)", H=H, c=c,
-                                 L=L, m=m, k=k)
+            attend_decode = term(
+                "compressed_attn", f"2*H*2*c*min({e_seen}, k)", H=H, c=c, L=L, m=m, k=k
+            )
         if env.executed:
             attend_prefill = term("compressed_attn", "2*H*2*c*L*(L//m)", H=H, c=c, L=L, m=m)
         elif k is None:
-            attend_prefill = term("compressed_attn", "2*H*2*c*sum_floor(L, m)", H=H, c=c, L=L,
-                                  m=m)
+            attend_prefill = term("compressed_attn", "2*H*2*c*sum_floor(L, m)", H=H, c=c, L=L, m=m)
         else:
-            attend_prefill = term("compressed_attn", "2*H*2*c*sum_min_floor(L, m, k)", H=H,
-                                  c=c, L=L, m=m, k=k)
+            attend_prefill = term(
+                "compressed_attn", "2*H*2*c*sum_min_floor(L, m, k)", H=H, c=c, L=L, m=m, k=k
+            )
         score_decode = score_prefill = None
         if indexer is not None:
             H_I, D_I = indexer.heads, indexer.head_dim
@@ -436,12 +489,12 @@ class _V4Attention(MechanismSpec):
             write += ledger(term("indexer_key_write", f"e*{closes}", e=key, L=L, m=m))
             # The q·k products only (lccost.conventions, lightning indexers); the reference's
             # weighting is elementwise, so executed counts the same.
-            score_decode = term("indexer_scores", f"2*H_I*D_I*{e_seen}", H_I=H_I, D_I=D_I, L=L,
-                                m=m)
+            score_decode = term("indexer_scores", f"2*H_I*D_I*{e_seen}", H_I=H_I, D_I=D_I, L=L, m=m)
             score_prefill = (
                 term("indexer_scores", "2*H_I*D_I*L*(L//m)", H_I=H_I, D_I=D_I, L=L, m=m)
-                if env.executed else
-                term("indexer_scores", "2*H_I*D_I*sum_floor(L, m)", H_I=H_I, D_I=D_I, L=L, m=m))
+                if env.executed
+                else term("indexer_scores", "2*H_I*D_I*sum_floor(L, m)", H_I=H_I, D_I=D_I, L=L, m=m)
+            )
         return PartCosts(
             cache_bytes=cache + self._state(env, m, overlap, indexer),
             cache_read_bytes=read,
@@ -476,8 +529,10 @@ class HeavilyCompressedAttention(_V4Attention):
     compress_rate: int = Field(ge=2, description="m': tokens per compressed entry")
 
     def summary(self) -> str:
-        return (f"HCA 1/{self.compress_rate} {self.query_heads}h x {self.head_dim}, "
-                f"window {self.window}")
+        return (
+            f"HCA 1/{self.compress_rate} {self.query_heads}h x {self.head_dim}, "
+            f"window {self.window}"
+        )
 
     def cache_period(self, env: LayerEnv) -> int:
         return self._compressed_period(env, self.compress_rate, overlap=False)
@@ -488,8 +543,11 @@ class HeavilyCompressedAttention(_V4Attention):
             term("compressor.kv_proj", "D*c", D=D, c=c),
             term("compressor.gate_proj", "D*c", D=D, c=c),
         )
-        return (self._weights_part(params, env) + self._window_part(env)
-                + self._compressed_part(env, self.compress_rate, overlap=False, indexer=None))
+        return (
+            self._weights_part(params, env)
+            + self._window_part(env)
+            + self._compressed_part(env, self.compress_rate, overlap=False, indexer=None)
+        )
 
 
 class CompressedSparseAttention(_V4Attention):
@@ -501,8 +559,10 @@ class CompressedSparseAttention(_V4Attention):
     indexer: CompressedIndexer
 
     def summary(self) -> str:
-        return (f"CSA 1/{self.compress_rate} top-{self.indexer.top_k} {self.query_heads}h x "
-                f"{self.head_dim}, window {self.window}")
+        return (
+            f"CSA 1/{self.compress_rate} top-{self.indexer.top_k} {self.query_heads}h x "
+            f"{self.head_dim}, window {self.window}"
+        )
 
     def cache_period(self, env: LayerEnv) -> int:
         return self._compressed_period(env, self.compress_rate, overlap=True)
@@ -512,9 +572,14 @@ class CompressedSparseAttention(_V4Attention):
         most = max_context // self.compress_rate
         if self.indexer.top_k <= most:
             return []
-        return [(("indexer", "top_k"), f"top_k {self.indexer.top_k} exceeds the {most} entries "
-                                       f"that exist at max_context {max_context} / "
-                                       f"{self.compress_rate}")]
+        return [
+            (
+                ("indexer", "top_k"),
+                f"top_k {self.indexer.top_k} exceeds the {most} entries "
+                f"that exist at max_context {max_context} / "
+                f"{self.compress_rate}",
+            )
+        ]
 
     def costs(self, env: LayerEnv) -> PartCosts:
         D, c, r_q = env.hidden_size, self.head_dim, self.q_lora_rank
@@ -527,6 +592,8 @@ class CompressedSparseAttention(_V4Attention):
             term("indexer.q_b_proj", "r_q*H_I*D_I", r_q=r_q, H_I=H_I, D_I=D_I),
             term("indexer.weights_proj", "D*H_I", D=D, H_I=H_I),
         )
-        return (self._weights_part(params, env) + self._window_part(env)
-                + self._compressed_part(env, self.compress_rate, overlap=True,
-                                        indexer=self.indexer))
+        return (
+            self._weights_part(params, env)
+            + self._window_part(env)
+            + self._compressed_part(env, self.compress_rate, overlap=True, indexer=self.indexer)
+        )

@@ -35,8 +35,9 @@ class Encoder(SpecModel):
 
 
 def encoder_costs(encoders: list[Encoder]) -> PartCosts:
-    return PartCosts(params=ledger(*(term(e.name, "P", P=e.params) for e in encoders)),
-                     active_params=ledger())
+    return PartCosts(
+        params=ledger(*(term(e.name, "P", P=e.params) for e in encoders)), active_params=ledger()
+    )
 
 
 class PerLayerEmbeddings(SpecModel):
@@ -46,8 +47,9 @@ class PerLayerEmbeddings(SpecModel):
     vocab_size: int = Field(ge=1, description="V_p: vocab_size_per_layer_input")
 
 
-def embedding_tables(V: int, D: int, ple: PerLayerEmbeddings | None, N: int,
-                     positions: int = 0) -> Ledger:
+def embedding_tables(
+    V: int, D: int, ple: PerLayerEmbeddings | None, N: int, positions: int = 0
+) -> Ledger:
     """The gathered tables: token embedding V·D, learned positions P·D, the PLE table V_p·N·p."""
     return ledger(
         term("embed_tokens", "V*D", V=V, D=D),
@@ -56,16 +58,27 @@ def embedding_tables(V: int, D: int, ple: PerLayerEmbeddings | None, N: int,
     )
 
 
-def embeddings_costs(V: int, D: int, tied: bool, ple: PerLayerEmbeddings | None, N: int,
-                     context_tokens: int, positions: int = 0,
-                     lm_head_bias: bool = False) -> PartCosts:
+def embeddings_costs(
+    V: int,
+    D: int,
+    tied: bool,
+    ple: PerLayerEmbeddings | None,
+    N: int,
+    context_tokens: int,
+    positions: int = 0,
+    lm_head_bias: bool = False,
+) -> PartCosts:
     """Costs of the token embedding, the PLE projections and the LM head."""
     tables = embedding_tables(V, D, ple, N, positions)
     head = ledger(term("lm_head", "V*D", V=V, D=D))
-    ple_matmuls = ledger(
-        term("ple.model_projection", "D*N*p", D=D, N=N, p=ple.dim),
-        term("ple.layer_gate_and_projection", "N*2*D*p", N=N, D=D, p=ple.dim),
-    ) if ple else ledger()
+    ple_matmuls = (
+        ledger(
+            term("ple.model_projection", "D*N*p", D=D, N=N, p=ple.dim),
+            term("ple.layer_gate_and_projection", "N*2*D*p", N=N, D=D, p=ple.dim),
+        )
+        if ple
+        else ledger()
+    )
     ple_norm = ledger(term("ple.projection_norm", "p", p=ple.dim)) if ple else ledger()
     head_bias = ledger(term("lm_head_bias", "V", V=V)) if lm_head_bias else ledger()
     params = tables + ple_matmuls + ple_norm + (ledger() if tied else head) + head_bias

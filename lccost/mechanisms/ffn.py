@@ -63,7 +63,8 @@ class DenseMLP(MechanismSpec):
     gated: bool = Field(True, description="gate, up and down projections (SwiGLU/GeGLU)")
     bias: bool = Field(False, description="the projections have biases")
     activation_params: int = Field(
-        0, ge=0, description="learned scalars of the activation (Apertus xIELU: 2)")
+        0, ge=0, description="learned scalars of the activation (Apertus xIELU: 2)"
+    )
     inner_norm: bool = Field(False, description="an RMSNorm of width I before down_proj (BitNet)")
 
     def summary(self) -> str:
@@ -74,11 +75,16 @@ class DenseMLP(MechanismSpec):
 
     def costs(self, env: LayerEnv) -> PartCosts:
         params = _mlp("mlp", env.hidden_size, self.intermediate_size, self.gated)
-        biases = (_mlp_bias("mlp_bias", env.hidden_size, self.intermediate_size, self.gated)
-                  if self.bias else ledger()) + ledger(
+        biases = (
+            _mlp_bias("mlp_bias", env.hidden_size, self.intermediate_size, self.gated)
+            if self.bias
+            else ledger()
+        ) + ledger(
             term("activation_params", "a", a=self.activation_params)
-            if self.activation_params else None,
-            term("inner_norm", "I", I=self.intermediate_size) if self.inner_norm else None)
+            if self.activation_params
+            else None,
+            term("inner_norm", "I", I=self.intermediate_size) if self.inner_norm else None,
+        )
         return PartCosts(
             params=params + biases,
             prefill_flops=weight_flops(params, env.context_tokens),
@@ -95,38 +101,50 @@ class MixtureOfExperts(MechanismSpec):
     expert_intermediate_size: int = Field(ge=1, description="I: one expert's inner width")
     shared_experts: int = Field(0, ge=0, description="S: experts every token uses")
     shared_intermediate_size: int | None = Field(
-        None, ge=1, description="I_s: a shared expert's width (default: the routed width)")
+        None, ge=1, description="I_s: a shared expert's width (default: the routed width)"
+    )
     gated: bool = True
     routing: Literal["learned", "hash"] = Field(
-        "learned", description="hash: experts chosen by token id (DeepSeek V4 first layers)")
+        "learned", description="hash: experts chosen by token id (DeepSeek V4 first layers)"
+    )
     router_hidden_size: int | None = Field(
-        None, ge=1, description="R: an MLP router's width (ZAYA1); unset = linear router D·E")
+        None, ge=1, description="R: an MLP router's width (ZAYA1); unset = linear router D·E"
+    )
     extra_router_classes: int = Field(
-        0, ge=0, description="router outputs beyond the experts (ZAYA1's skip class: 1)")
+        0, ge=0, description="router outputs beyond the experts (ZAYA1's skip class: 1)"
+    )
     router_bias: bool = Field(False, description="the linear router has a bias (E)")
     router_vectors: int = Field(
-        0, ge=0, description="R-wide vectors of an MLP router: biases, norm, state scale")
+        0, ge=0, description="R-wide vectors of an MLP router: biases, norm, state scale"
+    )
     score_correction_bias: bool = Field(
-        False, description="a learned expert-selection bias of E (DeepSeek V3 noaux_tc)")
+        False, description="a learned expert-selection bias of E (DeepSeek V3 noaux_tc)"
+    )
     expert_bias: bool = Field(False, description="every expert's projections have biases")
     shared_bias: bool = Field(False, description="the shared experts' projections have biases")
     shared_expert_gate: bool = Field(
-        False, description="a D x 1 sigmoid gate on the shared experts (Qwen2-MoE, Qwen3-Next)")
+        False, description="a D x 1 sigmoid gate on the shared experts (Qwen2-MoE, Qwen3-Next)"
+    )
     reference_runs_all_experts: bool = Field(
-        False, description="the reference runs every expert on every token, weighting the "
-                           "unchosen ones by 0 (Llama 4): --flops executed counts all E")
+        False,
+        description="the reference runs every expert on every token, weighting the "
+        "unchosen ones by 0 (Llama 4): --flops executed counts all E",
+    )
 
     @model_validator(mode="after")
     def _active_fits(self) -> MixtureOfExperts:
         if self.active_experts > self.experts:
             raise ValueError(
-                f"active_experts ({self.active_experts}) cannot exceed experts ({self.experts})")
+                f"active_experts ({self.active_experts}) cannot exceed experts ({self.experts})"
+            )
         return self
 
     def summary(self) -> str:
         shared = f" + {self.shared_experts} shared" if self.shared_experts else ""
-        return (f"MoE {self.active_experts}/{self.experts} x {self.expert_intermediate_size}"
-                f"{shared}{' (hash)' if self.routing == 'hash' else ''}")
+        return (
+            f"MoE {self.active_experts}/{self.experts} x {self.expert_intermediate_size}"
+            f"{shared}{' (hash)' if self.routing == 'hash' else ''}"
+        )
 
     def _router(self, D: int) -> Ledger:
         E = self.experts + self.extra_router_classes
@@ -137,24 +155,39 @@ class MixtureOfExperts(MechanismSpec):
     def _vector_params(self, D: int, I: int, I_s: int, experts: int) -> Ledger:
         """Biases (of ``experts`` routed experts): parameters without matrix work (no FLOPs)."""
         E = self.experts + self.extra_router_classes
-        return ledger(
-            term("router_bias", "E", E=E) if self.router_bias else None,
-            term("router_vectors", "n*R", n=self.router_vectors, R=self.router_hidden_size or 0)
-            if self.router_vectors else None,
-            term("score_correction_bias", "E", E=self.experts)
-            if self.score_correction_bias else None,
-        ) + (_mlp_bias("expert_bias", D, I, self.gated, experts)
-             if self.expert_bias else ledger()) + (
-            _mlp_bias("shared_bias", D, I_s, self.gated, self.shared_experts)
-            if self.shared_bias and self.shared_experts else ledger())
+        return (
+            ledger(
+                term("router_bias", "E", E=E) if self.router_bias else None,
+                term("router_vectors", "n*R", n=self.router_vectors, R=self.router_hidden_size or 0)
+                if self.router_vectors
+                else None,
+                term("score_correction_bias", "E", E=self.experts)
+                if self.score_correction_bias
+                else None,
+            )
+            + (
+                _mlp_bias("expert_bias", D, I, self.gated, experts)
+                if self.expert_bias
+                else ledger()
+            )
+            + (
+                _mlp_bias("shared_bias", D, I_s, self.gated, self.shared_experts)
+                if self.shared_bias and self.shared_experts
+                else ledger()
+            )
+        )
 
     def costs(self, env: LayerEnv) -> PartCosts:
         D, I = env.hidden_size, self.expert_intermediate_size
         I_s = self.shared_intermediate_size or I
-        shared = (_mlp("shared_experts", D, I_s, self.gated, self.shared_experts)
-                  if self.shared_experts else ledger())
+        shared = (
+            _mlp("shared_experts", D, I_s, self.gated, self.shared_experts)
+            if self.shared_experts
+            else ledger()
+        )
         router = self._router(D) + ledger(
-            term("shared_expert_gate", "D", D=D) if self.shared_expert_gate else None)
+            term("shared_expert_gate", "D", D=D) if self.shared_expert_gate else None
+        )
         params = _mlp("routed_experts", D, I, self.gated, self.experts) + shared + router
         active = _mlp("active_experts", D, I, self.gated, self.active_experts) + shared + router
         run = params if env.executed and self.reference_runs_all_experts else active

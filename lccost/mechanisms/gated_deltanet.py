@@ -58,22 +58,30 @@ class GatedDeltaNet(MechanismSpec):
     key_head_dim: int = Field(ge=1, description="d_k (linear_key_head_dim)")
     value_head_dim: int = Field(ge=1, description="d_v (linear_value_head_dim)")
     conv_kernel: int = Field(ge=2, description="k: the conv's kernel (linear_conv_kernel_dim)")
-    chunk_size: int = Field(REFERENCE_CHUNK_TOKENS, ge=1,
-                            description="Q: chunk length of the reference's chunked algorithm")
+    chunk_size: int = Field(
+        REFERENCE_CHUNK_TOKENS,
+        ge=1,
+        description="Q: chunk length of the reference's chunked algorithm",
+    )
     state_dtype: DTypeName | None = Field(
-        "fp32", description="dtype of the delta-rule state (the reference: fp32); null = weight "
-                            "dtype")
+        "fp32",
+        description="dtype of the delta-rule state (the reference: fp32); null = weight dtype",
+    )
 
     @model_validator(mode="after")
     def _heads_group(self) -> GatedDeltaNet:
         if self.value_heads % self.key_heads:
-            raise ValueError(f"value_heads ({self.value_heads}) must be a multiple of key_heads "
-                             f"({self.key_heads})")
+            raise ValueError(
+                f"value_heads ({self.value_heads}) must be a multiple of key_heads "
+                f"({self.key_heads})"
+            )
         return self
 
     def summary(self) -> str:
-        return (f"Gated DeltaNet {self.key_heads}qk/{self.value_heads}v x "
-                f"{self.key_head_dim}/{self.value_head_dim}, conv {self.conv_kernel}")
+        return (
+            f"Gated DeltaNet {self.key_heads}qk/{self.value_heads}v x "
+            f"{self.key_head_dim}/{self.value_head_dim}, conv {self.conv_kernel}"
+        )
 
     @property
     def conv_channels(self) -> int:
@@ -82,21 +90,32 @@ class GatedDeltaNet(MechanismSpec):
 
     def _states(self, env: LayerEnv) -> tuple[Term, Term]:
         H_v, d_k, d_v = self.value_heads, self.key_head_dim, self.value_head_dim
-        return (conv_state_term(env, self.conv_channels, self.conv_kernel),
-                state_term(env, "delta_state", "H_v*d_k*d_v", self.state_dtype, H_v=H_v,
-                           d_k=d_k, d_v=d_v))
+        return (
+            conv_state_term(env, self.conv_channels, self.conv_kernel),
+            state_term(
+                env, "delta_state", "H_v*d_k*d_v", self.state_dtype, H_v=H_v, d_k=d_k, d_v=d_v
+            ),
+        )
 
     def vllm_state_bytes(self, env: LayerEnv) -> int:
         return sum(t.value for t in self._states(env))
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        D, L, H_k, H_v, d_k, d_v, k, Q = (env.hidden_size, env.context_tokens, self.key_heads,
-                                          self.value_heads, self.key_head_dim,
-                                          self.value_head_dim, self.conv_kernel, self.chunk_size)
+        D, L, H_k, H_v, d_k, d_v, k, Q = (
+            env.hidden_size,
+            env.context_tokens,
+            self.key_heads,
+            self.value_heads,
+            self.key_head_dim,
+            self.value_head_dim,
+            self.conv_kernel,
+            self.chunk_size,
+        )
         C = self.conv_channels
         projections = ledger(
-            term("in_proj_qkvz", "D*(2*H_k*d_k+2*H_v*d_v)", D=D, H_k=H_k, d_k=d_k, H_v=H_v,
-                 d_v=d_v),
+            term(
+                "in_proj_qkvz", "D*(2*H_k*d_k+2*H_v*d_v)", D=D, H_k=H_k, d_k=d_k, H_v=H_v, d_v=d_v
+            ),
             term("in_proj_ba", "D*2*H_v", D=D, H_v=H_v),
             term("out_proj", "H_v*d_v*D", H_v=H_v, d_v=d_v, D=D),
         )
@@ -109,8 +128,15 @@ class GatedDeltaNet(MechanismSpec):
         held, read, written = state_costs(env, states, env.attention_token_bytes)
         conv_prefill, conv_decode = conv_flops(C, k, L, env.executed)
         if env.executed:
-            rule = term("delta_rule", "2*H_v*cdiv(L, Q)*(2*Q*Q*d_k + Q*Q*d_v + 3*Q*d_k*d_v)",
-                        H_v=H_v, L=L, Q=Q, d_k=d_k, d_v=d_v)
+            rule = term(
+                "delta_rule",
+                "2*H_v*cdiv(L, Q)*(2*Q*Q*d_k + Q*Q*d_v + 3*Q*d_k*d_v)",
+                H_v=H_v,
+                L=L,
+                Q=Q,
+                d_k=d_k,
+                d_v=d_v,
+            )
             step = None
         else:
             rule = term("delta_rule", "6*H_v*d_k*d_v*L", H_v=H_v, d_k=d_k, d_v=d_v, L=L)

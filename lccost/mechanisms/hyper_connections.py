@@ -45,7 +45,8 @@ def hyper_connection_costs(hc: HyperConnections, D: int, N: int, context_tokens:
     vectors = ledger(term("mhc.bias+scale", "N*2*(2*n+n*n+3) + n + 1", N=N, n=n))
     mixing = ledger(term("mhc.residual_mixing", "N*2*2*n*n*D", N=N, n=n, D=D))
     mixing_prefill = ledger(
-        term("mhc.residual_mixing", "N*2*2*n*n*D*L", N=N, n=n, D=D, L=context_tokens))
+        term("mhc.residual_mixing", "N*2*2*n*n*D*L", N=N, n=n, D=D, L=context_tokens)
+    )
     return PartCosts(
         params=params + vectors,
         prefill_flops=weight_flops(params, context_tokens) + mixing_prefill,

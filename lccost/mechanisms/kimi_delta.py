@@ -50,25 +50,37 @@ class KimiDeltaAttention(MechanismSpec):
     heads: int = Field(ge=1, description="H (linear_num_heads)")
     head_dim: int = Field(ge=1, description="d: key and value head dim (linear_head_dim)")
     conv_kernel: int = Field(ge=2, description="k (linear_conv_kernel_dim)")
-    chunk_size: int = Field(REFERENCE_CHUNK_TOKENS, ge=1,
-                            description="Q: chunk length of the reference's chunked algorithm")
+    chunk_size: int = Field(
+        REFERENCE_CHUNK_TOKENS,
+        ge=1,
+        description="Q: chunk length of the reference's chunked algorithm",
+    )
     state_dtype: DTypeName | None = Field(
-        "fp32", description="dtype of the delta-rule state (the reference: fp32)")
+        "fp32", description="dtype of the delta-rule state (the reference: fp32)"
+    )
 
     def summary(self) -> str:
         return f"Kimi delta {self.heads}h x {self.head_dim}, conv {self.conv_kernel}"
 
     def _states(self, env: LayerEnv) -> tuple[Term, Term]:
         H, d = self.heads, self.head_dim
-        return (conv_state_term(env, 3 * H * d, self.conv_kernel),
-                state_term(env, "delta_state", "H*d*d", self.state_dtype, H=H, d=d))
+        return (
+            conv_state_term(env, 3 * H * d, self.conv_kernel),
+            state_term(env, "delta_state", "H*d*d", self.state_dtype, H=H, d=d),
+        )
 
     def vllm_state_bytes(self, env: LayerEnv) -> int:
         return sum(t.value for t in self._states(env))
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        D, L, H, d, k, Q = (env.hidden_size, env.context_tokens, self.heads, self.head_dim,
-                            self.conv_kernel, self.chunk_size)
+        D, L, H, d, k, Q = (
+            env.hidden_size,
+            env.context_tokens,
+            self.heads,
+            self.head_dim,
+            self.conv_kernel,
+            self.chunk_size,
+        )
         projections = ledger(
             term("q_proj+k_proj+v_proj", "3*D*H*d", D=D, H=H, d=d),
             term("f_a_proj+f_b_proj", "D*d + d*H*d", D=D, H=H, d=d),

@@ -45,7 +45,8 @@ class LightningAttention(MechanismSpec):
     head_dim: int = Field(ge=1, description="d")
     block_size: int = Field(256, ge=1, description="B: block length of the reference's loop")
     state_dtype: DTypeName | None = Field(
-        None, description="dtype of the K^T V state; null = the weight dtype (the reference)")
+        None, description="dtype of the K^T V state; null = the weight dtype (the reference)"
+    )
 
     def summary(self) -> str:
         return f"lightning {self.heads}h x {self.head_dim}"
@@ -58,8 +59,13 @@ class LightningAttention(MechanismSpec):
         return sum(t.value for t in self._states(env))
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        D, L, H, d, B = (env.hidden_size, env.context_tokens, self.heads, self.head_dim,
-                         self.block_size)
+        D, L, H, d, B = (
+            env.hidden_size,
+            env.context_tokens,
+            self.heads,
+            self.head_dim,
+            self.block_size,
+        )
         matmuls = ledger(
             term("qkv_proj", "D*3*H*d", D=D, H=H, d=d),
             term("output_gate", "D*H*d", D=D, H=H, d=d),
@@ -68,8 +74,14 @@ class LightningAttention(MechanismSpec):
         params = matmuls + ledger(term("norm", "H*d", H=H, d=d))
         held, read, written = state_costs(env, self._states(env), env.attention_token_bytes)
         if env.executed:
-            prefill = term("lightning_blocks",
-                           "4*H*d*((L//B)*B*B + (L%B)*(L%B)) + 4*H*d*d*L", H=H, d=d, L=L, B=B)
+            prefill = term(
+                "lightning_blocks",
+                "4*H*d*((L//B)*B*B + (L%B)*(L%B)) + 4*H*d*d*L",
+                H=H,
+                d=d,
+                L=L,
+                B=B,
+            )
         else:
             prefill = term("lightning_state", "4*H*d*d*L", H=H, d=d, L=L)
         return PartCosts(
@@ -78,6 +90,6 @@ class LightningAttention(MechanismSpec):
             cache_read_bytes=read,
             cache_write_bytes=written,
             prefill_flops=weight_flops(matmuls, L) + ledger(prefill),
-            decode_flops=weight_flops(matmuls, 1) + ledger(
-                term("lightning_state", "4*H*d*d", H=H, d=d)),
+            decode_flops=weight_flops(matmuls, 1)
+            + ledger(term("lightning_state", "4*H*d*d", H=H, d=d)),
         )

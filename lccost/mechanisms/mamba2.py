@@ -53,7 +53,8 @@ class Mamba2(MechanismSpec):
     conv_kernel: int = Field(ge=2, description="k: the causal depthwise conv's kernel")
     chunk_size: int = Field(ge=1, description="Q: chunk length of the reference's chunked scan")
     state_dtype: DTypeName | None = Field(
-        "fp32", description="dtype of the SSM state (the reference: fp32); null = weight dtype")
+        "fp32", description="dtype of the SSM state (the reference: fp32); null = weight dtype"
+    )
     conv_bias: bool = Field(True, description="a bias on the conv (use_conv_bias)")
     bias: bool = Field(False, description="biases on in_proj and out_proj (use_bias)")
 
@@ -64,8 +65,10 @@ class Mamba2(MechanismSpec):
         return self
 
     def summary(self) -> str:
-        return (f"Mamba2 {self.heads}h x {self.head_dim}, state {self.state_size}, "
-                f"conv {self.conv_kernel}")
+        return (
+            f"Mamba2 {self.heads}h x {self.head_dim}, state {self.state_size}, "
+            f"conv {self.conv_kernel}"
+        )
 
     @property
     def conv_channels(self) -> int:
@@ -74,16 +77,25 @@ class Mamba2(MechanismSpec):
 
     def _states(self, env: LayerEnv) -> tuple[Term, Term]:
         H, P, N = self.heads, self.head_dim, self.state_size
-        return (conv_state_term(env, self.conv_channels, self.conv_kernel),
-                state_term(env, "ssm_state", "H*P*N", self.state_dtype, H=H, P=P, N=N))
+        return (
+            conv_state_term(env, self.conv_channels, self.conv_kernel),
+            state_term(env, "ssm_state", "H*P*N", self.state_dtype, H=H, P=P, N=N),
+        )
 
     def vllm_state_bytes(self, env: LayerEnv) -> int:
         return sum(t.value for t in self._states(env))
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        D, L, H, P, N, G, k, Q = (env.hidden_size, env.context_tokens, self.heads,
-                                  self.head_dim, self.state_size, self.groups, self.conv_kernel,
-                                  self.chunk_size)
+        D, L, H, P, N, G, k, Q = (
+            env.hidden_size,
+            env.context_tokens,
+            self.heads,
+            self.head_dim,
+            self.state_size,
+            self.groups,
+            self.conv_kernel,
+            self.chunk_size,
+        )
         C = self.conv_channels
         projections = ledger(
             term("in_proj", "D*(2*H*P+2*G*N+H)", D=D, H=H, P=P, G=G, N=N),
@@ -95,15 +107,25 @@ class Mamba2(MechanismSpec):
             term("gated_norm", "H*P", H=H, P=P),
             term("conv1d_bias", "C", C=C) if self.conv_bias else None,
             term("proj_bias", "2*H*P + 2*G*N + H + D", H=H, P=P, G=G, N=N, D=D)
-            if self.bias else None,
+            if self.bias
+            else None,
         )
         states = self._states(env)
         held, read, written = state_costs(env, states, env.attention_token_bytes)
         conv_prefill, conv_decode = conv_flops(C, k, L, env.executed)
         if env.executed:
-            scan = term("ssd_scan", ("2*H*(cdiv(L, Q)*Q*Q*(N+P) + 2*cdiv(L, Q)*Q*P*N"
-                                     " + (cdiv(L, Q)+1)**2*P*N)*min(L, 1)"),
-                        H=H, Q=Q, N=N, P=P, L=L)
+            scan = term(
+                "ssd_scan",
+                (
+                    "2*H*(cdiv(L, Q)*Q*Q*(N+P) + 2*cdiv(L, Q)*Q*P*N"
+                    " + (cdiv(L, Q)+1)**2*P*N)*min(L, 1)"
+                ),
+                H=H,
+                Q=Q,
+                N=N,
+                P=P,
+                L=L,
+            )
             update = None
         else:
             scan = term("ssm_scan", "4*H*P*N*L", H=H, P=P, N=N, L=L)
@@ -114,6 +136,6 @@ class Mamba2(MechanismSpec):
             cache_read_bytes=read,
             cache_write_bytes=written,
             prefill_flops=weight_flops(projections, L) + ledger(conv_prefill, scan),
-            decode_flops=weight_flops(projections, 1) + ledger(
-                conv_decode, term("ssm_readout", "2*H*P*N", H=H, P=P, N=N), update),
+            decode_flops=weight_flops(projections, 1)
+            + ledger(conv_decode, term("ssm_readout", "2*H*P*N", H=H, P=P, N=N), update),
         )

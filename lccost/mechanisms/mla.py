@@ -81,6 +81,7 @@ VLLM_NVFP4_DS_MLA_BYTES = 352
 """vLLM's ``nvfp4_ds_mla`` MLA entry: 512 e2m1 values packed 2 per byte + 64 fp8 rotary values
 + 32 fp8 scales (one per 16) = 256 + 64 + 32 (same sources as ``VLLM_FP8_DS_MLA_BYTES``)."""
 
+
 def vllm_mla_block_tokens(device: VllmDevice, sparse: bool) -> int:
     """Tokens per vLLM page of MLA on ``device``: ``vllm_pages(device)``'s sparse MLA page (64;
     it comes from the sparse MLA backends and the V3.2 indexer backend, not from a rule in
@@ -117,7 +118,8 @@ def vllm_mla_entry_bytes(latent_dim: int, rope_dim: int, kv_dtype: str, sparse: 
     if (latent_dim, rope_dim) != (512, 64):
         raise LccostError(
             f"--accounting vllm: vLLM's fp8_ds_mla / nvfp4_ds_mla layouts are fixed to a "
-            f"512-wide latent and 64 rotary dims, not {latent_dim} + {rope_dim}")
+            f"512-wide latent and 64 rotary dims, not {latent_dim} + {rope_dim}"
+        )
     return VLLM_NVFP4_DS_MLA_BYTES if kv_dtype == "nvfp4" else VLLM_FP8_DS_MLA_BYTES
 
 
@@ -160,8 +162,12 @@ class MultiHeadLatentAttention(MechanismSpec):
         """vLLM's MLA entry (``vllm_mla_entry_bytes``): what a hybrid model's state pages are
         padded to when its attention is MLA (``_align_hybrid_block_size`` builds the 1-token
         page from ``MLAAttentionSpec`` when ``use_mla``)."""
-        return vllm_mla_entry_bytes(self.kv_lora_rank, self.qk_rope_head_dim,
-                                    env.workload.effective_kv_dtype, self.indexer is not None)
+        return vllm_mla_entry_bytes(
+            self.kv_lora_rank,
+            self.qk_rope_head_dim,
+            env.workload.effective_kv_dtype,
+            self.indexer is not None,
+        )
 
     def _block_tokens(self, env: LayerEnv) -> int:
         """vLLM's block: ``--block-size``, else ``vllm_mla_block_tokens`` on the device."""
@@ -178,13 +184,22 @@ class MultiHeadLatentAttention(MechanismSpec):
         """A top-k above ``max_context`` tokens selects nothing more: a mistyped spec."""
         if self.indexer is None or self.indexer.top_k <= max_context:
             return []
-        return [(("indexer", "top_k"), f"top_k {self.indexer.top_k} exceeds the {max_context} "
-                                       f"entries that exist at max_context {max_context}")]
+        return [
+            (
+                ("indexer", "top_k"),
+                f"top_k {self.indexer.top_k} exceeds the {max_context} "
+                f"entries that exist at max_context {max_context}",
+            )
+        ]
 
     def _params(self, D: int) -> Ledger:
         H, r_q = self.query_heads, self.q_lora_rank
-        c, d_r, d_n, d_v = (self.kv_lora_rank, self.qk_rope_head_dim, self.qk_nope_head_dim,
-                            self.v_head_dim)
+        c, d_r, d_n, d_v = (
+            self.kv_lora_rank,
+            self.qk_rope_head_dim,
+            self.qk_nope_head_dim,
+            self.v_head_dim,
+        )
         return ledger(
             term("q_a_proj", "D*r_q", D=D, r_q=r_q) if r_q else None,
             term("q_b_proj", "r_q*H*(d_n+d_r)", r_q=r_q, H=H, d_n=d_n, d_r=d_r) if r_q else None,
@@ -204,11 +219,15 @@ class MultiHeadLatentAttention(MechanismSpec):
         c + d_r values in the cache format (pinned parts under ``native``)."""
         workload, fmt = env.workload, self._format()
         if workload.accounting is Accounting.VLLM:
-            return vllm_mla_entry_bytes(self.kv_lora_rank, self.qk_rope_head_dim,
-                                        workload.effective_kv_dtype,
-                                        sparse=self.indexer is not None)
-        return workload.cache_entry_bytes(((self.kv_lora_rank, fmt.latent),
-                                           (self.qk_rope_head_dim, fmt.rope)))
+            return vllm_mla_entry_bytes(
+                self.kv_lora_rank,
+                self.qk_rope_head_dim,
+                workload.effective_kv_dtype,
+                sparse=self.indexer is not None,
+            )
+        return workload.cache_entry_bytes(
+            ((self.kv_lora_rank, fmt.latent), (self.qk_rope_head_dim, fmt.rope))
+        )
 
     def _indexer_key_bytes(self, env: LayerEnv, indexer: LightningIndexer) -> int:
         """One indexer key: vLLM's fp8 key under vllm, else D_I values in the cache format."""
@@ -221,8 +240,12 @@ class MultiHeadLatentAttention(MechanismSpec):
     def _attention_flops(self, env: LayerEnv, params: Ledger) -> tuple[Ledger, Ledger]:
         """(decode, prefill) FLOPs of the weights and the attention (module docstring)."""
         H, L = self.query_heads, env.context_tokens
-        c, d_r, d_n, d_v = (self.kv_lora_rank, self.qk_rope_head_dim, self.qk_nope_head_dim,
-                            self.v_head_dim)
+        c, d_r, d_n, d_v = (
+            self.kv_lora_rank,
+            self.qk_rope_head_dim,
+            self.qk_nope_head_dim,
+            self.v_head_dim,
+        )
         prefill_weights = weight_flops(params, L)
         if env.executed:
             # transformers 5.23.0 DeepseekV3/V32Attention: no weight absorption; kv_b_proj
@@ -231,28 +254,39 @@ class MultiHeadLatentAttention(MechanismSpec):
             weights = ledger(*(t for t in weight_flops(params, 1) if t.name != "kv_b_proj"))
             decode = weights + ledger(
                 term("kv_b_proj", "2*c*H*(d_n+d_v)*(L+1)", c=c, H=H, d_n=d_n, d_v=d_v, L=L),
-                term("attn_qk+av", "2*H*(d_n+d_r+d_v)*(L+1)", H=H, d_n=d_n, d_r=d_r, d_v=d_v,
-                     L=L),
+                term("attn_qk+av", "2*H*(d_n+d_r+d_v)*(L+1)", H=H, d_n=d_n, d_r=d_r, d_v=d_v, L=L),
             )
             return decode, prefill_weights + ledger(
-                term("attn_qk+av", "2*H*(d_n+d_r+d_v)*L*L", H=H, d_n=d_n, d_r=d_r, d_v=d_v,
-                     L=L))
+                term("attn_qk+av", "2*H*(d_n+d_r+d_v)*L*L", H=H, d_n=d_n, d_r=d_r, d_v=d_v, L=L)
+            )
         # Useful: absorbed decode over min(L + 1, k) latents (k the indexer's top-k), or all
         # L + 1 without an indexer. No symbol may stand for a value derived from L:
         # --generate re-evaluates each formula at L + 1, L + 2, ... with the other symbols as
         # bound, so such a symbol would go stale (issue 16).
         if self.indexer is not None:
             k = self.indexer.top_k
-            decode_attn = term("attn_qk+av", "2*H*(2*c+d_r)*min(L+1, k)", H=H, c=c, d_r=d_r,
-                               L=L, k=k)
-            prefill_attn = term("attn_qk+av", "2*H*(d_n+d_r+d_v)*sum_window(L, k)", H=H,
-                                d_n=d_n, d_r=d_r, d_v=d_v, L=L, k=k)
+            decode_attn = term(
+                "attn_qk+av", "2*H*(2*c+d_r)*min(L+1, k)", H=H, c=c, d_r=d_r, L=L, k=k
+            )
+            prefill_attn = term(
+                "attn_qk+av",
+                "2*H*(d_n+d_r+d_v)*sum_window(L, k)",
+                H=H,
+                d_n=d_n,
+                d_r=d_r,
+                d_v=d_v,
+                L=L,
+                k=k,
+            )
         else:
             decode_attn = term("attn_qk+av", "2*H*(2*c+d_r)*(L+1)", H=H, c=c, d_r=d_r, L=L)
-            prefill_attn = term("attn_qk+av", "2*H*(d_n+d_r+d_v)*tri(L)", H=H, d_n=d_n,
-                                d_r=d_r, d_v=d_v, L=L)
-        return (weight_flops(params, 1) + ledger(decode_attn),
-                prefill_weights + ledger(prefill_attn))
+            prefill_attn = term(
+                "attn_qk+av", "2*H*(d_n+d_r+d_v)*tri(L)", H=H, d_n=d_n, d_r=d_r, d_v=d_v, L=L
+            )
+        return (
+            weight_flops(params, 1) + ledger(decode_attn),
+            prefill_weights + ledger(prefill_attn),
+        )
 
     def _indexer_scores(self, env: LayerEnv, indexer: LightningIndexer) -> tuple[Term, Term]:
         """(decode, prefill) scoring of every cached token. useful: the score products q·k,
@@ -261,10 +295,14 @@ class MultiHeadLatentAttention(MechanismSpec):
         (weights[1 x H_I] @ scores[H_I x T]), which FlopCounterMode counts: 2·H_I·(D_I + 1)."""
         H_I, D_I, L = indexer.heads, indexer.head_dim, env.context_tokens
         if env.executed:
-            return (term("indexer_scores", "2*H_I*(D_I+1)*(L+1)", H_I=H_I, D_I=D_I, L=L),
-                    term("indexer_scores", "2*H_I*(D_I+1)*L*L", H_I=H_I, D_I=D_I, L=L))
-        return (term("indexer_scores", "2*H_I*D_I*(L+1)", H_I=H_I, D_I=D_I, L=L),
-                term("indexer_scores", "2*H_I*D_I*tri(L)", H_I=H_I, D_I=D_I, L=L))
+            return (
+                term("indexer_scores", "2*H_I*(D_I+1)*(L+1)", H_I=H_I, D_I=D_I, L=L),
+                term("indexer_scores", "2*H_I*(D_I+1)*L*L", H_I=H_I, D_I=D_I, L=L),
+            )
+        return (
+            term("indexer_scores", "2*H_I*D_I*(L+1)", H_I=H_I, D_I=D_I, L=L),
+            term("indexer_scores", "2*H_I*D_I*tri(L)", H_I=H_I, D_I=D_I, L=L),
+        )
 
     # --- the parts --------------------------------------------------------------------------
 
@@ -282,8 +320,10 @@ class MultiHeadLatentAttention(MechanismSpec):
             params=params + norms,
             cache_bytes=ledger(term("latent_cache", "n*e", n=n_held, e=entry)),
             cache_read_bytes=ledger(
-                term("latent_read", "min(n, k)*e", n=n_held, k=idx.top_k, e=entry) if idx
-                else term("latent_read", "n*e", n=n_held, e=entry)),
+                term("latent_read", "min(n, k)*e", n=n_held, k=idx.top_k, e=entry)
+                if idx
+                else term("latent_read", "n*e", n=n_held, e=entry)
+            ),
             cache_write_bytes=ledger(term("latent_write", "e", e=entry)),
             prefill_flops=prefill,
             decode_flops=decode,
@@ -309,8 +349,11 @@ class MultiHeadLatentAttention(MechanismSpec):
         )
 
     def costs(self, env: LayerEnv) -> PartCosts:
-        accounting, block, llamacpp = (env.workload.accounting, self._block_tokens(env),
-                                       env.workload.llamacpp)
+        accounting, block, llamacpp = (
+            env.workload.accounting,
+            self._block_tokens(env),
+            env.workload.llamacpp,
+        )
         n_held = env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
         latent = self._latent_part(env, n_held)
         if self.indexer is None:

@@ -50,7 +50,8 @@ def mtp_costs(layers: Sequence[PartCosts], n: int, D: int, V: int, L: int) -> Pa
         cache_bytes=summed("cache_bytes"),
         cache_read_bytes=summed("cache_read_bytes"),
         cache_write_bytes=summed("cache_write_bytes"),
-        prefill_flops=weight_flops(fc, L) + summed("prefill_flops")
+        prefill_flops=weight_flops(fc, L)
+        + summed("prefill_flops")
         + ledger(term("mtp.lm_head", "2*D*V", D=D, V=V)),
         decode_flops=weight_flops(fc, 1) + summed("decode_flops") + head,
     )

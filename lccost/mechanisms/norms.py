@@ -29,8 +29,7 @@ class Norms(SpecModel):
 
 def norm_costs(norms: Norms, D: int, N: int) -> PartCosts:
     params = ledger(
-        term("norms.layers", "N*n_l*D", N=N, n_l=norms.per_layer, D=D) if norms.per_layer
-        else None,
+        term("norms.layers", "N*n_l*D", N=N, n_l=norms.per_layer, D=D) if norms.per_layer else None,
         term("norms.final", "n_f*D", n_f=norms.final, D=D) if norms.final else None,
     )
     return PartCosts(params=params)

@@ -86,27 +86,36 @@ def state_dtype(env: LayerEnv, pinned: DTypeName | None) -> str:
     return pinned or workload.dtype
 
 
-def state_term(env: LayerEnv, name: str, values: str, pinned: DTypeName | None = None,
-               **symbols: int) -> Term:
+def state_term(
+    env: LayerEnv, name: str, values: str, pinned: DTypeName | None = None, **symbols: int
+) -> Term:
     """A state of ``values`` (a product of ``symbols``) values in ``state_dtype``, in whole
     bytes: ``cdiv(values·bits, 8)``, plus ``cdiv(values, g)·sb`` scale bytes for a block-scaled
     format (g values per scale of sb bytes)."""
     fmt = number_format(state_dtype(env, pinned))
     if fmt.scale_block:
-        return term(name, f"cdiv({values}*bits, 8) + cdiv({values}, g)*sb", bits=fmt.element_bits,
-                    g=fmt.scale_block, sb=fmt.scale_bytes, **symbols)
+        return term(
+            name,
+            f"cdiv({values}*bits, 8) + cdiv({values}, g)*sb",
+            bits=fmt.element_bits,
+            g=fmt.scale_block,
+            sb=fmt.scale_bytes,
+            **symbols,
+        )
     return term(name, f"cdiv({values}*bits, 8)", bits=fmt.element_bits, **symbols)
 
 
-def conv_state_term(env: LayerEnv, channels: int, conv_kernel: int,
-                    pinned: DTypeName | None = None) -> Term:
+def conv_state_term(
+    env: LayerEnv, channels: int, conv_kernel: int, pinned: DTypeName | None = None
+) -> Term:
     """The conv state: ``steps·C`` values (``conv_state_steps``), as ``state_term``."""
     steps = conv_state_steps(conv_kernel, env.workload.accounting)
     return state_term(env, "conv_state", "steps*C", pinned, steps=steps, C=channels)
 
 
-def state_costs(env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: int | None
-                ) -> tuple[Ledger, Ledger, Ledger]:
+def state_costs(
+    env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: int | None
+) -> tuple[Ledger, Ledger, Ledger]:
     """(held, read per decode step, written per decode step) for a layer's fixed states.
 
     Each step reads every state and writes it back whole; after 0 tokens none is held. Under
@@ -121,8 +130,12 @@ def state_costs(env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: 
     moved = ledger(*states)
 
     def held(factor: str, **extra: int) -> Ledger:
-        return Ledger(tuple(term(t.name, f"s*{factor}({t.formula})", s=started, **extra,
-                                 **dict(t.symbols)) for t in states))
+        return Ledger(
+            tuple(
+                term(t.name, f"s*{factor}({t.formula})", s=started, **extra, **dict(t.symbols))
+                for t in states
+            )
+        )
 
     if env.workload.accounting is Accounting.LLAMACPP:
         # one recurrent cell per sequence slot (rs_size = max(1, n_seq_max))
@@ -131,12 +144,16 @@ def state_costs(env: LayerEnv, states: tuple[Term, ...], attention_token_bytes: 
         # (vllm without an attention page to pad to: one unpadded state page per sequence,
         # MambaSpec)
         return held(""), moved, moved
-    return (ledger(term("state_page", "s*B*e", s=started, B=env.block_size(),
-                        e=attention_token_bytes)), moved, moved)
+    return (
+        ledger(term("state_page", "s*B*e", s=started, B=env.block_size(), e=attention_token_bytes)),
+        moved,
+        moved,
+    )
 
 
-def vllm_hybrid_workload(layers: Sequence[Layer], hidden_size: int, workload: Workload
-                         ) -> tuple[Workload, int | None]:
+def vllm_hybrid_workload(
+    layers: Sequence[Layer], hidden_size: int, workload: Workload
+) -> tuple[Workload, int | None]:
     """Under ``vllm``, for a model with fixed-size states beside attention layers: the workload
     with vLLM's hybrid block size, and the attention bytes per token its state pages are padded
     to. Otherwise ``workload`` unchanged and None.
@@ -153,12 +170,16 @@ def vllm_hybrid_workload(layers: Sequence[Layer], hidden_size: int, workload: Wo
     if workload.accounting is not Accounting.VLLM:
         return workload, None
     env = LayerEnv(hidden_size, workload)
-    state = max((s for layer in layers
-                 if (s := layer.attention.vllm_state_bytes(env)) is not None), default=None)
+    state = max(
+        (s for layer in layers if (s := layer.attention.vllm_state_bytes(env)) is not None),
+        default=None,
+    )
     if state is None:
         return workload, None
-    token_bytes = next((b for layer in layers
-                        if (b := layer.attention.vllm_page_token_bytes(env)) is not None), None)
+    token_bytes = next(
+        (b for layer in layers if (b := layer.attention.vllm_page_token_bytes(env)) is not None),
+        None,
+    )
     if token_bytes is None:
         return workload, None
     block = vllm_hybrid_block_size(state, token_bytes, env.block_size())
@@ -169,6 +190,8 @@ def conv_flops(channels: int, conv_kernel: int, L: int, executed: bool) -> tuple
     """(prefill of L, decode at L) FLOPs of a depthwise causal conv (module docstring)."""
     C, k = channels, conv_kernel
     if executed:
-        return (term("conv", "2*C*k*(max(L, k)+k-1)*min(L, 1)", C=C, k=k, L=L),
-                term("conv", "2*C*k*2", C=C, k=k))
+        return (
+            term("conv", "2*C*k*(max(L, k)+k-1)*min(L, 1)", C=C, k=k, L=L),
+            term("conv", "2*C*k*2", C=C, k=k),
+        )
     return term("conv", "2*C*k*L", C=C, k=k, L=L), term("conv", "2*C*k", C=C, k=k)

@@ -49,10 +49,12 @@ class ShortConvolution(MechanismSpec):
             term("in_proj", "D*3*D", D=D),
             term("out_proj", "D*D", D=D),
         )
-        params = projections + ledger(term("conv", "D*k", D=D, k=k),
-                                      term("biases", "5*D", D=D) if self.bias else None)
-        held, read, written = state_costs(env, (conv_state_term(env, D, k),),
-                                          env.attention_token_bytes)
+        params = projections + ledger(
+            term("conv", "D*k", D=D, k=k), term("biases", "5*D", D=D) if self.bias else None
+        )
+        held, read, written = state_costs(
+            env, (conv_state_term(env, D, k),), env.attention_token_bytes
+        )
         conv_prefill, conv_decode = conv_flops(D, k, L, env.executed)
         return PartCosts(
             params=params,

@@ -13,8 +13,22 @@ from fractions import Fraction
 from lccost.claims import Computation, Outcome
 from lccost.render.formats import OutputFormat, TextTable, markdown
 
-CSV_FIELDS = ("id", "text", "source", "published_value", "unit", "precision", "published_low",
-              "published_high", "computed", "status", "passed", "computation", "scope", "also")
+CSV_FIELDS = (
+    "id",
+    "text",
+    "source",
+    "published_value",
+    "unit",
+    "precision",
+    "published_low",
+    "published_high",
+    "computed",
+    "status",
+    "passed",
+    "computation",
+    "scope",
+    "also",
+)
 
 
 def with_unit(value: Fraction | float, unit: str) -> str:
@@ -34,13 +48,23 @@ def how(computation: Computation) -> str:
     if c.kind == "fact":
         return f"architecture fact: {c.fact} of {c.model}"
     of = f"{c.model} vs {c.other}" if c.other else c.model
-    return (f"{c.kind} of {c.quantity}, {of}, {c.accounting.value}, "
-            f"{c.kv_dtype or c.dtype} KV, context {c.context}")
+    return (
+        f"{c.kind} of {c.quantity}, {of}, {c.accounting.value}, "
+        f"{c.kv_dtype or c.dtype} KV, context {c.context}"
+    )
 
 
 def claims_table(outcomes: Sequence[Outcome]) -> TextTable:
-    headers = ("claim", "text", "source", "published", "computed", "computation", "status",
-               "other accountings")
+    headers = (
+        "claim",
+        "text",
+        "source",
+        "published",
+        "computed",
+        "computation",
+        "status",
+        "other accountings",
+    )
     rows = []
     for o in outcomes:
         unit = o.claim.published.unit
@@ -50,27 +74,54 @@ def claims_table(outcomes: Sequence[Outcome]) -> TextTable:
         stated = with_unit(published.value, unit)
         if published.precision:
             stated += f" [{float(low):g}, {float(high):g})"
-        rows.append([o.claim.id, o.claim.text, o.claim.source, stated,
-                     with_unit(o.computed, unit), how(o.claim.computation), o.status, also])
+        rows.append(
+            [
+                o.claim.id,
+                o.claim.text,
+                o.claim.source,
+                stated,
+                with_unit(o.computed, unit),
+                how(o.claim.computation),
+                o.status,
+                also,
+            ]
+        )
     failed = sum(not o.passed for o in outcomes)
     return TextTable(
-        "Published claims, recomputed from the shipped specs", headers, rows,
+        "Published claims, recomputed from the shipped specs",
+        headers,
+        rows,
         f"{len(outcomes)} claims, {failed} failing; a claim passes when the computed value "
         "lies in the range the published figure's rounding allows",
-        numeric=(False, False, False, True, True, False, False, False))
+        numeric=(False, False, False, True, True, False, False, False),
+    )
 
 
 def claims_json(outcomes: Sequence[Outcome]) -> str:
-    return json.dumps([{
-        "id": o.claim.id, "text": o.claim.text, "source": o.claim.source,
-        "published": o.claim.published.model_dump(), "computed": float(o.computed),
-        "status": o.status, "passed": o.passed,
-        "computation": o.claim.computation.model_dump(mode="json"),
-        "scope": o.claim.scope,
-        "also": [{"label": label, "computed": float(value)} for label, value in o.also],
-        "known_deviation": (o.claim.known_deviation.model_dump()
-                            if o.claim.known_deviation else None),
-    } for o in outcomes], indent=2) + "\n"
+    return (
+        json.dumps(
+            [
+                {
+                    "id": o.claim.id,
+                    "text": o.claim.text,
+                    "source": o.claim.source,
+                    "published": o.claim.published.model_dump(),
+                    "computed": float(o.computed),
+                    "status": o.status,
+                    "passed": o.passed,
+                    "computation": o.claim.computation.model_dump(mode="json"),
+                    "scope": o.claim.scope,
+                    "also": [{"label": label, "computed": float(value)} for label, value in o.also],
+                    "known_deviation": (
+                        o.claim.known_deviation.model_dump() if o.claim.known_deviation else None
+                    ),
+                }
+                for o in outcomes
+            ],
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def claims_csv(outcomes: Sequence[Outcome]) -> str:
@@ -80,10 +131,24 @@ def claims_csv(outcomes: Sequence[Outcome]) -> str:
     for o in outcomes:
         p = o.claim.published
         low, high = p.bounds()
-        writer.writerow([o.claim.id, o.claim.text, o.claim.source, p.value, p.unit,
-                         p.precision, float(low), float(high), float(o.computed), o.status,
-                         o.passed, how(o.claim.computation), o.claim.scope,
-                         "; ".join(f"{label}: {float(v)}" for label, v in o.also)])
+        writer.writerow(
+            [
+                o.claim.id,
+                o.claim.text,
+                o.claim.source,
+                p.value,
+                p.unit,
+                p.precision,
+                float(low),
+                float(high),
+                float(o.computed),
+                o.status,
+                o.passed,
+                how(o.claim.computation),
+                o.claim.scope,
+                "; ".join(f"{label}: {float(v)}" for label, v in o.also),
+            ]
+        )
     return buffer.getvalue()
 
 

@@ -23,8 +23,18 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 ROOFLINE_CSV_FIELDS = (
-    "hardware", "gpus", "compute_dtype", "decode_step_s", "decode_tokens_per_s", "decode_bound",
-    "ttft_s", "prefill_bound", "fits", "weights_and_cache_bytes", "peak_bytes", "capacity_bytes",
+    "hardware",
+    "gpus",
+    "compute_dtype",
+    "decode_step_s",
+    "decode_tokens_per_s",
+    "decode_bound",
+    "ttft_s",
+    "prefill_bound",
+    "fits",
+    "weights_and_cache_bytes",
+    "peak_bytes",
+    "capacity_bytes",
 )
 
 
@@ -47,8 +57,7 @@ def _fits_cell(r: Roofline) -> str:
         return "yes"
     capacity = format_bytes(r.capacity_bytes, ByteUnit.GB)
     if r.weights_and_cache_bytes <= r.capacity_bytes and r.peak_bytes is not None:
-        return (f"NO: {r.peak_engine} peak {format_bytes(r.peak_bytes, ByteUnit.GB)} > "
-                f"{capacity}")
+        return f"NO: {r.peak_engine} peak {format_bytes(r.peak_bytes, ByteUnit.GB)} > {capacity}"
     return f"NO: {format_bytes(r.weights_and_cache_bytes, ByteUnit.GB)} > {capacity}"
 
 
@@ -57,31 +66,65 @@ def roofline_caption(rooflines: Sequence[Roofline]) -> str:
     first = rooflines[0]
     estimated = " (estimated, not a vendor figure)" if first.peak_estimated else ""
     devices = f"{first.gpus} x {first.hardware}" if first.gpus > 1 else first.hardware
-    split = (f"; tensor parallel over {first.gpus}: FLOPs, weights and cache split evenly, "
-             "communication not modelled") if first.gpus > 1 else ""
-    return (f"roofline on {devices}: peak {first.compute_dtype} "
-            f"{first.peak_flops_per_s / 1e12:,.1f} TFLOP/s{estimated}, "
-            f"{first.memory_bandwidth_bytes_per_s / 1e12:,.3g} TB/s per device; step time = "
-            "max(FLOPs / peak, bytes / bandwidth), a lower bound; TTFT = prefill of the batch's "
-            f"prompts{split}"
-            + ("; rows marked NO do not fit: their weights + cache, or the engine's peak "
-               "(prefill activations, lccost fit --engine), exceed the devices' usable memory, "
-               "so no run reaches those times" if any(not r.fits for r in rooflines)
-               else ""))
+    split = (
+        (
+            f"; tensor parallel over {first.gpus}: FLOPs, weights and cache split evenly, "
+            "communication not modelled"
+        )
+        if first.gpus > 1
+        else ""
+    )
+    return (
+        f"roofline on {devices}: peak {first.compute_dtype} "
+        f"{first.peak_flops_per_s / 1e12:,.1f} TFLOP/s{estimated}, "
+        f"{first.memory_bandwidth_bytes_per_s / 1e12:,.3g} TB/s per device; step time = "
+        "max(FLOPs / peak, bytes / bandwidth), a lower bound; TTFT = prefill of the batch's "
+        f"prompts{split}"
+        + (
+            "; rows marked NO do not fit: their weights + cache, or the engine's peak "
+            "(prefill activations, lccost fit --engine), exceed the devices' usable memory, "
+            "so no run reaches those times"
+            if any(not r.fits for r in rooflines)
+            else ""
+        )
+    )
 
 
 def roofline_rows(rooflines: Sequence[Roofline]) -> tuple[list[str], list[list[str]]]:
     with_context = len({r.context for r in rooflines}) > 1
-    headers = ["model", *(["context"] if with_context else []), "decode ms/step", "tokens/s",
-               "decode bound", "TTFT", "prefill bound", "fits"]
-    rows = [[r.model, *([format_context(r.context)] if with_context else []),
-             f"{r.decode.seconds * 1e3:,.3f}", f"{r.decode_tokens_per_s:,.1f}", r.decode.bound,
-             format_seconds(r.ttft_s), r.prefill.bound, _fits_cell(r)] for r in rooflines]
+    headers = [
+        "model",
+        *(["context"] if with_context else []),
+        "decode ms/step",
+        "tokens/s",
+        "decode bound",
+        "TTFT",
+        "prefill bound",
+        "fits",
+    ]
+    rows = [
+        [
+            r.model,
+            *([format_context(r.context)] if with_context else []),
+            f"{r.decode.seconds * 1e3:,.3f}",
+            f"{r.decode_tokens_per_s:,.1f}",
+            r.decode.bound,
+            format_seconds(r.ttft_s),
+            r.prefill.bound,
+            _fits_cell(r),
+        ]
+        for r in rooflines
+    ]
     return headers, rows
 
 
-def _rich_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
-                table_caption: str, console: Console | None) -> None:
+def _rich_table(
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    table_caption: str,
+    console: Console | None,
+) -> None:
     from lccost.render.table import print_table
 
     print_table(TextTable(title, headers, rows, table_caption), console)
@@ -91,8 +134,13 @@ def _markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], note: str) 
     return markdown(TextTable("", headers, rows, note))
 
 
-def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: OutputFormat,
-                         unit: ByteUnit, console: Console | None = None) -> str | None:
+def report_with_roofline(
+    report: Report,
+    rooflines: Sequence[Roofline],
+    output: OutputFormat,
+    unit: ByteUnit,
+    console: Console | None = None,
+) -> str | None:
     """The report in ``output`` with the roofline beside it; tables print (returns ``None``),
     the text formats are returned."""
     if output is OutputFormat.JSON:
@@ -109,15 +157,31 @@ def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: 
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([*next(reader), *ROOFLINE_CSV_FIELDS])
         for row, r in zip(reader, rooflines, strict=True):
-            writer.writerow([*row, r.hardware, r.gpus, r.compute_dtype, r.decode.seconds,
-                             r.decode_tokens_per_s, r.decode.bound, r.ttft_s, r.prefill.bound,
-                             r.fits, r.weights_and_cache_bytes,
-                             "" if r.peak_bytes is None else r.peak_bytes, r.capacity_bytes])
+            writer.writerow(
+                [
+                    *row,
+                    r.hardware,
+                    r.gpus,
+                    r.compute_dtype,
+                    r.decode.seconds,
+                    r.decode_tokens_per_s,
+                    r.decode.bound,
+                    r.ttft_s,
+                    r.prefill.bound,
+                    r.fits,
+                    r.weights_and_cache_bytes,
+                    "" if r.peak_bytes is None else r.peak_bytes,
+                    r.capacity_bytes,
+                ]
+            )
         return buffer.getvalue()
     headers, rows = roofline_rows(rooflines)
     if output is OutputFormat.MARKDOWN:
-        return to_markdown(report, unit, peaks=True) + "\n" + _markdown(headers, rows,
-                                                            roofline_caption(rooflines))
+        return (
+            to_markdown(report, unit, peaks=True)
+            + "\n"
+            + _markdown(headers, rows, roofline_caption(rooflines))
+        )
     from lccost.render.table import print_report
 
     print_report(report, unit, console, peaks=True)
@@ -128,8 +192,9 @@ def report_with_roofline(report: Report, rooflines: Sequence[Roofline], output: 
 def print_rooflines(rooflines: Sequence[Roofline], console: Console | None = None) -> None:
     """The roofline table alone (``show`` prints it under its layer table)."""
     headers, rows = roofline_rows(rooflines)
-    _rich_table(f"roofline: {rooflines[0].hardware}", headers, rows, roofline_caption(rooflines),
-                console)
+    _rich_table(
+        f"roofline: {rooflines[0].hardware}", headers, rows, roofline_caption(rooflines), console
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,10 +218,15 @@ def fit_rows(fits: Sequence[FitResult], unit: ByteUnit) -> tuple[list[str], list
     batch = {f.batch for f in fits}
     batch_label = f"batch {batch.pop()}" if len(batch) == 1 else "its batch"
     with_peak = any(f.engine != "none" for f in fits)
-    headers = ["model", *(["engine"] if with_peak else []), "weights",
-               *([] if with_peak else ["cache budget"]), f"longest context ({batch_label})",
-               "largest batch (at context)",
-               *([f"peak ({batch_label} at context)", "dominated by"] if with_peak else [])]
+    headers = [
+        "model",
+        *(["engine"] if with_peak else []),
+        "weights",
+        *([] if with_peak else ["cache budget"]),
+        f"longest context ({batch_label})",
+        "largest batch (at context)",
+        *([f"peak ({batch_label} at context)", "dominated by"] if with_peak else []),
+    ]
     rows = []
     for f in fits:
         if f.longest_context is None:
@@ -166,42 +236,69 @@ def fit_rows(fits: Sequence[FitResult], unit: ByteUnit) -> tuple[list[str], list
             if f.capped:
                 longest += f" ({f.limit_reason})"
         largest = "unbounded (no cache)" if f.largest_batch is None else f"{f.largest_batch:,}"
-        budget = (format_bytes(f.cache_budget_bytes, unit) if f.weights_fit
-                  else "-" + format_bytes(-f.cache_budget_bytes, unit))
-        peak = ([format_bytes(f.peak_bytes, unit),
-                 f.peak_dominant or "-"] if f.peak_bytes is not None
-                else ["-", "weights + cache only"])
-        rows.append([f.model, *([_short_engine(f.engine)] if with_peak else []),
-                     format_bytes(f.weight_bytes, unit), *([] if with_peak else [budget]),
-                     longest, f"{largest} at {_context_cell(f.context)}",
-                     *(peak if with_peak else [])])
+        budget = (
+            format_bytes(f.cache_budget_bytes, unit)
+            if f.weights_fit
+            else "-" + format_bytes(-f.cache_budget_bytes, unit)
+        )
+        peak = (
+            [format_bytes(f.peak_bytes, unit), f.peak_dominant or "-"]
+            if f.peak_bytes is not None
+            else ["-", "weights + cache only"]
+        )
+        rows.append(
+            [
+                f.model,
+                *([_short_engine(f.engine)] if with_peak else []),
+                format_bytes(f.weight_bytes, unit),
+                *([] if with_peak else [budget]),
+                longest,
+                f"{largest} at {_context_cell(f.context)}",
+                *(peak if with_peak else []),
+            ]
+        )
     return headers, rows
 
 
 def fit_caption(fits: Sequence[FitResult], unit: ByteUnit) -> str:
     first = fits[0]
     device = first.hardware or "custom memory"
-    capacity = (f"{format_bytes(first.capacity_bytes, ByteUnit.GB)} = "
-                f"{format_bytes(first.capacity_bytes, ByteUnit.GIB)}")
+    capacity = (
+        f"{format_bytes(first.capacity_bytes, ByteUnit.GB)} = "
+        f"{format_bytes(first.capacity_bytes, ByteUnit.GIB)}"
+    )
     devices = f"{first.gpus} x {device}" if first.gpus > 1 else device
     reserves = sorted({f"{f.reserve} ({format_bytes(f.reserve_bytes, unit)})" for f in fits})
     peaks = [f for f in fits if f.peak_bytes is not None]
-    fallbacks = [f"{f.model}: {f.engine[len('none ('):-1]}" for f in fits
-                 if f.engine.startswith("none (")]
-    return (f"{devices}: {capacity} per device (usable, as the device reports it), reserve "
-            f"{' / '.join(reserves)} each; weights {first.dtype} (all parameters), KV "
-            f"{first.kv_dtype}, accounting {first.accounting.value}. Longest context: every "
-            "length up to it fits; capped at the model's max_context. "
-            + ("Tensor parallel: weights and cache split evenly; communication buffers not "
-               "counted. " if first.gpus > 1 else "")
-            + (f"Engine {peaks[0].engine}: solved on its peak memory (the larger of prefill, "
-               "the batch's prompts together, and first decode step); not modelled: "
-               f"{peaks[0].not_modelled}. "
-               if peaks else "")
-            + ("Engine none: weights + cache only, activations left to the reserve"
-               + (" (* " + "; ".join(fallbacks) + ")" if fallbacks else "") + ". "
-               if len(peaks) < len(fits) else "")
-            + f"Bytes in {unit.value} ({'10^9' if unit is ByteUnit.GB else '2^30'}).")
+    fallbacks = [
+        f"{f.model}: {f.engine[len('none (') : -1]}" for f in fits if f.engine.startswith("none (")
+    ]
+    return (
+        f"{devices}: {capacity} per device (usable, as the device reports it), reserve "
+        f"{' / '.join(reserves)} each; weights {first.dtype} (all parameters), KV "
+        f"{first.kv_dtype}, accounting {first.accounting.value}. Longest context: every "
+        "length up to it fits; capped at the model's max_context. "
+        + (
+            "Tensor parallel: weights and cache split evenly; communication buffers not counted. "
+            if first.gpus > 1
+            else ""
+        )
+        + (
+            f"Engine {peaks[0].engine}: solved on its peak memory (the larger of prefill, "
+            "the batch's prompts together, and first decode step); not modelled: "
+            f"{peaks[0].not_modelled}. "
+            if peaks
+            else ""
+        )
+        + (
+            "Engine none: weights + cache only, activations left to the reserve"
+            + (" (* " + "; ".join(fallbacks) + ")" if fallbacks else "")
+            + ". "
+            if len(peaks) < len(fits)
+            else ""
+        )
+        + f"Bytes in {unit.value} ({'10^9' if unit is ByteUnit.GB else '2^30'})."
+    )
 
 
 def fits_json(fits: Sequence[FitResult]) -> str:
@@ -217,8 +314,9 @@ def fits_csv(fits: Sequence[FitResult]) -> str:
     return buffer.getvalue()
 
 
-def render_fits(fits: Sequence[FitResult], output: OutputFormat, unit: ByteUnit,
-                console: Console | None = None) -> str | None:
+def render_fits(
+    fits: Sequence[FitResult], output: OutputFormat, unit: ByteUnit, console: Console | None = None
+) -> str | None:
     """``fit`` results in ``output``; tables print (returns ``None``), text is returned."""
     if output is OutputFormat.JSON:
         return fits_json(fits)
@@ -228,8 +326,13 @@ def render_fits(fits: Sequence[FitResult], output: OutputFormat, unit: ByteUnit,
     if output is OutputFormat.MARKDOWN:
         return _markdown(headers, rows, fit_caption(fits, unit))
     device = fits[0].hardware or "custom memory"
-    _rich_table(f"What fits: longest context and largest batch on {device}", headers, rows,
-                fit_caption(fits, unit), console)
+    _rich_table(
+        f"What fits: longest context and largest batch on {device}",
+        headers,
+        rows,
+        fit_caption(fits, unit),
+        console,
+    )
     return None
 
 
@@ -237,15 +340,27 @@ def hardware_rows(profiles: Sequence[tuple[str, Any]]) -> tuple[list[str], list[
     """One row per profile: name, memory, bandwidth and each stated peak in TFLOP/s."""
     from lccost.hardware import PEAK_DTYPES
 
-    headers = ["name", "memory (GiB)", "bandwidth (GB/s)",
-               *(f"{dtype} (TFLOP/s)" for dtype in PEAK_DTYPES)]
+    headers = [
+        "name",
+        "memory (GiB)",
+        "bandwidth (GB/s)",
+        *(f"{dtype} (TFLOP/s)" for dtype in PEAK_DTYPES),
+    ]
     rows = []
     for stem, profile in profiles:
         stated = profile.peak_flops_per_s.stated()
-        peaks = [_tflops(stated[d]) + ("~" if d in profile.estimated else "")
-                 if d in stated else "-" for d in PEAK_DTYPES]
-        rows.append([stem, f"{profile.memory_bytes / GIB:,.1f}",
-                     f"{profile.memory_bandwidth_bytes_per_s / GB:,.0f}", *peaks])
+        peaks = [
+            _tflops(stated[d]) + ("~" if d in profile.estimated else "") if d in stated else "-"
+            for d in PEAK_DTYPES
+        ]
+        rows.append(
+            [
+                stem,
+                f"{profile.memory_bytes / GIB:,.1f}",
+                f"{profile.memory_bandwidth_bytes_per_s / GB:,.0f}",
+                *peaks,
+            ]
+        )
     return headers, rows
 
 
@@ -255,10 +370,14 @@ def _tflops(flops_per_s: int) -> str:
 
 def hardware_table(profiles: Sequence[tuple[str, Any]]) -> TextTable:
     headers, rows = hardware_rows(profiles)
-    return TextTable("Shipped hardware profiles", headers, rows,
-                     "memory in GiB (2^30); bandwidth in GB/s (10^9); dense peaks (no 2:4 "
-                     "sparsity) in TFLOP/s (int8: TOP/s); ~ = estimate, not a vendor figure; "
-                     "`--hardware NAME` takes the name")
+    return TextTable(
+        "Shipped hardware profiles",
+        headers,
+        rows,
+        "memory in GiB (2^30); bandwidth in GB/s (10^9); dense peaks (no 2:4 "
+        "sparsity) in TFLOP/s (int8: TOP/s); ~ = estimate, not a vendor figure; "
+        "`--hardware NAME` takes the name",
+    )
 
 
 def print_hardware(profiles: Sequence[tuple[str, Any]], console: Console | None = None) -> None:

@@ -39,8 +39,9 @@ def layer_set(indices: list[int]) -> str:
             runs[-1].append(index)
         else:
             runs.append([index])
-    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 2 else
-                     ", ".join(map(str, run)) for run in runs)
+    return ", ".join(
+        f"{run[0]}-{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs
+    )
 
 
 def _key(ledger: Ledger) -> tuple[tuple[str, str, str, int], ...]:
@@ -61,12 +62,15 @@ def print_explanation(model_cost: ModelCost, console: Console | None = None) -> 
     console = console or make_console()
     w = model_cost.workload
     console.print()
-    console.print(literal(
-        f"{model_cost.architecture.name}: context L = {w.context_tokens:,}, "
-        f"accounting {w.accounting.value}, FLOPs {w.flops.value} (2 per multiply-add), "
-        f"weights {w.dtype}, KV {w.effective_kv_dtype}. Per sequence; totals x batch "
-        f"{w.batch}. In cache terms, e = bytes per token entry, "
-        f"{HELD_TOKENS_RULE[w.accounting]}."))
+    console.print(
+        literal(
+            f"{model_cost.architecture.name}: context L = {w.context_tokens:,}, "
+            f"accounting {w.accounting.value}, FLOPs {w.flops.value} (2 per multiply-add), "
+            f"weights {w.dtype}, KV {w.effective_kv_dtype}. Per sequence; totals x batch "
+            f"{w.batch}. In cache terms, e = bytes per token entry, "
+            f"{HELD_TOKENS_RULE[w.accounting]}."
+        )
+    )
     for spec_source in model_cost.architecture.spec.sources:
         covers = f" ({spec_source.covers})" if spec_source.covers else ""
         console.print(literal(f"  source: {spec_source.ref}{covers}"))
@@ -79,16 +83,22 @@ def print_explanation(model_cost: ModelCost, console: Console | None = None) -> 
             if ledger.terms:
                 print_ledger(f"{label}: {name}", ledger, console)
     fmt = number_format(w.dtype)
-    console.print(literal(
-        f"weight bytes ({w.dtype}: {fmt.description}): all {model_cost.params_total:,} "
-        f"parameters = {fmt.whole_bytes_for(model_cost.params_total):,} B; read per decode "
-        f"step, the {model_cost.params_active:,} active parameters = "
-        f"{model_cost.decode_weight_bytes:,} B (once for the whole batch)"))
-    console.print(literal(
-        f"decode bytes per step = weights {model_cost.decode_weight_bytes:,} + cache read "
-        f"{model_cost.decode_cache_read_bytes:,} + cache written "
-        f"{model_cost.decode_cache_write_bytes:,} + embedding rows {w.batch} x "
-        f"{model_cost.embedding_row_bytes:,} = {model_cost.decode_bytes:,} B"))
+    console.print(
+        literal(
+            f"weight bytes ({w.dtype}: {fmt.description}): all {model_cost.params_total:,} "
+            f"parameters = {fmt.whole_bytes_for(model_cost.params_total):,} B; read per decode "
+            f"step, the {model_cost.params_active:,} active parameters = "
+            f"{model_cost.decode_weight_bytes:,} B (once for the whole batch)"
+        )
+    )
+    console.print(
+        literal(
+            f"decode bytes per step = weights {model_cost.decode_weight_bytes:,} + cache read "
+            f"{model_cost.decode_cache_read_bytes:,} + cache written "
+            f"{model_cost.decode_cache_write_bytes:,} + embedding rows {w.batch} x "
+            f"{model_cost.embedding_row_bytes:,} = {model_cost.decode_bytes:,} B"
+        )
+    )
 
 
 def print_peak(peak: ReportPeak, console: Console | None = None) -> None:
@@ -107,7 +117,13 @@ def print_peak(peak: ReportPeak, console: Console | None = None) -> None:
     for label, memory in phases:
         rows = [[term.name, f"{term.bytes:,}", term.source] for term in memory.terms]
         rows.append(["total", f"{memory.total_bytes:,}", ""])
-        print_table(TextTable(
-            f"{label} under {peak.label}: {memory.phase} peak at {memory.where}",
-            ("term", "bytes", "source"), rows, caption=f"not modelled: {memory.not_modelled}",
-            numeric=(False, True, False)), console)
+        print_table(
+            TextTable(
+                f"{label} under {peak.label}: {memory.phase} peak at {memory.where}",
+                ("term", "bytes", "source"),
+                rows,
+                caption=f"not modelled: {memory.not_modelled}",
+                numeric=(False, True, False),
+            ),
+            console,
+        )

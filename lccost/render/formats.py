@@ -33,12 +33,35 @@ class OutputFormat(StrEnum):
 
 
 CSV_FIELDS = (
-    "model", "context", "batch", "dtype", "kv_dtype", "accounting", "flop_convention",
-    "kv_cache_bytes", "prefill_flops", "decode_flops", "decode_bytes", "decode_weight_bytes",
-    "decode_cache_read_bytes", "decode_cache_write_bytes", "params_total", "params_active",
-    "params_embedding", "params_effective", "decode_intensity", "prefill_intensity",
-    "decode_flops_fp8_equivalent", "generate_tokens", "generate_decode_flops", "baseline",
-    "source", "peak_engine", "prefill_peak_bytes", "decode_peak_bytes", "peak_missing_reason",
+    "model",
+    "context",
+    "batch",
+    "dtype",
+    "kv_dtype",
+    "accounting",
+    "flop_convention",
+    "kv_cache_bytes",
+    "prefill_flops",
+    "decode_flops",
+    "decode_bytes",
+    "decode_weight_bytes",
+    "decode_cache_read_bytes",
+    "decode_cache_write_bytes",
+    "params_total",
+    "params_active",
+    "params_embedding",
+    "params_effective",
+    "decode_intensity",
+    "prefill_intensity",
+    "decode_flops_fp8_equivalent",
+    "generate_tokens",
+    "generate_decode_flops",
+    "baseline",
+    "source",
+    "peak_engine",
+    "prefill_peak_bytes",
+    "decode_peak_bytes",
+    "peak_missing_reason",
 )
 
 
@@ -54,8 +77,12 @@ def to_csv(report: Report) -> str:
     for result in report.results:
         row = [getattr(result, name) for name in CSV_FIELDS]
         ratios = result.ratios or {}
-        writer.writerow([*("" if v is None else v for v in row),
-                         *(ratios.get(name, "") for name in ratio_names)])
+        writer.writerow(
+            [
+                *("" if v is None else v for v in row),
+                *(ratios.get(name, "") for name in ratio_names),
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -63,19 +90,31 @@ def caption(report: Report, unit: ByteUnit) -> str:
     """What every number in a table means: the settings shared by the results and the units."""
     first = report.results[0]
     contexts = sorted({r.context for r in report.results})
-    context = (f"context {format_context(first.context)} ({first.context:,} tokens)"
-               if len(contexts) == 1 else "contexts as listed")
+    context = (
+        f"context {format_context(first.context)} ({first.context:,} tokens)"
+        if len(contexts) == 1
+        else "contexts as listed"
+    )
     settings = f" ({first.accounting_settings})" if first.accounting_settings else ""
-    fp8 = (" FP8-equiv. = FLOPs weighted by the precision of the compute formats the spec pins "
-           "(bf16 x2, fp8 x1, fp4 x0.5)." if any(pins_compute_formats(r) for r in
-                                                 all_results(report)) else "")
-    return (f"{context}, batch {first.batch}, weights {first.dtype}, KV {first.kv_dtype}; "
-            f"accounting: {first.accounting.value}{settings}; FLOPs: "
-            f"{first.flop_convention.value} "
-            f"(2 per multiply-add); bytes in "
-            + ("decimal units (GB = 10^9, MB = 10^6, kB = 10^3)" if unit is ByteUnit.GB
-               else "binary units (GiB = 2^30, MiB = 2^20, KiB = 2^10)")
-            + "; params in B = 10^9, M = 10^6." + fp8)
+    fp8 = (
+        " FP8-equiv. = FLOPs weighted by the precision of the compute formats the spec pins "
+        "(bf16 x2, fp8 x1, fp4 x0.5)."
+        if any(pins_compute_formats(r) for r in all_results(report))
+        else ""
+    )
+    return (
+        f"{context}, batch {first.batch}, weights {first.dtype}, KV {first.kv_dtype}; "
+        f"accounting: {first.accounting.value}{settings}; FLOPs: "
+        f"{first.flop_convention.value} "
+        f"(2 per multiply-add); bytes in "
+        + (
+            "decimal units (GB = 10^9, MB = 10^6, kB = 10^3)"
+            if unit is ByteUnit.GB
+            else "binary units (GiB = 2^30, MiB = 2^20, KiB = 2^10)"
+        )
+        + "; params in B = 10^9, M = 10^6."
+        + fp8
+    )
 
 
 @dataclass(frozen=True)
@@ -104,12 +143,15 @@ _NUMBER_CELL = re.compile(r"^(-|n/a$|[-+~]?[0-9])")
 def markdown(table: TextTable) -> str:
     """``table`` as a Markdown table, its caption as a paragraph under it (the one Markdown
     table writer: reports, roofline, fit, claims). ``|`` in a cell is escaped."""
+
     def cell(text: str) -> str:
         return printable(text).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| " + " | ".join(map(cell, table.headers)) + " |",
-             "|" + "".join("---:|" if table.is_numeric(i) else "---|"
-                           for i in range(len(table.headers)))]
+    lines = [
+        "| " + " | ".join(map(cell, table.headers)) + " |",
+        "|"
+        + "".join("---:|" if table.is_numeric(i) else "---|" for i in range(len(table.headers))),
+    ]
     lines += ["| " + " | ".join(map(cell, row)) + " |" for row in table.rows]
     return "\n".join(lines) + (f"\n\n{table.caption}\n" if table.caption else "\n")
 
@@ -127,13 +169,21 @@ BYTE_UNITS = {
     ByteUnit.GB: ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "kB"), (1, "B")),
     ByteUnit.GIB: ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB"), (1, "B")),
 }
-FLOP_UNITS = ((10**18, "EFLOP"), (10**15, "PFLOP"), (10**12, "TFLOP"), (10**9, "GFLOP"),
-              (10**6, "MFLOP"), (10**3, "kFLOP"), (1, "FLOP"))
+FLOP_UNITS = (
+    (10**18, "EFLOP"),
+    (10**15, "PFLOP"),
+    (10**12, "TFLOP"),
+    (10**9, "GFLOP"),
+    (10**6, "MFLOP"),
+    (10**3, "kFLOP"),
+    (1, "FLOP"),
+)
 COUNT_UNITS = ((10**9, "B"), (10**6, "M"), (10**3, "k"), (1, ""))
 
 
-def scaled(values: Sequence[int], units: Sequence[tuple[int, str]],
-           decimals: int) -> tuple[str, list[str]]:
+def scaled(
+    values: Sequence[int], units: Sequence[tuple[int, str]], decimals: int
+) -> tuple[str, list[str]]:
     """One unit for a whole column (``(unit, cells)``): the largest unit in which the smallest
     non-zero value is still at least 1, so no value in the column reads as 0.000; every cell
     with the same number of decimals (none in the smallest unit, which counts whole items)."""
@@ -179,21 +229,27 @@ def default_title(report: Report) -> str:
     what = f"{len(models)} models" if len(models) > 1 else models[0]
     if len(contexts) == 1:
         return f"Costs of {what} at {format_context(contexts[0])} context"
-    return (f"Costs of {what} from {format_context(contexts[0])} to "
-            f"{format_context(contexts[-1])} context")
+    return (
+        f"Costs of {what} from {format_context(contexts[0])} to "
+        f"{format_context(contexts[-1])} context"
+    )
 
 
 def peak_caption(results: Sequence[CostResult]) -> str:
     """Which engine the peak columns are, and why any row reads n/a."""
     engines = list(dict.fromkeys(r.peak_engine for r in results if r.peak_engine))
-    missing = list(dict.fromkeys(f"{r.model}: {r.peak_missing_reason}" for r in results
-                                 if r.peak_missing_reason))
+    missing = list(
+        dict.fromkeys(
+            f"{r.model}: {r.peak_missing_reason}" for r in results if r.peak_missing_reason
+        )
+    )
     text = f" Peaks: device memory under {', '.join(engines) or 'no engine'} (lccost.peak)."
     return text + (f" n/a: {'; '.join(missing)}." if missing else "")
 
 
-def summary_table(report: Report, unit: ByteUnit, title: str | None = None,
-                  peaks: bool = False) -> TextTable:
+def summary_table(
+    report: Report, unit: ByteUnit, title: str | None = None, peaks: bool = False
+) -> TextTable:
     """The report's headline table: one row per result (the baseline's first, marked), each
     column in one unit with the same decimals. ``--generate`` adds the generation FLOPs, a
     spec that pins compute formats adds the FP8-equivalent decode FLOPs, ``--baseline`` the
@@ -205,12 +261,14 @@ def summary_table(report: Report, unit: ByteUnit, title: str | None = None,
     with_fp8 = any(pins_compute_formats(r) for r in results)
     generate = sorted({r.generate_tokens for r in results if r.generate_tokens})
     columns: list[tuple[str, list[str]]] = [
-        ("model", [row_label(r, i < len(bases)) for i, r in enumerate(results)])]
+        ("model", [row_label(r, i < len(bases)) for i, r in enumerate(results)])
+    ]
     if with_context:
         columns.append(("context", [format_context(r.context) for r in results]))
 
-    def add(header: str, values: Sequence[int], units: Sequence[tuple[int, str]],
-            decimals: int) -> None:
+    def add(
+        header: str, values: Sequence[int], units: Sequence[tuple[int, str]], decimals: int
+    ) -> None:
         name, cells = scaled(values, units, decimals)
         columns.append((_with_unit(header, name), cells))
 
@@ -218,58 +276,87 @@ def summary_table(report: Report, unit: ByteUnit, title: str | None = None,
     add("prefill FLOPs", [r.prefill_flops for r in results], FLOP_UNITS, 2)
     add("decode FLOPs", [r.decode_flops for r in results], FLOP_UNITS, 2)
     if with_fp8:
-        add("decode FP8-equiv. FLOPs", [r.decode_flops_fp8_equivalent for r in results],
-            FLOP_UNITS, 2)
+        add(
+            "decode FP8-equiv. FLOPs",
+            [r.decode_flops_fp8_equivalent for r in results],
+            FLOP_UNITS,
+            2,
+        )
     if generate:
         tokens = f"{generate[0]:,}" if len(generate) == 1 else "N"
-        add(f"FLOPs to generate {tokens} tokens",
-            [r.generate_decode_flops or 0 for r in results], FLOP_UNITS, 2)
+        add(
+            f"FLOPs to generate {tokens} tokens",
+            [r.generate_decode_flops or 0 for r in results],
+            FLOP_UNITS,
+            2,
+        )
     add("decode bytes", [r.decode_bytes for r in results], BYTE_UNITS[unit], 3)
     if peaks:
-        for header, name in (("prefill peak", "prefill_peak_bytes"),
-                             ("decode peak", "decode_peak_bytes")):
+        for header, name in (
+            ("prefill peak", "prefill_peak_bytes"),
+            ("decode peak", "decode_peak_bytes"),
+        ):
             values: list[int | None] = [getattr(r, name) for r in results]
             known = [v for v in values if v is not None]
             unit_name, cells = scaled(known, BYTE_UNITS[unit], 3)
             filled = iter(cells)
-            columns.append((_with_unit(header, unit_name) if known else header,
-                            ["n/a" if v is None else next(filled) for v in values]))
+            columns.append(
+                (
+                    _with_unit(header, unit_name) if known else header,
+                    ["n/a" if v is None else next(filled) for v in values],
+                )
+            )
     add("params", [r.params_total for r in results], COUNT_UNITS, 2)
     add("active params", [r.params_active for r in results], COUNT_UNITS, 2)
     columns.append(("decode FLOP/B", [f"{r.decode_intensity:,.1f}" for r in results]))
     if with_ratios:
-        ratio_fields = [("KV vs base", "kv_cache_bytes"),
-                        ("decode FLOPs vs base", "decode_flops")]
+        ratio_fields = [("KV vs base", "kv_cache_bytes"), ("decode FLOPs vs base", "decode_flops")]
         if with_fp8:
-            ratio_fields.append(("decode FP8-equiv. FLOPs vs base",
-                                 "decode_flops_fp8_equivalent"))
+            ratio_fields.append(("decode FP8-equiv. FLOPs vs base", "decode_flops_fp8_equivalent"))
         for header, name in ratio_fields:
-            columns.append((header, [
-                "100.0%" if i < len(bases) else
-                f"{(r.ratios or {}).get(name, float('nan')):.1%}"
-                for i, r in enumerate(results)]))
+            columns.append(
+                (
+                    header,
+                    [
+                        "100.0%"
+                        if i < len(bases)
+                        else f"{(r.ratios or {}).get(name, float('nan')):.1%}"
+                        for i, r in enumerate(results)
+                    ],
+                )
+            )
     headers = [header for header, _ in columns]
     rows = [list(cells) for cells in zip(*(cells for _, cells in columns), strict=True)]
-    return TextTable(title or default_title(report), headers, rows,
-                     caption(report, unit) + (peak_caption(results) if peaks else ""))
+    return TextTable(
+        title or default_title(report),
+        headers,
+        rows,
+        caption(report, unit) + (peak_caption(results) if peaks else ""),
+    )
 
 
-def layer_rows(layers: Sequence[LayerResult], unit: ByteUnit,
-               with_costs: bool) -> tuple[list[str], list[list[str]], list[bool]]:
+def layer_rows(
+    layers: Sequence[LayerResult], unit: ByteUnit, with_costs: bool
+) -> tuple[list[str], list[list[str]], list[bool]]:
     """Per layer: index, attention, whose KV it reads, FFN and (``with_costs``) its cache and
     FLOPs, each cost column in one unit."""
     headers = ["layer", "attention", "KV from", "FFN"]
     numeric = [True, False, False, False]
-    columns = [[str(layer.index) for layer in layers],
-               [layer.attention for layer in layers],
-               ["own" if layer.kv_source_layer is None else f"layer {layer.kv_source_layer}"
-                for layer in layers],
-               [layer.ffn for layer in layers]]
+    columns = [
+        [str(layer.index) for layer in layers],
+        [layer.attention for layer in layers],
+        [
+            "own" if layer.kv_source_layer is None else f"layer {layer.kv_source_layer}"
+            for layer in layers
+        ],
+        [layer.ffn for layer in layers],
+    ]
     if with_costs:
         for header, values, units, decimals in (
-                ("cache", [layer.cache_bytes for layer in layers], BYTE_UNITS[unit], 3),
-                ("decode FLOPs", [layer.decode_flops for layer in layers], FLOP_UNITS, 2),
-                ("prefill FLOPs", [layer.prefill_flops for layer in layers], FLOP_UNITS, 2)):
+            ("cache", [layer.cache_bytes for layer in layers], BYTE_UNITS[unit], 3),
+            ("decode FLOPs", [layer.decode_flops for layer in layers], FLOP_UNITS, 2),
+            ("prefill FLOPs", [layer.prefill_flops for layer in layers], FLOP_UNITS, 2),
+        ):
             name, cells = scaled(values, units, decimals)
             headers.append(_with_unit(header, name))
             numeric.append(True)

@@ -30,12 +30,15 @@ class Quantity:
     divisor: int
 
 
-PLOT_QUANTITIES: dict[str, Quantity] = {q.field: q for q in (
-    Quantity("kv_cache_bytes", "KV cache held", "GB, 10^9 bytes", GB),
-    Quantity("decode_flops", "decode FLOPs per step", "GFLOP, 2 per multiply-add", 10**9),
-    Quantity("decode_bytes", "bytes moved per decode step", "GB, 10^9 bytes", GB),
-    Quantity("prefill_flops", "prefill FLOPs", "TFLOP, 2 per multiply-add", 10**12),
-)}
+PLOT_QUANTITIES: dict[str, Quantity] = {
+    q.field: q
+    for q in (
+        Quantity("kv_cache_bytes", "KV cache held", "GB, 10^9 bytes", GB),
+        Quantity("decode_flops", "decode FLOPs per step", "GFLOP, 2 per multiply-add", 10**9),
+        Quantity("decode_bytes", "bytes moved per decode step", "GB, 10^9 bytes", GB),
+        Quantity("prefill_flops", "prefill FLOPs", "TFLOP, 2 per multiply-add", 10**12),
+    )
+}
 """What ``--plot-quantity`` accepts."""
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -79,29 +82,37 @@ def series_of(results: Sequence[CostResult], name: str) -> tuple[Series, ...]:
         grouped.setdefault(result.model, []).append((result.context, getattr(result, what.field)))
     series = []
     for model, raw in grouped.items():
-        kept = tuple((context, value / what.divisor) for context, value in sorted(raw)
-                     if value > 0 and context > 0)
+        kept = tuple(
+            (context, value / what.divisor)
+            for context, value in sorted(raw)
+            if value > 0 and context > 0
+        )
         series.append(Series(model, kept, len(raw) - len(kept)))
     return tuple(series)
 
 
 def _title(report: Report, what: Quantity) -> str:
     first = report.results[0]
-    return (f"{what.label} vs context: batch {first.batch}, weights {first.dtype}, "
-            f"KV {first.kv_dtype}, accounting {first.accounting.value}")
+    return (
+        f"{what.label} vs context: batch {first.batch}, weights {first.dtype}, "
+        f"KV {first.kv_dtype}, accounting {first.accounting.value}"
+    )
 
 
 def check_plot_target(path: Path, force: bool = False) -> None:
     """Refuse a plot file before any work: a wrong suffix, no matplotlib, a folder, a missing
     folder, an existing file without ``force`` (``lccost.files.check_target``)."""
     if path.suffix.lower() not in PLOT_SUFFIXES:
-        raise LccostError(f"plot file {str(path)!r}: allowed suffixes {', '.join(PLOT_SUFFIXES)};"
-                          " or --plot - for a text plot in the terminal")
+        raise LccostError(
+            f"plot file {str(path)!r}: allowed suffixes {', '.join(PLOT_SUFFIXES)};"
+            " or --plot - for a text plot in the terminal"
+        )
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise LccostError(f"--plot needs matplotlib, which is not installed: {INSTALL_HINT}") \
-            from None
+        raise LccostError(
+            f"--plot needs matplotlib, which is not installed: {INSTALL_HINT}"
+        ) from None
     check_target(path, force=force)
 
 
@@ -116,8 +127,9 @@ def _power_of_two_ticks(low: int, high: int) -> list[int]:
     return [2**e for e in exponents[::step] if low <= 2**e <= high] or [low, high]
 
 
-def write_plot(report: Report, name: str, path: Path,
-               max_context: Mapping[str, int | None] | None = None) -> PlotSummary:
+def write_plot(
+    report: Report, name: str, path: Path, max_context: Mapping[str, int | None] | None = None
+) -> PlotSummary:
     """Draw ``name`` against context for every model of ``report`` into ``path`` (log-log).
 
     With ``max_context`` (model name -> its spec's limit), points past a model's limit are
@@ -127,8 +139,10 @@ def write_plot(report: Report, name: str, path: Path,
     """
     what = quantity(name)
     if path.suffix.lower() not in PLOT_SUFFIXES:
-        raise LccostError(f"plot file {str(path)!r}: allowed suffixes {', '.join(PLOT_SUFFIXES)};"
-                          " or --plot - for a text plot in the terminal")
+        raise LccostError(
+            f"plot file {str(path)!r}: allowed suffixes {', '.join(PLOT_SUFFIXES)};"
+            " or --plot - for a text plot in the terminal"
+        )
     if not report.results:
         raise LccostError("nothing to plot: the sweep has no results")
     try:
@@ -136,8 +150,9 @@ def write_plot(report: Report, name: str, path: Path,
         from matplotlib.figure import Figure
         from matplotlib.ticker import FixedLocator, NullLocator
     except ImportError:
-        raise LccostError(f"--plot needs matplotlib, which is not installed: {INSTALL_HINT}") \
-            from None
+        raise LccostError(
+            f"--plot needs matplotlib, which is not installed: {INSTALL_HINT}"
+        ) from None
     series = series_of(report.results, name)
     contexts = sorted({c for s in series for c, _ in s.points})
     # A dense sweep (--points, --every) draws plain lines, so that page and block steps show,
@@ -156,15 +171,27 @@ def write_plot(report: Report, name: str, path: Path,
             inside = [p for p in one.points if limit is None or p[0] <= limit]
             beyond = [p for p in one.points if limit is not None and p[0] > limit]
             shown = inside or beyond[:1]
-            (line,) = axes.plot([c for c, _ in shown], [v for _, v in shown],
-                                marker=marker, markersize=3, linewidth=1.6, label=one.model)
+            (line,) = axes.plot(
+                [c for c, _ in shown],
+                [v for _, v in shown],
+                marker=marker,
+                markersize=3,
+                linewidth=1.6,
+                label=one.model,
+            )
             line.set_gid(f"series-{index}")
             if beyond:
                 dashed = True
                 tail = inside[-1:] + beyond
-                (extension,) = axes.plot([c for c, _ in tail], [v for _, v in tail],
-                                         linestyle="--", linewidth=1.2, marker=marker,
-                                         markersize=2, color=line.get_color())
+                (extension,) = axes.plot(
+                    [c for c, _ in tail],
+                    [v for _, v in tail],
+                    linestyle="--",
+                    linewidth=1.2,
+                    marker=marker,
+                    markersize=2,
+                    color=line.get_color(),
+                )
                 extension.set_gid(f"beyond-max-context-{index}")
         axes.set_xscale("log", base=2)
         axes.set_yscale("log")
@@ -174,9 +201,10 @@ def write_plot(report: Report, name: str, path: Path,
         axes.set_xticks(ticks, [format_context(c) for c in ticks])
         axes.set_xlabel("context length L (tokens; K = 1024, M = 1,048,576)")
         axes.set_ylabel(f"{what.label} ({what.unit})")
-        axes.set_title(_title(report, what)
-                       + ("\ndashed: past the model's max_context" if dashed else ""),
-                       fontsize=10)
+        axes.set_title(
+            _title(report, what) + ("\ndashed: past the model's max_context" if dashed else ""),
+            fontsize=10,
+        )
         axes.grid(True, which="major", alpha=0.3)
         axes.legend(fontsize=8)
         metadata = {"Date": None} if path.suffix.lower() in (".svg", ".pdf") else {}
@@ -209,7 +237,7 @@ def terminal_plot(report: Report, name: str, width: int = 64, height: int = 16) 
             column = cell(x_low, x_high, math.log2(context), width)
             row = height - 1 - cell(y_low, y_high, math.log10(value), height)
             grid[row][column] = marker
-    top, bottom = f"{10 ** y_high:.4g}", f"{10 ** y_low:.4g}"
+    top, bottom = f"{10**y_high:.4g}", f"{10**y_low:.4g}"
     margin = max(len(top), len(bottom))
     lines = [f"{what.label} ({what.unit}), log-log"]
     for row, cells in enumerate(grid):

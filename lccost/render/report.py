@@ -18,9 +18,14 @@ if TYPE_CHECKING:
     from lccost.api import Analysis
 
 
-def render_analysis(analysis: Analysis, output: OutputFormat, unit: ByteUnit,
-                    title: str | None = None, per_layer: bool = False,
-                    console: Console | None = None) -> str | None:
+def render_analysis(
+    analysis: Analysis,
+    output: OutputFormat,
+    unit: ByteUnit,
+    title: str | None = None,
+    per_layer: bool = False,
+    console: Console | None = None,
+) -> str | None:
     """``analysis`` in ``output``: the text, or ``None`` once a table has been printed.
     ``per_layer`` adds each result's layer table under the summary table."""
     if analysis.rooflines is not None:
@@ -50,5 +55,10 @@ def print_layer_tables(analysis: Analysis, unit: ByteUnit, console: Console | No
 
     for result in analysis.report.results:
         if result.layers is not None:
-            print_layers(f"{row_label(result)}: {len(result.layers)} layers", result.layers, unit,
-                         with_costs=True, console=console)
+            print_layers(
+                f"{row_label(result)}: {len(result.layers)} layers",
+                result.layers,
+                unit,
+                with_costs=True,
+                console=console,
+            )

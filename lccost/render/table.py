@@ -42,6 +42,7 @@ MIN_SPLIT_WIDTH = 40
 LABEL_MAX_WIDTH = 28
 """The label (first) column folds longer names onto more lines rather than squeeze numbers."""
 
+
 def literal(text: str) -> Text:
     """``text`` as it is written: no rich markup, control characters as ``\\xNN`` escapes."""
     return Text(printable(text))
@@ -69,8 +70,7 @@ def column_widths(table: TextTable) -> list[int]:
         if table.is_numeric(i):
             width = max([len(c) for c in cells] + [_longest_word(header)])
         else:
-            width = min(max([len(c) for c in cells] + [_longest_word(header), 1]),
-                        LABEL_MAX_WIDTH)
+            width = min(max([len(c) for c in cells] + [_longest_word(header), 1]), LABEL_MAX_WIDTH)
             width = max(width, _longest_word(header))
         widths.append(max(width, 1))
     return widths
@@ -78,8 +78,10 @@ def column_widths(table: TextTable) -> list[int]:
 
 def natural_widths(table: TextTable) -> list[int]:
     """Each column's width with nothing wrapped: its widest cell or its whole header."""
-    return [max([len(printable(row[i])) for row in table.rows] + [len(header)])
-            for i, header in enumerate(table.headers)]
+    return [
+        max([len(printable(row[i])) for row in table.rows] + [len(header)])
+        for i, header in enumerate(table.headers)
+    ]
 
 
 def fitted_widths(table: TextTable, columns: Sequence[int], available: int) -> list[int]:
@@ -135,16 +137,28 @@ def print_table(table: TextTable, console: Console | None = None) -> None:
         _print_rich(table, columns, available, console, title, caption=n == len(parts))
 
 
-def _print_rich(table: TextTable, columns: Sequence[int], available: int,
-                console: Console, title: str, caption: bool = True) -> None:
+def _print_rich(
+    table: TextTable,
+    columns: Sequence[int],
+    available: int,
+    console: Console,
+    title: str,
+    caption: bool = True,
+) -> None:
     widths = fitted_widths(table, columns, available)
-    rich_table = Table(title=literal(title) if title else None,
-                       caption=literal(table.caption) if caption and table.caption else None,
-                       caption_justify="left")
+    rich_table = Table(
+        title=literal(title) if title else None,
+        caption=literal(table.caption) if caption and table.caption else None,
+        caption_justify="left",
+    )
     for i, width in zip(columns, widths, strict=True):
         numeric = table.is_numeric(i)
-        rich_table.add_column(literal(table.headers[i]), justify="right" if numeric else "left",
-                              width=width, overflow="fold")
+        rich_table.add_column(
+            literal(table.headers[i]),
+            justify="right" if numeric else "left",
+            width=width,
+            overflow="fold",
+        )
     for row in table.rows:
         rich_table.add_row(*(literal(row[i]) for i in columns))
     console.print(rich_table)
@@ -162,8 +176,9 @@ def _print_blocks(table: TextTable, console: Console) -> None:
         console.print(literal(table.caption))
 
 
-def render_table(table: TextTable, output: OutputFormat, json_text: str,
-                 console: Console | None = None) -> str | None:
+def render_table(
+    table: TextTable, output: OutputFormat, json_text: str, console: Console | None = None
+) -> str | None:
     """A listing in ``output``: ``json_text`` for JSON, else ``table`` as CSV, Markdown or a
     printed table (then ``None``)."""
     if output is OutputFormat.JSON:
@@ -176,13 +191,23 @@ def render_table(table: TextTable, output: OutputFormat, json_text: str,
     return None
 
 
-def print_report(report: Report, unit: ByteUnit, console: Console | None = None,
-                 title: str | None = None, peaks: bool = False) -> None:
+def print_report(
+    report: Report,
+    unit: ByteUnit,
+    console: Console | None = None,
+    title: str | None = None,
+    peaks: bool = False,
+) -> None:
     print_table(summary_table(report, unit, title, peaks), console)
 
 
-def print_layers(title: str, layers: Sequence[LayerResult], unit: ByteUnit, with_costs: bool,
-                 console: Console | None = None) -> None:
+def print_layers(
+    title: str,
+    layers: Sequence[LayerResult],
+    unit: ByteUnit,
+    with_costs: bool,
+    console: Console | None = None,
+) -> None:
     headers, rows, numeric = layer_rows(layers, unit, with_costs)
     print_table(TextTable(title, headers, rows, numeric=numeric), console)
 
@@ -191,5 +216,12 @@ def print_ledger(title: str, ledger: Ledger, console: Console | None = None) -> 
     """Each term: its name, formula, the formula with numbers, and its value."""
     rows = [[term.name, term.formula, term.substituted(), f"{term.value:,}"] for term in ledger]
     rows.append(["total", "", "", f"{ledger.total:,}"])
-    print_table(TextTable(title, ("term", "formula", "with the numbers", "value"), rows,
-                          numeric=(False, False, False, True)), console)
+    print_table(
+        TextTable(
+            title,
+            ("term", "formula", "with the numbers", "value"),
+            rows,
+            numeric=(False, False, False, True),
+        ),
+        console,
+    )

@@ -46,8 +46,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256(f"{sys.version}|{pydantic.VERSION}".encode())
     for source in sorted(PACKAGE.rglob("*.py")):
         stat = source.stat()
-        digest.update(f"|{source.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}"
-                      .encode())
+        digest.update(f"|{source.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -89,8 +88,7 @@ def keep(chain: ChainKey, architecture: Architecture) -> None:
         return
     try:
         stored.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=stored.parent, delete=False,
-                                         suffix=".tmp") as handle:
+        with tempfile.NamedTemporaryFile(dir=stored.parent, delete=False, suffix=".tmp") as handle:
             handle.write(pickle.dumps(architecture, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(handle.name, stored)  # atomic: a reader sees the old file or the new one
     except OSError:

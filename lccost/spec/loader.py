@@ -45,14 +45,15 @@ MAX_SPEC_BYTES = 1_000_000
 """Larger than any architecture spec needs; keeps a stray multi-GB file from being read."""
 
 CONFIG_DIRS = (
-    Path(__file__).resolve().parent.parent / "configs",          # installed wheel
-    Path(__file__).resolve().parent.parent.parent / "configs",   # source checkout
+    Path(__file__).resolve().parent.parent / "configs",  # installed wheel
+    Path(__file__).resolve().parent.parent.parent / "configs",  # source checkout
 )
 
 Position = tuple[str, int]
 """(file, 1-based line) where a value is written."""
 
 _MISSING = object()
+
 
 @dataclass
 class Document:
@@ -79,12 +80,15 @@ def _int(text: str) -> int:
     digits = text.replace("_", "")
     if len(digits.lstrip("+-")) > 1 and digits.lstrip("+-").startswith("0"):
         shown = text if len(text) <= 30 else text[:27] + "..."
-        raise ValueError(f"{shown} has a leading zero (octal in YAML 1.1, decimal in YAML 1.2); "
-                         "allowed: a whole number without leading zeros")
+        raise ValueError(
+            f"{shown} has a leading zero (octal in YAML 1.1, decimal in YAML 1.2); "
+            "allowed: a whole number without leading zeros"
+        )
     if len(digits.lstrip("+-").lstrip("0")) > MAX_INT_DIGITS or abs(int(digits)) > MAX_INT:
         shown = text if len(text) <= 30 else text[:27] + "..."
-        raise ValueError(f"{shown} is too large; allowed: whole numbers up to {MAX_INT:,} "
-                         "(2^63 - 1)")
+        raise ValueError(
+            f"{shown} is too large; allowed: whole numbers up to {MAX_INT:,} (2^63 - 1)"
+        )
     return int(digits)
 
 
@@ -119,15 +123,20 @@ for _tag, _pattern, _first in (
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("int", r"^[-+]?[0-9][0-9_]*$", "-+0123456789"),
-    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-              r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
 ):
-    _Resolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern),
-                                    list(_first))
+    _Resolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
 
 
-_ANCHOR_HELP = ("YAML anchors (&name) and aliases (*name) are not supported; write the value "
-                "out (a spec can use layer_templates and extends)")
+_ANCHOR_HELP = (
+    "YAML anchors (&name) and aliases (*name) are not supported; write the value "
+    "out (a spec can use layer_templates and extends)"
+)
 
 
 class _PurePythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
@@ -204,9 +213,12 @@ def parse_yaml(text: str, file: str, noun: str = "spec", fields: str = SPEC_FIEL
         mark = error.problem_mark or error.context_mark
         column = f" (column {mark.column + 1})" if mark else ""
         what = error.problem or error.context or "invalid YAML"
-        raise SpecError(file, f"is not valid YAML{column}: {what}; a {noun} is a YAML mapping "
-                              "of field: value lines", line=mark.line + 1 if mark else None,
-                        field=_render_path(found.near) if found.near else None)
+        raise SpecError(
+            file,
+            f"is not valid YAML{column}: {what}; a {noun} is a YAML mapping of field: value lines",
+            line=mark.line + 1 if mark else None,
+            field=_render_path(found.near) if found.near else None,
+        )
     position = getattr(error, "position", None)
     line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
     reason = getattr(error, "reason", None) or str(error)
@@ -230,9 +242,11 @@ def _build(parser_class: Any, text: str, file: str, noun: str, fields: str) -> D
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise SpecError(file, "holds more than one YAML document (---); a "
-                                          f"{noun} is one mapping",
-                                    line=_line(event))
+                    raise SpecError(
+                        file,
+                        f"holds more than one YAML document (---); a {noun} is one mapping",
+                        line=_line(event),
+                    )
                 continue
             if isinstance(event, yaml.CollectionEndEvent):
                 open_.pop()
@@ -266,8 +280,11 @@ def _build(parser_class: Any, text: str, file: str, noun: str, fields: str) -> D
     if root is _MISSING or root is None:
         raise SpecError(file, f"is empty; a {noun} is a mapping with {fields}", line=1)
     if not isinstance(root, dict):
-        raise SpecError(file, f"must be a mapping of fields ({fields}, ...), not a "
-                              f"{type(root).__name__}", line=positions[()][1])
+        raise SpecError(
+            file,
+            f"must be a mapping of fields ({fields}, ...), not a {type(root).__name__}",
+            line=positions[()][1],
+        )
     return Document(root, positions)
 
 
@@ -288,8 +305,9 @@ def _refusal(event: Any) -> str | None:
         return _ANCHOR_HELP
     tag = getattr(event, "tag", None)
     if tag is not None:  # "!" included: libyaml would then resolve "! 4096" as an int
-        return f"YAML tag {tag!r} is not supported; write a plain number, string, true/false " \
-               "or null"
+        return (
+            f"YAML tag {tag!r} is not supported; write a plain number, string, true/false or null"
+        )
     return None
 
 
@@ -299,15 +317,25 @@ def _key(event: Any, mapping: _Open, file: str, line: int) -> str:
     refused = _refusal(event)
     if refused is not None:
         raise SpecError(file, refused, line=line, field=where)
-    if not isinstance(event, yaml.ScalarEvent) or _resolve_scalar(
-            event.value, event.implicit) != "tag:yaml.org,2002:str":
+    if (
+        not isinstance(event, yaml.ScalarEvent)
+        or _resolve_scalar(event.value, event.implicit) != "tag:yaml.org,2002:str"
+    ):
         shown = event.value if isinstance(event, yaml.ScalarEvent) else "[...]"
-        raise SpecError(file, f"mapping keys must be field names (plain text), not {shown!r}",
-                        line=line, field=where)
+        raise SpecError(
+            file,
+            f"mapping keys must be field names (plain text), not {shown!r}",
+            line=line,
+            field=where,
+        )
     assert isinstance(mapping.value, dict)
     if event.value in mapping.value:
-        raise SpecError(file, "is given twice in the same mapping; give each field once",
-                        line=line, field=_render_path((*mapping.path, event.value)))
+        raise SpecError(
+            file,
+            "is given twice in the same mapping; give each field once",
+            line=line,
+            field=_render_path((*mapping.path, event.value)),
+        )
     return str(event.value)
 
 
@@ -317,8 +345,12 @@ def _value(event: Any, path: tuple[str | int, ...], file: str, line: int) -> Any
     if refused is not None:
         raise SpecError(file, refused, line=line, field=_render_path(path))
     if len(path) > MAX_DEPTH:
-        raise SpecError(file, f"nests more than {MAX_DEPTH} levels deep; allowed: at most "
-                              f"{MAX_DEPTH} levels", line=line, field=_render_path(path))
+        raise SpecError(
+            file,
+            f"nests more than {MAX_DEPTH} levels deep; allowed: at most {MAX_DEPTH} levels",
+            line=line,
+            field=_render_path(path),
+        )
     if isinstance(event, yaml.MappingStartEvent):
         return {}
     if isinstance(event, yaml.SequenceStartEvent):
@@ -334,8 +366,7 @@ def shipped_configs() -> dict[str, Path]:
     """Shipped spec names (file stems) and their paths."""
     for directory in CONFIG_DIRS:
         if directory.is_dir():
-            return {p.stem: p for p in sorted(directory.glob("*.yaml"))
-                    if p.stem != "claims"}
+            return {p.stem: p for p in sorted(directory.glob("*.yaml")) if p.stem != "claims"}
     return {}
 
 
@@ -343,8 +374,10 @@ def shipped_specs() -> dict[str, Path]:
     """Every name usable as a model: the shipped specs, then their variants (``variants/``)."""
     for directory in CONFIG_DIRS:
         if directory.is_dir():
-            return {**shipped_configs(),
-                    **{p.stem: p for p in sorted(directory.glob("variants/*.yaml"))}}
+            return {
+                **shipped_configs(),
+                **{p.stem: p for p in sorted(directory.glob("variants/*.yaml"))},
+            }
     return {}
 
 
@@ -386,19 +419,27 @@ def _merge(parent: Document, child: Document, parent_ref: str) -> Document:
             if {"attention", "ffn"} <= set(template):
                 continue
             known = ", ".join(base_templates) or "none"
-            file, line = child.positions.get(("layer_templates", name),
-                                             child.positions.get((), ("<unknown>", 1)))
-            errors.append(SpecError(file, f"no template {name!r} in {parent_ref} (templates: "
-                                          f"{known}); a new template needs attention and ffn, "
-                                          "or extends", line=line,
-                                    field=_render_path(("layer_templates", name))))
+            file, line = child.positions.get(
+                ("layer_templates", name), child.positions.get((), ("<unknown>", 1))
+            )
+            errors.append(
+                SpecError(
+                    file,
+                    f"no template {name!r} in {parent_ref} (templates: "
+                    f"{known}); a new template needs attention and ffn, "
+                    "or extends",
+                    line=line,
+                    field=_render_path(("layer_templates", name)),
+                )
+            )
         if errors:
             raise SpecErrors(errors)
     # A value still there in the merged data came from the child unless it was inherited whole
     # (or lies under a value inherited whole).
     kept_from_parent = set(inherited)
     positions = {
-        where: position for where, position in parent.positions.items()
+        where: position
+        for where, position in parent.positions.items()
         if any(where[:cut] in kept_from_parent for cut in range(1, len(where) + 1))
     }
     positions[()] = child.positions.get((), parent.positions.get((), ("", 1)))
@@ -422,8 +463,9 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
     cache[key] = value
 
 
-def read_document(path: Path, noun: str = "spec", fields: str = SPEC_FIELDS,
-                  what: str = "a spec file (.yaml)") -> tuple[tuple[Path, str], Document]:
+def read_document(
+    path: Path, noun: str = "spec", fields: str = SPEC_FIELDS, what: str = "a spec file (.yaml)"
+) -> tuple[tuple[Path, str], Document]:
     """(resolved path, SHA-256) of ``path`` and its parsed document, parsed once per content."""
     raw_text = read_text(path, MAX_SPEC_BYTES, what)
     digest = hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
@@ -454,29 +496,48 @@ def _chain(path: Path) -> list[tuple[tuple[Path, str], Document, str | None]]:
         name = shown_path(current)
         line = document.positions.get(("extends",), (name, 1))[1]
         if not isinstance(parent_ref, str) or not parent_ref.strip():
-            raise SpecError(name, f"got {parent_ref!r}; allowed: a spec file path (relative "
-                                  "to this spec) or a shipped model name", line=line,
-                            field="extends")
+            raise SpecError(
+                name,
+                f"got {parent_ref!r}; allowed: a spec file path (relative "
+                "to this spec) or a shipped model name",
+                line=line,
+                field="extends",
+            )
         if len(chain) >= MAX_EXTENDS_CHAIN:
             first = chain[0][1]
-            raise SpecError(shown_path(path), f"starts an extends chain of more than "
-                                              f"{MAX_EXTENDS_CHAIN} files ({shown_path(path)} -> "
-                                              f"... -> {name} -> {parent_ref}); allowed: at "
-                                              f"most {MAX_EXTENDS_CHAIN}",
-                            line=first.positions.get(("extends",), ("", None))[1],
-                            field="extends")
+            raise SpecError(
+                shown_path(path),
+                f"starts an extends chain of more than "
+                f"{MAX_EXTENDS_CHAIN} files ({shown_path(path)} -> "
+                f"... -> {name} -> {parent_ref}); allowed: at "
+                f"most {MAX_EXTENDS_CHAIN}",
+                line=first.positions.get(("extends",), ("", None))[1],
+                field="extends",
+            )
         parent_path = resolve_ref(parent_ref, relative_to=current)
         if _exists(parent_path) and parent_path.resolve() in seen:
             cycle = " -> ".join(shown_path(p) for p in (*seen, parent_path.resolve()))
-            raise SpecError(name, f"{parent_ref!r} makes an extends cycle ({cycle}); allowed: "
-                                  "a parent that does not extend this spec, directly or "
-                                  "through its own parents", line=line, field="extends")
+            raise SpecError(
+                name,
+                f"{parent_ref!r} makes an extends cycle ({cycle}); allowed: "
+                "a parent that does not extend this spec, directly or "
+                "through its own parents",
+                line=line,
+                field="extends",
+            )
         if not _exists(parent_path) or parent_path.is_dir():
             names = ", ".join(shipped_configs())
-            what = "is a directory, not a spec file" if _exists(parent_path) else \
-                "is neither a file (relative to this spec) nor a shipped model"
-            raise SpecError(name, f"{parent_ref!r} {what}; allowed: a spec file path or a "
-                                  f"shipped model ({names})", line=line, field="extends")
+            what = (
+                "is a directory, not a spec file"
+                if _exists(parent_path)
+                else "is neither a file (relative to this spec) nor a shipped model"
+            )
+            raise SpecError(
+                name,
+                f"{parent_ref!r} {what}; allowed: a spec file path or a shipped model ({names})",
+                line=line,
+                field="extends",
+            )
         current = parent_path
 
 
@@ -494,8 +555,9 @@ def load_document(path: Path) -> Document:
     """Parse ``path`` and resolve its ``extends`` chain (relative to each file); the caller's
     own copy, free to change."""
     document = _merged_chain(_chain(path))
-    return Document(copy.deepcopy(document.data), dict(document.positions),
-                    dict(document.inherited))
+    return Document(
+        copy.deepcopy(document.data), dict(document.positions), dict(document.inherited)
+    )
 
 
 def _render_path(path: tuple[str | int, ...]) -> str:
@@ -535,8 +597,9 @@ def _union_members(annotation: Any) -> Iterator[tuple[str | None, Any]]:
         yield None, annotation
 
 
-def _walk(loc: tuple[str | int, ...], root: type[BaseModel] = ArchitectureSpec
-          ) -> tuple[tuple[str | int, ...], Any]:
+def _walk(
+    loc: tuple[str | int, ...], root: type[BaseModel] = ArchitectureSpec
+) -> tuple[tuple[str | int, ...], Any]:
     """Follow pydantic's error location through the schema of ``root``: the document path
     (union tags dropped) and the annotation reached (``None`` once the location leaves the
     schema)."""
@@ -604,13 +667,18 @@ def _allowed(error: Any, root: type[BaseModel] = ArchitectureSpec) -> str:
         _, annotation = _walk(tuple(error["loc"]), root)
         return f"required field is missing; allowed: {_describe(annotation)}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        bound = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
-                 "less_than": "<"}[kind]
+        bound = {
+            "greater_than_equal": ">=",
+            "greater_than": ">",
+            "less_than_equal": "<=",
+            "less_than": "<",
+        }[kind]
         limit = next(iter(ctx.values()))
         return f"got {error['input']!r}; allowed: a number {bound} {limit}"
     if kind in ("int_type", "int_from_float", "int_parsing"):
-        return f"got {error['input']!r}; allowed: a whole number such as 4096 (no quotes, " \
-               "no exponent)"
+        return (
+            f"got {error['input']!r}; allowed: a whole number such as 4096 (no quotes, no exponent)"
+        )
     if kind == "bool_type":
         return f"got {error['input']!r}; allowed: true or false"
     if kind in ("string_type", "str_type"):
@@ -628,8 +696,7 @@ def _allowed(error: Any, root: type[BaseModel] = ArchitectureSpec) -> str:
     if kind == "too_short":
         return "must not be empty"
     if kind == "too_long":
-        return (f"has {ctx.get('actual_length')} entries; allowed: at most "
-                f"{ctx.get('max_length')}")
+        return f"has {ctx.get('actual_length')} entries; allowed: at most {ctx.get('max_length')}"
     if kind == "finite_number":
         return f"got {error['input']!r}; allowed: a finite number (not .nan or .inf)"
     if kind == "float_type":
@@ -639,8 +706,9 @@ def _allowed(error: Any, root: type[BaseModel] = ArchitectureSpec) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def _spec_error(document: Document, file: str, path: tuple[str | int, ...],
-                message: str) -> SpecError:
+def _spec_error(
+    document: Document, file: str, path: tuple[str | int, ...], message: str
+) -> SpecError:
     path = _written_at(document, path)
     position = None
     for cut in range(len(path), -1, -1):
@@ -651,14 +719,19 @@ def _spec_error(document: Document, file: str, path: tuple[str | int, ...],
     return SpecError(where_file, message, line=line, field=_render_path(path))
 
 
-def errors_at(path: Path, problems: list[tuple[tuple[str | int, ...], str]],
-              noun: str = "spec", fields: str = SPEC_FIELDS,
-              what: str = "a spec file (.yaml)") -> SpecErrors:
+def errors_at(
+    path: Path,
+    problems: list[tuple[tuple[str | int, ...], str]],
+    noun: str = "spec",
+    fields: str = SPEC_FIELDS,
+    what: str = "a spec file (.yaml)",
+) -> SpecErrors:
     """``SpecErrors`` for problems found after validation in the file ``path`` (each a field
     path and a message), each at the line where that field is written."""
     _, document = read_document(path, noun, fields, what)
-    return SpecErrors([_spec_error(document, shown_path(path), where, message)
-                       for where, message in problems])
+    return SpecErrors(
+        [_spec_error(document, shown_path(path), where, message) for where, message in problems]
+    )
 
 
 def _written_at(document: Document, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
@@ -699,16 +772,21 @@ def resolve_templates(document: Document, file: str) -> Document:
     once, at that line."""
     templates = document.data.get("layer_templates")
     if not isinstance(templates, dict) or not any(
-            isinstance(t, dict) and "extends" in t for t in templates.values()):
+        isinstance(t, dict) and "extends" in t for t in templates.values()
+    ):
         return document
     inherited: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
     try:
         resolved = resolve_template_extends(templates, inherited)
     except TemplateError as error:
-        raise SpecErrors([_spec_error(document, file, ("layer_templates", error.name, "extends"),
-                                      str(error))]) from None
-    return Document({**document.data, "layer_templates": resolved}, document.positions,
-                    {**document.inherited, **inherited})
+        raise SpecErrors(
+            [_spec_error(document, file, ("layer_templates", error.name, "extends"), str(error))]
+        ) from None
+    return Document(
+        {**document.data, "layer_templates": resolved},
+        document.positions,
+        {**document.inherited, **inherited},
+    )
 
 
 def validate_document(document: Document, file: str) -> Architecture:
@@ -779,10 +857,13 @@ def model_path(ref: str | Path) -> Path:
         from lccost.names import did_you_mean
 
         names = ", ".join(shipped_configs()) or "none found"
-        raise SpecError(shown_path(ref), f"is neither a spec file nor a shipped model"
-                                         f"{did_you_mean(str(ref), shipped_specs())}; allowed: a "
-                                         f"spec file path or a shipped model ({names}, or a "
-                                         "variant listed by `lccost list`)")
+        raise SpecError(
+            shown_path(ref),
+            f"is neither a spec file nor a shipped model"
+            f"{did_you_mean(str(ref), shipped_specs())}; allowed: a "
+            f"spec file path or a shipped model ({names}, or a "
+            "variant listed by `lccost list`)",
+        )
     return path
 
 
@@ -792,6 +873,9 @@ def load_architecture(ref: str | Path) -> Architecture:
     if path.suffix == ".json":
         # The importer sits above the loader (it validates through it); lccost.api.load reads
         # a config.json.
-        raise SpecError(str(path), "is a config.json; import it with lccost.api.load or "
-                                   "`lccost import-hf`, or write a YAML spec")
+        raise SpecError(
+            str(path),
+            "is a config.json; import it with lccost.api.load or "
+            "`lccost import-hf`, or write a YAML spec",
+        )
     return load_spec(path)

@@ -57,7 +57,8 @@ def _entry_tag(value: Any) -> str:
 
 
 LayerEntry = Annotated[
-    Annotated[str, Tag("template")] | Annotated[Repeat, Tag("repeat")]
+    Annotated[str, Tag("template")]
+    | Annotated[Repeat, Tag("repeat")]
     | Annotated[Layer, Tag("layer")],
     Discriminator(_entry_tag),
 ]
@@ -76,8 +77,13 @@ DocPath = tuple[str | int, ...]
 """A path into a YAML document: mapping keys and list indices."""
 
 
-def overlay(base: Any, over: Any, inherited: dict[DocPath, DocPath] | None = None,
-            path: DocPath = (), base_path: DocPath = ()) -> Any:
+def overlay(
+    base: Any,
+    over: Any,
+    inherited: dict[DocPath, DocPath] | None = None,
+    path: DocPath = (),
+    base_path: DocPath = (),
+) -> Any:
     """``over`` on top of ``base``: mappings merge key by key, ``null`` removes a key, anything
     else (lists included) replaces. The rule of a spec's ``extends`` and of a layer template's.
 
@@ -113,8 +119,9 @@ class TemplateError(ValueError):
         self.name = name
 
 
-def resolve_template_extends(templates: dict[str, Any],
-                             inherited: dict[DocPath, DocPath] | None = None) -> dict[str, Any]:
+def resolve_template_extends(
+    templates: dict[str, Any], inherited: dict[DocPath, DocPath] | None = None
+) -> dict[str, Any]:
     """Templates written as ``{extends: other, ...overrides}``, merged onto ``other``.
 
     So a spec states a layer once and its variants as differences: ``moe: {extends: dense,
@@ -133,20 +140,33 @@ def resolve_template_extends(templates: dict[str, Any],
             return template
         parent = template["extends"]
         if not isinstance(parent, str):
-            raise TemplateError(name, f"layer template {name!r} extends {parent!r}; allowed: the "
-                                      "name of another layer template")
+            raise TemplateError(
+                name,
+                f"layer template {name!r} extends {parent!r}; allowed: the "
+                "name of another layer template",
+            )
         if len(chain) >= MAX_TEMPLATE_CHAIN:
-            raise TemplateError(name, f"layer template {name!r} is more than "
-                                      f"{MAX_TEMPLATE_CHAIN} extends deep")
+            raise TemplateError(
+                name, f"layer template {name!r} is more than {MAX_TEMPLATE_CHAIN} extends deep"
+            )
         if parent in chain or parent == name:
-            raise TemplateError(name, "layer template cycle: "
-                                      f"{' -> '.join((*chain, name, parent))}")
+            raise TemplateError(
+                name, f"layer template cycle: {' -> '.join((*chain, name, parent))}"
+            )
         if parent not in templates:
-            raise TemplateError(name, f"layer template {name!r} extends {parent!r}, which is not "
-                                      f"defined; defined: {', '.join(sorted(templates))}")
+            raise TemplateError(
+                name,
+                f"layer template {name!r} extends {parent!r}, which is not "
+                f"defined; defined: {', '.join(sorted(templates))}",
+            )
         overrides = {k: v for k, v in template.items() if k != "extends"}
-        resolved[name] = overlay(resolve(parent, (*chain, name)), overrides, inherited,
-                                 ("layer_templates", name), ("layer_templates", parent))
+        resolved[name] = overlay(
+            resolve(parent, (*chain, name)),
+            overrides,
+            inherited,
+            ("layer_templates", name),
+            ("layer_templates", parent),
+        )
         return resolved[name]
 
     for name in templates:
@@ -170,7 +190,8 @@ class ArchitectureSpec(SpecModel):
     def _template_extends(cls, data: Any) -> Any:
         templates = data.get("layer_templates") if isinstance(data, dict) else None
         if isinstance(templates, dict) and any(
-                isinstance(t, dict) and "extends" in t for t in templates.values()):
+            isinstance(t, dict) and "extends" in t for t in templates.values()
+        ):
             return {**data, "layer_templates": resolve_template_extends(templates)}
         return data
 
@@ -182,7 +203,8 @@ class ArchitectureSpec(SpecModel):
     lm_head_bias: bool = Field(False, description="the LM head has a bias of V (GPT-J, Phi)")
     max_context: int | None = Field(None, ge=1, description="max_position_embeddings")
     learned_positions: int | None = Field(
-        None, ge=1, description="rows of a learned absolute position embedding (GPT-2 wpe)")
+        None, ge=1, description="rows of a learned absolute position embedding (GPT-2 wpe)"
+    )
     per_layer_embeddings: PerLayerEmbeddings | None = None
     hyper_connections: HyperConnections | None = None
     norms: Norms | None = Field(None, description="norm weights (parameters only)")
@@ -224,9 +246,13 @@ class Architecture:
         return None if source is None else self.layers[source].attention
 
 
-def _expand_entries(entries: list[Any], templates: dict[str, Layer],
-                    path: tuple[str | int, ...], out: list[tuple[Layer, tuple[str | int, ...]]],
-                    problems: list[Problem]) -> None:
+def _expand_entries(
+    entries: list[Any],
+    templates: dict[str, Layer],
+    path: tuple[str | int, ...],
+    out: list[tuple[Layer, tuple[str | int, ...]]],
+    problems: list[Problem],
+) -> None:
     for i, entry in enumerate(entries):
         if len(out) > MAX_LAYERS:
             return
@@ -234,8 +260,11 @@ def _expand_entries(entries: list[Any], templates: dict[str, Layer],
         if isinstance(entry, str):
             if entry not in templates:
                 known = ", ".join(sorted(templates)) or "none are defined"
-                problems.append(Problem(here, f"unknown layer template {entry!r}; "
-                                              f"layer_templates defines: {known}"))
+                problems.append(
+                    Problem(
+                        here, f"unknown layer template {entry!r}; layer_templates defines: {known}"
+                    )
+                )
                 continue
             out.append((templates[entry], here))
         elif isinstance(entry, Repeat):
@@ -245,8 +274,13 @@ def _expand_entries(entries: list[Any], templates: dict[str, Layer],
                 if len(problems) > found:
                     return  # every further pass would report the same problems again
                 if len(out) > MAX_LAYERS:
-                    problems.append(Problem(here, f"expands to more than {MAX_LAYERS} layers; "
-                                                  f"allowed: at most {MAX_LAYERS}"))
+                    problems.append(
+                        Problem(
+                            here,
+                            f"expands to more than {MAX_LAYERS} layers; "
+                            f"allowed: at most {MAX_LAYERS}",
+                        )
+                    )
                     return
         else:
             out.append((entry, here))
@@ -257,29 +291,44 @@ def _apply_kv_sharing(layers: list[Layer], rule: KVSharing, problems: list[Probl
     earlier layer of the same ``sharing_group`` (HF's layer type)."""
     first = rule.first_shared_layer
     if first >= len(layers):
-        problems.append(Problem(("kv_sharing", "first_shared_layer"),
-                                f"is {first}, but the model has {len(layers)} layers; "
-                                f"allowed: 1 to {len(layers) - 1}"))
+        problems.append(
+            Problem(
+                ("kv_sharing", "first_shared_layer"),
+                f"is {first}, but the model has {len(layers)} layers; "
+                f"allowed: 1 to {len(layers) - 1}",
+            )
+        )
         return
     for i in range(first, len(layers)):
         attention = layers[i].attention
         group = attention.sharing_group()
         if group is None:
-            problems.append(Problem(("kv_sharing",), f"layer {i} is {attention.kind}; only "
-                                                      "kind: attention layers can share KV"))
+            problems.append(
+                Problem(
+                    ("kv_sharing",),
+                    f"layer {i} is {attention.kind}; only kind: attention layers can share KV",
+                )
+            )
             continue
         producers = [j for j in range(first) if layers[j].attention.sharing_group() == group]
         if not producers:
-            problems.append(Problem(("kv_sharing",), f"layer {i} ({attention.summary()}) has no "
-                                                      "earlier layer of the same type before "
-                                                      f"layer {first} to read KV from"))
+            problems.append(
+                Problem(
+                    ("kv_sharing",),
+                    f"layer {i} ({attention.summary()}) has no "
+                    "earlier layer of the same type before "
+                    f"layer {first} to read KV from",
+                )
+            )
             continue
-        layers[i] = layers[i].model_copy(update={
-            "attention": attention.reading_cache_of(producers[-1])})
+        layers[i] = layers[i].model_copy(
+            update={"attention": attention.reading_cache_of(producers[-1])}
+        )
 
 
-def _check_sharing(layers: list[Layer], origins: list[tuple[str | int, ...]],
-                   problems: list[Problem]) -> None:
+def _check_sharing(
+    layers: list[Layer], origins: list[tuple[str | int, ...]], problems: list[Problem]
+) -> None:
     for i, layer in enumerate(layers):
         attention = layer.attention
         j = attention.reads_cache_of()
@@ -288,20 +337,35 @@ def _check_sharing(layers: list[Layer], origins: list[tuple[str | int, ...]],
         where = (*origins[i], "attention", "kv_source_layer")
         if j >= i:
             which = "itself" if j == i else f"a later layer ({j})"
-            allowed = (f"an earlier layer's cache (0 to {i - 1})" if i else
-                       "an earlier layer's cache, and layer 0 has none")
-            problems.append(Problem(where, f"layer {i} reads the KV cache of {which}; a layer "
-                                           f"can only read {allowed}"))
+            allowed = (
+                f"an earlier layer's cache (0 to {i - 1})"
+                if i
+                else "an earlier layer's cache, and layer 0 has none"
+            )
+            problems.append(
+                Problem(
+                    where,
+                    f"layer {i} reads the KV cache of {which}; a layer can only read {allowed}",
+                )
+            )
             continue
         source = layers[j].attention
         problem = attention.sharing_problem(source)
         if problem is not None:
-            problems.append(Problem(where, f"layer {i} reads the KV of layer {j} (layer {j} is "
-                                           f"{source.kind}): {problem}"))
+            problems.append(
+                Problem(
+                    where,
+                    f"layer {i} reads the KV of layer {j} (layer {j} is {source.kind}): {problem}",
+                )
+            )
 
 
-def _check_max_context(spec: ArchitectureSpec, layers: list[Layer],
-                       origins: list[tuple[str | int, ...]], problems: list[Problem]) -> None:
+def _check_max_context(
+    spec: ArchitectureSpec,
+    layers: list[Layer],
+    origins: list[tuple[str | int, ...]],
+    problems: list[Problem],
+) -> None:
     """Values that cannot be right at ``max_context`` (``MechanismSpec.context_problems``),
     each reported once where it is written: at the template a layer was made from (where an
     override file sets it), else at the layer entry, naming every layer it applies to."""
@@ -338,8 +402,12 @@ def expand(spec: ArchitectureSpec) -> tuple[Architecture | None, list[Problem]]:
     if len(expanded) > MAX_LAYERS and not problems:
         # _expand_entries stops one layer past the cap: a long explicit list or a repeat
         # followed by more entries.
-        problems.append(Problem(("layers",), f"expands to more than {MAX_LAYERS} layers; "
-                                             f"allowed: at most {MAX_LAYERS}"))
+        problems.append(
+            Problem(
+                ("layers",),
+                f"expands to more than {MAX_LAYERS} layers; allowed: at most {MAX_LAYERS}",
+            )
+        )
     if problems:
         return None, problems
     layers = [layer for layer, _ in expanded]

@@ -29,11 +29,21 @@ pytestmark = pytest.mark.reference
 
 S, F = "sliding_attention", "full_attention"
 CONFIG: dict[str, Any] = {
-    "model_type": "gemma4_text", "vocab_size": 256, "vocab_size_per_layer_input": 256,
-    "hidden_size": 64, "intermediate_size": 96, "num_hidden_layers": 3,
-    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "global_head_dim": 32,
-    "sliding_window": 8, "layer_types": [S, S, F], "hidden_size_per_layer_input": 8,
-    "attention_k_eq_v": True, "num_global_key_value_heads": 1,
+    "model_type": "gemma4_text",
+    "vocab_size": 256,
+    "vocab_size_per_layer_input": 256,
+    "hidden_size": 64,
+    "intermediate_size": 96,
+    "num_hidden_layers": 3,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "head_dim": 16,
+    "global_head_dim": 32,
+    "sliding_window": 8,
+    "layer_types": [S, S, F],
+    "hidden_size_per_layer_input": 8,
+    "attention_k_eq_v": True,
+    "num_global_key_value_heads": 1,
 }
 
 
@@ -61,8 +71,10 @@ def test_held_after_prefill_matches_the_cache_storage_with_k_eq_v(context: int) 
     measured = _held_storage_bytes(cache)
     architecture = validate_document(Document(spec_from_hf_config(CONFIG, "k-eq-v")), "k-eq-v")
     workload = Workload(context, dtype="fp32")
-    predicted = (transformers_held_after_prefill(architecture, workload)
-                 - weight_term(architecture, workload).bytes)
+    predicted = (
+        transformers_held_after_prefill(architecture, workload)
+        - weight_term(architecture, workload).bytes
+    )
     # By hand at L: 2 sliding layers x L·2·K·d·4 (K = 2, d = 16) + 1 full layer x L·2·1·32·4
     # = 512·L + 256·L = 768·L: two tensors on the full layer too, though it has no v_proj.
     assert predicted == 768 * context

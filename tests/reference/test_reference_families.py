@@ -27,10 +27,12 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("torch",
-                    reason="the reference suite needs torch: pip install -e '.[reference]'")
-pytest.importorskip("transformers",
-                    reason="the reference suite needs transformers: pip install -e '.[reference]'")
+pytest.importorskip(
+    "torch", reason="the reference suite needs torch: pip install -e '.[reference]'"
+)
+pytest.importorskip(
+    "transformers", reason="the reference suite needs transformers: pip install -e '.[reference]'"
+)
 
 from lccost.conventions import FlopConvention
 from lccost.engine import cost
@@ -53,67 +55,150 @@ S, F = "sliding_attention", "full_attention"
 CSA, HCA = "compressed_sparse_attention", "heavily_compressed_attention"
 
 _GEMMA4 = {
-    "model_type": "gemma4_text", "vocab_size": 256, "vocab_size_per_layer_input": 256,
-    "hidden_size": 64, "intermediate_size": 96, "num_hidden_layers": 9,
-    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "global_head_dim": 32,
-    "sliding_window": 8, "layer_types": [S, S, F] * 3, "hidden_size_per_layer_input": 8,
+    "model_type": "gemma4_text",
+    "vocab_size": 256,
+    "vocab_size_per_layer_input": 256,
+    "hidden_size": 64,
+    "intermediate_size": 96,
+    "num_hidden_layers": 9,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "head_dim": 16,
+    "global_head_dim": 32,
+    "sliding_window": 8,
+    "layer_types": [S, S, F] * 3,
+    "hidden_size_per_layer_input": 8,
     "final_logit_softcapping": 30.0,
 }
 _MLA = {
-    "vocab_size": 256, "hidden_size": 64, "intermediate_size": 96, "moe_intermediate_size": 32,
-    "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 4,
-    "n_shared_experts": 1, "n_routed_experts": 4, "kv_lora_rank": 32, "q_lora_rank": 48,
-    "qk_rope_head_dim": 8, "v_head_dim": 16, "qk_nope_head_dim": 16, "n_group": 2,
-    "topk_group": 1, "num_experts_per_tok": 2, "first_k_dense_replace": 1,
-    "max_position_embeddings": 4096, "rope_parameters": {"rope_type": "default",
-                                                         "rope_theta": 10000.0},
+    "vocab_size": 256,
+    "hidden_size": 64,
+    "intermediate_size": 96,
+    "moe_intermediate_size": 32,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 4,
+    "n_shared_experts": 1,
+    "n_routed_experts": 4,
+    "kv_lora_rank": 32,
+    "q_lora_rank": 48,
+    "qk_rope_head_dim": 8,
+    "v_head_dim": 16,
+    "qk_nope_head_dim": 16,
+    "n_group": 2,
+    "topk_group": 1,
+    "num_experts_per_tok": 2,
+    "first_k_dense_replace": 1,
+    "max_position_embeddings": 4096,
+    "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0},
 }
 _V4 = {
-    "model_type": "deepseek_v4", "vocab_size": 256, "hidden_size": 64,
-    "moe_intermediate_size": 32, "num_attention_heads": 4, "num_key_value_heads": 1,
-    "head_dim": 32, "q_lora_rank": 48, "num_experts_per_tok": 2, "n_routed_experts": 4,
-    "n_shared_experts": 1, "sliding_window": 8, "o_groups": 2, "o_lora_rank": 16,
-    "index_n_heads": 4, "index_head_dim": 16, "index_topk": 4, "hc_mult": 2,
-    "hc_sinkhorn_iters": 3, "num_nextn_predict_layers": 0, "partial_rotary_factor": 0.25,
+    "model_type": "deepseek_v4",
+    "vocab_size": 256,
+    "hidden_size": 64,
+    "moe_intermediate_size": 32,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 1,
+    "head_dim": 32,
+    "q_lora_rank": 48,
+    "num_experts_per_tok": 2,
+    "n_routed_experts": 4,
+    "n_shared_experts": 1,
+    "sliding_window": 8,
+    "o_groups": 2,
+    "o_lora_rank": 16,
+    "index_n_heads": 4,
+    "index_head_dim": 16,
+    "index_topk": 4,
+    "hc_mult": 2,
+    "hc_sinkhorn_iters": 3,
+    "num_nextn_predict_layers": 0,
+    "partial_rotary_factor": 0.25,
     "max_position_embeddings": 4096,
 }
 
 CASES: dict[str, dict[str, Any]] = {
-    "llama": {"model_type": "llama", "vocab_size": 256, "hidden_size": 64,
-              "intermediate_size": 96, "num_hidden_layers": 2, "num_attention_heads": 4,
-              "num_key_value_heads": 2, "head_dim": 16},
+    "llama": {
+        "model_type": "llama",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "intermediate_size": 96,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 16,
+    },
     # 9 layers S S F x 3, windows of 8, per-layer embeddings, no KV sharing.
     "gemma4_text": _GEMMA4,
     # The last 3 layers (S S F) read layers 4 and 5's caches and run a double-wide MLP.
     "gemma4_text_shared": {**_GEMMA4, "num_kv_shared_layers": 3, "use_double_wide_mlp": True},
     # K = V on full layers (no v_proj, one global KV head), still two cached tensors.
-    "gemma4_text_k_eq_v_shared": {**_GEMMA4, "num_kv_shared_layers": 3,
-                                  "attention_k_eq_v": True, "num_global_key_value_heads": 1},
+    "gemma4_text_k_eq_v_shared": {
+        **_GEMMA4,
+        "num_kv_shared_layers": 3,
+        "attention_k_eq_v": True,
+        "num_global_key_value_heads": 1,
+    },
     # 6 query heads on the full layer, 8 on the sliding ones; a dense first layer.
-    "laguna": {"model_type": "laguna", "vocab_size": 256, "hidden_size": 64,
-               "intermediate_size": 96, "num_hidden_layers": 4, "num_attention_heads": 6,
-               "num_key_value_heads": 2, "head_dim": 16,
-               "num_attention_heads_per_layer": [6, 8, 8, 8], "layer_types": [F, S, S, S],
-               "sliding_window": 8, "moe_intermediate_size": 32,
-               "shared_expert_intermediate_size": 32, "num_experts": 8,
-               "num_experts_per_tok": 2, "mlp_layer_types": ["dense", "sparse", "sparse",
-                                                             "sparse"]},
-    "zaya": {"model_type": "zaya", "vocab_size": 256, "hidden_size": 64, "num_hidden_layers": 4,
-             "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
-             "moe_intermediate_size": 32, "num_experts": 4, "num_experts_per_tok": 1,
-             "router_hidden_size": 16, "cca_time0": 2, "cca_time1": 2, "sliding_window": 8,
-             "layer_types": ["hybrid", "hybrid_sliding", "hybrid", "hybrid_sliding"]},
+    "laguna": {
+        "model_type": "laguna",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "intermediate_size": 96,
+        "num_hidden_layers": 4,
+        "num_attention_heads": 6,
+        "num_key_value_heads": 2,
+        "head_dim": 16,
+        "num_attention_heads_per_layer": [6, 8, 8, 8],
+        "layer_types": [F, S, S, S],
+        "sliding_window": 8,
+        "moe_intermediate_size": 32,
+        "shared_expert_intermediate_size": 32,
+        "num_experts": 8,
+        "num_experts_per_tok": 2,
+        "mlp_layer_types": ["dense", "sparse", "sparse", "sparse"],
+    },
+    "zaya": {
+        "model_type": "zaya",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "num_hidden_layers": 4,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 16,
+        "moe_intermediate_size": 32,
+        "num_experts": 4,
+        "num_experts_per_tok": 1,
+        "router_hidden_size": 16,
+        "cca_time0": 2,
+        "cca_time1": 2,
+        "sliding_window": 8,
+        "layer_types": ["hybrid", "hybrid_sliding", "hybrid", "hybrid_sliding"],
+    },
     # Sliding-only, CSA (rate 4), HCA (rate 16), CSA; a hash-routed first MoE; mHC with 2 streams.
-    "deepseek_v4": {**_V4, "num_hidden_layers": 4, "layer_types": [S, CSA, HCA, CSA],
-                    "compress_rates": {CSA: 4, HCA: 16},
-                    "mlp_layer_types": ["hash_moe", "moe", "moe", "moe"]},
+    "deepseek_v4": {
+        **_V4,
+        "num_hidden_layers": 4,
+        "layer_types": [S, CSA, HCA, CSA],
+        "compress_rates": {CSA: 4, HCA: 16},
+        "mlp_layer_types": ["hash_moe", "moe", "moe", "moe"],
+    },
     # The checkpoints' legacy spelling: compress_ratios (an MTP entry at the end, ignored),
     # num_hash_layers and qk_rope_head_dim; HCA at its default rate 128.
-    "deepseek_v4_legacy_fields": {**{k: v for k, v in _V4.items() if k != "partial_rotary_factor"},
-                                  "num_hidden_layers": 4, "compress_ratios": [0, 4, 128, 4, 0],
-                                  "num_hash_layers": 1, "qk_rope_head_dim": 8},
-    "deepseek_v32": {**_MLA, "model_type": "deepseek_v32", "index_topk": 6,
-                     "index_head_dim": 16, "index_n_heads": 4},
+    "deepseek_v4_legacy_fields": {
+        **{k: v for k, v in _V4.items() if k != "partial_rotary_factor"},
+        "num_hidden_layers": 4,
+        "compress_ratios": [0, 4, 128, 4, 0],
+        "num_hash_layers": 1,
+        "qk_rope_head_dim": 8,
+    },
+    "deepseek_v32": {
+        **_MLA,
+        "model_type": "deepseek_v32",
+        "index_topk": 6,
+        "index_head_dim": 16,
+        "index_n_heads": 4,
+    },
     "deepseek_v3": {**_MLA, "model_type": "deepseek_v3"},
 }
 
@@ -135,8 +220,7 @@ def _measured(case: str, context: int) -> ReferencePoint:
 
 
 def _lccost(case: str, context: int) -> Any:
-    return cost(_architecture(case), Workload(context, dtype="fp32",
-                                              flops=FlopConvention.EXECUTED))
+    return cost(_architecture(case), Workload(context, dtype="fp32", flops=FlopConvention.EXECUTED))
 
 
 @pytest.mark.parametrize("context", CONTEXTS)

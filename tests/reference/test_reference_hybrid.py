@@ -40,73 +40,178 @@ CONTEXTS = [1, 5, 9, 70]
 
 CASES: dict[str, dict[str, Any]] = {
     # mamba, mlp, attention, moe blocks; 2 groups of B and C; chunks of 8.
-    "nemotron_h": {"model_type": "nemotron_h", "vocab_size": 256, "hidden_size": 64,
-                   "layers_block_type": ["mamba", "mlp", "attention", "moe", "mamba"],
-                   "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
-                   "intermediate_size": 96, "ssm_state_size": 8, "mamba_num_heads": 4,
-                   "mamba_head_dim": 16, "n_groups": 2, "conv_kernel": 4, "chunk_size": 8,
-                   "n_routed_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 32,
-                   "moe_shared_expert_intermediate_size": 48, "n_shared_experts": 1},
+    "nemotron_h": {
+        "model_type": "nemotron_h",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "layers_block_type": ["mamba", "mlp", "attention", "moe", "mamba"],
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 16,
+        "intermediate_size": 96,
+        "ssm_state_size": 8,
+        "mamba_num_heads": 4,
+        "mamba_head_dim": 16,
+        "n_groups": 2,
+        "conv_kernel": 4,
+        "chunk_size": 8,
+        "n_routed_experts": 4,
+        "num_experts_per_tok": 2,
+        "moe_intermediate_size": 32,
+        "moe_shared_expert_intermediate_size": 48,
+        "n_shared_experts": 1,
+    },
     # linear, full, linear, full; 2 key heads serving 4 value heads; a dense MLP on layer 1.
-    "qwen3_next": {"model_type": "qwen3_next", "vocab_size": 256, "hidden_size": 64,
-                   "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 2,
-                   "head_dim": 16, "intermediate_size": 96, "linear_conv_kernel_dim": 4,
-                   "linear_key_head_dim": 8, "linear_value_head_dim": 16,
-                   "linear_num_key_heads": 2, "linear_num_value_heads": 4, "num_experts": 4,
-                   "num_experts_per_tok": 2, "moe_intermediate_size": 32,
-                   "shared_expert_intermediate_size": 48, "full_attention_interval": 2,
-                   "mlp_only_layers": [1]},
+    "qwen3_next": {
+        "model_type": "qwen3_next",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "num_hidden_layers": 4,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 16,
+        "intermediate_size": 96,
+        "linear_conv_kernel_dim": 4,
+        "linear_key_head_dim": 8,
+        "linear_value_head_dim": 16,
+        "linear_num_key_heads": 2,
+        "linear_num_value_heads": 4,
+        "num_experts": 4,
+        "num_experts_per_tok": 2,
+        "moe_intermediate_size": 32,
+        "shared_expert_intermediate_size": 48,
+        "full_attention_interval": 2,
+        "mlp_only_layers": [1],
+    },
     # Qwen3.5 dense: linear, linear, full; and its MoE sibling, wrapped in a multimodal config.
-    "qwen3_5_text": {"model_type": "qwen3_5_text", "vocab_size": 256, "hidden_size": 64,
-                     "num_hidden_layers": 3, "num_attention_heads": 4, "num_key_value_heads": 2,
-                     "head_dim": 16, "intermediate_size": 96, "linear_conv_kernel_dim": 4,
-                     "linear_key_head_dim": 8, "linear_value_head_dim": 16,
-                     "linear_num_key_heads": 2, "linear_num_value_heads": 4,
-                     "full_attention_interval": 3},
-    "qwen3_5_moe": {"model_type": "qwen3_5_moe", "text_config": {
-        "vocab_size": 256, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
-        "num_key_value_heads": 2, "head_dim": 16, "linear_conv_kernel_dim": 4,
-        "linear_key_head_dim": 8, "linear_value_head_dim": 16, "linear_num_key_heads": 2,
-        "linear_num_value_heads": 4, "layer_types": ["linear_attention", "full_attention"],
-        "num_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 16,
-        "shared_expert_intermediate_size": 24}},
+    "qwen3_5_text": {
+        "model_type": "qwen3_5_text",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "num_hidden_layers": 3,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 16,
+        "intermediate_size": 96,
+        "linear_conv_kernel_dim": 4,
+        "linear_key_head_dim": 8,
+        "linear_value_head_dim": 16,
+        "linear_num_key_heads": 2,
+        "linear_num_value_heads": 4,
+        "full_attention_interval": 3,
+    },
+    "qwen3_5_moe": {
+        "model_type": "qwen3_5_moe",
+        "text_config": {
+            "vocab_size": 256,
+            "hidden_size": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "head_dim": 16,
+            "linear_conv_kernel_dim": 4,
+            "linear_key_head_dim": 8,
+            "linear_value_head_dim": 16,
+            "linear_num_key_heads": 2,
+            "linear_num_value_heads": 4,
+            "layer_types": ["linear_attention", "full_attention"],
+            "num_experts": 4,
+            "num_experts_per_tok": 2,
+            "moe_intermediate_size": 16,
+            "shared_expert_intermediate_size": 24,
+        },
+    },
     # full, lightning, full, lightning; blocks of 8 so that 9 and 70 end in a partial block.
-    "minimax": {"model_type": "minimax", "vocab_size": 256, "hidden_size": 64,
-                "intermediate_size": 32, "num_hidden_layers": 4, "num_attention_heads": 4,
-                "num_key_value_heads": 2, "head_dim": 16, "num_local_experts": 4,
-                "num_experts_per_tok": 2, "block_size": 8},
+    "minimax": {
+        "model_type": "minimax",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "intermediate_size": 32,
+        "num_hidden_layers": 4,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 16,
+        "num_local_experts": 4,
+        "num_experts_per_tok": 2,
+        "block_size": 8,
+    },
     # Granite 4.0-H: mamba, attention, mamba with MoE + shared MLP; the inner width is
     # mamba_expand x hidden (2 x 64 = 4 heads of 32), chunks of 8.
-    "granitemoehybrid": {"model_type": "granitemoehybrid", "vocab_size": 256, "hidden_size": 64,
-                         "intermediate_size": 32, "shared_intermediate_size": 48,
-                         "num_hidden_layers": 3, "num_attention_heads": 4,
-                         "num_key_value_heads": 2, "num_local_experts": 4,
-                         "num_experts_per_tok": 2,
-                         "layer_types": ["mamba", "full_attention", "linear_attention"],
-                         "mamba_n_heads": 4, "mamba_n_groups": 2, "mamba_d_state": 8,
-                         "mamba_d_conv": 4, "mamba_expand": 2, "mamba_chunk_size": 8},
-    "lfm2": {"model_type": "lfm2", "vocab_size": 256, "hidden_size": 64, "num_hidden_layers": 3,
-             "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 96,
-             "block_multiple_of": 32, "conv_L_cache": 3,
-             "layer_types": ["conv", "full_attention", "conv"]},
+    "granitemoehybrid": {
+        "model_type": "granitemoehybrid",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "intermediate_size": 32,
+        "shared_intermediate_size": 48,
+        "num_hidden_layers": 3,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "num_local_experts": 4,
+        "num_experts_per_tok": 2,
+        "layer_types": ["mamba", "full_attention", "linear_attention"],
+        "mamba_n_heads": 4,
+        "mamba_n_groups": 2,
+        "mamba_d_state": 8,
+        "mamba_d_conv": 4,
+        "mamba_expand": 2,
+        "mamba_chunk_size": 8,
+    },
+    "lfm2": {
+        "model_type": "lfm2",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "num_hidden_layers": 3,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "intermediate_size": 96,
+        "block_multiple_of": 32,
+        "conv_L_cache": 3,
+        "layer_types": ["conv", "full_attention", "conv"],
+    },
     # KDA, KDA, MLA, KDA (the checkpoint's 1-indexed lists); dense first layer, then MoE with
     # 2 shared experts; the checkpoint's names for the expert fields (attribute_map aliases).
-    "kimi_linear": {"model_type": "kimi_linear", "vocab_size": 256, "hidden_size": 64,
-                    "pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2,
-                    "intermediate_size": 96, "moe_intermediate_size": 16,
-                    "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 4,
-                    "kv_lora_rank": 32, "qk_rope_head_dim": 8, "qk_nope_head_dim": 16,
-                    "v_head_dim": 16, "num_experts": 4, "num_experts_per_token": 2,
-                    "num_shared_experts": 2,
-                    "linear_attn_config": {"head_dim": 16, "num_heads": 2,
-                                           "short_conv_kernel_size": 4,
-                                           "full_attn_layers": [3], "kda_layers": [1, 2, 4]}},
+    "kimi_linear": {
+        "model_type": "kimi_linear",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "pad_token_id": 0,
+        "bos_token_id": 1,
+        "eos_token_id": 2,
+        "intermediate_size": 96,
+        "moe_intermediate_size": 16,
+        "num_hidden_layers": 4,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 4,
+        "kv_lora_rank": 32,
+        "qk_rope_head_dim": 8,
+        "qk_nope_head_dim": 16,
+        "v_head_dim": 16,
+        "num_experts": 4,
+        "num_experts_per_token": 2,
+        "num_shared_experts": 2,
+        "linear_attn_config": {
+            "head_dim": 16,
+            "num_heads": 2,
+            "short_conv_kernel_size": 4,
+            "full_attn_layers": [3],
+            "kda_layers": [1, 2, 4],
+        },
+    },
     # chunked, chunked, chunked, full (NoPE); MoE on layers 1 and 3 (every expert runs).
-    "llama4_text": {"model_type": "llama4_text", "vocab_size": 256, "hidden_size": 64,
-                    "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 2,
-                    "head_dim": 16, "intermediate_size": 32, "intermediate_size_mlp": 96,
-                    "num_local_experts": 4, "interleave_moe_layer_step": 2,
-                    "attention_chunk_size": 8},
+    "llama4_text": {
+        "model_type": "llama4_text",
+        "vocab_size": 256,
+        "hidden_size": 64,
+        "num_hidden_layers": 4,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 16,
+        "intermediate_size": 32,
+        "intermediate_size_mlp": 96,
+        "num_local_experts": 4,
+        "interleave_moe_layer_step": 2,
+        "attention_chunk_size": 8,
+    },
 }
 
 
@@ -137,14 +242,14 @@ def _measured(case: str, context: int) -> tuple[int, int, int, int]:
         prompt_bytes = cache_bytes(past)
         decode = FlopCounterMode(display=False)
         with decode:
-            past = model(input_ids=ids[:, context:], past_key_values=past,
-                         use_cache=True).past_key_values
+            past = model(
+                input_ids=ids[:, context:], past_key_values=past, use_cache=True
+            ).past_key_values
     return prefill.get_total_flops(), prompt_bytes, decode.get_total_flops(), cache_bytes(past)
 
 
 def _lccost(case: str, context: int) -> ModelCost:
-    return cost(_architecture(case), Workload(context, dtype="fp32",
-                                              flops=FlopConvention.EXECUTED))
+    return cost(_architecture(case), Workload(context, dtype="fp32", flops=FlopConvention.EXECUTED))
 
 
 def _lm_head_flops(context: int) -> int:
@@ -182,8 +287,12 @@ def test_executed_prefill_flops_match_the_reference(case: str, context: int) -> 
     assert measured == _lccost(case, context).prefill_flops
 
 
-FULL_SIZE_CONTEXTS = {"qwen3-next-80b-a3b": 300, "nemotron-nano-9b-v2": 300, "lfm2-1.2b": 300,
-                      "llama-4-scout": 9000}
+FULL_SIZE_CONTEXTS = {
+    "qwen3-next-80b-a3b": 300,
+    "nemotron-nano-9b-v2": 300,
+    "lfm2-1.2b": 300,
+    "llama-4-scout": 9000,
+}
 """The shipped hybrid specs (each with its config.json in configs/hf) and a context past their
 conv kernels, scan chunks (64, 128) and, for Llama 4, its 8,192-token attention chunk. (The
 delta rule's chunk loop runs in Python even on the meta device, so Qwen3-Next stays short.)"""
@@ -206,7 +315,8 @@ def test_full_size_shipped_spec_on_the_meta_device(name: str) -> None:
     model = build_reference_model(reference_config(data), device="meta", dtype="bf16")
     architecture = api.load(name)
     assert cost(architecture, Workload(1)).params_total == sum(
-        p.numel() for p in model.parameters())
+        p.numel() for p in model.parameters()
+    )
     for context in (FULL_SIZE_CONTEXTS[name],):
         point = measure_reference(model, context)
         ours = cost(architecture, Workload(context, flops=FlopConvention.EXECUTED))
@@ -229,6 +339,9 @@ def test_importer_reads_the_shipped_config_as_the_shipped_spec(name: str) -> Non
     for flops in FlopConvention:
         workload = Workload(100_000, flops=flops)
         ours, theirs = cost(api.load(name), workload), cost(imported, workload)
-        assert (ours.params_total, ours.kv_cache_bytes, ours.decode_flops, ours.prefill_flops) \
-            == (theirs.params_total, theirs.kv_cache_bytes, theirs.decode_flops,
-                theirs.prefill_flops)
+        assert (ours.params_total, ours.kv_cache_bytes, ours.decode_flops, ours.prefill_flops) == (
+            theirs.params_total,
+            theirs.kv_cache_bytes,
+            theirs.decode_flops,
+            theirs.prefill_flops,
+        )

@@ -22,8 +22,7 @@ from lccost.hf.core import Built, Family, Fields
 def _mlp_width(f: Fields) -> int:
     """``Lfm2MLP.__init__``, in exact arithmetic (the multiplier is a decimal in the file);
     the checkpoints' ``block_ff_dim`` stands for ``intermediate_size``."""
-    width = f.integer("block_ff_dim") if f.has("block_ff_dim") else f.integer(
-        "intermediate_size")
+    width = f.integer("block_ff_dim") if f.has("block_ff_dim") else f.integer("intermediate_size")
     if f.has("block_ff_dim"):
         f.mark_used("intermediate_size")
     if not f.flag("block_auto_adjust_ff_dim"):
@@ -48,15 +47,26 @@ def build(f: Fields) -> Built:
     else:
         f.mark_used("full_attn_idxs")
     H = f.integer("num_attention_heads")
-    head = b.attention(H, b.check_heads(f, H, f.integer("num_key_value_heads")),
-                       f.integer("hidden_size") // H, qk_norm="head")
-    conv: dict[str, Any] = {"kind": "short_conv",
-                            "conv_kernel": f.integer("conv_L_cache", minimum=2)}
+    head = b.attention(
+        H,
+        b.check_heads(f, H, f.integer("num_key_value_heads")),
+        f.integer("hidden_size") // H,
+        qk_norm="head",
+    )
+    conv: dict[str, Any] = {
+        "kind": "short_conv",
+        "conv_kernel": f.integer("conv_L_cache", minimum=2),
+    }
     if f.flag("conv_bias"):
         conv["bias"] = True
     ffn = b.dense(_mlp_width(f))
-    return Built(b.top(f), [{"attention": dict(head if t == "full_attention" else conv),
-                             "ffn": dict(ffn)} for t in types])
+    return Built(
+        b.top(f),
+        [
+            {"attention": dict(head if t == "full_attention" else conv), "ffn": dict(ffn)}
+            for t in types
+        ],
+    )
 
 
 FAMILY = Family(
@@ -64,11 +74,21 @@ FAMILY = Family(
     class_name="Lfm2Config",
     source="transformers 5.23.0 models/lfm2/configuration_lfm2.py",
     defaults={
-        "vocab_size": 65536, "hidden_size": 2560, "intermediate_size": 12288,
-        "num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8,
-        "max_position_embeddings": 128000, "tie_word_embeddings": True, "conv_bias": False,
-        "conv_L_cache": 3, "block_multiple_of": 256, "block_ffn_dim_multiplier": 1.0,
-        "block_auto_adjust_ff_dim": True, "full_attn_idxs": None, "layer_types": None,
+        "vocab_size": 65536,
+        "hidden_size": 2560,
+        "intermediate_size": 12288,
+        "num_hidden_layers": 32,
+        "num_attention_heads": 32,
+        "num_key_value_heads": 8,
+        "max_position_embeddings": 128000,
+        "tie_word_embeddings": True,
+        "conv_bias": False,
+        "conv_L_cache": 3,
+        "block_multiple_of": 256,
+        "block_ffn_dim_multiplier": 1.0,
+        "block_auto_adjust_ff_dim": True,
+        "full_attn_idxs": None,
+        "layer_types": None,
         "block_ff_dim": 12288,
     },
     ignored={

@@ -29,7 +29,8 @@ def build(f: Fields) -> Built:
     else:
         f.mark_used("no_rope_layer_interval")
     types = f.str_list("layer_types", n, ("chunked_attention", "full_attention")) or [
-        "chunked_attention" if flag else "full_attention" for flag in no_rope]
+        "chunked_attention" if flag else "full_attention" for flag in no_rope
+    ]
     step = f.integer("interleave_moe_layer_step")
     moe_layers = f.int_list("moe_layers", None, minimum=0)
     moe = set(range(step - 1, n, step) if moe_layers is None else moe_layers)
@@ -37,20 +38,33 @@ def build(f: Fields) -> Built:
     K = b.check_heads(f, H, f.integer("num_key_value_heads"))
     d = f.integer("head_dim")
     if f.flag("attention_bias"):
-        f.report("attention_bias", "is true: biases on chunked attention's projections are not "
-                                   "modelled by lccost, so the import is refused rather than "
-                                   "guessed")
+        f.report(
+            "attention_bias",
+            "is true: biases on chunked attention's projections are not "
+            "modelled by lccost, so the import is refused rather than "
+            "guessed",
+        )
     chunk = f.opt_int("attention_chunk_size")
     layers = []
     for i in range(n):
         if types[i] == "chunked_attention" and chunk is not None:
-            mixer: dict[str, Any] = {"kind": "chunked_attention", "query_heads": H,
-                                     "kv_heads": K, "head_dim": d, "chunk": chunk}
+            mixer: dict[str, Any] = {
+                "kind": "chunked_attention",
+                "query_heads": H,
+                "kv_heads": K,
+                "head_dim": d,
+                "chunk": chunk,
+            }
         else:
             mixer = b.attention(H, K, d)
         if i in moe:
-            ffn = b.moe(f.integer("num_local_experts"), f.integer("num_experts_per_tok"),
-                        f.integer("intermediate_size"), 1, reference_runs_all_experts=True)
+            ffn = b.moe(
+                f.integer("num_local_experts"),
+                f.integer("num_experts_per_tok"),
+                f.integer("intermediate_size"),
+                1,
+                reference_runs_all_experts=True,
+            )
         else:
             ffn = b.dense(f.integer("intermediate_size_mlp"))
         layers.append({"attention": mixer, "ffn": ffn})
@@ -63,14 +77,29 @@ FAMILY = Family(
     class_name="Llama4TextConfig",
     source="transformers 5.23.0 models/llama4/configuration_llama4.py",
     defaults={
-        "vocab_size": 202048, "hidden_size": 5120, "intermediate_size": 8192,
-        "intermediate_size_mlp": 16384, "num_hidden_layers": 48, "num_attention_heads": 40,
-        "num_key_value_heads": 8, "head_dim": 128, "max_position_embeddings": 131072,
-        "tie_word_embeddings": False, "num_experts_per_tok": 1, "num_local_experts": 16,
-        "moe_layers": None, "interleave_moe_layer_step": 1, "use_qk_norm": True,
-        "no_rope_layers": None, "no_rope_layer_interval": 4, "attention_chunk_size": 8192,
-        "layer_types": None, "attn_temperature_tuning": True, "floor_scale": 8192,
-        "attn_scale": 0.1, "attention_bias": False,
+        "vocab_size": 202048,
+        "hidden_size": 5120,
+        "intermediate_size": 8192,
+        "intermediate_size_mlp": 16384,
+        "num_hidden_layers": 48,
+        "num_attention_heads": 40,
+        "num_key_value_heads": 8,
+        "head_dim": 128,
+        "max_position_embeddings": 131072,
+        "tie_word_embeddings": False,
+        "num_experts_per_tok": 1,
+        "num_local_experts": 16,
+        "moe_layers": None,
+        "interleave_moe_layer_step": 1,
+        "use_qk_norm": True,
+        "no_rope_layers": None,
+        "no_rope_layer_interval": 4,
+        "attention_chunk_size": 8192,
+        "layer_types": None,
+        "attn_temperature_tuning": True,
+        "floor_scale": 8192,
+        "attn_scale": 0.1,
+        "attention_bias": False,
     },
     ignored={
         "use_qk_norm": "an L2 norm of q and k without weights; no shape depends on it",

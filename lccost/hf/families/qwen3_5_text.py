@@ -20,7 +20,7 @@ from lccost.hf.families.qwen3_next import MTP_NOTE, gated_attention, gated_delta
 MTP_IGNORED = {
     "mtp_num_hidden_layers": "multi-token prediction layers; transformers does not build them",
     "mtp_use_dedicated_embeddings": "multi-token prediction layers; transformers does not "
-                                    "build them",
+    "build them",
 }
 
 
@@ -40,12 +40,23 @@ FAMILY = Family(
     class_name="Qwen3_5TextConfig",
     source="transformers 5.23.0 models/qwen3_5/configuration_qwen3_5.py",
     defaults={
-        "vocab_size": 248320, "hidden_size": 4096, "intermediate_size": 12288,
-        "num_hidden_layers": 32, "num_attention_heads": 16, "num_key_value_heads": 4,
-        "max_position_embeddings": 32768, "tie_word_embeddings": False,
-        "attention_bias": False, "head_dim": 256, "linear_conv_kernel_dim": 4,
-        "linear_key_head_dim": 128, "linear_value_head_dim": 128, "linear_num_key_heads": 16,
-        "linear_num_value_heads": 32, "layer_types": None, "full_attention_interval": 4,
+        "vocab_size": 248320,
+        "hidden_size": 4096,
+        "intermediate_size": 12288,
+        "num_hidden_layers": 32,
+        "num_attention_heads": 16,
+        "num_key_value_heads": 4,
+        "max_position_embeddings": 32768,
+        "tie_word_embeddings": False,
+        "attention_bias": False,
+        "head_dim": 256,
+        "linear_conv_kernel_dim": 4,
+        "linear_key_head_dim": 128,
+        "linear_value_head_dim": 128,
+        "linear_num_key_heads": 16,
+        "linear_num_value_heads": 32,
+        "layer_types": None,
+        "full_attention_interval": 4,
     },
     ignored=MTP_IGNORED,
     build=build,
