@@ -28,10 +28,22 @@ def check_target(path: Path, inputs: Sequence[Path] = (), force: bool = False) -
             raise LccostError(f"{path}: exists; pass --force to replace it")
         if not path.parent.is_dir():
             raise LccostError(f"{path}: folder {path.parent} does not exist")
-        if not os.access(path.parent, os.W_OK):
-            raise LccostError(f"{path}: folder {path.parent} is not writable")
+        _probe_writable(path)
     except OSError as error:
         raise LccostError(f"{path}: cannot be written: {error.strerror or error}") from None
+
+
+def _probe_writable(path: Path) -> None:
+    """Create and remove a temporary file beside ``path``: the only honest test, since
+    ``os.access`` says yes to root where the write later fails (/proc, /sys, read-only mounts),
+    and the refusal must come before any output."""
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.probe."):
+            pass
+    except OSError as error:
+        raise LccostError(
+            f"{path}: folder {path.parent} is not writable ({error.strerror or error})"
+        ) from None
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

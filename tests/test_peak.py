@@ -311,7 +311,8 @@ def test_fit_on_the_peak_stops_where_the_peak_stops_fitting(tiny: Architecture) 
         attn=AttentionImpl.EAGER,
     )
     longest = result.longest_context
-    assert longest is not None
+    # One sequence of 100 tokens fits (by hand below), so the answer is at least 100.
+    assert longest is not None and longest >= 100
 
     def peak(tokens: int, batch: int = 1) -> int:
         at = api.make_workload(tokens, batch)
