@@ -222,7 +222,7 @@ def analyse(
     if profile is not None:
         from lccost.hardware import rooflines
 
-        lines = tuple(rooflines(costs, profile, gpus, compute_dtype))
+        lines = tuple(rooflines(costs, profile, gpus, compute_dtype, peaks))
     return Analysis(
         make_report(workload, results, base_results),
         tuple(costs),

@@ -33,7 +33,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
@@ -44,6 +44,9 @@ from lccost.inputs import check_path_name, exists
 from lccost.spec import loader
 from lccost.spec.model import Source
 from lccost.strict import SpecModel
+
+if TYPE_CHECKING:
+    from lccost.peak import ReportPeak
 
 PeakDType = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4"]
 PEAK_DTYPES: tuple[str, ...] = typing.get_args(PeakDType)
@@ -317,8 +320,11 @@ def roofline(
     hardware: HardwareProfile,
     gpus: int = 1,
     requested_dtype: str | None = None,
+    memory_peak: ReportPeak | None = None,
 ) -> Roofline:
-    """Decode step and prefill times of ``model_cost`` on ``gpus`` x ``hardware``."""
+    """Decode step and prefill times of ``model_cost`` on ``gpus`` x ``hardware``. ``memory_peak``:
+    the report's engine peak for this result, where the caller has it (``lccost.analyse``), so
+    the fit verdict uses the same engine as the report's columns and is not computed again."""
     if gpus < 1:
         raise LccostError(f"gpus must be 1 or more, not {gpus}")
     workload = model_cost.workload
@@ -342,7 +348,11 @@ def roofline(
         ),
         capacity_bytes=gpus * hardware.memory_bytes,
         weights_and_cache_bytes=weights + model_cost.kv_cache_bytes,
-        **_peak_fields(model_cost, hardware, gpus),
+        **(
+            _peak_fields(model_cost, hardware, gpus)
+            if memory_peak is None
+            else _report_peak_fields(memory_peak)
+        ),
     )
 
 
@@ -368,12 +378,31 @@ def _peak_fields(model_cost: ModelCost, hardware: HardwareProfile, gpus: int) ->
     return {"peak_engine": str(engine), "peak_bytes": peak.total_bytes}
 
 
+def _report_peak_fields(peak: ReportPeak) -> dict[str, Any]:
+    """A report's peak as the roofline's: the larger of its prefill and decode peaks (what
+    ``lccost.peak.engine_peak`` gives), none where the report has no figure."""
+    if peak.summary is None:
+        return {}
+    summary = peak.summary
+    return {
+        "peak_engine": str(peak.engine),
+        "peak_bytes": max(summary.prefill_peak_bytes, summary.decode_peak_bytes),
+    }
+
+
 def rooflines(
     model_costs: Sequence[ModelCost],
     hardware: str | Path | HardwareProfile,
     gpus: int = 1,
     requested_dtype: str | None = None,
+    peaks: Sequence[ReportPeak] | None = None,
 ) -> list[Roofline]:
-    """``roofline`` for each model cost, the profile loaded once."""
+    """``roofline`` for each model cost, the profile loaded once; ``peaks``: the report's, one
+    per model cost, reused rather than computed again."""
     profile = load_hardware(hardware)
-    return [roofline(mc, profile, gpus, requested_dtype) for mc in model_costs]
+    if peaks is None:
+        return [roofline(mc, profile, gpus, requested_dtype) for mc in model_costs]
+    return [
+        roofline(mc, profile, gpus, requested_dtype, peak)
+        for mc, peak in zip(model_costs, peaks, strict=True)
+    ]
