@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from lccost.conventions import ByteUnit, format_context, number_format
@@ -70,19 +71,19 @@ def to_json(report: Report) -> str:
 
 
 def to_csv(report: Report) -> str:
+    """One row per result: ``CSV_FIELDS`` (None written as an empty cell, as ``csv`` writes
+    it), then ``ratio_<quantity>`` for each ratio any result has."""
     buffer = io.StringIO()
     ratio_names = sorted({k for r in report.results for k in (r.ratios or {})})
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*CSV_FIELDS, *(f"ratio_{name}" for name in ratio_names)])
+    cells = attrgetter(*CSV_FIELDS)
+    if not ratio_names:  # a sweep's thousands of rows: written by the csv module alone
+        writer.writerows(map(cells, report.results))
+        return buffer.getvalue()
     for result in report.results:
-        row = [getattr(result, name) for name in CSV_FIELDS]
         ratios = result.ratios or {}
-        writer.writerow(
-            [
-                *("" if v is None else v for v in row),
-                *(ratios.get(name, "") for name in ratio_names),
-            ]
-        )
+        writer.writerow([*cells(result), *(ratios.get(name, "") for name in ratio_names)])
     return buffer.getvalue()
 
 
