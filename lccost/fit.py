@@ -254,10 +254,16 @@ def longest_fitting(fits: Callable[[int], bool], limit: int, period: int) -> int
     """The largest L <= ``limit`` such that every length 0..L fits; ``None`` if 0 does not.
 
     Binary search for a boundary, then ``first_failure`` (exact for a predicate monotone at
-    stride ``period``: a failure at L' implies failures at L' + kS).
+    stride ``period``: a failure at L' implies failures at L' + kS); no search when the limit
+    and the ``period`` lengths before it fit.
     """
     if not fits(0):
         return None
+    # Often every length fits up to the limit (``max_context``): the last S lengths show it
+    # (a failure earlier would recur among them, stride S), the lengths the search below ends
+    # on when nothing fails, so it is skipped.
+    if fits(limit) and first_failure(fits, limit + 1, period) == limit + 1:
+        return limit
     low, high = 0, limit + 1  # fits(low); high fails or is past the limit
     while high - low > 1:
         middle = (low + high) // 2
@@ -300,7 +306,8 @@ def fit(
     reserve_bytes, usable = _usable_bytes(capacity_bytes, reserve, gpus)
     spec = architecture.spec
     cache_memo: dict[int, int] = {}
-    totals_at = cost(architecture, workload).compiled.at  # any context: the fast path
+    compiled = cost(architecture, workload).compiled  # any context: the fast path
+    totals_at = compiled.at
 
     def cache_per_sequence(tokens: int) -> int:
         if tokens not in cache_memo:
@@ -318,7 +325,8 @@ def fit(
 
     longest = longest_fitting(fits, limit, period) if budget >= 0 else None
     at = context if context is not None else (spec.max_context or DEFAULT_CONTEXT_TOKENS)
-    peak = max(cache_per_sequence(n) for n in range(max(0, at - period + 1), at + 1))
+    # the S lengths up to ``at`` in one call of the compiled function
+    peak = max(t.cache_bytes for t in compiled.many(range(max(0, at - period + 1), at + 1)))
     if budget < 0:
         largest: int | None = 0
     else:
@@ -361,11 +369,20 @@ def _fit_peak(
     chunk, sequences = vllm_batch_defaults(capacity_bytes, hardware or "")
     chunk = max_batched_tokens or chunk
 
-    def peak_at(tokens: int, batch: int) -> PeakMemory:
-        at = replace(workload, context_tokens=tokens, batch=batch)
-        return engine_peak(architecture, at, engine, attn, chunk, sequences)
+    # every parameter, whatever the context: costed once, not at each step of the bisections
+    params_total = cost(architecture, replace(workload, context_tokens=0)).params_total
 
-    weights = weight_term(architecture, workload).bytes
+    peaks: dict[tuple[int, int], PeakMemory] = {}  # the searches revisit a few points
+
+    def peak_at(tokens: int, batch: int) -> PeakMemory:
+        if (tokens, batch) not in peaks:
+            at = replace(workload, context_tokens=tokens, batch=batch)
+            peaks[tokens, batch] = engine_peak(
+                architecture, at, engine, attn, chunk, sequences, params_total
+            )
+        return peaks[tokens, batch]
+
+    weights = weight_term(architecture, workload, params_total).bytes
     budget = usable - weights
     limit = spec.max_context if spec.max_context is not None else SEARCH_LIMIT_TOKENS
     period = cache_period(architecture, workload) if engine is Engine.VLLM else 1
