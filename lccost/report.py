@@ -180,7 +180,7 @@ def cost_results(
     architecture and settings (all of the workload but its context: ``costs_at``) is a copy of
     it with what depends on the point replaced, so that each point costs no re-validation of
     the values lccost computed itself. A point of another architecture or settings is built by
-    ``cost_result``. Identical results either way (``tests/test_output.py``)."""
+    ``cost_result``. Identical results either way (``tests/test_sweep_contexts.py``)."""
     bases = baselines if baselines is not None else [None] * len(model_costs)
     results: list[CostResult] = []
     template: CostResult | None = None
@@ -200,7 +200,7 @@ def _copy_with(template: CostResult, values: dict[str, object]) -> CostResult:
     """``template.model_copy(update=values)``: a model built as pydantic's ``model_construct``
     builds one (its ``__dict__`` and set fields; no extra fields, no private attributes), in a
     third of the time (no ``copy.copy`` of each attribute); values lccost computed, not
-    re-validated. Equal to the validated result (``tests/test_output.py``)."""
+    re-validated. Equal to the validated result (``tests/test_sweep_contexts.py``)."""
     result = CostResult.__new__(CostResult)
     object.__setattr__(result, "__dict__", {**template.__dict__, **values})
     object.__setattr__(result, "__pydantic_fields_set__", template.model_fields_set | values.keys())
