@@ -307,11 +307,10 @@ def fit(
     spec = architecture.spec
     cache_memo: dict[int, int] = {}
     compiled = cost(architecture, workload).compiled  # any context: the fast path
-    totals_at = compiled.at
 
     def cache_per_sequence(tokens: int) -> int:
         if tokens not in cache_memo:
-            cache_memo[tokens] = totals_at(tokens).cache_bytes
+            cache_memo[tokens] = compiled.at(tokens).cache_bytes
         return cache_memo[tokens]
 
     params_total = cost(architecture, replace(workload, context_tokens=0)).params_total
@@ -320,13 +319,23 @@ def fit(
     period = cache_period(architecture, workload)
     limit = spec.max_context if spec.max_context is not None else SEARCH_LIMIT_TOKENS
 
+    def stride_before(tokens: int) -> list[int]:
+        """The cache after each of the S lengths up to ``tokens``: one call of the compiled
+        function for those not yet evaluated (S can be thousands: a chunk under vllm)."""
+        lengths = range(max(0, tokens - period + 1), tokens + 1)
+        missing = [n for n in lengths if n not in cache_memo]
+        for n, totals in zip(missing, compiled.many(missing), strict=True):
+            cache_memo[n] = totals.cache_bytes
+        return [cache_memo[n] for n in lengths]
+
     def fits(tokens: int) -> bool:
         return workload.batch * cache_per_sequence(tokens) <= budget
 
+    if budget >= 0 and fits(limit):
+        stride_before(limit)  # what ``longest_fitting`` reads first when all fits up to it
     longest = longest_fitting(fits, limit, period) if budget >= 0 else None
     at = context if context is not None else (spec.max_context or DEFAULT_CONTEXT_TOKENS)
-    # the S lengths up to ``at`` in one call of the compiled function
-    peak = max(t.cache_bytes for t in compiled.many(range(max(0, at - period + 1), at + 1)))
+    peak = max(stride_before(at))
     if budget < 0:
         largest: int | None = 0
     else:
