@@ -92,3 +92,28 @@ def test_a_sweeps_results_equal_each_point_computed_and_validated_alone(accounti
         assert got.model_dump_json() == want.model_dump_json()
         assert CostResult.model_validate(got.model_dump()) == got
     assert Report.model_validate_json(report.model_dump_json()) == report
+
+
+def test_a_sweeps_peaks_and_generated_flops_are_each_points_own() -> None:
+    # With --engine every point has its own peaks, and --generate its own decode FLOPs; the
+    # copies made for later points carry them, as each point computed and validated alone.
+    from lccost import api
+    from lccost.engine import cost
+    from lccost.peak import Engine, report_peak
+    from lccost.report import cost_result
+
+    names = ["llama-3.1-8b", "gemma-4-e2b", "deepseek-v3.2"]  # the last: peak not modelled
+    workload = api.make_workload(1, batch=2)
+    analysis = api.analyse(
+        names, workload, contexts=SWEEP_CONTEXTS[:5], generate=3, engine="transformers"
+    )
+    expected = []
+    for name in names:
+        architecture = api.load(name)
+        for context in SWEEP_CONTEXTS[:5]:
+            point = cost(architecture, api.at_context(workload, context))
+            peak = report_peak(architecture, point.workload, Engine.TRANSFORMERS)
+            expected.append(cost_result(point, generate=3, peak=peak))
+    assert analysis.report.results == expected
+    assert len({r.prefill_peak_bytes for r in analysis.report.results[:5]}) == 5
+    assert analysis.report.results[-1].peak_missing_reason is not None
