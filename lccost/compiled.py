@@ -1,25 +1,31 @@
 """The fast path: one plain Python function of L per (architecture, workload without its context),
 generated once from the very terms ``--explain`` prints.
 
-The engine runs every mechanism's ``costs`` once in compile mode (``lccost.ledger``): terms that
-do not depend on L are evaluated to integers, the others keep their formula string and symbols.
-``compile_parts`` writes each per-sequence total as one Python expression: the constant terms
-summed, plus each L-dependent formula with its symbols replaced by their values (``L`` stays a
-variable; a value computed from L in Python, ``env.per_context``, becomes a call of that same
-function). Layers whose expressions are the same text are written once with their count. The
-expressions are compiled by CPython once (it folds the constant products), so a point costs a
-few dozen integer operations: no strings, no ``eval`` per term, no ledger objects.
+The engine runs every mechanism's ``costs`` once in compile mode (``lccost.ledger``): no term is
+evaluated, each keeps its formula string and symbols. ``compile_parts`` reads each formula (with
+``ast``) as a polynomial with integer coefficients over *atoms*: ``L`` itself, each value computed
+from L in Python (``env.per_context``: a call of that same function), and each sub-expression that
+is not ring arithmetic (a call such as ``sum_window(L, 128)`` or ``min(n, 512)``, a floor division,
+a remainder), whose arguments are read the same way. Then it collects like terms across every
+term, part and layer of a total: every per-sequence total becomes Σ coefficient x product of
+atoms, each distinct atom computed once per call and shared by all the totals (the prefill FLOPs
+and their bit-weighted sum have the same atoms). So a point costs one call per distinct atom and
+a few integer products per total: no strings, no ``eval`` per term, no ledger objects.
 
-Exactness: the compiled code evaluates the same formula strings with the same values in Python's
-exact integers, and ``tests/test_compiled.py`` checks it against the ledgers' sums for every
-mechanism kind, accounting and FLOP convention over a grid of contexts.
+Exactness: only +, - and x (and a power with a small constant exponent, a repeated product) are
+rewritten, and integer ring arithmetic is exact in Python; an atom is evaluated by the very
+expression the formula writes, with its arguments as Python computes them; a sub-expression
+without L is folded to the integer Python gives for it. ``tests/test_compiled.py`` checks the
+compiled totals against the ledgers' sums for every mechanism kind, accounting and FLOP
+convention over a grid of contexts and at random contexts.
 """
 
 from __future__ import annotations
 
-import re
+import ast
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple, cast
 
 from lccost.conventions import number_format
@@ -28,7 +34,6 @@ from lccost.ledger import (
     ContextDependent,
     ContextSymbol,
     PartCosts,
-    Symbolic,
     Term,
 )
 
@@ -57,9 +62,6 @@ class Totals(NamedTuple):
     decode_flops: int
     prefill_flop_bits: int
     decode_flop_bits: int
-
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 
 
 def _same_function(a: Callable[[int], int], b: Callable[[int], int]) -> bool:
@@ -95,96 +97,297 @@ class CompiledModel:
     """The generated code (for reading and debugging)."""
 
 
-class _Writer:
-    """Turns terms into Python expressions, naming each distinct context-dependent value once."""
+Monomial = tuple[int, ...]
+"""A product of atoms, by index (sorted, repeated for a power); () is the constant 1."""
+
+Polynomial = dict[Monomial, int]
+"""Σ coefficient x monomial; no zero coefficient is kept."""
+
+_RING = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*"}
+_OTHER_OPERATORS = {
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Div: "/",
+    ast.Pow: "**",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+}
+_LARGEST_EXPANDED_POWER = 8
+"""A power of an expression with L up to this constant exponent is expanded into products."""
+
+
+@cache
+def _parsed(formula: str) -> ast.expr:
+    return ast.parse(formula, mode="eval").body
+
+
+def _add(a: Polynomial, b: Polynomial, sign: int = 1) -> Polynomial:
+    out = dict(a)
+    for monomial, coefficient in b.items():
+        total = out.get(monomial, 0) + sign * coefficient
+        if total:
+            out[monomial] = total
+        else:
+            out.pop(monomial, None)
+    return out
+
+
+def _multiply(a: Polynomial, b: Polynomial) -> Polynomial:
+    out: Polynomial = {}
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            monomial = tuple(sorted(ma + mb))
+            total = out.get(monomial, 0) + ca * cb
+            if total:
+                out[monomial] = total
+            else:
+                out.pop(monomial, None)
+    return out
+
+
+def _constant(value: int) -> Polynomial:
+    return {(): value} if value else {}
+
+
+def _constant_value(poly: Polynomial) -> int | None:
+    """The polynomial's value when it has no atom, else None."""
+    if not poly:
+        return 0
+    if len(poly) == 1 and () in poly:
+        return poly[()]
+    return None
+
+
+class _Normaliser:
+    """Reads formulas as polynomials over atoms, each atom named once (module docstring)."""
 
     def __init__(self) -> None:
         self.namespace: dict[str, object] = dict(FORMULA_NAMESPACE)
-        self.functions: list[tuple[Callable[[int], int], str]] = []
-        self.prelude: list[str] = []
+        self.names: list[str] = ["L"]
+        """Each atom's variable in the generated code; atom 0 is L."""
+        self.lines: list[str] = []
+        """The assignment of each atom after L, in order (an atom's arguments come first)."""
+        self._by_text: dict[str, int] = {"L": 0}
+        self._functions: list[tuple[Callable[[int], int], int]] = []
 
-    def _variable(self, value: ContextDependent) -> str:
-        for fn, name in self.functions:
-            if _same_function(fn, value.fn):
-                return name
-        name = f"v{len(self.functions)}"
-        self.functions.append((value.fn, name))
-        self.namespace[f"f_{name}"] = value.fn
-        self.prelude.append(f"{name} = f_{name}(L)")
-        return name
+    # --- atoms ---------------------------------------------------------------------------
 
-    def expression(self, term: Term) -> str:
-        symbols = dict(term.symbols)
+    def _atom(self, text: str) -> Polynomial:
+        index = self._by_text.get(text)
+        if index is None:
+            index = self._by_text[text] = len(self.names)
+            name = f"a{index}"
+            self.names.append(name)
+            self.lines.append(f"{name} = {text}")
+        return {(index,): 1}
 
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(0)
-            if name not in symbols:
-                return name  # a function of the formula namespace: min, cdiv, tri, ...
-            value = symbols[name]
+    def _function(self, fn: Callable[[int], int]) -> Polynomial:
+        for known, index in self._functions:
+            if _same_function(known, fn):
+                return {(index,): 1}
+        index = len(self.names)
+        name = f"v{index}"
+        self.names.append(name)
+        self.namespace[f"f_{name}"] = fn
+        what = getattr(fn, "__qualname__", type(fn).__name__)
+        self.lines.append(f"{name} = f_{name}(L)  # {what}")
+        self._functions.append((fn, index))
+        return {(index,): 1}
+
+    # --- reading a formula -----------------------------------------------------------------
+
+    def term(self, term: Term) -> Polynomial:
+        """The term's formula with its symbols bound, as a polynomial over atoms."""
+        return self._read(_parsed(term.formula), dict(term.symbols), term)
+
+    def _read(self, node: ast.expr, symbols: dict[str, int], term: Term) -> Polynomial:
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return _constant(node.value)
+        if isinstance(node, ast.Name) and node.id in symbols:
+            value: object = symbols[node.id]
             if isinstance(value, ContextSymbol):
-                return "L"
+                return {(0,): 1}
             if isinstance(value, ContextDependent):
-                return self._variable(value)
+                return self._function(value.fn)
             if type(value) is not int:
-                raise TypeError(f"term {term.name!r}: symbol {name} = {value!r} is not an int")
-            return f"({value})"
+                raise TypeError(f"term {term.name!r}: symbol {node.id} = {value!r} is not an int")
+            return _constant(value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            operand = self._read(node.operand, symbols, term)
+            return operand if isinstance(node.op, ast.UAdd) else _add({}, operand, -1)
+        if isinstance(node, ast.BinOp):
+            return self._binary(node, symbols, term)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in FORMULA_NAMESPACE
+            and node.func.id not in symbols
+            and not node.keywords
+            and not any(isinstance(a, ast.Starred) for a in node.args)
+        ):
+            return self._call(node.func.id, node.args, symbols, term)
+        return self._atom(self._verbatim(node, symbols, term))
 
-        return f"({_NAME.sub(replace, term.formula)})"
+    def _binary(self, node: ast.BinOp, symbols: dict[str, int], term: Term) -> Polynomial:
+        left = self._read(node.left, symbols, term)
+        right = self._read(node.right, symbols, term)
+        if isinstance(node.op, ast.Add):
+            return _add(left, right)
+        if isinstance(node.op, ast.Sub):
+            return _add(left, right, -1)
+        if isinstance(node.op, ast.Mult):
+            return _multiply(left, right)
+        a, b = _constant_value(left), _constant_value(right)
+        operator = _OTHER_OPERATORS.get(type(node.op))
+        if operator is None:  # an operator no formula uses (@): evaluated as written
+            return self._atom(self._verbatim(node, symbols, term))
+        if isinstance(node.op, ast.Pow) and b is not None and 0 <= b <= _LARGEST_EXPANDED_POWER:
+            if a is not None:
+                return _constant(a**b)
+            power: Polynomial = {(): 1}
+            for _ in range(b):
+                power = _multiply(power, left)
+            return power
+        if a is not None and b is not None:
+            folded = self._fold(lambda: eval(f"{a}{operator}({b})", {"__builtins__": {}}))
+            if folded is not None:
+                return folded
+        return self._atom(f"{self._operand(left)}{operator}{self._operand(right)}")
 
+    def _call(
+        self, name: str, arguments: list[ast.expr], symbols: dict[str, int], term: Term
+    ) -> Polynomial:
+        polys = [self._read(a, symbols, term) for a in arguments]
+        values = [_constant_value(p) for p in polys]
+        if all(v is not None for v in values):
+            fn = cast(Callable[..., object], FORMULA_NAMESPACE[name])
+            folded = self._fold(lambda: fn(*values))
+            if folded is not None:
+                return folded
+        texts = [self.render(p) for p in polys]
+        if name in ("min", "max"):
+            texts = sorted(set(texts))  # min and max of integers: any order, repeats dropped
+            if len(texts) == 1:
+                return polys[0]
+        return self._atom(f"{name}({', '.join(texts)})")
 
-def _is_symbolic(term: Term) -> bool:
-    return not isinstance(term.value, int)
+    @staticmethod
+    def _fold(compute: Callable[[], object]) -> Polynomial | None:
+        """The integer a sub-expression without L evaluates to; None when it is not an integer
+        or raises (then it stays as written, to raise or give what it gives at every point, as
+        the ledgers do)."""
+        try:
+            value = compute()
+        except Exception:
+            return None
+        return _constant(value) if type(value) is int else None
+
+    def _verbatim(self, node: ast.expr, symbols: dict[str, int], term: Term) -> str:
+        """``node`` as written, its symbols replaced by their values or atoms."""
+        normaliser = self
+
+        class Substitute(ast.NodeTransformer):
+            def visit_Name(self, name: ast.Name) -> ast.expr:
+                if name.id not in symbols:
+                    return name
+                text = normaliser.render(normaliser._read(name, symbols, term))
+                return ast.parse(f"({text})", mode="eval").body
+
+        tree = Substitute().visit(ast.parse(ast.unparse(node), mode="eval"))
+        return f"({ast.unparse(tree)})"
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _operand(self, poly: Polynomial) -> str:
+        """A polynomial as an operand of a binary operator: parenthesized unless one name or a
+        non-negative integer."""
+        text = self.render(poly)
+        if text.isidentifier() or text.isdigit():
+            return text
+        return f"({text})"
+
+    def render(self, poly: Polynomial, names: dict[Monomial, str] | None = None) -> str:
+        """``c0 + c1*a1 + c2*a1*a2 ...`` in a fixed order (constant, then by degree and atom);
+        ``names``: variables that hold products computed once."""
+        if not poly:
+            return "0"
+        out = ""
+        for monomial in sorted(poly, key=lambda m: (len(m), m)):
+            coefficient = poly[monomial]
+            if names and monomial in names:
+                factors = [names[monomial]]
+            else:
+                factors = [self.names[i] for i in monomial]
+            magnitude = abs(coefficient)
+            text = "*".join(([str(magnitude)] if magnitude != 1 or not factors else []) + factors)
+            if not out:
+                out = text if coefficient > 0 else f"-{text}"
+            else:
+                out += f" + {text}" if coefficient > 0 else f" - {text}"
+        return out
 
 
 def compile_parts(parts: Sequence[tuple[PartCosts, int]], dtype: str) -> CompiledModel:
     """Compile the per-sequence totals of ``parts`` (each ``PartCosts`` built in compile mode,
     with how many times it occurs) into one function of L. ``dtype``: the weight dtype, for the
     compute format of FLOP terms that pin none."""
-    writer = _Writer()
+    normaliser = _Normaliser()
     default_bits = number_format(dtype).element_bits
 
-    def total(quantity: str, weighted: bool = False) -> str:
-        """One expression: Σ over parts of occurrences x Σ of the part's terms."""
-        constant = 0
-        counts: dict[str, int] = {}  # expression text -> occurrences
+    def total(quantity: str, weighted: bool = False) -> Polynomial:
+        """Σ over parts of occurrences x Σ of the part's terms (x each term's bits)."""
+        out: Polynomial = {}
         for part, occurrences in parts:
-            fixed: list[str] = []  # terms without L first, so that CPython folds them
-            varying: list[str] = []
             for term in getattr(part, quantity):
-                bits = (
-                    (number_format(term.compute).element_bits if term.compute else default_bits)
-                    if weighted
-                    else 1
-                )
-                if not _is_symbolic(term):
-                    constant += occurrences * bits * term.value
-                    continue
-                expression = writer.expression(term)
-                expression = expression if bits == 1 else f"{bits}*{expression}"
-                depends = any(isinstance(v, Symbolic) for _, v in term.symbols)
-                (varying if depends else fixed).append(expression)
-            if fixed or varying:
-                text = "+".join(fixed + varying)
-                counts[text] = counts.get(text, 0) + occurrences
-        return " + ".join([str(constant)] + [f"{n}*({text})" for text, n in counts.items()])
+                factor = occurrences
+                if weighted:
+                    factor *= (
+                        number_format(term.compute).element_bits if term.compute else default_bits
+                    )
+                out = _add(out, _multiply(_constant(factor), normaliser.term(term)))
+        return out
 
-    outputs = [total(q) for q in QUANTITIES]
-    outputs += [total("prefill_flops", weighted=True), total("decode_flops", weighted=True)]
-    params = f"({total('params')}, {total('active')})"
-    prelude = "".join(f"    {line}\n" for line in writer.prelude)
+    totals = [total(q) for q in QUANTITIES]
+    totals += [total("prefill_flops", weighted=True), total("decode_flops", weighted=True)]
+    params = [total("params"), total("active")]
+    params_total, params_active = (_constant_value(p) for p in params)
+    if params_total is None or params_active is None:
+        raise TypeError("a parameter count depends on the context L")
+
+    # Products of atoms that more than one total uses are computed once.
+    uses: dict[Monomial, int] = {}
+    for poly in totals:
+        for monomial in poly:
+            if len(monomial) > 1:
+                uses[monomial] = uses.get(monomial, 0) + 1
+    products = {m: f"p{i}" for i, m in enumerate(sorted(m for m, n in uses.items() if n > 1))}
+    body = [*normaliser.lines]
+    body += [f"{name} = {'*'.join(normaliser.names[i] for i in m)}" for m, name in products.items()]
+    values = [normaliser.render(p, products) for p in totals]
+
+    def block(indent: str, opening: str, closing: str) -> str:
+        """The statements of one point at ``indent``, its totals between ``opening`` and
+        ``closing``."""
+        lines = [*body, f"{opening}new(Totals, (", *(f"    {v}," for v in values), f")){closing}"]
+        return "".join(f"{indent}{line}\n" for line in lines)
+
     source = (
-        f"def at(L):\n{prelude}    return Totals({', '.join(outputs)})\n\n"
-        "def many(contexts):\n    return [at(L) for L in contexts]\n\n"
-        f"def params():\n    return {params}\n"
+        "# new(Totals, (...)) is tuple.__new__: a Totals without NamedTuple's Python __new__\n"
+        f"def at(L):\n{block('    ', 'return ', '')}\n"
+        "def many(contexts):\n    out = []\n    append = out.append\n    for L in contexts:\n"
+        f"{block('        ', 'append(', ')')}    return out\n"
     )
-    writer.namespace["Totals"] = Totals
+    normaliser.namespace["Totals"] = Totals
+    normaliser.namespace["new"] = tuple.__new__
     code = compile(source, "<lccost compiled costs>", "exec")
-    exec(code, writer.namespace)  # our own generated source, from the mechanisms' formulas
-    params_total, params_active = cast(Callable[[], tuple[int, int]], writer.namespace["params"])()
+    exec(code, normaliser.namespace)  # our own generated source, from the mechanisms' formulas
     return CompiledModel(
         params_total,
         params_active,
-        cast(Callable[[int], Totals], writer.namespace["at"]),
-        cast(Callable[[Iterable[int]], list[Totals]], writer.namespace["many"]),
+        cast(Callable[[int], Totals], normaliser.namespace["at"]),
+        cast(Callable[[Iterable[int]], list[Totals]], normaliser.namespace["many"]),
         source,
     )

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
+from operator import attrgetter
 
 from lccost.compiled import CompiledModel, Totals, compile_parts
 from lccost.conventions import number_format
@@ -155,10 +156,7 @@ class ModelCost:
         §1, Fig. 1): each term x bits(its compute format) / 8, so a bf16 product counts 2, an
         fp8 one 1, an fp4 one 1/2 (tensor-core throughput ratios). Unpinned terms use --dtype.
         ``quantity``: ``prefill_flops`` or ``decode_flops``."""
-        weighted_bits = {
-            "prefill_flops": self.totals.prefill_flop_bits,
-            "decode_flops": self.totals.decode_flop_bits,
-        }[quantity]
+        weighted_bits = self.totals[_FLOP_BITS[quantity]]
         return self.workload.batch * -(-weighted_bits // 8)  # exact: one division at the end
 
     def generation_flops(self, new_tokens: int, quantity: str = "decode_flops") -> int:
@@ -215,6 +213,13 @@ class ModelCost:
         return self.prefill_flops / self.prefill_bytes if self.prefill_bytes else 0.0
 
 
+_FLOP_BITS = {
+    "prefill_flops": Totals._fields.index("prefill_flop_bits"),
+    "decode_flops": Totals._fields.index("decode_flop_bits"),
+}
+"""Where each FLOP quantity's bit-weighted total sits in ``Totals``."""
+
+
 def _summed(ledger: Ledger, first_context: int, positions: int) -> int:
     """Σ over L = first_context .. first_context + positions - 1 of the ledger's total."""
     total = 0
@@ -234,9 +239,8 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     """``architecture`` at ``workload``: totals from the compiled path, ledgers on demand.
 
     The totals are computed here, so that a workload lccost refuses fails at this call."""
-    model = ModelCost(architecture, workload)
-    model.totals  # noqa: B018 - computed now: a refusal belongs to this call
-    return model
+    fast = compiled_model(architecture, workload)
+    return _evaluated(architecture, workload, fast, fast[0].at(workload.context_tokens))
 
 
 def costs_at(
@@ -247,13 +251,26 @@ def costs_at(
     """``architecture`` at each of ``contexts`` (the workload's other settings fixed), all
     evaluated in one call of the compiled function (sweeps, ``fit``)."""
     fast = compiled_model(architecture, workload)
-    points = []
-    for context, totals in zip(contexts, fast[0].many(contexts), strict=True):
-        point = ModelCost(architecture, replace(workload, context_tokens=context))
-        # what the cached properties would compute, already computed
-        point.__dict__.update(_compiled=fast, totals=totals)
-        points.append(point)
-    return points
+    return [
+        _evaluated(architecture, workload.with_context(context), fast, totals)
+        for context, totals in zip(contexts, fast[0].many(contexts), strict=True)
+    ]
+
+
+def _evaluated(
+    architecture: Architecture,
+    workload: Workload,
+    compiled: tuple[CompiledModel, FixedFigures],
+    totals: Totals,
+) -> ModelCost:
+    """A ``ModelCost`` whose cached properties ``_compiled`` and ``totals`` hold what they would
+    compute, already computed (a point's overhead is most of its cost: no dataclass ``__init__``,
+    no lock of ``cached_property`` on first use)."""
+    model = object.__new__(ModelCost)
+    model.__dict__.update(
+        architecture=architecture, workload=workload, _compiled=compiled, totals=totals
+    )
+    return model
 
 
 def part_ledgers(
@@ -387,6 +404,8 @@ def fixed_figures(
 
 
 _KEY_FIELDS = tuple(f.name for f in fields(Workload) if f.name not in ("context_tokens", "batch"))
+_compile_key = attrgetter(*_KEY_FIELDS)
+"""The workload's fields but context and batch, as one tuple (``attrgetter``: one C call)."""
 
 _COMPILED: dict[int, dict[tuple[object, ...], tuple[CompiledModel, FixedFigures]]] = {}
 """Compiled models by ``id(architecture)``, then the workload's fields but context and batch; an
@@ -405,7 +424,7 @@ def compiled_model(
         weakref.finalize(architecture, _COMPILED.pop, id(architecture), None)
     # Every field of the workload but its context and batch, so that a setting added to
     # ``Workload`` later is part of the key without anyone remembering to add it.
-    key = tuple(getattr(workload, name) for name in _KEY_FIELDS)
+    key = _compile_key(workload)
     compiled = per_architecture.get(key)
     if compiled is None:
         # At context 0: nothing may read the workload's context in compile mode
