@@ -35,6 +35,7 @@ from lccost.ledger import (
     ContextSymbol,
     PartCosts,
     Term,
+    compile_formula,
 )
 
 QUANTITIES = (
@@ -171,6 +172,7 @@ class _Normaliser:
         self.lines: list[str] = []
         """The assignment of each atom after L, in order (an atom's arguments come first)."""
         self._by_text: dict[str, int] = {"L": 0}
+        self._memo: dict[tuple[object, ...], Polynomial] = {}
         self._functions: list[tuple[Callable[[int], int], int]] = []
 
     # --- atoms ---------------------------------------------------------------------------
@@ -186,7 +188,11 @@ class _Normaliser:
 
     def _function(self, fn: Callable[[int], int]) -> Polynomial:
         for known, index in self._functions:
+            if known is fn:
+                return {(index,): 1}
+        for known, index in self._functions:
             if _same_function(known, fn):
+                self._functions.append((fn, index))  # found at once next time
                 return {(index,): 1}
         index = len(self.names)
         name = f"v{index}"
@@ -200,8 +206,39 @@ class _Normaliser:
     # --- reading a formula -----------------------------------------------------------------
 
     def term(self, term: Term) -> Polynomial:
-        """The term's formula with its symbols bound, as a polynomial over atoms."""
-        return self._read(_parsed(term.formula), dict(term.symbols), term)
+        """The term's formula with its symbols bound, as a polynomial over atoms (the same
+        polynomial object for the same formula and values: do not modify it)."""
+        key: list[object] = [term.formula]
+        symbolic = False
+        for name, value in term.symbols:
+            if type(value) is int:
+                key += (name, value)
+            elif isinstance(value, ContextSymbol):
+                key += (name, "L")
+                symbolic = True
+            elif isinstance(value, ContextDependent):
+                key += (name, "v", *self._function(value.fn))
+                symbolic = True
+            else:  # not an int: refused by _read where the formula uses it
+                key += (name, id(value))
+        memo_key = tuple(key)
+        poly = self._memo.get(memo_key)
+        if poly is None:
+            poly = None if symbolic else self._evaluated(term)
+            if poly is None:
+                poly = self._read(_parsed(term.formula), dict(term.symbols), term)
+            self._memo[memo_key] = poly
+        return poly
+
+    @staticmethod
+    def _evaluated(term: Term) -> Polynomial | None:
+        """A term without L: its value as the ledgers evaluate it (``lccost.ledger.term``);
+        None when that is not an integer (read as written instead)."""
+        try:
+            value = eval(compile_formula(term.formula), FORMULA_NAMESPACE, dict(term.symbols))
+        except Exception:
+            return None
+        return _constant(value) if type(value) is int else None
 
     def _read(self, node: ast.expr, symbols: dict[str, int], term: Term) -> Polynomial:
         if isinstance(node, ast.Constant) and type(node.value) is int:
@@ -347,8 +384,9 @@ def compile_parts(parts: Sequence[tuple[PartCosts, int]], dtype: str) -> Compile
                     factor *= (
                         number_format(term.compute).element_bits if term.compute else default_bits
                     )
-                out = _add(out, _multiply(_constant(factor), normaliser.term(term)))
-        return out
+                for monomial, coefficient in normaliser.term(term).items():
+                    out[monomial] = out.get(monomial, 0) + factor * coefficient
+        return {monomial: c for monomial, c in out.items() if c}
 
     totals = [total(q) for q in QUANTITIES]
     totals += [total("prefill_flops", weighted=True), total("decode_flops", weighted=True)]
