@@ -23,11 +23,14 @@ convention over a grid of contexts and at random contexts.
 from __future__ import annotations
 
 import ast
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import NamedTuple, cast
 
+from lccost import sums
 from lccost.conventions import number_format
 from lccost.ledger import (
     FORMULA_NAMESPACE,
@@ -105,17 +108,18 @@ Polynomial = dict[Monomial, int]
 """Σ coefficient x monomial; no zero coefficient is kept."""
 
 _RING = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*"}
-_OTHER_OPERATORS = {
-    ast.FloorDiv: "//",
-    ast.Mod: "%",
-    ast.Div: "/",
-    ast.Pow: "**",
-    ast.LShift: "<<",
-    ast.RShift: ">>",
-    ast.BitAnd: "&",
-    ast.BitOr: "|",
-    ast.BitXor: "^",
+_OTHER_OPERATORS: dict[type[ast.operator], tuple[str, Callable[[int, int], object]]] = {
+    ast.FloorDiv: ("//", operator.floordiv),
+    ast.Mod: ("%", operator.mod),
+    ast.Div: ("/", operator.truediv),
+    ast.Pow: ("**", operator.pow),
+    ast.LShift: ("<<", operator.lshift),
+    ast.RShift: (">>", operator.rshift),
+    ast.BitAnd: ("&", operator.and_),
+    ast.BitOr: ("|", operator.or_),
+    ast.BitXor: ("^", operator.xor),
 }
+"""Operators kept as atoms (with L) or folded as Python computes them (without)."""
 _LARGEST_EXPANDED_POWER = 8
 """A power of an expression with L up to this constant exponent is expanded into products."""
 
@@ -123,6 +127,100 @@ _LARGEST_EXPANDED_POWER = 8
 @cache
 def _parsed(formula: str) -> ast.expr:
     return ast.parse(formula, mode="eval").body
+
+
+class _NotAnInt:
+    """A symbol whose value is not an int: refused where a formula reads it."""
+
+    def __init__(self, term: str, symbol: str, value: object) -> None:
+        self.message = f"term {term!r}: symbol {symbol} = {value!r} is not an int"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+_Env = dict[str, "Polynomial | _NotAnInt"]
+"""What each name of a formula stands for."""
+
+
+@cache
+def _inlined() -> dict[str, tuple[list[str], list[ast.stmt]]]:
+    """The functions of ``lccost.sums`` that formulas call, read from their source: name ->
+    (parameters, body without the docstring), for those whose body is only assignments to names,
+    ``q, r = divmod(x, y)`` and a final return (all of them today). The compiled code then
+    computes their sub-expressions as atoms shared with the rest of the model (``L//4`` of
+    ``sum_floor(L, 4)`` is the ``L//4`` of a compressed cache) instead of calling them."""
+    try:
+        tree = ast.parse(Path(sums.__file__).read_text(encoding="utf-8"))
+    except OSError:  # no source beside the module: the calls stay calls
+        return {}
+    out: dict[str, tuple[list[str], list[ast.stmt]]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or FORMULA_NAMESPACE.get(node.name) is not getattr(
+            sums, node.name, None
+        ):
+            continue
+        arguments = node.args
+        if (
+            arguments.posonlyargs
+            or arguments.vararg
+            or arguments.kwonlyargs
+            or arguments.kwarg
+            or arguments.defaults
+            or node.decorator_list
+        ):
+            continue
+        body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+        parameters = [a.arg for a in arguments.args]
+        if (
+            body
+            and all(_simple(s) for s in body[:-1])
+            and _returns(body[-1])
+            and _names_known(body, parameters)
+        ):
+            out[node.name] = (parameters, body)
+    return out
+
+
+def _names_known(body: list[ast.stmt], parameters: list[str]) -> bool:
+    """Whether every name the body reads is a parameter, a name assigned before, a function of
+    the formula namespace or ``divmod`` (read by ``_Normaliser._body``): nothing the generated
+    code could not see."""
+    known = {*parameters, *FORMULA_NAMESPACE, "divmod"}
+    for statement in body:
+        value = statement.value if isinstance(statement, ast.Assign | ast.Return) else None
+        if value is None:
+            return False
+        read = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        if not read <= known:
+            return False
+        if isinstance(statement, ast.Assign):
+            known |= {n.id for n in ast.walk(statement.targets[0]) if isinstance(n, ast.Name)}
+    return True
+
+
+def _simple(statement: ast.stmt) -> bool:
+    """``name = expression`` or ``q, r = divmod(x, y)``."""
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return False
+    target, value = statement.targets[0], statement.value
+    if isinstance(target, ast.Name):
+        return True
+    return (
+        isinstance(target, ast.Tuple)
+        and len(target.elts) == 2
+        and all(isinstance(t, ast.Name) for t in target.elts)
+        and isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id == "divmod"
+        and len(value.args) == 2
+        and not value.keywords
+        and not any(isinstance(a, ast.Starred) for a in value.args)
+    )
+
+
+def _returns(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Return) and statement.value is not None
 
 
 def _add(a: Polynomial, b: Polynomial, sign: int = 1) -> Polynomial:
@@ -209,26 +307,32 @@ class _Normaliser:
         """The term's formula with its symbols bound, as a polynomial over atoms (the same
         polynomial object for the same formula and values: do not modify it)."""
         key: list[object] = [term.formula]
+        env: _Env = {}
         symbolic = False
         for name, value in term.symbols:
+            poly: Polynomial
             if type(value) is int:
-                key += (name, value)
+                poly = _constant(value)
             elif isinstance(value, ContextSymbol):
-                key += (name, "L")
+                poly = {(0,): 1}
                 symbolic = True
             elif isinstance(value, ContextDependent):
-                key += (name, "v", *self._function(value.fn))
+                poly = self._function(value.fn)
                 symbolic = True
-            else:  # not an int: refused by _read where the formula uses it
+            else:  # refused where the formula uses it
+                env[name] = _NotAnInt(term.name, name, value)
                 key += (name, id(value))
+                continue
+            env[name] = poly
+            key += (name, *poly.items())
         memo_key = tuple(key)
-        poly = self._memo.get(memo_key)
-        if poly is None:
-            poly = None if symbolic else self._evaluated(term)
-            if poly is None:
-                poly = self._read(_parsed(term.formula), dict(term.symbols), term)
-            self._memo[memo_key] = poly
-        return poly
+        known = self._memo.get(memo_key)
+        if known is None:
+            known = None if symbolic else self._evaluated(term)
+            if known is None:
+                known = self._read(_parsed(term.formula), env)
+            self._memo[memo_key] = known
+        return known
 
     @staticmethod
     def _evaluated(term: Term) -> Polynomial | None:
@@ -240,76 +344,98 @@ class _Normaliser:
             return None
         return _constant(value) if type(value) is int else None
 
-    def _read(self, node: ast.expr, symbols: dict[str, int], term: Term) -> Polynomial:
+    def _read(self, node: ast.expr, env: _Env) -> Polynomial:
+        """``node`` as a polynomial, its names bound by ``env``."""
         if isinstance(node, ast.Constant) and type(node.value) is int:
             return _constant(node.value)
-        if isinstance(node, ast.Name) and node.id in symbols:
-            value: object = symbols[node.id]
-            if isinstance(value, ContextSymbol):
-                return {(0,): 1}
-            if isinstance(value, ContextDependent):
-                return self._function(value.fn)
-            if type(value) is not int:
-                raise TypeError(f"term {term.name!r}: symbol {node.id} = {value!r} is not an int")
-            return _constant(value)
+        if isinstance(node, ast.Name) and node.id in env:
+            value = env[node.id]
+            if isinstance(value, _NotAnInt):
+                raise TypeError(str(value))
+            return value
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-            operand = self._read(node.operand, symbols, term)
+            operand = self._read(node.operand, env)
             return operand if isinstance(node.op, ast.UAdd) else _add({}, operand, -1)
         if isinstance(node, ast.BinOp):
-            return self._binary(node, symbols, term)
+            return self._binary(node, env)
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id in FORMULA_NAMESPACE
-            and node.func.id not in symbols
+            and node.func.id not in env
             and not node.keywords
             and not any(isinstance(a, ast.Starred) for a in node.args)
         ):
-            return self._call(node.func.id, node.args, symbols, term)
-        return self._atom(self._verbatim(node, symbols, term))
+            return self._call(node.func.id, [self._read(a, env) for a in node.args])
+        return self._atom(self._verbatim(node, env))
 
-    def _binary(self, node: ast.BinOp, symbols: dict[str, int], term: Term) -> Polynomial:
-        left = self._read(node.left, symbols, term)
-        right = self._read(node.right, symbols, term)
-        if isinstance(node.op, ast.Add):
+    def _binary(self, node: ast.BinOp, env: _Env) -> Polynomial:
+        left, right = self._read(node.left, env), self._read(node.right, env)
+        return self._operation(type(node.op), left, right) or self._atom(self._verbatim(node, env))
+
+    def _operation(
+        self, op: type[ast.operator], left: Polynomial, right: Polynomial
+    ) -> Polynomial | None:
+        """``left op right``; None for an operator no formula uses (then read as written)."""
+        if op is ast.Add:
             return _add(left, right)
-        if isinstance(node.op, ast.Sub):
+        if op is ast.Sub:
             return _add(left, right, -1)
-        if isinstance(node.op, ast.Mult):
+        if op is ast.Mult:
             return _multiply(left, right)
+        operator = _OTHER_OPERATORS.get(op)
+        if operator is None:
+            return None
+        symbol, compute = operator
         a, b = _constant_value(left), _constant_value(right)
-        operator = _OTHER_OPERATORS.get(type(node.op))
-        if operator is None:  # an operator no formula uses (@): evaluated as written
-            return self._atom(self._verbatim(node, symbols, term))
-        if isinstance(node.op, ast.Pow) and b is not None and 0 <= b <= _LARGEST_EXPANDED_POWER:
-            if a is not None:
-                return _constant(a**b)
+        if op is ast.Pow and b is not None and 0 <= b <= _LARGEST_EXPANDED_POWER and a is None:
             power: Polynomial = {(): 1}
             for _ in range(b):
                 power = _multiply(power, left)
             return power
         if a is not None and b is not None:
-            folded = self._fold(lambda: eval(f"{a}{operator}({b})", {"__builtins__": {}}))
+            folded = self._fold(lambda: compute(a, b))
             if folded is not None:
                 return folded
-        return self._atom(f"{self._operand(left)}{operator}{self._operand(right)}")
+        return self._atom(f"{self._operand(left)}{symbol}{self._operand(right)}")
 
-    def _call(
-        self, name: str, arguments: list[ast.expr], symbols: dict[str, int], term: Term
-    ) -> Polynomial:
-        polys = [self._read(a, symbols, term) for a in arguments]
-        values = [_constant_value(p) for p in polys]
+    def _call(self, name: str, arguments: list[Polynomial]) -> Polynomial:
+        """``name(*arguments)``: folded without L; a function of ``lccost.sums`` written out
+        (``_inlined``), its body read like a formula; else an atom."""
+        values = [_constant_value(p) for p in arguments]
         if all(v is not None for v in values):
             fn = cast(Callable[..., object], FORMULA_NAMESPACE[name])
             folded = self._fold(lambda: fn(*values))
             if folded is not None:
                 return folded
-        texts = [self.render(p) for p in polys]
+        inlined = _inlined().get(name)
+        if inlined is not None and len(inlined[0]) == len(arguments):
+            return self._body(inlined[1], dict(zip(inlined[0], arguments, strict=True)))
+        texts = [self.render(p) for p in arguments]
         if name in ("min", "max"):
             texts = sorted(set(texts))  # min and max of integers: any order, repeats dropped
             if len(texts) == 1:
-                return polys[0]
+                return arguments[0]
         return self._atom(f"{name}({', '.join(texts)})")
+
+    def _body(self, statements: list[ast.stmt], env: _Env) -> Polynomial:
+        """A function body of the forms ``_inlined`` accepts, its parameters bound by ``env``."""
+        for statement in statements:
+            if isinstance(statement, ast.Return):
+                assert statement.value is not None  # _inlined accepts no bare return
+                return self._read(statement.value, env)
+            assert isinstance(statement, ast.Assign)
+            target, value = statement.targets[0], statement.value
+            if isinstance(target, ast.Name):
+                env[target.id] = self._read(value, env)
+                continue
+            # q, r = divmod(x, y): (x // y, x % y), Python's definition of divmod for ints
+            assert isinstance(target, ast.Tuple) and isinstance(value, ast.Call)
+            x, y = (self._read(a, env) for a in value.args)
+            quotient, remainder = (cast(ast.Name, t).id for t in target.elts)
+            env[quotient] = cast(Polynomial, self._operation(ast.FloorDiv, x, y))
+            env[remainder] = cast(Polynomial, self._operation(ast.Mod, x, y))
+        raise AssertionError("an inlined function without a return")  # _inlined refuses it
 
     @staticmethod
     def _fold(compute: Callable[[], object]) -> Polynomial | None:
@@ -322,15 +448,15 @@ class _Normaliser:
             return None
         return _constant(value) if type(value) is int else None
 
-    def _verbatim(self, node: ast.expr, symbols: dict[str, int], term: Term) -> str:
-        """``node`` as written, its symbols replaced by their values or atoms."""
+    def _verbatim(self, node: ast.expr, env: _Env) -> str:
+        """``node`` as written, its names replaced by their values or atoms."""
         normaliser = self
 
         class Substitute(ast.NodeTransformer):
             def visit_Name(self, name: ast.Name) -> ast.expr:
-                if name.id not in symbols:
+                if name.id not in env:
                     return name
-                text = normaliser.render(normaliser._read(name, symbols, term))
+                text = normaliser.render(normaliser._read(name, env))
                 return ast.parse(f"({text})", mode="eval").body
 
         tree = Substitute().visit(ast.parse(ast.unparse(node), mode="eval"))
@@ -347,12 +473,12 @@ class _Normaliser:
         return f"({text})"
 
     def render(self, poly: Polynomial, names: dict[Monomial, str] | None = None) -> str:
-        """``c0 + c1*a1 + c2*a1*a2 ...`` in a fixed order (constant, then by degree and atom);
+        """``c1*a1 + c2*a1*a2 ... + c0`` in a fixed order (by degree and atom, the constant last);
         ``names``: variables that hold products computed once."""
         if not poly:
             return "0"
         out = ""
-        for monomial in sorted(poly, key=lambda m: (len(m), m)):
+        for monomial in sorted(poly, key=lambda m: (not m, len(m), m)):
             coefficient = poly[monomial]
             if names and monomial in names:
                 factors = [names[monomial]]

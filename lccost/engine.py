@@ -118,13 +118,16 @@ class ModelCost:
         (``tests/test_compiled.py``)."""
         return sum(n * getattr(part, quantity).total for part, n in self._distinct_parts)
 
+    # The figures below read ``_compiled`` and ``totals`` directly, not through the other
+    # properties: a warm point is a few microseconds, and each property call is ~0.1 of one.
+
     @property
     def params_total(self) -> int:
-        return self.compiled.params_total
+        return self._compiled[0].params_total
 
     @property
     def params_active(self) -> int:
-        return self.compiled.params_active
+        return self._compiled[0].params_active
 
     @property
     def params_embedding(self) -> int:
@@ -141,7 +144,7 @@ class ModelCost:
 
     @property
     def kv_cache_bytes(self) -> int:
-        return self.workload.batch * self.cache_bytes_per_sequence
+        return self.workload.batch * self.totals.cache_bytes
 
     @property
     def prefill_flops(self) -> int:
@@ -192,17 +195,19 @@ class ModelCost:
 
     @property
     def decode_bytes(self) -> int:
+        """Active weights once + batch x (cache read + cache written + embedding rows)."""
+        fixed, totals, batch = self._compiled[1], self.totals, self.workload.batch
         return (
-            self.decode_weight_bytes
-            + self.decode_cache_read_bytes
-            + self.decode_cache_write_bytes
-            + self.workload.batch * self.embedding_row_bytes
+            fixed.decode_weight_bytes
+            + batch * totals.cache_read_bytes
+            + batch * totals.cache_write_bytes
+            + batch * fixed.embedding_row_bytes
         )
 
     @property
     def prefill_bytes(self) -> int:
         """Weights read once (all of them: a long prompt touches every expert) + cache written."""
-        return self.fixed.weight_bytes + self.kv_cache_bytes
+        return self._compiled[1].weight_bytes + self.workload.batch * self.totals.cache_bytes
 
     @property
     def decode_intensity(self) -> float:
@@ -418,13 +423,33 @@ def compiled_model(
 ) -> tuple[CompiledModel, FixedFigures]:
     """``architecture`` compiled for ``workload``'s dtype, cache dtype, accounting, FLOP
     convention and block size (any context, any batch), once per process."""
+    # Every field of the workload but its context and batch, so that a setting added to
+    # ``Workload`` later is part of the key without anyone remembering to add it.
+    key = _compile_key(workload)
+    last = _last[0]
+    if last is not None and last[0]() is architecture and key == last[1]:
+        return last[2]
+    compiled = _compiled_model(architecture, workload, key)
+    _last[0] = (weakref.ref(architecture), key, compiled)
+    return compiled
+
+
+_Found = tuple[weakref.ref[Architecture], tuple[object, ...], tuple[CompiledModel, FixedFigures]]
+_last: list[_Found | None] = [None]
+"""The last (weak reference to the architecture, key, compiled model) ``compiled_model`` found: a
+run of points asks for the same one again and again, and a key of the same field objects is
+equal by identity (``tuple ==`` in C) without hashing a dataclass and two enums (~0.5 us)."""
+
+
+def _compiled_model(
+    architecture: Architecture,
+    workload: Workload,
+    key: tuple[object, ...],
+) -> tuple[CompiledModel, FixedFigures]:
     per_architecture = _COMPILED.get(id(architecture))
     if per_architecture is None:
         per_architecture = _COMPILED[id(architecture)] = {}
         weakref.finalize(architecture, _COMPILED.pop, id(architecture), None)
-    # Every field of the workload but its context and batch, so that a setting added to
-    # ``Workload`` later is part of the key without anyone remembering to add it.
-    key = _compile_key(workload)
     compiled = per_architecture.get(key)
     if compiled is None:
         # At context 0: nothing may read the workload's context in compile mode
