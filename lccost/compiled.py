@@ -270,7 +270,7 @@ class _Normaliser:
         self.lines: list[str] = []
         """The assignment of each atom after L, in order (an atom's arguments come first)."""
         self._by_text: dict[str, int] = {"L": 0}
-        self._memo: dict[tuple[object, ...], Polynomial] = {}
+        self._memo: dict[object, Polynomial] = {}
         self._functions: list[tuple[Callable[[int], int], int]] = []
 
     # --- atoms ---------------------------------------------------------------------------
@@ -306,8 +306,18 @@ class _Normaliser:
     def term(self, term: Term) -> Polynomial:
         """The term's formula with its symbols bound, as a polynomial over atoms (the same
         polynomial object for the same formula and values: do not modify it)."""
+        if all(type(value) is int for _, value in term.symbols):  # most terms: no L
+            constant_key = (term.formula, term.symbols)
+            known = self._memo.get(constant_key)
+            if known is None:
+                known = self._evaluated(term)
+                if known is None:
+                    env: _Env = {name: _constant(value) for name, value in term.symbols}
+                    known = self._read(_parsed(term.formula), env)
+                self._memo[constant_key] = known
+            return known
         key: list[object] = [term.formula]
-        env: _Env = {}
+        env = {}
         symbolic = False
         for name, value in term.symbols:
             poly: Polynomial
@@ -493,6 +503,21 @@ class _Normaliser:
         return out
 
 
+def _as_multiple(poly: Polynomial, of: Polynomial) -> tuple[int | None, Polynomial]:
+    """(k, poly - k x ``of``) for the integer k that leaves the fewest terms, when that saves
+    more than the one product it costs; else (None, poly)."""
+    counts: dict[int, int] = {}
+    for monomial, coefficient in of.items():
+        k, remainder = divmod(poly.get(monomial, 0), coefficient)
+        if not remainder and k:
+            counts[k] = counts.get(k, 0) + 1
+    if not counts:
+        return None, poly
+    k = max(counts, key=lambda c: (counts[c], c))
+    residual = _add(poly, {m: k * c for m, c in of.items()}, -1)
+    return (k, residual) if len(residual) + 1 < len(poly) else (None, poly)
+
+
 def compile_parts(parts: Sequence[tuple[PartCosts, int]], dtype: str) -> CompiledModel:
     """Compile the per-sequence totals of ``parts`` (each ``PartCosts`` built in compile mode,
     with how many times it occurs) into one function of L. ``dtype``: the weight dtype, for the
@@ -521,6 +546,16 @@ def compile_parts(parts: Sequence[tuple[PartCosts, int]], dtype: str) -> Compile
     if params_total is None or params_active is None:
         raise TypeError("a parameter count depends on the context L")
 
+    # A bit-weighted FLOP total is mostly its FLOP total times the bits of the weight dtype:
+    # written k x that total plus what differs (integer ring arithmetic, exact), it costs one
+    # product and the terms of other precisions instead of all of its own terms.
+    multiples: dict[int, tuple[int, int]] = {}  # weighted total -> (its FLOP total, k)
+    for weighted, flops in ((5, 3), (6, 4)):
+        k, residual = _as_multiple(totals[weighted], totals[flops])
+        if k is not None:
+            multiples[weighted] = flops, k
+            totals[weighted] = residual
+
     # Products of atoms that more than one total uses are computed once.
     uses: dict[Monomial, int] = {}
     for poly in totals:
@@ -531,6 +566,14 @@ def compile_parts(parts: Sequence[tuple[PartCosts, int]], dtype: str) -> Compile
     body = [*normaliser.lines]
     body += [f"{name} = {'*'.join(normaliser.names[i] for i in m)}" for m, name in products.items()]
     values = [normaliser.render(p, products) for p in totals]
+    for weighted, (flops, k) in multiples.items():
+        if f"t{flops}" not in values:
+            body.append(f"t{flops} = {values[flops]}  # {QUANTITIES[flops]}")
+            values[flops] = f"t{flops}"
+        rest = "" if not totals[weighted] else values[weighted]
+        values[weighted] = f"{k}*t{flops}" + (
+            "" if not rest else f" - {rest[1:]}" if rest.startswith("-") else f" + {rest}"
+        )
 
     def block(indent: str, opening: str, closing: str) -> str:
         """The statements of one point at ``indent``, its totals between ``opening`` and
