@@ -23,6 +23,7 @@ convention over a grid of contexts and at random contexts.
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -407,6 +408,20 @@ class _Normaliser:
             folded = self._fold(lambda: compute(a, b))
             if folded is not None:
                 return folded
+        if op in (ast.FloorDiv, ast.Mod) and a is None and b:
+            # g x P // (g x k) = P // k and g x P % (g x k) = g x (P % k) for g > 0 (exact for
+            # Python's floored division): a common factor of the numerator's coefficients and the
+            # divisor leaves, and with k = ±1 the atom goes (2*q*q - 2*q, not (4*q*q - 4*q)//2).
+            g = math.gcd(b, *left.values())
+            if g > 1:
+                reduced, k = {m: c // g for m, c in left.items()}, b // g
+                if op is ast.FloorDiv:
+                    if k in (1, -1):
+                        return {m: c * k for m, c in reduced.items()}
+                    return self._atom(f"{self._operand(reduced)}//{k}")
+                if k in (1, -1):
+                    return {}
+                return _multiply(_constant(g), self._atom(f"{self._operand(reduced)}%{k}"))
         return self._atom(f"{self._operand(left)}{symbol}{self._operand(right)}")
 
     def _call(self, name: str, arguments: list[Polynomial]) -> Polynomial:

@@ -316,6 +316,9 @@ def _one_term_model(formula: str, **symbols: int) -> tuple[CompiledModel, Callab
         "cdiv(L, m)*m + cdiv(m - L, m)",
         "sum_floor(L - m, m) + sum_window(L - m*e, m)",  # negative arguments
         "2*m*e*(L+1)*(L+2) - 2*m*e*L*L",
+        # a common factor of numerator and divisor: 6L+3 = 3(2L+1), 9 = 3·3; negative divisors
+        "(6*L + 3)//9 + (6*L + 3)%9 + (4*L*L - 4*L)//2 + (6*L + 4)//-2 + (6*L + 4)%-2",
+        "(2*L + 2)//4 - (L + 1)//2 + (e*L - e)%(e*m) + (-e*L)//(-e)",
     ],
 )
 def test_the_polynomial_form_equals_the_formula(formula: str) -> None:
