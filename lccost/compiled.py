@@ -307,7 +307,10 @@ class _Normaliser:
     def term(self, term: Term) -> Polynomial:
         """The term's formula with its symbols bound, as a polynomial over atoms (the same
         polynomial object for the same formula and values: do not modify it)."""
-        if all(type(value) is int for _, value in term.symbols):  # most terms: no L
+        for _, value in term.symbols:
+            if type(value) is not int:
+                break
+        else:  # most terms: no L
             constant_key = (term.formula, term.symbols)
             known = self._memo.get(constant_key)
             if known is None:
@@ -540,6 +543,8 @@ def compile_parts(parts: Sequence[tuple[PartCosts, int]], dtype: str) -> Compile
     normaliser = _Normaliser()
     default_bits = number_format(dtype).element_bits
 
+    read: dict[int, Polynomial] = {}  # by id(term): a term in several totals is read once
+
     def total(quantity: str, weighted: bool = False) -> Polynomial:
         """Σ over parts of occurrences x Σ of the part's terms (x each term's bits)."""
         out: Polynomial = {}
@@ -550,7 +555,10 @@ def compile_parts(parts: Sequence[tuple[PartCosts, int]], dtype: str) -> Compile
                     factor *= (
                         number_format(term.compute).element_bits if term.compute else default_bits
                     )
-                for monomial, coefficient in normaliser.term(term).items():
+                poly = read.get(id(term))
+                if poly is None:
+                    poly = read[id(term)] = normaliser.term(term)
+                for monomial, coefficient in poly.items():
                     out[monomial] = out.get(monomial, 0) + factor * coefficient
         return {monomial: c for monomial, c in out.items() if c}
 
