@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import FunctionType
 from typing import NamedTuple, cast
 
 from lccost import sums
@@ -69,23 +70,31 @@ class Totals(NamedTuple):
     decode_flop_bits: int
 
 
-def _same_function(a: Callable[[int], int], b: Callable[[int], int]) -> bool:
-    """Whether two ``per_context`` functions compute the same value: the same code, defaults
-    and captured values (pure functions of L and what they capture)."""
+def _same_function(a: object, b: object, depth: int = 0) -> bool:
+    """Whether two ``per_context`` functions compute the same value: plain functions with the
+    same code, defaults and captured values (pure functions of L and what they capture), a
+    captured function compared the same way (a page count of a rule, ``compressed._pages``), a
+    few levels deep; other callables (``Workload.state_bytes_rule``'s, methods) and captured
+    values by their own equality."""
     if a is b:
         return True
-    code_a, code_b = getattr(a, "__code__", None), getattr(b, "__code__", None)
-    if code_a is None or code_a is not code_b:
-        return False
-    cells_a = tuple(c.cell_contents for c in getattr(a, "__closure__", None) or ())
-    cells_b = tuple(c.cell_contents for c in getattr(b, "__closure__", None) or ())
     try:
-        return bool(
-            cells_a == cells_b
-            and getattr(a, "__defaults__", None) == getattr(b, "__defaults__", None)
+        if type(a) is not FunctionType or type(b) is not FunctionType:
+            return bool(a == b)
+        if a.__code__ is not b.__code__ or depth > _SAME_FUNCTION_DEPTH:
+            return False
+        cells_a = tuple(c.cell_contents for c in a.__closure__ or ())
+        cells_b = tuple(c.cell_contents for c in b.__closure__ or ())
+        return (
+            len(cells_a) == len(cells_b)
+            and all(_same_function(x, y, depth + 1) for x, y in zip(cells_a, cells_b, strict=True))
+            and bool(a.__defaults__ == b.__defaults__)
         )
     except Exception:  # a captured value that cannot be compared: treat as different
         return False
+
+
+_SAME_FUNCTION_DEPTH = 3
 
 
 @dataclass(frozen=True)

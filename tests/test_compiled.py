@@ -26,7 +26,7 @@ from lccost.compiled import QUANTITIES, CompiledModel, _inlined, compile_parts
 from lccost.conventions import MAX_CONTEXT_TOKENS, Accounting, FlopConvention, number_format
 from lccost.engine import cost, part_ledgers
 from lccost.errors import LccostError
-from lccost.ledger import CONTEXT, PartCosts, deferred, ledger, term
+from lccost.ledger import CONTEXT, ContextDependent, Ledger, PartCosts, deferred, ledger, term
 from lccost.mechanisms.attention import Attention
 from lccost.mechanisms.base import LayerEnv
 from lccost.spec.loader import shipped_configs
@@ -350,3 +350,41 @@ def test_every_closed_form_of_lccost_sums_is_written_out() -> None:
     # closed form the reader cannot write out would stay a call (correct, only slower).
     names = {"cdiv", "tri", "sum_window", "sum_floor", "sum_min_floor"}
     assert names <= set(_inlined())
+
+
+def _values_of_L(compiled: CompiledModel) -> int:
+    """How many per_context functions one point calls."""
+    return compiled.source.split("def many")[0].count("= f_")
+
+
+class _Held:
+    def __init__(self, per_token: int) -> None:
+        self.per_token = per_token
+
+    def at(self, L: int) -> int:
+        return self.per_token * L
+
+
+def test_per_context_values_are_shared_only_when_they_are_the_same_function() -> None:
+    def rule(m: int) -> Callable[[int], int]:
+        return lambda L: L // m
+
+    def pages(held: Callable[[int], int], per_page: int) -> Callable[[int], int]:
+        return lambda L: held(L) // per_page
+
+    def model(*values: Callable[[int], int]) -> CompiledModel:
+        with deferred():
+            terms = [
+                term(f"t{i}", "n", n=cast(int, ContextDependent(v))) for i, v in enumerate(values)
+            ]
+        return compile_parts([(PartCosts(cache_bytes=Ledger(tuple(terms))), 1)], "bf16")
+
+    # Equal captured values, captured functions compared alike: one value of L.
+    same = model(pages(rule(4), 2), pages(rule(4), 2))
+    assert _values_of_L(same) == 1
+    assert same.at(1000).cache_bytes == 2 * (1000 // 4 // 2)
+    # Another captured value, another instance's method: each its own value.
+    for a, b in ((pages(rule(4), 2), pages(rule(8), 2)), (_Held(2).at, _Held(3).at)):
+        different = model(a, b)
+        assert _values_of_L(different) == 2
+        assert different.at(1000).cache_bytes == a(1000) + b(1000)
