@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+import os
 import re
 import types
 import typing
@@ -385,6 +386,9 @@ def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
     """A spec path for ``ref``: a file (relative to ``relative_to``'s folder) or a shipped name."""
     candidate = (relative_to.parent / ref) if relative_to else Path(ref)
     if not _exists(candidate):
+        exact = _shipped_named(ref)
+        if exact is not None:
+            return exact
         from lccost.names import match_name
 
         shipped = shipped_specs()
@@ -392,6 +396,23 @@ def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
         if name is not None:
             return shipped[name]
     return candidate
+
+
+def _shipped_named(name: str) -> Path | None:
+    """``shipped_specs()[name]`` when ``name`` is exactly a shipped spec's or variant's name,
+    without globbing and sorting both folders (each model on a command line resolves here)."""
+    if not name or name.startswith(".") or "/" in name or "\\" in name:
+        return None
+    file = f"{name}.yaml"
+    for directory in CONFIG_DIRS:
+        if directory.is_dir():
+            variants = directory / "variants"
+            if variants.is_dir() and file in os.listdir(variants):  # a variant wins
+                return variants / file
+            if name != "claims" and file in os.listdir(directory):
+                return directory / file
+            return None
+    return None
 
 
 MAX_EXTENDS_CHAIN = 32
@@ -468,8 +489,7 @@ def read_document(
 ) -> tuple[tuple[Path, str], Document]:
     """(resolved path, SHA-256) of ``path`` and its parsed document, parsed once per content."""
     raw_text = read_text(path, MAX_SPEC_BYTES, what)
-    digest = hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
-    key = (path.resolve(), digest)
+    key = (path.resolve(), _text_digest(raw_text))
     shown = shown_path(path)
     document = _PARSED.get((*key, shown, noun))
     if document is None:
@@ -830,22 +850,88 @@ def _shipped_dirs() -> frozenset[Path]:
 
 def load_spec(path: Path) -> Architecture:
     """A spec file and its ``extends`` parents, validated and expanded once per content."""
+    recalled = _recall_shipped(path)
+    if recalled is not None:
+        return recalled
     chain = _chain(path)
     files = tuple(k for k, _, _ in chain)
     key = (Architecture, *files)
     cached = _VALIDATED.get(key)
     if cached is None:
-        # Shipped specs are also kept across processes (lccost.spec.cache): a cold start does
-        # not validate them again.
-        shipped = all(p.parent in _shipped_dirs() for p, _ in files)
-        cached = spec_cache.recall(files) if shipped else None
-        if cached is None:
-            cached = validate_document(_merged_chain(chain), shown_path(path))
-            if shipped:
-                spec_cache.keep(files, cached)
+        cached = validate_document(_merged_chain(chain), shown_path(path))
+        # Shipped specs are also kept across processes (lccost.spec.cache): a cold start
+        # neither validates them again nor parses their YAML.
+        if all(p.parent in _shipped_dirs() for p, _ in files):
+            links = tuple((p, digest, ref) for (p, digest), _, ref in chain)
+            _remember(_CHAINS, links[0][:2], links)
+            spec_cache.keep(links, cached)
         _remember(_VALIDATED, key, cached)
     assert isinstance(cached, Architecture)
     return cached
+
+
+_CHAINS: dict[tuple[Path, str], spec_cache.Chain] = {}
+"""The ``extends`` chain of each shipped spec validated or recalled in this process, by the
+spec file's (resolved path, SHA-256)."""
+
+
+def _recall_shipped(path: Path) -> Architecture | None:
+    """A shipped spec validated before, in this process or kept by ``lccost.spec.cache``, found
+    without parsing YAML: the spec file's digest names its chain, and every file of the chain
+    must still have its digest and every ``extends`` still resolve to the same file. ``None``
+    when not (never kept, edited, not shipped, unreadable): the caller loads it in full, which
+    also reports any problem."""
+    try:
+        resolved = path.resolve()
+        if resolved.parent not in _shipped_dirs():
+            return None
+        first = (resolved, _text_digest(read_spec_text(path)))
+    except (OSError, ValueError, SpecError):
+        return None
+    chain = _CHAINS.get(first)
+    kept = None
+    if chain is None:
+        entry = spec_cache.recall(first)
+        if entry is None:
+            return None
+        chain, kept = entry
+    files = _unchanged(path, chain)
+    if files is None:
+        return None
+    key = (Architecture, *files)
+    cached = _VALIDATED.get(key, kept)
+    if cached is None:  # dropped from this process's bound: load in full
+        return None
+    _remember(_CHAINS, first, chain)
+    _remember(_VALIDATED, key, cached)
+    assert isinstance(cached, Architecture)
+    return cached
+
+
+def _text_digest(text: str) -> str:
+    """The SHA-256 that names a file's text (``read_document``'s key)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _unchanged(path: Path, chain: spec_cache.Chain) -> tuple[tuple[Path, str], ...] | None:
+    """The (resolved path, SHA-256) of each file of ``chain`` if it still holds starting at
+    ``path`` (followed as ``_chain`` follows it: each ``extends`` resolved relative to the
+    file as reached, not as resolved), else ``None``."""
+    files: list[tuple[Path, str]] = []
+    current = path
+    try:
+        for index, (resolved, digest, parent_ref) in enumerate(chain):
+            if current.resolve() != resolved:
+                return None
+            if index and _text_digest(read_spec_text(current)) != digest:
+                return None
+            files.append((resolved, digest))
+            if parent_ref is None:
+                return tuple(files) if index == len(chain) - 1 else None
+            current = resolve_ref(parent_ref, relative_to=current)
+    except (OSError, ValueError, SpecError):
+        return None
+    return None
 
 
 def model_path(ref: str | Path) -> Path:
