@@ -78,7 +78,7 @@ COMMAND_MODULES = {
     "schema": "deploy",
 }
 """Each command and the module of ``lccost.cli`` that registers it, in ``lccost --help``'s
-order (``tests/test_cli_app.py`` holds it to the registrations)."""
+order (``tests/test_cli.py`` holds it to the registrations)."""
 
 
 def _register(target: typer.Typer, modules: Iterable[str] = COMMAND_MODULES.values()) -> None:
