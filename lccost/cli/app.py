@@ -89,14 +89,15 @@ def _register(target: typer.Typer, modules: Iterable[str] = COMMAND_MODULES.valu
 def _app_for(args: Sequence[str]) -> typer.Typer:
     """The app to run ``lccost ARGS`` with. typer builds every registered command's parameters
     (their type hints, defaults and converters) on each run, so when the first word names a
-    command, only that command's module is registered, on an app of its own; otherwise (no
-    command, an option such as ``--help`` or ``--version`` first, an unknown command) all of
-    them, so the listing and the "No such command" message are the full app's."""
+    command, only that command is registered, on an app of its own; otherwise (no command, an
+    option such as ``--help`` or ``--version`` first, an unknown command) all of them, so the
+    listing and the "No such command" message are the full app's."""
     module = COMMAND_MODULES.get(args[0]) if args else None
     if module is None:
         return get_app()
     one = _new_app()
     _register(one, [module])
+    one.registered_commands = [c for c in one.registered_commands if c.name == args[0]]
     return one
 
 
