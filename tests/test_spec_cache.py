@@ -195,3 +195,17 @@ def test_a_cold_compare_of_kept_specs_imports_only_what_it_uses(tmp_path: Path) 
     assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr
     assert "'yaml'" in runs[0].stderr  # validated, so parsed
     assert runs[1].stderr.strip() == "[]"
+
+
+def test_a_shipped_name_resolves_to_the_file_the_listing_gives() -> None:
+    # resolve_ref finds an exact shipped name without listing both folders
+    # (loader._shipped_named): the same file as shipped_specs() names, a variant over a model
+    # of the same name; other spellings still go through the listing.
+    from lccost.spec.loader import resolve_ref, shipped_specs
+
+    shipped = shipped_specs()
+    assert len(shipped) >= 20
+    for name, path in shipped.items():
+        assert resolve_ref(name) == path, name
+    assert resolve_ref("LLAMA-3.1-8B") == shipped["llama-3.1-8b"]
+    assert resolve_ref("claims") == Path("claims")  # configs/claims.yaml is no model
