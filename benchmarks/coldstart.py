@@ -5,6 +5,7 @@ close to issue 15's target (1.3 x the floor) can the command come while it runs 
 
     python benchmarks/coldstart.py              # 9 runs per figure
     python benchmarks/coldstart.py --runs 21 --json
+    python benchmarks/coldstart.py --instructions   # the ladder in instructions (valgrind)
 
 1. A ladder of whole processes, each a fresh interpreter run alternately with the floor (floor,
    rung, floor, rung, ...), each figure the median of CPU seconds (user + system) and the
@@ -35,6 +36,12 @@ close to issue 15's target (1.3 x the floor) can the command come while it runs 
    a few functions of ``lccost.api`` and ``lccost.cli.costs`` with timers for the run, so a
    stage whose function the code no longer calls shows 0 and its time moves to ``other``.
 
+3. With ``--instructions``, the ladder again, each rung run once under valgrind's callgrind with
+   ``PYTHONHASHSEED=0``: the instructions each process executes (Ir), which other processes on
+   a shared machine do not disturb (CPU seconds do, by 20% and more on 2 busy cores). An
+   instruction is not a fixed time (cache misses, system calls), so this ranks and
+   compares, and CPU seconds on a quiet machine give the times. About 3 minutes.
+
 Whole-process CPU includes the interpreter's start (``python -c pass``, measured too), which the
 floor pays as well.
 """
@@ -44,7 +51,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -203,6 +212,30 @@ def ladder(runs: int) -> dict[str, dict[str, float]]:
     return {"floor": {"ms": 1000 * statistics.median(floors), "floors": 1.0}, **out}
 
 
+VALGRIND = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+
+
+def instructions() -> dict[str, dict[str, float]]:
+    """Per rung: millions of instructions (callgrind's Ir) and the ratio to the floor's."""
+    counts: dict[str, float] = {}
+    for name, code in {"floor": FLOOR, **LADDER}.items():
+        _cpu(code)  # .pyc files and the spec cache in place first
+        done = subprocess.run(
+            [*VALGRIND, sys.executable, "-c", code, *ARGS],
+            cwd=ROOT,
+            env={**_env(), "PYTHONHASHSEED": "0"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=True,
+        )
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if found is None:
+            raise RuntimeError(f"no instruction count from valgrind:\n{done.stderr[-2000:]}")
+        counts[name] = int(found.group(1)) / 1e6
+    return {name: {"Mi": n, "floors": n / counts["floor"]} for name, n in counts.items()}
+
+
 def stages(runs: int) -> dict[str, float]:
     """Median CPU ms of each stage of the real compare, from inside the process."""
     _cpu(COMPARE)  # the spec cache filled
@@ -219,6 +252,21 @@ def stages(runs: int) -> dict[str, float]:
         for name, ms in json.loads(done.stdout.splitlines()[-1]).items():
             samples.setdefault(name, []).append(ms)
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def instructions_report(counts: dict[str, dict[str, float]]) -> str:
+    lines = [f"{'instructions':<16} {'millions':>9} {'x floor':>8} {'step adds':>10}"]
+    previous = None
+    for name, figure in counts.items():
+        if name == "interpreter":
+            continue
+        added = "" if previous is None else f"{figure['floors'] - previous:+.3f}"
+        lines.append(f"{name:<16} {figure['Mi']:9.1f} {figure['floors']:8.3f} {added:>10}")
+        previous = figure["floors"]
+    lines.append(
+        f"(python -c pass: {counts['interpreter']['floors']:.3f} x floor, in every figure)"
+    )
+    return "\n".join(lines)
 
 
 def report(steps: dict[str, dict[str, float]], inside: dict[str, float]) -> str:
@@ -260,7 +308,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="runs per figure")
     parser.add_argument("--json", action="store_true", help="the figures as JSON")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="the ladder in instructions, under valgrind (deterministic; about 3 minutes)",
+    )
     args = parser.parse_args()
+    if args.instructions:
+        if shutil.which("valgrind") is None:
+            print("--instructions needs valgrind (apt-get install valgrind)", file=sys.stderr)
+            return 2
+        counts = instructions()
+        print(json.dumps(counts, indent=2) if args.json else instructions_report(counts))
+        return 0
     runs = max(args.runs, 3)
     steps, inside = ladder(runs), stages(runs)
     if args.json:
