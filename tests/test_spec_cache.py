@@ -122,6 +122,8 @@ def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_kept_shipped_spec_is_loaded_without_parsing_yaml(
     shipped_here: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from lccost.spec import loader
+
     (shipped_here / "parent.yaml").write_text(SPEC % 1, encoding="utf-8")
     child = shipped_here / "child.yaml"
     child.write_text("extends: parent.yaml\nname: child\n", encoding="utf-8")
@@ -133,6 +135,9 @@ def test_a_kept_shipped_spec_is_loaded_without_parsing_yaml(
     parses.clear()
     assert cost(load(child), make_workload(10)).kv_cache_bytes == 64 * 10
     assert parses == []  # from the cache: the chain's digests checked, no YAML parsed
+    loader._VALIDATED.clear()  # dropped from this process's bound, its chain still known
+    assert cost(load(child), make_workload(10)).kv_cache_bytes == 64 * 10
+    assert parses == []
 
 
 def test_an_edited_parent_of_a_kept_spec_is_validated_again(

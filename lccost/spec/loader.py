@@ -586,23 +586,30 @@ def _recall_shipped(path: Path) -> Architecture | None:
     except (OSError, ValueError, SpecError):
         return None
     chain = _CHAINS.get(first)
-    kept = None
-    if chain is None:
-        entry = spec_cache.recall(first)
-        if entry is None:
-            return None
-        chain, kept = entry
+    if chain is not None:  # seen in this process: its result is normally still held
+        files = _unchanged(path, chain)
+        cached = None if files is None else _VALIDATED.get((Architecture, *files))
+        if cached is not None:
+            assert files is not None and isinstance(cached, Architecture)
+            return _held(first, chain, files, cached)
+    entry = spec_cache.recall(first)
+    if entry is None:
+        return None
+    chain, kept = entry
     files = _unchanged(path, chain)
-    if files is None:
-        return None
-    key = (Architecture, *files)
-    cached = _VALIDATED.get(key, kept)
-    if cached is None:  # dropped from this process's bound: load in full
-        return None
+    return None if files is None else _held(first, chain, files, kept)
+
+
+def _held(
+    first: tuple[Path, str],
+    chain: spec_cache.Chain,
+    files: tuple[tuple[Path, str], ...],
+    architecture: Architecture,
+) -> Architecture:
+    """``architecture`` remembered for this process: by its chain, and by the spec file."""
     _remember(_CHAINS, first, chain)
-    _remember(_VALIDATED, key, cached)
-    assert isinstance(cached, Architecture)
-    return cached
+    _remember(_VALIDATED, (Architecture, *files), architecture)
+    return architecture
 
 
 def _text_digest(text: str) -> str:
