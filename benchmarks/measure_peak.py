@@ -161,7 +161,7 @@ def measure_family(
                 row["before_prefill_allocated_bytes"] = torch.cuda.memory_allocated()
                 torch.cuda.reset_peak_memory_stats()
                 out, prefill_ms = _event_ms(
-                    lambda: model(input_ids=ids, use_cache=True, logits_to_keep=1)
+                    lambda ids=ids: model(input_ids=ids, use_cache=True, logits_to_keep=1)
                 )
                 row["prefill_peak_allocated_bytes"] = torch.cuda.max_memory_allocated()
                 row["prefill_peak_reserved_bytes"] = torch.cuda.max_memory_reserved()
@@ -177,7 +177,7 @@ def measure_family(
                 row["after_prefill_cache_only_allocated_bytes"] = torch.cuda.memory_allocated()
                 torch.cuda.reset_peak_memory_stats()
                 out, decode_ms = _event_ms(
-                    lambda: model(
+                    lambda nxt=nxt, cache=cache: model(
                         input_ids=nxt, past_key_values=cache, use_cache=True, logits_to_keep=1
                     )
                 )
@@ -191,7 +191,7 @@ def measure_family(
                     nxt = out.logits[:, -1].argmax(-1, keepdim=True)
                     del out
                     out, step_ms = _event_ms(
-                        lambda: model(
+                        lambda nxt=nxt, cache=cache: model(
                             input_ids=nxt, past_key_values=cache, use_cache=True, logits_to_keep=1
                         )
                     )
@@ -203,7 +203,8 @@ def measure_family(
                 del out, cache, nxt, ids
             except torch.OutOfMemoryError as error:
                 row["error"] = f"OutOfMemoryError: {str(error).splitlines()[0]}"
-                out = cache = nxt = ids = None
+                # drop whatever the failed step left, so that empty_cache below frees it
+                out = cache = nxt = ids = None  # noqa: F841
             gc.collect()
             torch.cuda.empty_cache()
             row["free_bytes_at_start"] = free0
@@ -230,7 +231,7 @@ def environment() -> dict[str, Any]:
     except (OSError, subprocess.SubprocessError):
         smi = ""
     return {
-        "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date_utc": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "gpu_name": props.name,
         "total_memory_bytes": props.total_memory,
         "multi_processor_count": props.multi_processor_count,

@@ -130,6 +130,7 @@ holds; how many of them are counted, and in which layout, depends on which cache
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lccost.conventions import Accounting, number_format
@@ -376,6 +377,13 @@ def llamacpp_context(context_tokens: int) -> int:
     return round_up(context_tokens, LLAMACPP_CONTEXT_PAD)
 
 
+def every_token(context_tokens: int) -> int:
+    """L: the slots of a cache that holds every token (``full_tokens`` under reference and
+    full-context). ``LayerEnv.per_context`` passes this rule on as L itself, so the compiled fast
+    path multiplies by L instead of calling a function at every point."""
+    return context_tokens
+
+
 def full_tokens(
     context_tokens: int,
     accounting: Accounting,
@@ -387,12 +395,26 @@ def full_tokens(
     reference, full-context: L. vllm: ``cdiv(L, B) x B``. llamacpp: ``kv_size x n_stream``
     (``LlamaCppParams.context_cells``). (Rules and sources: the module docstring.)
     """
+    return full_tokens_rule(accounting, block_size, llamacpp)(context_tokens)
+
+
+def full_tokens_rule(
+    accounting: Accounting,
+    block_size: int,
+    llamacpp: LlamaCppParams = LLAMACPP_SERVER,
+) -> Callable[[int], int]:
+    """``full_tokens`` as a function of L, the accounting's branch chosen once (a mechanism's
+    ``env.per_context``: the compiled fast path calls it at every point)."""
     if accounting is Accounting.VLLM:
-        return cdiv(context_tokens, block_size) * block_size
+        return lambda L: cdiv(L, block_size) * block_size
     if accounting is Accounting.LLAMACPP:
-        kv_size, streams = llamacpp.context_cells(context_tokens)
-        return kv_size * streams
-    return context_tokens
+
+        def cells(L: int) -> int:
+            kv_size, streams = llamacpp.context_cells(L)
+            return kv_size * streams
+
+        return cells
+    return every_token
 
 
 def window_tokens(
@@ -408,16 +430,32 @@ def window_tokens(
     reference: ``min(L, W - 1)``. full-context: L. vllm: the blocks not yet freed,
     ``(cdiv(L, B) - max(0, L - W + 1) // B) x B``. llamacpp: ``LlamaCppParams.swa_cells``.
     """
-    if context_tokens == 0:
-        return 0
+    return window_tokens_rule(window, accounting, block_size, llamacpp)(context_tokens)
+
+
+def window_tokens_rule(
+    window: int,
+    accounting: Accounting,
+    block_size: int,
+    llamacpp: LlamaCppParams = LLAMACPP_SERVER,
+) -> Callable[[int], int]:
+    """``window_tokens`` as a function of L, the accounting's branch chosen once (as
+    ``full_tokens_rule``). Nothing is held after 0 tokens."""
     if accounting is Accounting.FULL_CONTEXT:
-        return context_tokens
+        return every_token  # L, 0 at L = 0
     if accounting is Accounting.VLLM:
-        skipped = max(0, context_tokens - window + 1)
-        return (cdiv(context_tokens, block_size) - skipped // block_size) * block_size
+
+        def blocks(L: int) -> int:
+            if L == 0:
+                return 0
+            skipped = max(0, L - window + 1)
+            return (cdiv(L, block_size) - skipped // block_size) * block_size
+
+        return blocks
     if accounting is Accounting.LLAMACPP:
-        return llamacpp.swa_cells(context_tokens, window)
-    return min(context_tokens, window - 1)
+        return lambda L: llamacpp.swa_cells(L, window) if L else 0
+    kept = window - 1
+    return lambda L: min(L, kept) if L else 0
 
 
 def paging_period(accounting: Accounting, block_size: int) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
+from operator import attrgetter
 
 from lccost.compiled import CompiledModel, Totals, compile_parts
 from lccost.conventions import number_format
@@ -117,13 +118,16 @@ class ModelCost:
         (``tests/test_compiled.py``)."""
         return sum(n * getattr(part, quantity).total for part, n in self._distinct_parts)
 
+    # The figures below read ``_compiled`` and ``totals`` directly, not through the other
+    # properties: a warm point is a few microseconds, and each property call is ~0.1 of one.
+
     @property
     def params_total(self) -> int:
-        return self.compiled.params_total
+        return self._compiled[0].params_total
 
     @property
     def params_active(self) -> int:
-        return self.compiled.params_active
+        return self._compiled[0].params_active
 
     @property
     def params_embedding(self) -> int:
@@ -140,7 +144,7 @@ class ModelCost:
 
     @property
     def kv_cache_bytes(self) -> int:
-        return self.workload.batch * self.cache_bytes_per_sequence
+        return self.workload.batch * self.totals.cache_bytes
 
     @property
     def prefill_flops(self) -> int:
@@ -155,10 +159,7 @@ class ModelCost:
         §1, Fig. 1): each term x bits(its compute format) / 8, so a bf16 product counts 2, an
         fp8 one 1, an fp4 one 1/2 (tensor-core throughput ratios). Unpinned terms use --dtype.
         ``quantity``: ``prefill_flops`` or ``decode_flops``."""
-        weighted_bits = {
-            "prefill_flops": self.totals.prefill_flop_bits,
-            "decode_flops": self.totals.decode_flop_bits,
-        }[quantity]
+        weighted_bits = self.totals[_FLOP_BITS[quantity]]
         return self.workload.batch * -(-weighted_bits // 8)  # exact: one division at the end
 
     def generation_flops(self, new_tokens: int, quantity: str = "decode_flops") -> int:
@@ -194,17 +195,19 @@ class ModelCost:
 
     @property
     def decode_bytes(self) -> int:
+        """Active weights once + batch x (cache read + cache written + embedding rows)."""
+        fixed, totals, batch = self._compiled[1], self.totals, self.workload.batch
         return (
-            self.decode_weight_bytes
-            + self.decode_cache_read_bytes
-            + self.decode_cache_write_bytes
-            + self.workload.batch * self.embedding_row_bytes
+            fixed.decode_weight_bytes
+            + batch * totals.cache_read_bytes
+            + batch * totals.cache_write_bytes
+            + batch * fixed.embedding_row_bytes
         )
 
     @property
     def prefill_bytes(self) -> int:
         """Weights read once (all of them: a long prompt touches every expert) + cache written."""
-        return self.fixed.weight_bytes + self.kv_cache_bytes
+        return self._compiled[1].weight_bytes + self.workload.batch * self.totals.cache_bytes
 
     @property
     def decode_intensity(self) -> float:
@@ -213,6 +216,13 @@ class ModelCost:
     @property
     def prefill_intensity(self) -> float:
         return self.prefill_flops / self.prefill_bytes if self.prefill_bytes else 0.0
+
+
+_FLOP_BITS = {
+    "prefill_flops": Totals._fields.index("prefill_flop_bits"),
+    "decode_flops": Totals._fields.index("decode_flop_bits"),
+}
+"""Where each FLOP quantity's bit-weighted total sits in ``Totals``."""
 
 
 def _summed(ledger: Ledger, first_context: int, positions: int) -> int:
@@ -234,9 +244,8 @@ def cost(architecture: Architecture, workload: Workload) -> ModelCost:
     """``architecture`` at ``workload``: totals from the compiled path, ledgers on demand.
 
     The totals are computed here, so that a workload lccost refuses fails at this call."""
-    model = ModelCost(architecture, workload)
-    model.totals  # noqa: B018 - computed now: a refusal belongs to this call
-    return model
+    fast = compiled_model(architecture, workload)
+    return _evaluated(architecture, workload, fast, fast[0].at(workload.context_tokens))
 
 
 def costs_at(
@@ -247,13 +256,26 @@ def costs_at(
     """``architecture`` at each of ``contexts`` (the workload's other settings fixed), all
     evaluated in one call of the compiled function (sweeps, ``fit``)."""
     fast = compiled_model(architecture, workload)
-    points = []
-    for context, totals in zip(contexts, fast[0].many(contexts), strict=True):
-        point = ModelCost(architecture, replace(workload, context_tokens=context))
-        # what the cached properties would compute, already computed
-        point.__dict__.update(_compiled=fast, totals=totals)
-        points.append(point)
-    return points
+    return [
+        _evaluated(architecture, workload.with_context(context), fast, totals)
+        for context, totals in zip(contexts, fast[0].many(contexts), strict=True)
+    ]
+
+
+def _evaluated(
+    architecture: Architecture,
+    workload: Workload,
+    compiled: tuple[CompiledModel, FixedFigures],
+    totals: Totals,
+) -> ModelCost:
+    """A ``ModelCost`` whose cached properties ``_compiled`` and ``totals`` hold what they would
+    compute, already computed (a point's overhead is most of its cost: no dataclass ``__init__``,
+    no lock of ``cached_property`` on first use)."""
+    model = object.__new__(ModelCost)
+    model.__dict__.update(
+        architecture=architecture, workload=workload, _compiled=compiled, totals=totals
+    )
+    return model
 
 
 def part_ledgers(
@@ -387,6 +409,8 @@ def fixed_figures(
 
 
 _KEY_FIELDS = tuple(f.name for f in fields(Workload) if f.name not in ("context_tokens", "batch"))
+_compile_key = attrgetter(*_KEY_FIELDS)
+"""The workload's fields but context and batch, as one tuple (``attrgetter``: one C call)."""
 
 _COMPILED: dict[int, dict[tuple[object, ...], tuple[CompiledModel, FixedFigures]]] = {}
 """Compiled models by ``id(architecture)``, then the workload's fields but context and batch; an
@@ -399,13 +423,33 @@ def compiled_model(
 ) -> tuple[CompiledModel, FixedFigures]:
     """``architecture`` compiled for ``workload``'s dtype, cache dtype, accounting, FLOP
     convention and block size (any context, any batch), once per process."""
+    # Every field of the workload but its context and batch, so that a setting added to
+    # ``Workload`` later is part of the key without anyone remembering to add it.
+    key = _compile_key(workload)
+    last = _last[0]
+    if last is not None and last[0]() is architecture and key == last[1]:
+        return last[2]
+    compiled = _compiled_model(architecture, workload, key)
+    _last[0] = (weakref.ref(architecture), key, compiled)
+    return compiled
+
+
+_Found = tuple[weakref.ref[Architecture], tuple[object, ...], tuple[CompiledModel, FixedFigures]]
+_last: list[_Found | None] = [None]
+"""The last (weak reference to the architecture, key, compiled model) ``compiled_model`` found: a
+run of points asks for the same one again and again, and a key of the same field objects is
+equal by identity (``tuple ==`` in C) without hashing a dataclass and two enums (~0.5 us)."""
+
+
+def _compiled_model(
+    architecture: Architecture,
+    workload: Workload,
+    key: tuple[object, ...],
+) -> tuple[CompiledModel, FixedFigures]:
     per_architecture = _COMPILED.get(id(architecture))
     if per_architecture is None:
         per_architecture = _COMPILED[id(architecture)] = {}
         weakref.finalize(architecture, _COMPILED.pop, id(architecture), None)
-    # Every field of the workload but its context and batch, so that a setting added to
-    # ``Workload`` later is part of the key without anyone remembering to add it.
-    key = tuple(getattr(workload, name) for name in _KEY_FIELDS)
     compiled = per_architecture.get(key)
     if compiled is None:
         # At context 0: nothing may read the workload's context in compile mode

@@ -7,6 +7,11 @@ what each token of a prompt of L tokens sees under each mechanism, exactly, in O
 from __future__ import annotations
 
 
+def cdiv(a: int, b: int) -> int:
+    """ceil(a / b) for integers: -(-a // b)."""
+    return -(-a // b)
+
+
 def tri(n: int) -> int:
     """1 + 2 + ... + n = n(n+1)/2 (causal attention over n tokens)."""
     return n * (n + 1) // 2

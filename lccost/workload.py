@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lccost.accounting import (
@@ -29,6 +30,24 @@ LLAMACPP_KV_DTYPES = ("fp32", "fp16", "bf16")
 LLAMACPP_DEFAULT_KV_DTYPE = "fp16"
 """llama.cpp's ``type_k`` / ``type_v`` default, F16 (``common/common.h:589-590``;
 ``llama_context_default_params``, ``src/llama-context.cpp:3780-3781``)."""
+
+
+def _check_context(context_tokens: int) -> None:
+    if not 0 <= context_tokens <= MAX_CONTEXT_TOKENS:
+        raise ValueError(
+            f"context must be 0 to {MAX_CONTEXT_TOKENS:,} tokens, not {context_tokens}"
+        )
+
+
+@dataclass(frozen=True)
+class _WholeBytes:
+    """Elements -> whole bytes in one format (``Workload.state_bytes_rule``); compared by value,
+    so that two layers' equal state rules are one value of the compiled fast path."""
+
+    format: NumberFormat | StorageFormat
+
+    def __call__(self, elements: int) -> int:
+        return -(-self.format.bits_for(elements) // 8)
 
 
 @dataclass(frozen=True)
@@ -59,10 +78,7 @@ class Workload:
     vllm_device: VllmDevice | None = None
 
     def __post_init__(self) -> None:
-        if not 0 <= self.context_tokens <= MAX_CONTEXT_TOKENS:
-            raise ValueError(
-                f"context must be 0 to {MAX_CONTEXT_TOKENS:,} tokens, not {self.context_tokens}"
-            )
+        _check_context(self.context_tokens)
         if not 1 <= self.batch <= MAX_BATCH:
             raise ValueError(f"batch must be 1 to {MAX_BATCH:,}, not {self.batch}")
         if self.block_size is not None and not 1 <= self.block_size <= MAX_BLOCK_SIZE:
@@ -83,6 +99,15 @@ class Workload:
                 "q4_1, iq4_nl, q5_0, q5_1, which lccost does not model (llama.cpp 0c1e57098 "
                 "common/arg.cpp:304-314)"
             )
+
+    def with_context(self, context_tokens: int) -> Workload:
+        """This workload at another context (a sweep's points): only the context is checked
+        again, the other settings were when this workload was made; ``dataclasses.replace``
+        would check them all again, for every point."""
+        _check_context(context_tokens)
+        other = object.__new__(Workload)
+        other.__dict__.update(self.__dict__, context_tokens=context_tokens)
+        return other
 
     @property
     def effective_kv_dtype(self) -> str:
@@ -133,12 +158,8 @@ class Workload:
         """
         total_bits = 0  # exact: bytes x 8 are whole numbers, one ceiling at the end
         native = self.uses_pinned_formats
-        kv_format = self.weight_format if native else number_format(self.effective_kv_dtype)
         for elements, pinned in parts:
-            if native and pinned is not None:
-                total_bits += pinned.bits_for(elements)
-            else:
-                total_bits += kv_format.bits_for(elements)
+            total_bits += self._element_format(pinned, native).bits_for(elements)
         if native:
             total_bits += 8 * pad_bytes
         return -(-total_bits // 8)
@@ -146,3 +167,16 @@ class Workload:
     def state_bytes(self, elements: int, pinned: StorageFormat | None = None) -> int:
         """Bytes of fixed-size state (conv, compressor buffers): the cache format, as entries."""
         return self.cache_entry_bytes(((elements, pinned),))
+
+    def state_bytes_rule(self, pinned: StorageFormat | None = None) -> Callable[[int], int]:
+        """``state_bytes`` as a function of the elements, the format chosen once (a state that
+        grows with L: ``env.per_context``, called by the compiled fast path at every point)."""
+        return _WholeBytes(self._element_format(pinned, self.uses_pinned_formats))
+
+    def _element_format(
+        self, pinned: StorageFormat | None, native: bool
+    ) -> NumberFormat | StorageFormat:
+        """The format one part of a cache entry is stored in (``cache_entry_bytes``)."""
+        if native:
+            return self.weight_format if pinned is None else pinned
+        return number_format(self.effective_kv_dtype)

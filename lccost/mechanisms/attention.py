@@ -53,11 +53,11 @@ from pydantic import Field, model_validator
 
 from lccost.accounting import (
     VllmDevice,
-    full_tokens,
+    full_tokens_rule,
     paging_period,
     vllm_kv_scale_bytes,
     vllm_pages,
-    window_tokens,
+    window_tokens_rule,
 )
 from lccost.conventions import Accounting
 from lccost.errors import LccostError
@@ -200,8 +200,8 @@ class Attention(MechanismSpec):
         accounting, block, window = workload.accounting, self._block_tokens(env), self.window
         llamacpp = workload.llamacpp
         if window is None:
-            return env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
-        return env.per_context(lambda L: window_tokens(L, window, accounting, block, llamacpp))
+            return env.per_context(full_tokens_rule(accounting, block, llamacpp))
+        return env.per_context(window_tokens_rule(window, accounting, block, llamacpp))
 
     def entry_bytes(self, env: LayerEnv) -> int:
         """Bytes of one token's K and V: 2·K·d values in the cache format, plus under vllm its

@@ -63,7 +63,7 @@ from typing import Self, cast
 
 from pydantic import Field
 
-from lccost.accounting import VLLM_DEFAULT_BLOCK_TOKENS
+from lccost.accounting import VLLM_DEFAULT_BLOCK_TOKENS, every_token
 from lccost.conventions import FlopConvention
 from lccost.ledger import CONTEXT, ContextDependent, PartCosts
 from lccost.storage import DTypeName
@@ -128,7 +128,10 @@ class LayerEnv:
 
     def per_context(self, value_at: Callable[[int], int]) -> int:
         """``value_at(L)``: a symbol's value computed from L in Python (e.g. the tokens an
-        accounting holds). In compile mode, that function itself, for the compiled code to call."""
+        accounting holds). In compile mode, that function itself, for the compiled code to call;
+        ``every_token`` (the rule "all L tokens") is L itself, in both modes."""
+        if value_at is every_token:
+            return self.context_tokens
         if self.compiling:
             return cast(int, ContextDependent(value_at))
         return value_at(self.workload.context_tokens)

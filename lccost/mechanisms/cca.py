@@ -38,12 +38,12 @@ from pydantic import Field, model_validator
 
 from lccost.accounting import (
     counts_states,
-    full_tokens,
+    full_tokens_rule,
     paging_period,
     vllm_hybrid_block_size,
     vllm_kv_scale_bytes,
     vllm_pages,
-    window_tokens,
+    window_tokens_rule,
 )
 from lccost.conventions import Accounting
 from lccost.ledger import Ledger, PartCosts, Term, ledger, term, weight_flops
@@ -129,8 +129,8 @@ class CompressedConvolutionalAttention(MechanismSpec):
         block = self._vllm_block_tokens(env) if accounting is Accounting.VLLM else env.block_size()
         llamacpp, window = env.workload.llamacpp, self.window
         if window is None:
-            return env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
-        return env.per_context(lambda L: window_tokens(L, window, accounting, block, llamacpp))
+            return env.per_context(full_tokens_rule(accounting, block, llamacpp))
+        return env.per_context(window_tokens_rule(window, accounting, block, llamacpp))
 
     def _states(self, env: LayerEnv) -> tuple[Ledger, Ledger]:
         """(held, moved per decode step) of the conv and value-shift states, per accounting.

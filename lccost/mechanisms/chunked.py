@@ -32,23 +32,25 @@ transformers 5.23.0 models/llama4 and cache_utils.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lccost.accounting import window_tokens
+from lccost.accounting import window_tokens_rule
 from lccost.conventions import Accounting
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
 
 
-def chunk_tokens(L: int, C: int, env: LayerEnv) -> int:
-    """Token slots a chunked layer holds after L tokens (module docstring)."""
+def chunk_tokens(C: int, env: LayerEnv) -> Callable[[int], int]:
+    """Token slots a chunked layer holds after L tokens (module docstring), as a function of
+    L, the accounting's branch chosen once (``env.per_context``)."""
     accounting = env.workload.accounting
     if accounting is Accounting.VLLM:
         B = env.block_size()
-        return (-(-L // B) - (L // C * C) // B) * B
-    return window_tokens(L, C, accounting, env.block_size())
+        return lambda L: (-(-L // B) - (L // C * C) // B) * B
+    return window_tokens_rule(C, accounting, env.block_size())
 
 
 class ChunkedAttention(MechanismSpec):
@@ -90,7 +92,7 @@ class ChunkedAttention(MechanismSpec):
             term("o_proj", "H*d*D", H=H, d=d, D=D),
         )
         entry = env.workload.cache_entry_bytes(((2 * K * d, None),))
-        held = env.per_context(lambda L: chunk_tokens(L, C, env))
+        held = env.per_context(chunk_tokens(C, env))
         if env.executed:
             decode = term("attn_qk+av", "4*H*d*min(L+1, C)", H=H, d=d, L=L, C=C)
             prefill = term("attn_qk+av", "4*H*d*L*L", H=H, d=d, L=L)

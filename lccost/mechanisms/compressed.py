@@ -72,6 +72,7 @@ from lccost.accounting import (
     vllm_pages,
     vllm_unsupported_device,
     window_tokens,
+    window_tokens_rule,
 )
 from lccost.conventions import NATIVE_KV, Accounting
 from lccost.errors import LccostError
@@ -113,6 +114,19 @@ def compressed_entries(
     whatever ``kv_unified`` (llama.cpp 0c1e57098 ``src/llama-kv-cache-dsv4.cpp:28-29``,
     ``:1287``, ``:1294``, ``:1302``, ``:1310``).
     """
+    return compressed_entries_rule(tokens_per_entry, accounting, block_size, llamacpp)(
+        context_tokens
+    )
+
+
+def compressed_entries_rule(
+    tokens_per_entry: int,
+    accounting: Accounting,
+    block_size: int,
+    llamacpp: LlamaCppParams = LLAMACPP_SERVER,
+) -> Callable[[int], int]:
+    """``compressed_entries`` as a function of L, the accounting's branch chosen once (a
+    mechanism's ``env.per_context``: the compiled fast path calls it at every point)."""
     m = tokens_per_entry
     # Refused at every L, 0 included: a layout vLLM cannot page is wrong at any context.
     if accounting is Accounting.VLLM and block_size % m:
@@ -121,14 +135,19 @@ def compressed_entries(
             f"of {m} tokens; vLLM pages DeepSeek V4 compressed caches in blocks that are a "
             f"multiple of {m} (it serves V4 with --block-size 256)"
         )
-    if context_tokens == 0:
-        return 0
     if accounting is Accounting.VLLM:
-        return cdiv(context_tokens, block_size) * (block_size // m)
+        per_block = block_size // m
+        return lambda L: cdiv(L, block_size) * per_block if L else 0
     if accounting is Accounting.LLAMACPP:
-        kv_size, _ = llamacpp.context_cells(context_tokens)
-        return round_up(max(1, cdiv(kv_size, m)), LLAMACPP_CONTEXT_PAD) * llamacpp.n_seq_max
-    return context_tokens // m
+
+        def cells(L: int) -> int:
+            if L == 0:
+                return 0
+            kv_size, _ = llamacpp.context_cells(L)
+            return round_up(max(1, cdiv(kv_size, m)), LLAMACPP_CONTEXT_PAD) * llamacpp.n_seq_max
+
+        return cells
+    return lambda L: L // m if L else 0
 
 
 def vllm_v4_layout(head_dim: int, rope_dim: int, kv_dtype: str) -> tuple[int, int]:
@@ -339,7 +358,7 @@ class _V4Attention(MechanismSpec):
             # (src/llama-kv-cache-dsv4.cpp:1243-1257).
             llamacpp = env.workload.llamacpp
             return lambda L: llamacpp.swa_cells(L, W, unified=False)
-        return lambda L: window_tokens(L, W, accounting, block)
+        return window_tokens_rule(W, accounting, block)
 
     def cache_period(self, env: LayerEnv) -> int:
         """The window's page (vllm) or padding (llamacpp); 1 otherwise."""
@@ -423,11 +442,11 @@ class _V4Attention(MechanismSpec):
             )
         width = c + (indexer.head_dim if indexer else 0)
         coff = 2 if overlap else 1
-        workload, pinned = env.workload, self._format().state
+        state_bytes = env.workload.state_bytes_rule(self._format().state)
 
         def state_at(L: int) -> int:
             elements = 2 * (L % m) * coff * width + (2 * m * width if overlap and m <= L else 0)
-            return workload.state_bytes(elements, pinned)
+            return state_bytes(elements)
 
         return ledger(term("compressor_state", "s", s=env.per_context(state_at)))
 
@@ -448,11 +467,7 @@ class _V4Attention(MechanismSpec):
         entry = self._layout(env)[0]
         accounting, block = env.workload.accounting, env.block_size(VLLM_V4_BLOCK_TOKENS)
         llamacpp = env.workload.llamacpp
-        compressed_entries(0, m, accounting, block, llamacpp)  # refuses an unpageable block
-
-        def held_at(L: int) -> int:
-            return compressed_entries(L, m, accounting, block, llamacpp)
-
+        held_at = compressed_entries_rule(m, accounting, block, llamacpp)  # refuses a bad block
         n = env.per_context(held_at)
         per_page = max(1, env.block_size(VLLM_V4_BLOCK_TOKENS) // m)
         closes = "((L+1)//m - L//m)"

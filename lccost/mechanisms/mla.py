@@ -56,7 +56,7 @@ from pydantic import Field
 from lccost.accounting import (
     VllmDevice,
     bits,
-    full_tokens,
+    full_tokens_rule,
     no_vllm_cache,
     paging_period,
     vllm_indexer_key_bytes,
@@ -354,7 +354,7 @@ class MultiHeadLatentAttention(MechanismSpec):
             self._block_tokens(env),
             env.workload.llamacpp,
         )
-        n_held = env.per_context(lambda L: full_tokens(L, accounting, block, llamacpp))
+        n_held = env.per_context(full_tokens_rule(accounting, block, llamacpp))
         latent = self._latent_part(env, n_held)
         if self.indexer is None:
             return latent
