@@ -25,7 +25,7 @@ from lccost.conventions import (
 from lccost.engine import ModelCost, cost, costs_at
 from lccost.errors import LccostError
 from lccost.peak import Engine, ReportPeak, parse_engine, peak_not_asked, report_peak
-from lccost.report import CostResult, Report, cost_result, make_report
+from lccost.report import CostResult, Report, cost_results, make_report
 from lccost.spec.loader import load_spec, model_path
 from lccost.spec.model import Architecture
 from lccost.workload import Workload
@@ -174,17 +174,21 @@ def analyse(
 
     peaks_requested = engine is not None or profile is not None
 
-    def peak_of(model_cost: ModelCost) -> ReportPeak:
+    def peaks_of(model_costs: Sequence[ModelCost]) -> list[ReportPeak]:
         if contexts is not None and not peaks_requested:
-            return peak_not_asked(model_cost.workload)
-        return report_peak(
-            model_cost.architecture,
-            model_cost.workload,
-            chosen_engine,
-            capacity,
-            device_name,
-            params_total=model_cost.params_total,
-        )
+            # the same for every point: it depends on the accounting only
+            return [peak_not_asked(workload)] * len(model_costs)
+        return [
+            report_peak(
+                model_cost.architecture,
+                model_cost.workload,
+                chosen_engine,
+                capacity,
+                device_name,
+                params_total=model_cost.params_total,
+            )
+            for model_cost in model_costs
+        ]
 
     architectures = [(load(m), source_of(m)) for m in models]
 
@@ -197,32 +201,20 @@ def analyse(
         except ValueError as error:  # a context out of range (``Workload``)
             raise LccostError(str(error)) from None
 
-    results: list[CostResult] = []
-    base_results: list[CostResult] = []
+    base_results: list[CostResult] | None = None
     costs: list[ModelCost] = []
     peaks: list[ReportPeak] = []
-    base_costs: list[ModelCost | None] = [None] * (1 if contexts is None else len(contexts))
+    results: list[CostResult] = []
     if baseline is not None:
-        base_costs = list(at_each(load(baseline)))
-        base_results = [
-            cost_result(c, generate=generate, source=source_of(baseline), peak=peak_of(c))
-            for c in base_costs
-            if c is not None
-        ]
+        base_costs = at_each(load(baseline))
+        base_peaks = peaks_of(base_costs)
+        base_results = cost_results(base_costs, base_peaks, None, generate, source_of(baseline))
     for architecture, source in architectures:
-        for model_cost, base_cost in zip(at_each(architecture), base_costs, strict=True):
-            costs.append(model_cost)
-            peaks.append(peak_of(model_cost))
-            results.append(
-                cost_result(
-                    model_cost,
-                    per_layer=per_layer,
-                    baseline=base_cost,
-                    generate=generate,
-                    source=source,
-                    peak=peaks[-1],
-                )
-            )
+        model_costs = at_each(architecture)
+        model_peaks = peaks_of(model_costs)
+        costs += model_costs
+        peaks += model_peaks
+        results += cost_results(model_costs, model_peaks, base_results, generate, source, per_layer)
     lines = None
     if profile is not None:
         from lccost.hardware import rooflines

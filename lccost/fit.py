@@ -254,10 +254,16 @@ def longest_fitting(fits: Callable[[int], bool], limit: int, period: int) -> int
     """The largest L <= ``limit`` such that every length 0..L fits; ``None`` if 0 does not.
 
     Binary search for a boundary, then ``first_failure`` (exact for a predicate monotone at
-    stride ``period``: a failure at L' implies failures at L' + kS).
+    stride ``period``: a failure at L' implies failures at L' + kS); no search when the limit
+    and the ``period`` lengths before it fit.
     """
     if not fits(0):
         return None
+    # Often every length fits up to the limit (``max_context``): the last S lengths show it
+    # (a failure earlier would recur among them, stride S), the lengths the search below ends
+    # on when nothing fails, so it is skipped.
+    if fits(limit) and first_failure(fits, limit + 1, period) == limit + 1:
+        return limit
     low, high = 0, limit + 1  # fits(low); high fails or is past the limit
     while high - low > 1:
         middle = (low + high) // 2
@@ -300,11 +306,11 @@ def fit(
     reserve_bytes, usable = _usable_bytes(capacity_bytes, reserve, gpus)
     spec = architecture.spec
     cache_memo: dict[int, int] = {}
-    totals_at = cost(architecture, workload).compiled.at  # any context: the fast path
+    compiled = cost(architecture, workload).compiled  # any context: the fast path
 
     def cache_per_sequence(tokens: int) -> int:
         if tokens not in cache_memo:
-            cache_memo[tokens] = totals_at(tokens).cache_bytes
+            cache_memo[tokens] = compiled.at(tokens).cache_bytes
         return cache_memo[tokens]
 
     params_total = cost(architecture, replace(workload, context_tokens=0)).params_total
@@ -313,12 +319,23 @@ def fit(
     period = cache_period(architecture, workload)
     limit = spec.max_context if spec.max_context is not None else SEARCH_LIMIT_TOKENS
 
+    def stride_before(tokens: int) -> list[int]:
+        """The cache after each of the S lengths up to ``tokens``: one call of the compiled
+        function for those not yet evaluated (S can be thousands: a chunk under vllm)."""
+        lengths = range(max(0, tokens - period + 1), tokens + 1)
+        missing = [n for n in lengths if n not in cache_memo]
+        for n, totals in zip(missing, compiled.many(missing), strict=True):
+            cache_memo[n] = totals.cache_bytes
+        return [cache_memo[n] for n in lengths]
+
     def fits(tokens: int) -> bool:
         return workload.batch * cache_per_sequence(tokens) <= budget
 
+    if budget >= 0 and fits(limit):
+        stride_before(limit)  # what ``longest_fitting`` reads first when all fits up to it
     longest = longest_fitting(fits, limit, period) if budget >= 0 else None
     at = context if context is not None else (spec.max_context or DEFAULT_CONTEXT_TOKENS)
-    peak = max(cache_per_sequence(n) for n in range(max(0, at - period + 1), at + 1))
+    peak = max(stride_before(at))
     if budget < 0:
         largest: int | None = 0
     else:
@@ -361,11 +378,20 @@ def _fit_peak(
     chunk, sequences = vllm_batch_defaults(capacity_bytes, hardware or "")
     chunk = max_batched_tokens or chunk
 
-    def peak_at(tokens: int, batch: int) -> PeakMemory:
-        at = replace(workload, context_tokens=tokens, batch=batch)
-        return engine_peak(architecture, at, engine, attn, chunk, sequences)
+    # every parameter, whatever the context: costed once, not at each step of the bisections
+    params_total = cost(architecture, replace(workload, context_tokens=0)).params_total
 
-    weights = weight_term(architecture, workload).bytes
+    peaks: dict[tuple[int, int], PeakMemory] = {}  # the searches revisit a few points
+
+    def peak_at(tokens: int, batch: int) -> PeakMemory:
+        if (tokens, batch) not in peaks:
+            at = replace(workload, context_tokens=tokens, batch=batch)
+            peaks[tokens, batch] = engine_peak(
+                architecture, at, engine, attn, chunk, sequences, params_total
+            )
+        return peaks[tokens, batch]
+
+    weights = weight_term(architecture, workload, params_total).bytes
     budget = usable - weights
     limit = spec.max_context if spec.max_context is not None else SEARCH_LIMIT_TOKENS
     period = cache_period(architecture, workload) if engine is Engine.VLLM else 1

@@ -78,8 +78,10 @@ device here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import weakref
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
+from operator import attrgetter
 
 from lccost.conventions import Accounting, number_format
 from lccost.engine import cost
@@ -179,19 +181,44 @@ def _activation_bytes(workload: Workload) -> int:
         ) from None
 
 
-def _layers(architecture: Architecture, workload: Workload) -> list[tuple[PeakAttention, PeakMLP]]:
+_LAYERS: dict[int, dict[tuple[object, ...], tuple[tuple[PeakAttention, PeakMLP], ...]]] = {}
+"""``_layers`` by ``id(architecture)``, then the workload's settings but context and batch; an
+entry leaves with its architecture (``weakref.finalize``), so an id is never reused stale."""
+
+_SETTINGS = attrgetter(
+    *(f.name for f in fields(Workload) if f.name not in ("context_tokens", "batch"))
+)
+"""What a layer's peak shape may depend on: every setting of the workload but the context
+and the batch (a setting added to ``Workload`` later is part of it)."""
+
+
+def _layers(
+    architecture: Architecture, workload: Workload
+) -> tuple[tuple[PeakAttention, PeakMLP], ...]:
     """Every layer's (attention, MLP) shape for the peak (``MechanismSpec.peak_attention`` /
-    ``peak_mlp``), or a refusal naming the first layer whose mechanism does not model it."""
+    ``peak_mlp``), or a refusal naming the first layer whose mechanism does not model it.
+
+    The shapes do not depend on the context or the batch (they are asked at context 0, batch
+    1, so none can read them), so they are found once per architecture and settings, and once
+    per distinct layer (a template used many times is one spec object): a peak is evaluated
+    dozens of times in ``lccost.fit``'s bisections and at every point of a sweep."""
+    per_architecture = _LAYERS.get(id(architecture))
+    key = _SETTINGS(workload)
+    if per_architecture is not None and key in per_architecture:
+        return per_architecture[key]
     spec = architecture.spec
     if spec.hyper_connections is not None:
         raise LccostError(
             f"{architecture.name}: the peak memory is not modelled for "
             "hyper-connections; use --engine none (weights + cache)"
         )
-    env = LayerEnv(spec.hidden_size, workload)
+    env = LayerEnv(spec.hidden_size, replace(workload, context_tokens=0, batch=1))
+    shapes: dict[int, tuple[PeakAttention | None, PeakMLP | None]] = {}
     layers = []
     for index, layer in enumerate(architecture.layers):
-        attention, ffn = layer.attention.peak_attention(env), layer.ffn.peak_mlp()
+        if id(layer) not in shapes:
+            shapes[id(layer)] = layer.attention.peak_attention(env), layer.ffn.peak_mlp()
+        attention, ffn = shapes[id(layer)]
         if attention is None or ffn is None:
             raise LccostError(
                 f"{architecture.name}: the peak memory is modelled for layers of softmax "
@@ -201,7 +228,11 @@ def _layers(architecture: Architecture, workload: Workload) -> list[tuple[PeakAt
                 "use --engine none (weights + cache)"
             )
         layers.append((attention, ffn))
-    return layers
+    if per_architecture is None:
+        per_architecture = _LAYERS[id(architecture)] = {}
+        weakref.finalize(architecture, _LAYERS.pop, id(architecture), None)
+    per_architecture[key] = result = tuple(layers)
+    return result
 
 
 def _shared_from(architecture: Architecture) -> int:
@@ -540,22 +571,23 @@ def engine_peak(
     attn: AttentionImpl = AttentionImpl.SDPA,
     max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
     max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
+    params_total: int | None = None,
 ) -> PeakMemory:
     """The larger of the prefill and first-decode peaks under ``engine`` (``none``: weights +
-    the workload's cache, nothing else)."""
+    the workload's cache, nothing else); ``params_total`` as in ``weight_term``."""
     if engine is Engine.TRANSFORMERS:
-        prefill = transformers_prefill_peak(architecture, workload, attn)
-        decode = transformers_decode_peak(architecture, workload)
+        prefill = transformers_prefill_peak(architecture, workload, attn, params_total)
+        decode = transformers_decode_peak(architecture, workload, params_total)
         return prefill if prefill.total_bytes >= decode.total_bytes else decode
     if engine is Engine.VLLM:
-        return vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs)
+        return vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs, params_total)
     cache = cost(architecture, workload).cache_bytes_per_sequence * workload.batch
     return PeakMemory(
         Engine.NONE,
         "rest",
         "weights + cache",
         (
-            weight_term(architecture, workload),
+            weight_term(architecture, workload, params_total),
             PeakTerm("cache", cache, f"{workload.accounting} accounting"),
         ),
         "activations and everything else (--reserve)",

@@ -6,6 +6,9 @@ one workload. Byte and FLOP counts are exact integers; ratios and intensities ar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import fields
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
@@ -151,59 +154,129 @@ def layer_results(model_cost: ModelCost) -> list[LayerResult]:
 def cost_result(
     model_cost: ModelCost,
     per_layer: bool = False,
-    baseline: ModelCost | None = None,
+    baseline: CostResult | None = None,
     generate: int | None = None,
     source: str | None = None,
     peak: ReportPeak | None = None,
 ) -> CostResult:
     """``model_cost``'s totals as a result; ``source`` is the input it was read from; ``peak``
-    its engine's peak memory (or why there is none)."""
+    its engine's peak memory (or why there is none); ``baseline``: the baseline's result at the
+    same context, which ``ratios`` divide by."""
+    values = _settings_fields(model_cost, source, generate)
+    values.update(_point_fields(model_cost, per_layer, baseline, generate, peak))
+    return CostResult(**values)
+
+
+def cost_results(
+    model_costs: Sequence[ModelCost],
+    peaks: Sequence[ReportPeak],
+    baselines: Sequence[CostResult | None] | None = None,
+    generate: int | None = None,
+    source: str | None = None,
+    per_layer: bool = False,
+) -> list[CostResult]:
+    """``cost_result`` of each of ``model_costs`` (with its peak and its baseline's result), for
+    the points of a sweep: the first result is validated, every later point of the same
+    architecture and settings (all of the workload but its context: ``costs_at``) is a copy of
+    it with what depends on the point replaced, so that each point costs no re-validation of
+    the values lccost computed itself. A point of another architecture or settings is built by
+    ``cost_result``. Identical results either way (``tests/test_sweep_contexts.py``)."""
+    bases = baselines if baselines is not None else [None] * len(model_costs)
+    results: list[CostResult] = []
+    template: CostResult | None = None
+    template_key: tuple[object, ...] = ()
+    for model_cost, peak, base in zip(model_costs, peaks, bases, strict=True):
+        key = (model_cost.architecture, *_workload_settings(model_cost.workload))
+        if template is None or key != template_key or per_layer:
+            result = template = cost_result(model_cost, per_layer, base, generate, source, peak)
+            template_key = key
+        else:
+            result = _copy_with(template, _point_fields(model_cost, False, base, generate, peak))
+        results.append(result)
+    return results
+
+
+def _copy_with(template: CostResult, values: dict[str, object]) -> CostResult:
+    """``template.model_copy(update=values)``: a model built as pydantic's ``model_construct``
+    builds one (its ``__dict__`` and set fields; no extra fields, no private attributes), in a
+    third of the time (no ``copy.copy`` of each attribute); values lccost computed, not
+    re-validated. Equal to the validated result (``tests/test_sweep_contexts.py``)."""
+    result = CostResult.__new__(CostResult)
+    object.__setattr__(result, "__dict__", {**template.__dict__, **values})
+    object.__setattr__(result, "__pydantic_fields_set__", template.model_fields_set | values.keys())
+    object.__setattr__(result, "__pydantic_extra__", None)
+    object.__setattr__(result, "__pydantic_private__", None)
+    return result
+
+
+_workload_settings = attrgetter(
+    *(field.name for field in fields(Workload) if field.name != "context_tokens")
+)
+"""Every setting of a workload but its context: a new one added to ``Workload`` is part of it
+without anyone remembering to add it here."""
+
+
+def _settings_fields(
+    model_cost: ModelCost, source: str | None, generate: int | None
+) -> dict[str, object]:
+    """The fields of a result that depend on the model and the workload's settings, not on its
+    context (``cost_results`` reuses them across a sweep)."""
     w = model_cost.workload
-    result = CostResult(
-        model=model_cost.architecture.name,
-        source=source,
-        context=w.context_tokens,
-        batch=w.batch,
-        dtype=w.dtype,
-        kv_dtype=w.effective_kv_dtype,
-        accounting=w.accounting,
-        accounting_settings=w.accounting_settings(),
-        flop_convention=w.flops,
-        kv_cache_bytes=model_cost.kv_cache_bytes,
-        prefill_flops=model_cost.prefill_flops,
-        decode_flops=model_cost.decode_flops,
-        decode_flops_fp8_equivalent=model_cost.fp8_equivalent("decode_flops"),
-        decode_bytes=model_cost.decode_bytes,
-        decode_weight_bytes=model_cost.decode_weight_bytes,
-        decode_cache_read_bytes=model_cost.decode_cache_read_bytes,
-        decode_cache_write_bytes=model_cost.decode_cache_write_bytes,
-        params_total=model_cost.params_total,
-        params_active=model_cost.params_active,
-        params_embedding=model_cost.params_embedding,
-        params_effective=model_cost.params_effective,
-        decode_intensity=model_cost.decode_intensity,
-        prefill_intensity=model_cost.prefill_intensity,
-        layers=layer_results(model_cost) if per_layer else None,
-        generate_tokens=generate,
-        generate_decode_flops=model_cost.generation_flops(generate) if generate else None,
-    )
+    return {
+        "model": model_cost.architecture.name,
+        "source": source,
+        "batch": w.batch,
+        "dtype": w.dtype,
+        "kv_dtype": w.effective_kv_dtype,
+        "accounting": w.accounting,
+        "accounting_settings": w.accounting_settings(),
+        "flop_convention": w.flops,
+        "decode_weight_bytes": model_cost.decode_weight_bytes,
+        "params_total": model_cost.params_total,
+        "params_active": model_cost.params_active,
+        "params_embedding": model_cost.params_embedding,
+        "params_effective": model_cost.params_effective,
+        "generate_tokens": generate,
+    }
+
+
+def _point_fields(
+    model_cost: ModelCost,
+    per_layer: bool,
+    baseline: CostResult | None,
+    generate: int | None,
+    peak: ReportPeak | None,
+) -> dict[str, object]:
+    """The fields of a result that depend on its context: the costs, the peaks, the ratios."""
+    costs = {  # exact integers, which ``ratios`` divide
+        "kv_cache_bytes": model_cost.kv_cache_bytes,
+        "prefill_flops": model_cost.prefill_flops,
+        "decode_flops": model_cost.decode_flops,
+        "decode_flops_fp8_equivalent": model_cost.fp8_equivalent("decode_flops"),
+        "decode_bytes": model_cost.decode_bytes,
+    }
+    values: dict[str, object] = {
+        "context": model_cost.workload.context_tokens,
+        **costs,
+        "decode_cache_read_bytes": model_cost.decode_cache_read_bytes,
+        "decode_cache_write_bytes": model_cost.decode_cache_write_bytes,
+        "decode_intensity": model_cost.decode_intensity,
+        "prefill_intensity": model_cost.prefill_intensity,
+    }
+    if per_layer:
+        values["layers"] = layer_results(model_cost)
+    if generate:
+        values["generate_decode_flops"] = model_cost.generation_flops(generate)
     if peak is not None:
         summary = peak.summary
-        result = result.model_copy(
-            update={
-                "peak_engine": peak.label,
-                "prefill_peak_bytes": None if summary is None else summary.prefill_peak_bytes,
-                "decode_peak_bytes": None if summary is None else summary.decode_peak_bytes,
-                "peak_missing_reason": peak.reason,
-            }
-        )
+        values["peak_engine"] = peak.label
+        values["prefill_peak_bytes"] = None if summary is None else summary.prefill_peak_bytes
+        values["decode_peak_bytes"] = None if summary is None else summary.decode_peak_bytes
+        values["peak_missing_reason"] = peak.reason
     if baseline is not None:
-        base = cost_result(baseline)
-        ratios = {
-            name: (
-                getattr(result, name) / getattr(base, name) if getattr(base, name) else float("nan")
-            )
+        values["baseline"] = baseline.model
+        values["ratios"] = {
+            name: costs[name] / base if (base := getattr(baseline, name)) else float("nan")
             for name in RATIO_FIELDS
         }
-        result = result.model_copy(update={"baseline": base.model, "ratios": ratios})
-    return result
+    return values

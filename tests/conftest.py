@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from helpers import run_cli as _run_cli
+from hypothesis import settings
+
+# The suite draws the same examples on every run (a red build is then the change's, never the
+# dice's) and keeps no example database. `LCCOST_HYPOTHESIS=explore pytest` draws new examples
+# each run and replays its own failures, to look for the next bug.
+settings.register_profile("fixed", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=500)
+settings.load_profile(os.environ.get("LCCOST_HYPOTHESIS", "fixed"))
 
 RunCli = Callable[[list[str]], tuple[int, str, str]]
 WriteSpec = Callable[..., Path]

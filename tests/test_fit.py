@@ -104,6 +104,38 @@ def test_a_shrinking_cache_is_not_mistaken_for_room(tiny: Path) -> None:
     assert solve(tiny, WEIGHTS + 16 * ENTRY, accounting="vllm", block_size=4).longest_context == 8
 
 
+CHUNKED = """\
+name: chunked
+hidden_size: 16
+vocab_size: 10
+tie_word_embeddings: true
+max_context: 1000
+layers:
+  - attention: {kind: chunked_attention, query_heads: 1, kv_heads: 1, head_dim: 8, chunk: 4}
+    ffn: {kind: dense, intermediate_size: 8}
+"""
+
+
+def test_a_chunk_boundary_that_frees_the_cache_is_not_mistaken_for_room(
+    write_spec: WriteSpec,
+) -> None:
+    # vLLM accounting, block 1: a chunked layer (C = 4) frees the pages before its current
+    # chunk, so it holds L mod 4 tokens of 32 bytes (chunked.py docstring): 0, 32, 64, 96, 0,
+    # 32, ... by L = 0, 1, 2, 3, 4, 5. With room for 64 bytes, L = 3 is the first length that
+    # does not fit (every L = 3 + 4k fails too): the longest context is 2, not a length after
+    # a later boundary.
+    path = write_spec(CHUNKED, "chunked.yaml")
+    weights = 2 * (4 * 128 + 3 * 16 * 8 + 10 * 16)  # attention, MLP, tied embedding; bf16
+    result = solve(path, weights + 2 * ENTRY, accounting="vllm", block_size=1, context=9)
+    assert result.weight_bytes == weights
+    assert result.longest_context == 2
+    # The peak on the way to L = 9 is the 3 tokens held at L = 7; one sequence of 96 bytes
+    # does not fit in 64.
+    assert (result.peak_cache_bytes_per_sequence, result.largest_batch) == (3 * ENTRY, 0)
+    # The solver's stride is lcm(C, B) = 4: the cache repeats there.
+    assert cache_period(api.load(path), api.make_workload(0, accounting="vllm", block_size=1)) == 4
+
+
 def test_largest_batch_at_a_context(tiny: Path) -> None:
     # At L = 100 one sequence holds 32 * 104 = 3,328 bytes; room for 7 and 100 bytes more.
     result = solve(tiny, WEIGHTS + 7 * 3328 + 100, context=100)

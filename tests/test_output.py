@@ -275,3 +275,54 @@ def test_explain_adds_up_the_decode_bytes() -> None:
         io.StringIO(run_cli(["compare", "llama-3.1-8b", "-c", "1k", "-f", "csv"])[1])
     )
     assert int(row["decode_bytes"]) == int(total.replace(",", ""))
+
+
+def test_csv_rows_are_what_the_csv_module_writes() -> None:
+    # ``csv_lines`` writes each arrangement of text once through the csv module and fills in
+    # the numbers; every row must be what ``csv.writer`` writes for it: quotes, commas,
+    # newlines and ``%`` in text, None, bools, enums, negative and float numbers, and rows
+    # whose numbers move to other columns.
+    from enum import StrEnum
+
+    from lccost.render.formats import csv_lines
+
+    class Kind(StrEnum):
+        A = "a,b"
+
+    rows: list[tuple[object, ...]] = [
+        ("plain", 1, 2.5, None, Kind.A),
+        ("plain", 10**30, -0.0, None, Kind.A),
+        ('say "hi", 100%', -3, 1e-7, None, Kind.A),
+        ('say "hi", 100%', 4, float("nan"), "%s %d", Kind.A),
+        ("two\nlines", True, 5, 6.0, ""),
+        ("%%", None, 7, "x\ry", 8),
+        ("", "", "", "", ""),
+    ]
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerows(rows)
+    assert "".join(f"{line}\n" for line in csv_lines(rows)) == expected.getvalue()
+
+
+def test_a_sweeps_csv_is_what_the_csv_module_writes() -> None:
+    # The whole file, against the csv module's own rows of the same results.
+    from lccost import api
+    from lccost.render.formats import CSV_FIELDS, to_csv
+
+    contexts = [1, 5000, 131072]
+    report = api.sweep(
+        ["gemma-4-e2b", "deepseek-v4-flash"],
+        contexts,
+        api.make_workload(1, accounting="vllm"),
+        baseline="llama-3.1-8b",
+    )
+    names = sorted(report.results[0].ratios or {})
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow([*CSV_FIELDS, *(f"ratio_{name}" for name in names)])
+    for result in report.results:
+        ratios = result.ratios or {}
+        writer.writerow(
+            [getattr(result, name) for name in CSV_FIELDS] + [ratios[name] for name in names]
+        )
+    assert to_csv(report) == expected.getvalue()
+    assert len(expected.getvalue().splitlines()) == 1 + 2 * len(contexts)

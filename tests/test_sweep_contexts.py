@@ -55,3 +55,65 @@ def test_cli_every_writes_one_row_per_step(run_cli: RunCli) -> None:
     assert code == 0, err
     rows = out.strip().splitlines()[1:]
     assert [int(row.split(",")[1]) for row in rows] == [1024, 1280, 1536, 1792, 2048]
+
+
+SWEEP_CONTEXTS = [1, 127, 128, 129, 4097, 131072, (1 << 20) + 5]
+"""Around the windows, pages and compression blocks of the shipped models, and past 1M."""
+
+
+@pytest.mark.parametrize("accounting", ["reference", "full-context", "vllm", "llamacpp"])
+def test_a_sweeps_results_equal_each_point_computed_and_validated_alone(accounting: str) -> None:
+    # A sweep builds its later points as copies of its first without re-validating them
+    # (``lccost.report.cost_results``); each must equal the result pydantic validates for that
+    # point computed on its own (``cost`` at that context), baseline ratios and peaks included,
+    # and serialise to the same JSON.
+    from lccost import api
+    from lccost.engine import cost
+    from lccost.peak import peak_not_asked
+    from lccost.report import CostResult, Report, cost_result
+    from lccost.spec.loader import shipped_specs
+
+    names = sorted(shipped_specs())
+    workload = api.make_workload(1, batch=3, accounting=accounting, kv_dtype="native")
+    report = api.sweep(names, SWEEP_CONTEXTS, workload, baseline="llama-3.1-8b")
+    peak = peak_not_asked(workload)
+    expected_base = [
+        cost_result(cost(api.load("llama-3.1-8b"), api.at_context(workload, c)), peak=peak)
+        for c in SWEEP_CONTEXTS
+    ]
+    expected = [
+        cost_result(cost(api.load(name), api.at_context(workload, c)), baseline=base, peak=peak)
+        for name in names
+        for c, base in zip(SWEEP_CONTEXTS, expected_base, strict=True)
+    ]
+    assert report.baseline_results == expected_base
+    assert report.results == expected
+    for got, want in zip(report.results, expected, strict=True):
+        assert got.model_dump_json() == want.model_dump_json()
+        assert CostResult.model_validate(got.model_dump()) == got
+    assert Report.model_validate_json(report.model_dump_json()) == report
+
+
+def test_a_sweeps_peaks_and_generated_flops_are_each_points_own() -> None:
+    # With --engine every point has its own peaks, and --generate its own decode FLOPs; the
+    # copies made for later points carry them, as each point computed and validated alone.
+    from lccost import api
+    from lccost.engine import cost
+    from lccost.peak import Engine, report_peak
+    from lccost.report import cost_result
+
+    names = ["llama-3.1-8b", "gemma-4-e2b", "deepseek-v3.2"]  # the last: peak not modelled
+    workload = api.make_workload(1, batch=2)
+    analysis = api.analyse(
+        names, workload, contexts=SWEEP_CONTEXTS[:5], generate=3, engine="transformers"
+    )
+    expected = []
+    for name in names:
+        architecture = api.load(name)
+        for context in SWEEP_CONTEXTS[:5]:
+            point = cost(architecture, api.at_context(workload, context))
+            peak = report_peak(architecture, point.workload, Engine.TRANSFORMERS)
+            expected.append(cost_result(point, generate=3, peak=peak))
+    assert analysis.report.results == expected
+    assert len({r.prefill_peak_bytes for r in analysis.report.results[:5]}) == 5
+    assert analysis.report.results[-1].peak_missing_reason is not None

@@ -32,12 +32,13 @@ transformers 5.23.0 models/llama4 and cache_utils.py.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lccost.accounting import window_tokens_rule
+from lccost.accounting import paging_period, window_tokens_rule
 from lccost.conventions import Accounting
 from lccost.ledger import PartCosts, ledger, term, weight_flops
 from lccost.mechanisms.base import LayerEnv, MechanismSpec
@@ -75,6 +76,16 @@ class ChunkedAttention(MechanismSpec):
 
     def vllm_page_token_bytes(self, env: LayerEnv) -> int:
         return env.workload.cache_entry_bytes(((2 * self.kv_heads * self.head_dim, None),))
+
+    def cache_period(self, env: LayerEnv) -> int:
+        """S, cache(L + S) >= cache(L): under ``vllm`` the pages before the current chunk are
+        freed at each chunk boundary, so the cache falls there and repeats every lcm(C, B)
+        tokens (cdiv(L + S, B) and floor((L + S)/C)·C both move by S/B pages); else the
+        window's padding (``paging_period``: min(L, C - 1) and L grow with L)."""
+        accounting = env.workload.accounting
+        if accounting is Accounting.VLLM:
+            return math.lcm(self.chunk, env.block_size())
+        return paging_period(accounting, env.block_size())
 
     def costs(self, env: LayerEnv) -> PartCosts:
         D, L, H, K, d, C = (

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
 from lccost.conventions import ByteUnit, format_context, number_format
@@ -70,20 +71,75 @@ def to_json(report: Report) -> str:
 
 
 def to_csv(report: Report) -> str:
+    """One row per result: ``CSV_FIELDS`` (None written as an empty cell, as ``csv`` writes
+    it), then ``ratio_<quantity>`` for each ratio any result has."""
     buffer = io.StringIO()
     ratio_names = sorted({k for r in report.results for k in (r.ratios or {})})
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CSV_FIELDS, *(f"ratio_{name}" for name in ratio_names)])
-    for result in report.results:
-        row = [getattr(result, name) for name in CSV_FIELDS]
-        ratios = result.ratios or {}
-        writer.writerow(
-            [
-                *("" if v is None else v for v in row),
-                *(ratios.get(name, "") for name in ratio_names),
-            ]
+    csv.writer(buffer, lineterminator="\n").writerow(
+        [*CSV_FIELDS, *(f"ratio_{name}" for name in ratio_names)]
+    )
+    cells = attrgetter(*CSV_FIELDS)
+    rows: Iterable[tuple[object, ...]] = map(cells, report.results)
+    if ratio_names:
+        rows = (
+            (*cells(r), *((r.ratios or {}).get(name, "") for name in ratio_names))
+            for r in report.results
         )
+    buffer.writelines(f"{line}\n" for line in csv_lines(rows))
     return buffer.getvalue()
+
+
+def csv_lines(rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """Each row as ``csv.writer`` writes it (minimal quoting, ``\\n`` terminator left off), for
+    thousands of rows whose text repeats (a sweep: the model, its settings and reasons).
+
+    Each arrangement of text cells is written by the csv module once, with ``%s`` where the
+    numbers go (the text's own ``%`` doubled), and each row is that line % its numbers: what
+    the csv module writes for an ``int`` is ``str`` of it, for a ``float`` its ``repr``, the
+    same text as ``str`` (Python 3), and neither is ever quoted. Only cells of exactly those
+    two types are numbers; anything else (None, strings, enums, bools) is text, written by
+    the csv module."""
+    line_types: tuple[type, ...] = ()
+    texts: tuple[object, ...] | None = None
+    template = ""
+    numbers_of: Callable[[Sequence[object]], tuple[object, ...]] = _none
+    texts_of = numbers_of
+    for row in rows:
+        types = tuple(map(type, row))
+        if types != line_types:  # where the numbers are: found once per arrangement
+            number_at = [i for i, kind in enumerate(types) if kind is int or kind is float]
+            text_at = [i for i in range(len(row)) if i not in number_at]
+            numbers_of, texts_of = _items(number_at), _items(text_at)
+            line_types, texts = types, None
+        row_texts = texts_of(row)
+        if row_texts != texts:
+            cells = [
+                "%s" if kind is int or kind is float else _escape_percent(value)
+                for value, kind in zip(row, types, strict=True)
+            ]
+            line = io.StringIO()  # the terminator decides what is quoted: to_csv's
+            csv.writer(line, lineterminator="\n").writerow(cells)
+            template, texts = line.getvalue()[:-1], row_texts
+        yield template % numbers_of(row)
+
+
+def _escape_percent(value: object) -> object:
+    """Text whose ``%`` stays itself in a %-template."""
+    return value.replace("%", "%%") if isinstance(value, str) else value
+
+
+def _none(row: Sequence[object]) -> tuple[object, ...]:
+    return ()
+
+
+def _items(positions: list[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """The cells at ``positions`` of a row, as a tuple (``itemgetter``, one C call)."""
+    if not positions:
+        return _none
+    if len(positions) == 1:
+        (only,) = positions
+        return lambda row: (row[only],)
+    return itemgetter(*positions)
 
 
 def caption(report: Report, unit: ByteUnit) -> str:
