@@ -24,7 +24,6 @@ from lccost.conventions import (
 )
 from lccost.engine import ModelCost, cost, costs_at
 from lccost.errors import LccostError
-from lccost.hardware import HardwareProfile, load_hardware
 from lccost.peak import Engine, ReportPeak, parse_engine, peak_not_asked, report_peak
 from lccost.report import CostResult, Report, cost_results, make_report
 from lccost.spec.loader import load_spec, model_path
@@ -32,7 +31,7 @@ from lccost.spec.model import Architecture
 from lccost.workload import Workload
 
 if TYPE_CHECKING:
-    from lccost.hardware import Roofline
+    from lccost.hardware import HardwareProfile, Roofline
 
 ModelRef = str | Path | Architecture
 
@@ -110,6 +109,8 @@ def vllm_device(hardware: str | Path | HardwareProfile) -> VllmDevice:
     """The device a hardware profile describes, for vLLM's backend selection: its
     ``cuda_capability``; refused for a profile without one (vLLM's choice there is not
     modelled)."""
+    from lccost.hardware import load_hardware  # only with --hardware: a cold compare skips it
+
     profile = load_hardware(hardware)
     if profile.cuda_capability is None:
         raise LccostError(
@@ -163,7 +164,11 @@ def analyse(
     if generate is not None and not 1 <= generate <= MAX_GENERATE_TOKENS:
         raise LccostError(f"--generate takes 1 to {MAX_GENERATE_TOKENS:,} tokens, not {generate}")
     chosen_engine = parse_engine(engine)
-    profile = load_hardware(hardware) if hardware is not None else None
+    profile = None
+    if hardware is not None:
+        from lccost.hardware import load_hardware  # only with --hardware: a cold compare skips it
+
+        profile = load_hardware(hardware)
     capacity = None if profile is None else gpus * profile.memory_bytes
     device_name = "" if profile is None else profile.name
 

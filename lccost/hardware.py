@@ -204,7 +204,8 @@ def validate_hardware(document: loader.Document, file: str) -> HardwareProfile:
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # defer_build: the schema is built on first use (``--hardware``), not by every import
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 Bound = Literal["compute", "memory"]

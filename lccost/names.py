@@ -3,7 +3,6 @@ hardware), and a suggestion ("did you mean ...?") when nothing matches."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -42,6 +41,8 @@ def match_name(wanted: str, names: Iterable[str], prefix: bool = False) -> str |
 def did_you_mean(wanted: str, names: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest names (those nearly as close as the closest,
     and the names ``wanted`` starts), or ``""``."""
+    import difflib  # only for a name that matched nothing: resolving one stays cheap
+
     by_key: dict[str, str] = {}
     for name in names:
         by_key.setdefault(name_key(name), name)  # a stem and a display name: one suggestion

@@ -53,3 +53,20 @@ def test_figure_within_its_budget(measured: tuple[float, list[Any]], name: str) 
 def test_every_budget_has_a_measurement() -> None:
     names = {key for key, value in bench.BUDGETS.items() if isinstance(value, dict)}
     assert names == {*bench.COMMANDS, "point", "sweep_in_process"}
+
+
+def test_coldstart_stages_still_exist() -> None:
+    # benchmarks/coldstart.py times these functions inside a real compare; a renamed one would
+    # make the benchmark fail (or, worse, move its time to "other" unnoticed).
+    from lccost import api
+    from lccost.cli import costs
+
+    spec = importlib.util.spec_from_file_location(
+        "lccost_coldstart", BENCH.with_name("coldstart.py")
+    )
+    assert spec is not None and spec.loader is not None
+    coldstart = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = coldstart
+    spec.loader.exec_module(coldstart)
+    for owner, name, _ in coldstart.STAGED:
+        assert callable(getattr(api if owner == "api" else costs, name, None)), (owner, name)

@@ -157,3 +157,31 @@ def test_generate_sums_the_decode_flops_of_each_new_token() -> None:
     # each further position adds one key to 32 layers: 32 x 4 x 32 heads x 128 = 524,288 FLOPs
     assert three["generate_tokens"] == 3
     assert three["generate_decode_flops"] == 3 * one["decode_flops"] + 524288 * (0 + 1 + 2)
+
+
+def test_the_command_table_is_what_each_module_registers() -> None:
+    # main registers only the invoked command's module (lccost.cli.app.COMMAND_MODULES): the
+    # table must name every command, in the full app's order, with the module that registers it.
+    import typer
+
+    from lccost.cli.app import COMMAND_MODULES, _app_for, get_app
+
+    assert [c.name for c in get_app().registered_commands] == list(COMMAND_MODULES)
+    for name, module in COMMAND_MODULES.items():
+        one = typer.Typer()
+        __import__(f"lccost.cli.{module}", fromlist=["register"]).register(one)
+        assert name in [c.name for c in one.registered_commands]
+        assert [c.name for c in _app_for([name, "--help"]).registered_commands] == [name]
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["--version"], ["compar"], ["-h", "compare"]])
+def test_anything_but_a_command_first_runs_the_full_app(args: list[str]) -> None:
+    from lccost.cli.app import COMMAND_MODULES, _app_for
+
+    assert [c.name for c in _app_for(args).registered_commands] == list(COMMAND_MODULES)
+
+
+def test_a_mistyped_command_is_still_suggested() -> None:
+    code, _, err = run_cli(["compar", "llama-3.1-8b"])
+    assert code == 2
+    assert "No such command 'compar'" in err

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import WriteSpec
@@ -71,3 +73,144 @@ def test_shipped_specs_are_kept_across_processes_and_a_bad_cache_is_ignored(tmp_
 def test_the_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LCCOST_CACHE_DIR", "off")
     assert spec_cache.cache_dir() is None
+
+
+@pytest.fixture
+def shipped_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """``tmp_path/specs`` treated as a shipped folder, the cache under ``tmp_path/cache``, and
+    this process's memory of specs emptied (restored afterwards): each load starts as a fresh
+    process would."""
+    from lccost.spec import loader
+
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    monkeypatch.setattr(loader, "_shipped_dirs", lambda: frozenset({folder.resolve()}))
+    monkeypatch.setenv("LCCOST_CACHE_DIR", str(tmp_path / "cache"))
+    memos: list[dict[Any, Any]] = [loader._VALIDATED, loader._CHAINS, loader._PARSED]
+    saved = [dict(memo) for memo in memos]
+    _forget()
+    yield folder
+    for memo, contents in zip(memos, saved, strict=True):
+        memo.clear()
+        memo.update(contents)
+
+
+def _forget() -> None:
+    """Empty this process's memory of specs (what a new process starts with)."""
+    from lccost.spec import loader
+
+    loader._VALIDATED.clear()
+    loader._CHAINS.clear()
+    loader._PARSED.clear()
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files ``parse_yaml`` reads from now on."""
+    from lccost.spec import loader
+
+    seen: list[str] = []
+    parse = loader.parse_yaml
+
+    def counted(text: str, file: str, *args: object, **kwargs: object) -> object:
+        seen.append(Path(file).name)
+        return parse(text, file, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "parse_yaml", counted)
+    return seen
+
+
+def test_a_kept_shipped_spec_is_loaded_without_parsing_yaml(
+    shipped_here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lccost.spec import loader
+
+    (shipped_here / "parent.yaml").write_text(SPEC % 1, encoding="utf-8")
+    child = shipped_here / "child.yaml"
+    child.write_text("extends: parent.yaml\nname: child\n", encoding="utf-8")
+    parses = _parses(monkeypatch)
+    # 1 layer x 1 KV head x 16 x 2 (K and V) x 2 bytes (bf16) = 64 bytes per token
+    assert cost(load(child), make_workload(10)).kv_cache_bytes == 64 * 10
+    assert sorted(parses) == ["child.yaml", "parent.yaml"]
+    _forget()
+    parses.clear()
+    assert cost(load(child), make_workload(10)).kv_cache_bytes == 64 * 10
+    assert parses == []  # from the cache: the chain's digests checked, no YAML parsed
+    loader._VALIDATED.clear()  # dropped from this process's bound, its chain still known
+    assert cost(load(child), make_workload(10)).kv_cache_bytes == 64 * 10
+    assert parses == []
+
+
+def test_an_edited_parent_of_a_kept_spec_is_validated_again(
+    shipped_here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = shipped_here / "parent.yaml"
+    parent.write_text(SPEC % 1, encoding="utf-8")
+    child = shipped_here / "child.yaml"
+    child.write_text("extends: parent.yaml\nname: child\n", encoding="utf-8")
+    assert cost(load(child), make_workload(10)).kv_cache_bytes == 64 * 10
+    _forget()
+    parent.write_text(SPEC % 4, encoding="utf-8")  # 4 KV heads: 256 bytes per token
+    assert cost(load(child), make_workload(10)).kv_cache_bytes == 256 * 10
+
+
+def test_a_kept_spec_whose_extends_now_finds_another_file_is_validated_again(
+    shipped_here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The child's text is unchanged and the new parent has the same text as the old one, but it
+    # is another file: the chain kept no longer describes what the spec is made of.
+    (shipped_here / "a.yaml").write_text(SPEC % 1, encoding="utf-8")
+    (shipped_here / "b.yaml").write_text(SPEC % 1, encoding="utf-8")
+    link = shipped_here / "parent.yaml"
+    link.symlink_to(shipped_here / "a.yaml")
+    child = shipped_here / "child.yaml"
+    child.write_text("extends: parent.yaml\nname: child\n", encoding="utf-8")
+    assert cost(load(child), make_workload(10)).kv_cache_bytes == 64 * 10
+    _forget()
+    link.unlink()
+    link.symlink_to(shipped_here / "b.yaml")
+    parses = _parses(monkeypatch)
+    assert cost(load(child), make_workload(10)).kv_cache_bytes == 64 * 10
+    assert sorted(parses) == ["child.yaml", "parent.yaml"]  # validated again, not recalled
+
+
+def test_a_spec_outside_the_shipped_folders_is_not_kept(
+    shipped_here: Path, write_spec: WriteSpec, tmp_path: Path
+) -> None:
+    path = write_spec(SPEC % 1, name="elsewhere/spec.yaml")
+    assert cost(load(path), make_workload(10)).kv_cache_bytes == 64 * 10
+    assert not list((tmp_path / "cache").glob("spec-*.pickle"))
+
+
+def test_a_cold_compare_of_kept_specs_imports_only_what_it_uses(tmp_path: Path) -> None:
+    # What a cold `lccost compare` of shipped models leaves out once their specs are kept: the
+    # YAML library (no file is parsed) and the hardware module (no --hardware). A second run,
+    # so the first has filled the cache.
+    code = (
+        "import sys; from lccost.cli.app import main\n"
+        "sys.argv = ['lccost', 'compare', 'llama-3.1-8b', 'gemma-4-e2b', '--context', '1M']\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+        "print(sorted(m for m in ('yaml', 'lccost.hardware') if m in sys.modules),"
+        " file=sys.stderr)"
+    )
+    env = {**os.environ, "LCCOST_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        for _ in range(2)
+    ]
+    assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr
+    assert "'yaml'" in runs[0].stderr  # validated, so parsed
+    assert runs[1].stderr.strip() == "[]"
+
+
+def test_a_shipped_name_resolves_to_the_file_the_listing_gives() -> None:
+    # resolve_ref finds an exact shipped name without listing both folders
+    # (loader._shipped_named): the same file as shipped_specs() names, a variant over a model
+    # of the same name; other spellings still go through the listing.
+    from lccost.spec.loader import resolve_ref, shipped_specs
+
+    shipped = shipped_specs()
+    assert len(shipped) >= 20
+    for name, path in shipped.items():
+        assert resolve_ref(name) == path, name
+    assert resolve_ref("LLAMA-3.1-8B") == shipped["llama-3.1-8b"]
+    assert resolve_ref("claims") == Path("claims")  # configs/claims.yaml is no model

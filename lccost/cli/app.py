@@ -7,35 +7,12 @@ click's message. Anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
 import typer
-
-app = typer.Typer(
-    name="lccost",
-    help=(
-        "Analytical long-context cost calculator for LLM architectures.\n\n"
-        "For a model (a shipped name, a YAML spec or a Hugging Face config.json) at a context "
-        "length, batch and dtype: bytes of cache held, FLOPs to prefill and to decode one "
-        "token, and bytes moved per decoded token.\n\n"
-        "Conventions: 1 multiply-add = 2 FLOPs; GB = 10^9 bytes, GiB = 2^30; 128k = 131072 "
-        "tokens; decode at context L = one new token with L tokens cached.\n\n"
-        "Examples:\n\n"
-        "  lccost list\n\n"
-        "  lccost compare gemma-4-e2b deepseek-v4-pro --context 128k\n\n"
-        "  lccost compare deepseek-v4-pro deepseek-v4-flash --baseline deepseek-v3.2 "
-        "--context 1M --kv-dtype native\n\n"
-        "  lccost sweep llama-3.1-8b gemma-4-e4b --context 4k..1M --format csv\n\n"
-        "  lccost show gemma-4-e2b --context 128k\n\n"
-        "  lccost claims"
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
 
 
 def _version(value: bool) -> None:
@@ -46,7 +23,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -58,14 +34,75 @@ def _root(
     """Analytical long-context cost calculator for LLM architectures."""
 
 
-def _register() -> None:
-    from lccost.cli import claims, costs, deploy, hf, specs
+def _new_app() -> typer.Typer:
+    """The Typer app with its root callback (``--version``) and no commands yet."""
+    new = typer.Typer(
+        name="lccost",
+        help=(
+            "Analytical long-context cost calculator for LLM architectures.\n\n"
+            "For a model (a shipped name, a YAML spec or a Hugging Face config.json) at a context "
+            "length, batch and dtype: bytes of cache held, FLOPs to prefill and to decode one "
+            "token, and bytes moved per decoded token.\n\n"
+            "Conventions: 1 multiply-add = 2 FLOPs; GB = 10^9 bytes, GiB = 2^30; 128k = 131072 "
+            "tokens; decode at context L = one new token with L tokens cached.\n\n"
+            "Examples:\n\n"
+            "  lccost list\n\n"
+            "  lccost compare gemma-4-e2b deepseek-v4-pro --context 128k\n\n"
+            "  lccost compare deepseek-v4-pro deepseek-v4-flash --baseline deepseek-v3.2 "
+            "--context 1M --kv-dtype native\n\n"
+            "  lccost sweep llama-3.1-8b gemma-4-e4b --context 4k..1M --format csv\n\n"
+            "  lccost show gemma-4-e2b --context 128k\n\n"
+            "  lccost claims"
+        ),
+        no_args_is_help=True,
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    new.callback()(_root)
+    return new
 
-    specs.register(app)
-    costs.register(app)
-    claims.register(app)
-    hf.register(app)
-    deploy.register(app)
+
+COMMAND_MODULES = {
+    "list": "specs",
+    "validate": "specs",
+    "show": "specs",
+    "compare": "costs",
+    "sweep": "costs",
+    "claims": "claims",
+    "import-hf": "hf",
+    "verify": "hf",
+    "fit": "deploy",
+    "hardware": "deploy",
+    "schema": "deploy",
+}
+"""Each command and the module of ``lccost.cli`` that registers it, in ``lccost --help``'s
+order (``tests/test_cli.py`` holds it to the registrations)."""
+
+
+def _register(target: typer.Typer, modules: Iterable[str] = COMMAND_MODULES.values()) -> None:
+    for module in dict.fromkeys(modules):
+        importlib.import_module(f"lccost.cli.{module}").register(target)
+
+
+def _app_for(args: Sequence[str]) -> typer.Typer:
+    """The app to run ``lccost ARGS`` with. typer builds every registered command's parameters
+    (their type hints, defaults and converters) on each run, so when the first word names a
+    command, only that command is registered, on an app of its own; otherwise (no command, an
+    option such as ``--help`` or ``--version`` first, an unknown command) all of them, so the
+    listing and the "No such command" message are the full app's."""
+    module = COMMAND_MODULES.get(args[0]) if args else None
+    if module is None:
+        return get_app()
+    one = _new_app()
+    _register(one, [module])
+    one.registered_commands = [c for c in one.registered_commands if c.name == args[0]]
+    return one
+
+
+app = _new_app()
+"""The app with every command (``get_app``); ``main`` may run a smaller one."""
 
 
 def main() -> None:
@@ -74,8 +111,7 @@ def main() -> None:
     from lccost.errors import LccostError
 
     try:
-        get_app()  # registers the commands once, however often main runs in one process
-        code = app(standalone_mode=False, prog_name="lccost")
+        code = _app_for(sys.argv[1:])(standalone_mode=False, prog_name="lccost")
     except LccostError as error:
         print(f"Error: {user_message(error)}", file=sys.stderr)
         sys.exit(1)
@@ -127,5 +163,5 @@ def _click_error(error: Exception) -> Any:
 def get_app() -> typer.Typer:
     """The app with every command registered (for tests: ``CliRunner().invoke(get_app(), ...)``)."""
     if not app.registered_commands:
-        _register()
+        _register(app)  # once, however often main runs in one process
     return app

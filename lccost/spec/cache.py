@@ -4,11 +4,14 @@ Validating a spec builds pydantic's schema and walks every field: tens of millis
 start, for a result that only changes when a file does. ``lccost.spec.loader`` validates each
 file once per process (keyed by the SHA-256 of every file of its ``extends`` chain); here the
 shipped specs are also pickled, under ``LCCOST_CACHE_DIR`` (default ``$XDG_CACHE_HOME/lccost``,
-else ``~/.cache/lccost``), one file per spec named by the same digests and by lccost's own
-source files (their paths, sizes and modification times), the Python version and pydantic's,
-so an edited spec or a changed mechanism class never reads an architecture pickled before.
-``LCCOST_CACHE_DIR=off`` turns it off. A cache file that cannot be read, written or unpickled
-is ignored: the spec is validated as usual.
+else ``~/.cache/lccost``), one file per spec named by the spec file's resolved path and SHA-256
+and by lccost's own source files (their paths, sizes and modification times), the Python
+version and pydantic's. The entry holds the architecture and its chain: each file's resolved
+path, SHA-256 and ``extends`` reference as written, so the loader finds a kept spec without
+parsing any YAML, and uses it only when every file of the chain still has that digest and each
+reference still resolves to that file (an edited parent, or a new file that an ``extends`` now
+finds first, is validated again). ``LCCOST_CACHE_DIR=off`` turns it off. A cache file that
+cannot be read, written or unpickled is ignored: the spec is validated as usual.
 """
 
 from __future__ import annotations
@@ -26,8 +29,12 @@ from lccost.spec.model import Architecture
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
-ChainKey = tuple[tuple[Path, str], ...]
-"""(resolved path, SHA-256) of each file of a spec's ``extends`` chain, child first."""
+Link = tuple[Path, str, str | None]
+"""One file of a spec's ``extends`` chain: its resolved path, the SHA-256 of its text and its
+``extends`` reference as written (``None`` for the root parent)."""
+
+Chain = tuple[Link, ...]
+"""A spec's ``extends`` chain, child first."""
 
 
 def digest_of(path: Path) -> str | None:
@@ -44,9 +51,19 @@ def code_fingerprint() -> str:
     import pydantic
 
     digest = hashlib.sha256(f"{sys.version}|{pydantic.VERSION}".encode())
-    for source in sorted(PACKAGE.rglob("*.py")):
-        stat = source.stat()
-        digest.update(f"|{source.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    root = str(PACKAGE)
+    sources: list[tuple[str, str]] = []  # (path relative to the package, full path)
+    # os.walk and plain strings, not Path.rglob: this runs on every cold start
+    for folder, folders, names in os.walk(root):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        relative = os.path.relpath(folder, root)
+        for name in names:
+            if name.endswith(".py"):
+                full = os.path.join(folder, name)
+                sources.append((os.path.normpath(os.path.join(relative, name)), full))
+    for relative, full in sorted(sources):
+        stat = os.stat(full)
+        digest.update(f"|{relative}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -60,36 +77,59 @@ def cache_dir() -> Path | None:
     return Path(base) / "lccost"
 
 
-def _stored(chain: ChainKey) -> Path | None:
+def _stored(first: tuple[Path, str]) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    text = "|".join(f"{path}:{digest}" for path, digest in chain)
-    key = hashlib.sha256(f"{text}|{code_fingerprint()}".encode()).hexdigest()[:32]
+    path, digest = first
+    key = hashlib.sha256(f"chain|{path}:{digest}|{code_fingerprint()}".encode()).hexdigest()[:32]
     return folder / f"spec-{key}.pickle"
 
 
-def recall(chain: ChainKey) -> Architecture | None:
-    """The architecture validated from exactly these files before, if kept."""
-    stored = _stored(chain)
+def _is_chain(value: object) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) > 0
+        and all(
+            isinstance(link, tuple)
+            and len(link) == 3
+            and isinstance(link[0], Path)
+            and isinstance(link[1], str)
+            and (link[2] is None or isinstance(link[2], str))
+            for link in value
+        )
+    )
+
+
+def recall(first: tuple[Path, str]) -> tuple[Chain, Architecture] | None:
+    """The chain and architecture kept for the spec file ``first`` (resolved path, SHA-256),
+    if any; the caller checks that the chain's other files are unchanged."""
+    stored = _stored(first)
     if stored is None:
         return None
     try:
         kept = pickle.loads(stored.read_bytes())
     except Exception:  # absent, unreadable, or written by another version: validate instead
         return None
-    return kept if isinstance(kept, Architecture) else None
+    if not (isinstance(kept, tuple) and len(kept) == 2):
+        return None
+    chain, architecture = kept
+    if not (_is_chain(chain) and isinstance(architecture, Architecture)):
+        return None
+    if chain[0][:2] != first:
+        return None
+    return chain, architecture
 
 
-def keep(chain: ChainKey, architecture: Architecture) -> None:
+def keep(chain: Chain, architecture: Architecture) -> None:
     """Store ``architecture``, validated from the files of ``chain``."""
-    stored = _stored(chain)
+    stored = _stored(chain[0][:2])
     if stored is None:
         return
     try:
         stored.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=stored.parent, delete=False, suffix=".tmp") as handle:
-            handle.write(pickle.dumps(architecture, protocol=pickle.HIGHEST_PROTOCOL))
+            handle.write(pickle.dumps((chain, architecture), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(handle.name, stored)  # atomic: a reader sees the old file or the new one
     except OSError:
         pass  # a read-only home: no cache, same answers

@@ -5,7 +5,8 @@ are booleans (``yes`` and ``on`` stay strings), ``1e6`` is a float (and so not a
 field), and a leading zero (``017``: octal in 1.1, 17 in 1.2) is refused rather than guessed.
 Integers may group digits with ``_`` and are at most 2^63 - 1. Anchors, aliases and explicit
 tags are refused before anything is expanded, which also closes the "billion laughs" attack.
-Files are read up to ``MAX_SPEC_BYTES`` and nest at most ``MAX_DEPTH`` levels.
+Files are read up to ``MAX_SPEC_BYTES`` and nest at most ``MAX_DEPTH`` levels. The parser is
+``lccost.spec.yaml12``, imported only when a file is parsed.
 
 Every problem is a ``SpecError`` naming the file, the line, the field path and what is allowed
 there; problems found by validation are collected into one ``SpecErrors``.
@@ -16,21 +17,23 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
-import re
+import os
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from lccost.errors import SpecError, SpecErrors
 from lccost.inputs import check_path_name, read_text, shown_path
 from lccost.inputs import exists as _exists
 from lccost.spec import cache as spec_cache
+from lccost.spec.document import MAX_INT as MAX_INT  # re-exported: its home before yaml12
+from lccost.spec.document import SPEC_FIELDS
+from lccost.spec.document import Document as Document  # re-exported: its home before yaml12
+from lccost.spec.document import render_path as _render_path
 from lccost.spec.model import (
     MAX_TEMPLATE_CHAIN,
     Architecture,
@@ -49,317 +52,19 @@ CONFIG_DIRS = (
     Path(__file__).resolve().parent.parent.parent / "configs",  # source checkout
 )
 
-Position = tuple[str, int]
-"""(file, 1-based line) where a value is written."""
-
-_MISSING = object()
-
-
-@dataclass
-class Document:
-    """A parsed YAML mapping and where each value was written, by field path."""
-
-    data: dict[str, Any]
-    positions: dict[tuple[str | int, ...], Position] = field(default_factory=dict)
-    inherited: dict[tuple[str | int, ...], tuple[str | int, ...]] = field(default_factory=dict)
-    """Paths of values a layer template inherited whole, and where each was written."""
-
-
-MAX_INT_DIGITS = 19
-"""Integers in a spec fit in 64 bits (at most 9,223,372,036,854,775,807, 19 digits): every real
-size is far below, and the bound keeps Python's int-from-text limit and float formatting of the
-results out of reach."""
-
-MAX_INT = 2**63 - 1
-
-MAX_DEPTH = 64
-"""Nesting deeper than this is no spec (the deepest shipped spec nests 7 levels)."""
-
-
-def _int(text: str) -> int:
-    digits = text.replace("_", "")
-    if len(digits.lstrip("+-")) > 1 and digits.lstrip("+-").startswith("0"):
-        shown = text if len(text) <= 30 else text[:27] + "..."
-        raise ValueError(
-            f"{shown} has a leading zero (octal in YAML 1.1, decimal in YAML 1.2); "
-            "allowed: a whole number without leading zeros"
-        )
-    if len(digits.lstrip("+-").lstrip("0")) > MAX_INT_DIGITS or abs(int(digits)) > MAX_INT:
-        shown = text if len(text) <= 30 else text[:27] + "..."
-        raise ValueError(
-            f"{shown} is too large; allowed: whole numbers up to {MAX_INT:,} (2^63 - 1)"
-        )
-    return int(digits)
-
-
-def _float(text: str) -> float:
-    lowered = text.lower()
-    if lowered.endswith(".inf"):
-        return float("-inf") if lowered.startswith("-") else float("inf")
-    if lowered == ".nan":
-        return float("nan")
-    return float(text)
-
-
-_SCALARS: dict[str, Any] = {
-    "tag:yaml.org,2002:str": str,
-    "tag:yaml.org,2002:int": _int,
-    "tag:yaml.org,2002:float": _float,
-    "tag:yaml.org,2002:bool": lambda text: text.lower() == "true",
-    "tag:yaml.org,2002:null": lambda text: None,
-}
-
 
 def read_spec_text(path: Path, what: str = "a spec file (.yaml)") -> str:
     """The text of ``path``, read with a size bound, every failure as a ``SpecError``."""
     return read_text(path, MAX_SPEC_BYTES, what)
 
 
-class _Resolver(yaml.resolver.BaseResolver):
-    """YAML 1.2 core-schema scalars (PyYAML resolves YAML 1.1's ``yes``, ``017``, ``1_0``...)."""
-
-
-for _tag, _pattern, _first in (
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("int", r"^[-+]?[0-9][0-9_]*$", "-+0123456789"),
-    (
-        "float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-):
-    _Resolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
-
-
-_ANCHOR_HELP = (
-    "YAML anchors (&name) and aliases (*name) are not supported; write the value "
-    "out (a spec can use layer_templates and extends)"
-)
-
-
-class _PurePythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
-    def __init__(self, stream: str) -> None:
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-
-
-_FastParser: Any
-try:
-    from yaml._yaml import CParser as _FastParser  # libyaml: about 10x faster
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _FastParser = _PurePythonParser
-
-SYNTAX_RECHECK_BYTES = 50_000
-"""A syntax error found by libyaml is re-parsed by PyYAML's own parser, which emits events more
-lazily and so knows which field it was in, for files up to this size."""
-
-
-class _SyntaxProblem(Exception):
-    def __init__(self, error: yaml.YAMLError, near: tuple[str | int, ...]) -> None:
-        super().__init__(str(error))
-        self.error, self.near = error, near
-
-
-@dataclass
-class _Open:
-    """A mapping or sequence being built, where it sits, and (mappings) the key read last."""
-
-    value: dict[str, Any] | list[Any]
-    path: tuple[str | int, ...]
-    key: str | None = None
-    key_line: int = 0
-
-    def next_path(self) -> tuple[str | int, ...]:
-        """The path of the value that comes next in this container."""
-        if isinstance(self.value, list):
-            return (*self.path, len(self.value))
-        return (*self.path, self.key) if self.key is not None else self.path
-
-    def near_path(self) -> tuple[str | int, ...]:
-        """Where a syntax error found here is: the pending key, else the last one read."""
-        if isinstance(self.value, dict) and self.key is None and self.value:
-            return (*self.path, next(reversed(self.value)))
-        return self.next_path()
-
-
-_RESOLVER = _Resolver()
-
-
-SPEC_FIELDS = "name, hidden_size, vocab_size and layers"
-"""The fields a spec cannot do without, named when a file is empty or not a mapping."""
-
-
 def parse_yaml(text: str, file: str, noun: str = "spec", fields: str = SPEC_FIELDS) -> Document:
-    """Parse one YAML document that must be a mapping, recording the line of each value.
+    """``lccost.spec.yaml12.parse_yaml``: one YAML document that must be a mapping, with the line
+    of each value. Imported here, when a file is parsed: a spec kept by ``lccost.spec.cache``
+    loads without the YAML library."""
+    from lccost.spec import yaml12
 
-    Built from parser events, not a node graph: anchors, aliases and tags are refused where they
-    appear (nothing is ever expanded), nesting is bounded without recursion, and a syntax error
-    names the field the parser had reached.
-    """
-    try:
-        return _build(_FastParser, text, file, noun, fields)
-    except _SyntaxProblem as problem:
-        found = problem
-    if _FastParser is not _PurePythonParser and len(text) <= SYNTAX_RECHECK_BYTES:
-        try:
-            _build(_PurePythonParser, text, file, noun, fields)
-        except _SyntaxProblem as closer:
-            found = closer
-    error = found.error
-    if isinstance(error, yaml.MarkedYAMLError):
-        mark = error.problem_mark or error.context_mark
-        column = f" (column {mark.column + 1})" if mark else ""
-        what = error.problem or error.context or "invalid YAML"
-        raise SpecError(
-            file,
-            f"is not valid YAML{column}: {what}; a {noun} is a YAML mapping of field: value lines",
-            line=mark.line + 1 if mark else None,
-            field=_render_path(found.near) if found.near else None,
-        )
-    position = getattr(error, "position", None)
-    line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
-    reason = getattr(error, "reason", None) or str(error)
-    raise SpecError(file, f"is not valid YAML: {reason}; write plain UTF-8 text", line=line)
-
-
-def _build(parser_class: Any, text: str, file: str, noun: str, fields: str) -> Document:
-    positions: dict[tuple[str | int, ...], Position] = {}
-    open_: list[_Open] = []
-    root: Any = _MISSING
-    documents = 0
-    try:
-        parser = parser_class(text)  # PyYAML's reader checks the characters here
-    except yaml.YAMLError as error:
-        raise _SyntaxProblem(error, ()) from None
-    try:
-        while True:
-            event = parser.get_event()
-            if isinstance(event, yaml.StreamEndEvent):
-                break
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise SpecError(
-                        file,
-                        f"holds more than one YAML document (---); a {noun} is one mapping",
-                        line=_line(event),
-                    )
-                continue
-            if isinstance(event, yaml.CollectionEndEvent):
-                open_.pop()
-                continue
-            if not isinstance(event, yaml.NodeEvent):
-                continue  # stream start, document end
-            line = _line(event)
-            parent = open_[-1] if open_ else None
-            if parent is not None and isinstance(parent.value, dict) and parent.key is None:
-                parent.key, parent.key_line = _key(event, parent, file, line), line
-                continue
-            path = parent.next_path() if parent else ()
-            value = _value(event, path, file, line)
-            if parent is None:
-                root = value
-                positions[path] = (file, line)
-            elif isinstance(parent.value, list):
-                parent.value.append(value)
-                positions[path] = (file, line)
-            else:
-                assert parent.key is not None
-                parent.value[parent.key] = value
-                positions[path] = (file, parent.key_line)
-                parent.key = None
-            if isinstance(event, yaml.CollectionStartEvent):
-                open_.append(_Open(value, path))
-    except yaml.YAMLError as error:
-        raise _SyntaxProblem(error, open_[-1].near_path() if open_ else ()) from None
-    finally:
-        parser.dispose()
-    if root is _MISSING or root is None:
-        raise SpecError(file, f"is empty; a {noun} is a mapping with {fields}", line=1)
-    if not isinstance(root, dict):
-        raise SpecError(
-            file,
-            f"must be a mapping of fields ({fields}, ...), not a {type(root).__name__}",
-            line=positions[()][1],
-        )
-    return Document(root, positions)
-
-
-def _line(event: yaml.Event) -> int:
-    """The 1-based line where ``event`` starts (parsers always mark their events)."""
-    mark = event.start_mark
-    return mark.line + 1 if mark is not None else 1
-
-
-def _resolve_scalar(value: str, implicit: tuple[bool, bool]) -> str:
-    """The YAML 1.2 core-schema tag of a plain scalar (``_Resolver``)."""
-    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
-    return tag
-
-
-def _refusal(event: Any) -> str | None:
-    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-        return _ANCHOR_HELP
-    tag = getattr(event, "tag", None)
-    if tag is not None:  # "!" included: libyaml would then resolve "! 4096" as an int
-        return (
-            f"YAML tag {tag!r} is not supported; write a plain number, string, true/false or null"
-        )
-    return None
-
-
-def _key(event: Any, mapping: _Open, file: str, line: int) -> str:
-    """The field name a key event gives, or a ``SpecError``."""
-    where = _render_path(mapping.path)
-    refused = _refusal(event)
-    if refused is not None:
-        raise SpecError(file, refused, line=line, field=where)
-    if (
-        not isinstance(event, yaml.ScalarEvent)
-        or _resolve_scalar(event.value, event.implicit) != "tag:yaml.org,2002:str"
-    ):
-        shown = event.value if isinstance(event, yaml.ScalarEvent) else "[...]"
-        raise SpecError(
-            file,
-            f"mapping keys must be field names (plain text), not {shown!r}",
-            line=line,
-            field=where,
-        )
-    assert isinstance(mapping.value, dict)
-    if event.value in mapping.value:
-        raise SpecError(
-            file,
-            "is given twice in the same mapping; give each field once",
-            line=line,
-            field=_render_path((*mapping.path, event.value)),
-        )
-    return str(event.value)
-
-
-def _value(event: Any, path: tuple[str | int, ...], file: str, line: int) -> Any:
-    """The Python value a node event starts: a scalar, or an empty dict/list to fill."""
-    refused = _refusal(event)
-    if refused is not None:
-        raise SpecError(file, refused, line=line, field=_render_path(path))
-    if len(path) > MAX_DEPTH:
-        raise SpecError(
-            file,
-            f"nests more than {MAX_DEPTH} levels deep; allowed: at most {MAX_DEPTH} levels",
-            line=line,
-            field=_render_path(path),
-        )
-    if isinstance(event, yaml.MappingStartEvent):
-        return {}
-    if isinstance(event, yaml.SequenceStartEvent):
-        return []
-    tag = _resolve_scalar(event.value, event.implicit)
-    try:
-        return _SCALARS[tag](event.value)
-    except ValueError as error:
-        raise SpecError(file, str(error), line=line, field=_render_path(path)) from None
+    return yaml12.parse_yaml(text, file, noun, fields)
 
 
 def shipped_configs() -> dict[str, Path]:
@@ -385,6 +90,9 @@ def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
     """A spec path for ``ref``: a file (relative to ``relative_to``'s folder) or a shipped name."""
     candidate = (relative_to.parent / ref) if relative_to else Path(ref)
     if not _exists(candidate):
+        exact = _shipped_named(ref)
+        if exact is not None:
+            return exact
         from lccost.names import match_name
 
         shipped = shipped_specs()
@@ -392,6 +100,23 @@ def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
         if name is not None:
             return shipped[name]
     return candidate
+
+
+def _shipped_named(name: str) -> Path | None:
+    """``shipped_specs()[name]`` when ``name`` is exactly a shipped spec's or variant's name,
+    without globbing and sorting both folders (each model on a command line resolves here)."""
+    if not name or name.startswith(".") or "/" in name or "\\" in name:
+        return None
+    file = f"{name}.yaml"
+    for directory in CONFIG_DIRS:
+        if directory.is_dir():
+            variants = directory / "variants"
+            if variants.is_dir() and file in os.listdir(variants):  # a variant wins
+                return variants / file
+            if name != "claims" and file in os.listdir(directory):
+                return directory / file
+            return None
+    return None
 
 
 MAX_EXTENDS_CHAIN = 32
@@ -468,8 +193,7 @@ def read_document(
 ) -> tuple[tuple[Path, str], Document]:
     """(resolved path, SHA-256) of ``path`` and its parsed document, parsed once per content."""
     raw_text = read_text(path, MAX_SPEC_BYTES, what)
-    digest = hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
-    key = (path.resolve(), digest)
+    key = (path.resolve(), _text_digest(raw_text))
     shown = shown_path(path)
     document = _PARSED.get((*key, shown, noun))
     if document is None:
@@ -558,13 +282,6 @@ def load_document(path: Path) -> Document:
     return Document(
         copy.deepcopy(document.data), dict(document.positions), dict(document.inherited)
     )
-
-
-def _render_path(path: tuple[str | int, ...]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "(top level)"
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -830,22 +547,95 @@ def _shipped_dirs() -> frozenset[Path]:
 
 def load_spec(path: Path) -> Architecture:
     """A spec file and its ``extends`` parents, validated and expanded once per content."""
+    recalled = _recall_shipped(path)
+    if recalled is not None:
+        return recalled
     chain = _chain(path)
     files = tuple(k for k, _, _ in chain)
     key = (Architecture, *files)
     cached = _VALIDATED.get(key)
     if cached is None:
-        # Shipped specs are also kept across processes (lccost.spec.cache): a cold start does
-        # not validate them again.
-        shipped = all(p.parent in _shipped_dirs() for p, _ in files)
-        cached = spec_cache.recall(files) if shipped else None
-        if cached is None:
-            cached = validate_document(_merged_chain(chain), shown_path(path))
-            if shipped:
-                spec_cache.keep(files, cached)
+        cached = validate_document(_merged_chain(chain), shown_path(path))
+        # Shipped specs are also kept across processes (lccost.spec.cache): a cold start
+        # neither validates them again nor parses their YAML.
+        if all(p.parent in _shipped_dirs() for p, _ in files):
+            links = tuple((p, digest, ref) for (p, digest), _, ref in chain)
+            _remember(_CHAINS, links[0][:2], links)
+            spec_cache.keep(links, cached)
         _remember(_VALIDATED, key, cached)
     assert isinstance(cached, Architecture)
     return cached
+
+
+_CHAINS: dict[tuple[Path, str], spec_cache.Chain] = {}
+"""The ``extends`` chain of each shipped spec validated or recalled in this process, by the
+spec file's (resolved path, SHA-256)."""
+
+
+def _recall_shipped(path: Path) -> Architecture | None:
+    """A shipped spec validated before, in this process or kept by ``lccost.spec.cache``, found
+    without parsing YAML: the spec file's digest names its chain, and every file of the chain
+    must still have its digest and every ``extends`` still resolve to the same file. ``None``
+    when not (never kept, edited, not shipped, unreadable): the caller loads it in full, which
+    also reports any problem."""
+    try:
+        resolved = path.resolve()
+        if resolved.parent not in _shipped_dirs():
+            return None
+        first = (resolved, _text_digest(read_spec_text(path)))
+    except (OSError, ValueError, SpecError):
+        return None
+    chain = _CHAINS.get(first)
+    if chain is not None:  # seen in this process: its result is normally still held
+        files = _unchanged(path, chain)
+        cached = None if files is None else _VALIDATED.get((Architecture, *files))
+        if cached is not None:
+            assert files is not None and isinstance(cached, Architecture)
+            return _held(first, chain, files, cached)
+    entry = spec_cache.recall(first)
+    if entry is None:
+        return None
+    chain, kept = entry
+    files = _unchanged(path, chain)
+    return None if files is None else _held(first, chain, files, kept)
+
+
+def _held(
+    first: tuple[Path, str],
+    chain: spec_cache.Chain,
+    files: tuple[tuple[Path, str], ...],
+    architecture: Architecture,
+) -> Architecture:
+    """``architecture`` remembered for this process: by its chain, and by the spec file."""
+    _remember(_CHAINS, first, chain)
+    _remember(_VALIDATED, (Architecture, *files), architecture)
+    return architecture
+
+
+def _text_digest(text: str) -> str:
+    """The SHA-256 that names a file's text (``read_document``'s key)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _unchanged(path: Path, chain: spec_cache.Chain) -> tuple[tuple[Path, str], ...] | None:
+    """The (resolved path, SHA-256) of each file of ``chain`` if it still holds starting at
+    ``path`` (followed as ``_chain`` follows it: each ``extends`` resolved relative to the
+    file as reached, not as resolved), else ``None``."""
+    files: list[tuple[Path, str]] = []
+    current = path
+    try:
+        for index, (resolved, digest, parent_ref) in enumerate(chain):
+            if current.resolve() != resolved:
+                return None
+            if index and _text_digest(read_spec_text(current)) != digest:
+                return None
+            files.append((resolved, digest))
+            if parent_ref is None:
+                return tuple(files) if index == len(chain) - 1 else None
+            current = resolve_ref(parent_ref, relative_to=current)
+    except (OSError, ValueError, SpecError):
+        return None
+    return None
 
 
 def model_path(ref: str | Path) -> Path:
