@@ -59,6 +59,7 @@ from lccost.peak import (
     PeakMemory,
     engine_peak,
     vllm_batch_defaults,
+    vllm_paged,
     weight_term,
 )
 from lccost.spec.model import Architecture
@@ -232,12 +233,26 @@ def cache_period(architecture: Architecture, workload: Workload) -> int:
     D = architecture.spec.hidden_size
     layer_workload, token_bytes = vllm_hybrid_workload(architecture.layers, D, workload)
     env = LayerEnv(D, layer_workload, attention_token_bytes=token_bytes)
+    mtp = architecture.spec.mtp
+    # A counted MTP module's layer holds its own cache, summed into the model's
+    # (``lccost.mechanisms.mtp``, costed with this env by ``lccost.engine``): its stride counts.
+    layers = [*architecture.layers, *(mtp.layers if mtp is not None and mtp.counted else ())]
     periods = {
         id(mechanism): mechanism.cache_period(env)
-        for layer in architecture.layers
+        for layer in layers
         for mechanism in (layer.attention, layer.ffn)
     }
     return math.lcm(*periods.values())
+
+
+def peak_period(architecture: Architecture, workload: Workload, engine: Engine) -> int:
+    """S: a stride at which ``engine``'s peak is monotone in L. vllm: the stride of the paged
+    cache it holds, ``cache_period`` under ``--accounting vllm`` whatever ``workload``'s
+    accounting (``lccost.peak.vllm_paged``); its other terms grow with L. transformers: 1, every
+    term grows with L (the whole prompt's K/V, activations, masks from L = W on)."""
+    if engine is Engine.VLLM:
+        return cache_period(architecture, vllm_paged(workload))
+    return 1
 
 
 def first_failure(fits: Callable[[int], bool], failing: int, period: int) -> int:
@@ -394,22 +409,33 @@ def _fit_peak(
     weights = weight_term(architecture, workload, params_total).bytes
     budget = usable - weights
     limit = spec.max_context if spec.max_context is not None else SEARCH_LIMIT_TOKENS
-    period = cache_period(architecture, workload) if engine is Engine.VLLM else 1
+    period = peak_period(architecture, workload, engine)
 
     def fits(tokens: int) -> bool:
         return peak_at(tokens, workload.batch).total_bytes <= usable
 
     longest = longest_fitting(fits, limit, period) if budget >= 0 else None
     at = context if context is not None else (spec.max_context or DEFAULT_CONTEXT_TOKENS)
-    peak = peak_at(at, workload.batch)
+
+    def on_the_way(batch: int) -> PeakMemory:
+        """The largest peak of ``batch`` sequences on their way to ``at``: among the last S
+        lengths (a larger one earlier recurs there, stride S), as ``peak_cache`` without an
+        engine; under vllm a sliding window's pages fall and rise within S."""
+        lengths = range(max(0, at - period + 1), at + 1)
+        return max((peak_at(n, batch) for n in lengths), key=lambda p: p.total_bytes)
+
+    def batch_fits(batch: int) -> bool:
+        return on_the_way(batch).total_bytes <= usable
+
+    peak = on_the_way(workload.batch)
     largest: int | None = 0
-    if budget >= 0 and peak_at(at, 1).total_bytes <= usable:
+    if budget >= 0 and batch_fits(1):
         low, high = 1, 2
-        while peak_at(at, high).total_bytes <= usable:
+        while batch_fits(high):
             low, high = high, high * 2
         while high - low > 1:
             middle = (low + high) // 2
-            if peak_at(at, middle).total_bytes <= usable:
+            if batch_fits(middle):
                 low = middle
             else:
                 high = middle

@@ -521,6 +521,12 @@ def transformers_decode_peak(
     )
 
 
+def vllm_paged(workload: Workload) -> Workload:
+    """The workload whose cache the ``vllm`` peak holds: ``workload`` under ``--accounting
+    vllm``, whatever accounting it was asked in (``lccost fit`` searches that cache's stride)."""
+    return replace(workload, accounting=Accounting.VLLM)
+
+
 def vllm_peak(
     architecture: Architecture,
     workload: Workload,
@@ -535,8 +541,7 @@ def vllm_peak(
     b = _activation_bytes(workload)
     layers = _layers(architecture, workload)
     h = architecture.spec.hidden_size
-    paged = replace(workload, accounting=Accounting.VLLM)
-    cache = cost(architecture, paged).cache_bytes_per_sequence * workload.batch
+    cache = cost(architecture, vllm_paged(workload)).cache_bytes_per_sequence * workload.batch
     T = min(max_batched_tokens, max(1, workload.batch * workload.context_tokens))
     widest = max(f.intermediate_size for _, f in layers)
     return PeakMemory(

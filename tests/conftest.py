@@ -136,6 +136,8 @@ def v4_specs(draw: st.DrawFn, kind: str | None = None) -> dict[str, Any]:
 
 @st.composite
 def ffn_specs(draw: st.DrawFn) -> dict[str, Any]:
+    if draw(st.integers(0, 9)) == 0:
+        return {"kind": "none"}  # a mixer-only block
     if draw(st.booleans()):
         return {
             "kind": "dense",
@@ -219,7 +221,14 @@ def state_specs(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-ANY_ATTENTION = st.one_of(attention_specs(), mla_specs(), cca_specs(), v4_specs(), state_specs())
+ANY_ATTENTION = st.one_of(
+    attention_specs(),
+    mla_specs(),
+    cca_specs(),
+    v4_specs(),
+    state_specs(),
+    st.fixed_dictionaries({"kind": st.just("none")}),  # an MLP-only block (a new dict each)
+)
 
 
 @st.composite

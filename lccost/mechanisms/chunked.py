@@ -18,7 +18,8 @@ Cache after L tokens [tokens of K and V, 2·K·d values each], by accounting:
   ``ChunkedLocalAttentionManager.get_num_skipped_tokens``: ``num_computed_tokens //
   attention_chunk_size * attention_chunk_size``, then ``remove_skipped_blocks``);
 - ``llamacpp``: its chunked SWA cache, sized as a window of C (``LLAMA_SWA_TYPE_CHUNKED``,
-  ``src/llama-kv-cache-iswa.cpp``): ``lccost.accounting.window_tokens``.
+  ``src/llama-kv-cache-iswa.cpp:73-81``) under the entry point's knobs:
+  ``lccost.accounting.window_tokens`` with the workload's ``LlamaCppParams``.
 
 Decode at L [FLOPs]: 2·(weights) + QKᵀ and AV, 4·H·d·n: useful n = (L mod C) + 1, the keys of
 the chunk; executed n = min(L + 1, C): the reference attends to all it caches plus the new
@@ -51,7 +52,9 @@ def chunk_tokens(C: int, env: LayerEnv) -> Callable[[int], int]:
     if accounting is Accounting.VLLM:
         B = env.block_size()
         return lambda L: (-(-L // B) - (L // C * C) // B) * B
-    return window_tokens_rule(C, accounting, env.block_size())
+    # llama.cpp sizes it as a window of C with the entry point's knobs (--parallel,
+    # --kv-unified, --swa-full, --ubatch-size), as any sliding cache.
+    return window_tokens_rule(C, accounting, env.block_size(), env.workload.llamacpp)
 
 
 class ChunkedAttention(MechanismSpec):
