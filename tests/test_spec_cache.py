@@ -183,14 +183,20 @@ def test_a_spec_outside_the_shipped_folders_is_not_kept(
 
 def test_a_cold_compare_of_kept_specs_imports_only_what_it_uses(tmp_path: Path) -> None:
     # What a cold `lccost compare` of shipped models leaves out once their specs are kept: the
-    # YAML library (no file is parsed) and the hardware module (no --hardware). A second run,
-    # so the first has filled the cache.
+    # YAML library (no file is parsed), the hardware module (no --hardware) and pydantic's
+    # plugin lookup. A second run, so the first has filled the cache.
     code = (
         "import sys; from lccost.cli.app import main\n"
         "sys.argv = ['lccost', 'compare', 'llama-3.1-8b', 'gemma-4-e2b', '--context', '1M']\n"
         "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
         "print(sorted(m for m in ('yaml', 'lccost.hardware') if m in sys.modules),"
-        " file=sys.stderr)"
+        " file=sys.stderr)\n"
+        # pydantic's plugin lookup reads every installed distribution's entry points (cli.app,
+        # _without_pydantic_plugins): never run, and the environment left as it was
+        "from pydantic.plugin import _loader\n"
+        "import os\n"
+        "assert _loader._plugins is None, 'plugin lookup ran'\n"
+        "assert 'PYDANTIC_DISABLE_PLUGINS' not in os.environ\n"
     )
     env = {**os.environ, "LCCOST_CACHE_DIR": str(tmp_path)}
     runs = [

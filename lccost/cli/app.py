@@ -8,8 +8,10 @@ click's message. Anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -105,13 +107,36 @@ app = _new_app()
 """The app with every command (``get_app``); ``main`` may run a smaller one."""
 
 
+@contextmanager
+def _without_pydantic_plugins() -> Iterator[None]:
+    """No pydantic plugin lookup while the command runs; the caller's setting is kept.
+
+    The first time pydantic builds a validator it looks for plugins in the entry points of
+    every installed distribution (``pydantic/plugin/_loader.py``, ``get_plugins``): 40-60 ms of
+    a cold command where torch and transformers are installed, more than lccost's own import.
+    The CLI's models are lccost's internal values, which no observability plugin is for; typer
+    turns the lookup off the same way while it builds its parameters
+    (``typer/_adapters.py``, ``disabled_pydantic_plugins``). A user who sets
+    ``PYDANTIC_DISABLE_PLUGINS`` keeps their value; the variable is restored afterwards, so a
+    caller of ``main`` (the tests) sees its environment unchanged."""
+    if "PYDANTIC_DISABLE_PLUGINS" in os.environ:
+        yield
+        return
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    try:
+        yield
+    finally:
+        os.environ.pop("PYDANTIC_DISABLE_PLUGINS", None)
+
+
 def main() -> None:
     """Run the CLI: exit 0 on success, 1 with "Error: ..." for an ``LccostError``, 2 for a usage
     error (click's message); anything else is a bug and keeps its traceback."""
     from lccost.errors import LccostError
 
     try:
-        code = _app_for(sys.argv[1:])(standalone_mode=False, prog_name="lccost")
+        with _without_pydantic_plugins():
+            code = _app_for(sys.argv[1:])(standalone_mode=False, prog_name="lccost")
     except LccostError as error:
         print(f"Error: {user_message(error)}", file=sys.stderr)
         sys.exit(1)
