@@ -30,6 +30,7 @@ weights, e.g. W4A16), or in an explicit ``compute_dtype``.
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Sequence
 from pathlib import Path
@@ -191,7 +192,15 @@ def load_hardware(ref: str | Path | HardwareProfile) -> HardwareProfile:
     through the spec loader (same caps and refusals) and validated once per file content."""
     if isinstance(ref, HardwareProfile):
         return ref
-    return loader.load_model(resolve_hardware(ref), HardwareProfile, *_PROFILE_KIND)
+    return loader.load_model(
+        resolve_hardware(ref), HardwareProfile, *_PROFILE_KIND, shipped=_shipped_hardware_dirs()
+    )
+
+
+@functools.cache
+def _shipped_hardware_dirs() -> frozenset[Path]:
+    """The shipped profiles' folders, resolved: their files are kept across processes."""
+    return frozenset(directory.resolve() for directory in HARDWARE_DIRS)
 
 
 def validate_hardware(document: loader.Document, file: str) -> HardwareProfile:

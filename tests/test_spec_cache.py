@@ -220,3 +220,46 @@ def test_a_shipped_name_resolves_to_the_file_the_listing_gives() -> None:
         assert resolve_ref(name) == path, name
     assert resolve_ref("LLAMA-3.1-8B") == shipped["llama-3.1-8b"]
     assert resolve_ref("claims") == Path("claims")  # configs/claims.yaml is no model
+
+
+PROFILE = """\
+name: Test GPU
+memory_bytes: %d
+memory_bandwidth_bytes_per_s: 1_000_000_000_000
+peak_flops_per_s: {bf16: 1_000_000_000_000_000}
+sources: [{ref: a test, covers: everything}]
+"""
+
+
+def test_a_shipped_hardware_profile_is_kept_and_an_edited_one_read_again(
+    shipped_here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Profiles in a shipped folder are kept like shipped specs (hardware.load_hardware passes
+    # its folders to loader.load_model): found again by digest with no YAML parsed.
+    from lccost import hardware
+
+    monkeypatch.setattr(hardware, "_shipped_hardware_dirs", lambda: frozenset({shipped_here}))
+    profile = shipped_here / "test-gpu.yaml"
+    profile.write_text(PROFILE % 80_000_000_000, encoding="utf-8")
+    parses = _parses(monkeypatch)
+    assert hardware.load_hardware(profile).memory_bytes == 80_000_000_000
+    assert parses == ["test-gpu.yaml"]
+    assert len(list((shipped_here.parent / "cache").glob("hardwareprofile-*.pickle"))) == 1
+    _forget()  # a new process
+    assert hardware.load_hardware(profile).memory_bytes == 80_000_000_000
+    assert parses == ["test-gpu.yaml"]  # recalled, not parsed
+    profile.write_text(PROFILE % 40_000_000_000, encoding="utf-8")
+    _forget()
+    assert hardware.load_hardware(profile).memory_bytes == 40_000_000_000
+    assert parses == ["test-gpu.yaml", "test-gpu.yaml"]
+
+
+def test_a_profile_outside_the_shipped_folders_is_not_kept(
+    shipped_here: Path, tmp_path: Path
+) -> None:
+    from lccost import hardware
+
+    profile = tmp_path / "mine.yaml"
+    profile.write_text(PROFILE % 80_000_000_000, encoding="utf-8")
+    assert hardware.load_hardware(profile).memory_bytes == 80_000_000_000
+    assert not list((tmp_path / "cache").glob("*.pickle"))

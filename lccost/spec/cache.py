@@ -10,8 +10,10 @@ version and pydantic's. The entry holds the architecture and its chain: each fil
 path, SHA-256 and ``extends`` reference as written, so the loader finds a kept spec without
 parsing any YAML, and uses it only when every file of the chain still has that digest and each
 reference still resolves to that file (an edited parent, or a new file that an ``extends`` now
-finds first, is validated again). ``LCCOST_CACHE_DIR=off`` turns it off. A cache file that
-cannot be read, written or unpickled is ignored: the spec is validated as usual.
+finds first, is validated again). Shipped hardware profiles are kept the same way, one file
+each (``hardwareprofile-*.pickle``, a chain of one file). ``LCCOST_CACHE_DIR=off`` turns it
+off. A cache file that cannot be read, written or unpickled is ignored: the file is validated
+as usual.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ import sys
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from lccost.spec.model import Architecture
+
+Kept = TypeVar("Kept")
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -77,13 +82,16 @@ def cache_dir() -> Path | None:
     return Path(base) / "lccost"
 
 
-def _stored(first: tuple[Path, str]) -> Path | None:
+def _stored(first: tuple[Path, str], kind: type) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
     path, digest = first
-    key = hashlib.sha256(f"chain|{path}:{digest}|{code_fingerprint()}".encode()).hexdigest()[:32]
-    return folder / f"spec-{key}.pickle"
+    # Architectures keep the name their entries always had; another kind is part of the key.
+    what = "chain" if kind is Architecture else f"{kind.__module__}.{kind.__qualname__}"
+    key = hashlib.sha256(f"{what}|{path}:{digest}|{code_fingerprint()}".encode()).hexdigest()[:32]
+    prefix = "spec" if kind is Architecture else kind.__name__.lower()
+    return folder / f"{prefix}-{key}.pickle"
 
 
 def _is_chain(value: object) -> bool:
@@ -101,10 +109,11 @@ def _is_chain(value: object) -> bool:
     )
 
 
-def recall(first: tuple[Path, str]) -> tuple[Chain, Architecture] | None:
-    """The chain and architecture kept for the spec file ``first`` (resolved path, SHA-256),
-    if any; the caller checks that the chain's other files are unchanged."""
-    stored = _stored(first)
+def recall(first: tuple[Path, str], kind: type[Kept]) -> tuple[Chain, Kept] | None:
+    """The chain and the ``kind`` (a spec's architecture, a hardware profile) kept for the
+    file ``first`` (resolved path, SHA-256), if any; the caller checks that the chain's other
+    files are unchanged."""
+    stored = _stored(first, kind)
     if stored is None:
         return None
     try:
@@ -113,23 +122,24 @@ def recall(first: tuple[Path, str]) -> tuple[Chain, Architecture] | None:
         return None
     if not (isinstance(kept, tuple) and len(kept) == 2):
         return None
-    chain, architecture = kept
-    if not (_is_chain(chain) and isinstance(architecture, Architecture)):
+    chain, value = kept
+    if not (_is_chain(chain) and type(value) is kind):
         return None
     if chain[0][:2] != first:
         return None
-    return chain, architecture
+    return chain, value
 
 
-def keep(chain: Chain, architecture: Architecture) -> None:
-    """Store ``architecture``, validated from the files of ``chain``."""
-    stored = _stored(chain[0][:2])
+def keep(chain: Chain, value: object) -> None:
+    """Store ``value`` (an architecture, a hardware profile), validated from the files of
+    ``chain``."""
+    stored = _stored(chain[0][:2], type(value))
     if stored is None:
         return
     try:
         stored.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=stored.parent, delete=False, suffix=".tmp") as handle:
-            handle.write(pickle.dumps((chain, architecture), protocol=pickle.HIGHEST_PROTOCOL))
+            handle.write(pickle.dumps((chain, value), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(handle.name, stored)  # atomic: a reader sees the old file or the new one
     except OSError:
         pass  # a read-only home: no cache, same answers

@@ -528,14 +528,30 @@ _VALIDATED: dict[tuple[Any, ...], Any] = {}
 them: each is validated once per process, and a file edited in between is read afresh."""
 
 
-def load_model(path: Path, root: type[Root], noun: str, fields: str, what: str) -> Root:
+def load_model(
+    path: Path,
+    root: type[Root],
+    noun: str,
+    fields: str,
+    what: str,
+    shipped: frozenset[Path] = frozenset(),
+) -> Root:
     """A file of one document kind (a hardware profile, a claims file) read, parsed and
-    validated through the same path as specs: the same caps, refusals and error lines."""
-    key, document = read_document(path, noun, fields, what)
+    validated through the same path as specs: the same caps, refusals and error lines. A file
+    in one of the ``shipped`` folders (resolved) is also kept across processes, as shipped
+    specs are (``lccost.spec.cache``): found again by its digest, with no YAML parsed."""
+    raw_text = read_text(path, MAX_SPEC_BYTES, what)
+    key = (path.resolve(), _text_digest(raw_text))
     cached = _VALIDATED.get((root, key))
+    if cached is None and key[0].parent in shipped:
+        entry = spec_cache.recall(key, root)
+        cached = None if entry is None else entry[1]
     if cached is None:
+        _, document = read_document(path, noun, fields, what)
         cached = validate_model(root, document, shown_path(path))
-        _remember(_VALIDATED, (root, key), cached)
+        if key[0].parent in shipped:
+            spec_cache.keep(((*key, None),), cached)
+    _remember(_VALIDATED, (root, key), cached)
     assert isinstance(cached, root)
     return cached
 
@@ -592,7 +608,7 @@ def _recall_shipped(path: Path) -> Architecture | None:
         if cached is not None:
             assert files is not None and isinstance(cached, Architecture)
             return _held(first, chain, files, cached)
-    entry = spec_cache.recall(first)
+    entry = spec_cache.recall(first, Architecture)
     if entry is None:
         return None
     chain, kept = entry
