@@ -16,6 +16,7 @@ seconds of many calls (``time.process_time``). ``tests/test_budgets.py`` runs th
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -39,7 +40,8 @@ MODELS = [
 ]
 """The eight shipped models the budgets were set for (issue 15); later specs are not added
 silently, so a figure stays comparable across versions."""
-FLOOR = [sys.executable, "-c", "import typer, pydantic, rich, yaml"]
+FLOOR_CODE = "import typer, pydantic, rich, yaml"
+FLOOR = [sys.executable, "-c", FLOOR_CODE]
 LCCOST = [sys.executable, "-c", "import sys; from lccost.cli.app import main; sys.exit(main())"]
 
 COMMANDS = {
@@ -80,12 +82,25 @@ class Figure:
         return self.floors > self.budget * float(BUDGETS["noise_margin"])
 
 
+def child_env() -> dict[str, str]:
+    """The environment of a measured process: this one's, with .pyc files written and read (a
+    user's install has them; without them every lccost module is compiled on each run)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def _run(command: list[str]) -> tuple[float, float]:
     """(CPU seconds, wall seconds) of one fresh run of ``command``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=ROOT,
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

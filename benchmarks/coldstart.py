@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import resource
 import shutil
@@ -59,21 +58,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-MODELS = [
-    "deepseek-v3.2",
-    "deepseek-v4-flash",
-    "deepseek-v4-pro",
-    "gemma-4-e2b",
-    "gemma-4-e4b",
-    "laguna-xs.2",
-    "llama-3.1-8b",
-    "zaya1-8b",
-]
-"""bench.py's eight models (kept in step by ``test_the_models_are_bench_pys``)."""
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench.py, beside this file
+from bench import FLOOR_CODE as FLOOR
+from bench import MODELS, ROOT, child_env
+
 ARGS = ["compare", *MODELS, "--context", "1M"]
 
-FLOOR = "import typer, pydantic, rich, yaml"
 DEPS = FLOOR + (
     "; from pydantic import BaseModel; from rich.console import Console; "
     "from rich.table import Table"
@@ -182,20 +172,13 @@ print(json.dumps({k: v * 1000 for k, v in spent.items()}))
 """The in-process breakdown: the real ``main`` with timers around a few functions."""
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    # a user's install has .pyc files: without them every module is compiled on each run
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
 def _cpu(code: str) -> float:
     """CPU seconds (user + system) of one fresh ``python -c code ARGS``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [sys.executable, "-c", code, *ARGS],
         cwd=ROOT,
-        env=_env(),
+        env=child_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -232,7 +215,7 @@ def instructions() -> dict[str, dict[str, float]]:
         done = subprocess.run(
             [*VALGRIND, sys.executable, "-c", code, *ARGS],
             cwd=ROOT,
-            env={**_env(), "PYTHONHASHSEED": "0"},
+            env={**child_env(), "PYTHONHASHSEED": "0"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -253,7 +236,7 @@ def stages(runs: int) -> dict[str, float]:
         done = subprocess.run(
             [sys.executable, "-c", f"STAGED = {STAGED!r}\n{STAGES}", *ARGS],
             cwd=ROOT,
-            env=_env(),
+            env=child_env(),
             capture_output=True,
             text=True,
             check=True,
