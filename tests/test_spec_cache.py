@@ -63,7 +63,7 @@ def test_shipped_specs_are_kept_across_processes_and_a_bad_cache_is_ignored(tmp_
     # Llama 3.1 8B at L = 1000: 32 layers x 8 KV heads x 128 x 2 x 2 bytes x 1000 tokens.
     expected = str(32 * 8 * 128 * 2 * 2 * 1000)
     assert _kv_bytes_in_a_fresh_process(tmp_path) == expected
-    kept = list(tmp_path.glob("spec-*.pickle"))
+    kept = list(tmp_path.rglob("spec-*.pickle"))
     assert len(kept) == 1
     assert _kv_bytes_in_a_fresh_process(tmp_path) == expected  # read from the cache
     kept[0].write_bytes(b"not a pickle")
@@ -178,7 +178,7 @@ def test_a_spec_outside_the_shipped_folders_is_not_kept(
 ) -> None:
     path = write_spec(SPEC % 1, name="elsewhere/spec.yaml")
     assert cost(load(path), make_workload(10)).kv_cache_bytes == 64 * 10
-    assert not list((tmp_path / "cache").glob("spec-*.pickle"))
+    assert not list((tmp_path / "cache").rglob("spec-*.pickle"))
 
 
 def test_a_cold_compare_of_kept_specs_imports_only_what_it_uses(tmp_path: Path) -> None:
@@ -244,7 +244,7 @@ def test_a_shipped_hardware_profile_is_kept_and_an_edited_one_read_again(
     parses = _parses(monkeypatch)
     assert hardware.load_hardware(profile).memory_bytes == 80_000_000_000
     assert parses == ["test-gpu.yaml"]
-    assert len(list((shipped_here.parent / "cache").glob("hardwareprofile-*.pickle"))) == 1
+    assert len(list((shipped_here.parent / "cache").rglob("hardwareprofile-*.pickle"))) == 1
     _forget()  # a new process
     assert hardware.load_hardware(profile).memory_bytes == 80_000_000_000
     assert parses == ["test-gpu.yaml"]  # recalled, not parsed
@@ -262,4 +262,31 @@ def test_a_profile_outside_the_shipped_folders_is_not_kept(
     profile = tmp_path / "mine.yaml"
     profile.write_text(PROFILE % 80_000_000_000, encoding="utf-8")
     assert hardware.load_hardware(profile).memory_bytes == 80_000_000_000
-    assert not list((tmp_path / "cache").glob("*.pickle"))
+    assert not list((tmp_path / "cache").rglob("*.pickle"))
+
+
+def test_a_new_build_removes_what_other_builds_kept_and_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache folder as an older build left it: its own v-* folder, an entry of the flat
+    # layout of earlier versions, and files lccost never writes (LCCOST_CACHE_DIR may name a
+    # folder of the user's), which must stay.
+    folder = tmp_path / "cache"
+    older = folder / "v-0123456789abcdef"
+    older.mkdir(parents=True)
+    (older / f"spec-{'a' * 32}.pickle").write_bytes(b"older")
+    (older / "tmpk1x2.tmp").write_bytes(b"half written")
+    flat = folder / f"hardwareprofile-{'b' * 32}.pickle"
+    flat.write_bytes(b"flat layout")
+    mine = [folder / "notes.txt", folder / "spec-mine.pickle", folder / "v-mine"]
+    mine[0].write_text("keep me", encoding="utf-8")
+    mine[1].write_bytes(b"not a name lccost writes")
+    mine[2].mkdir()
+    monkeypatch.setenv("LCCOST_CACHE_DIR", str(folder))
+    assert _kv_bytes_in_a_fresh_process(folder) == str(32 * 8 * 128 * 2 * 2 * 1000)
+    left = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+    current = [name for name in left if name.startswith("v-") and name not in ("v-mine",)]
+    assert len(current) == 2  # this build's folder and its one entry (llama-3.1-8b)
+    assert current[1].startswith(current[0] + "/spec-")
+    assert not older.exists() and not flat.exists()
+    assert all(path.exists() for path in mine)

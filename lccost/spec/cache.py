@@ -6,7 +6,9 @@ file once per process (keyed by the SHA-256 of every file of its ``extends`` cha
 shipped specs are also pickled, under ``LCCOST_CACHE_DIR`` (default ``$XDG_CACHE_HOME/lccost``,
 else ``~/.cache/lccost``), one file per spec named by the spec file's resolved path and SHA-256
 and by lccost's own source files (their paths, sizes and modification times), the Python
-version and pydantic's. The entry holds the architecture and its chain: each file's resolved
+version and pydantic's, in a folder of that build (``v-<fingerprint>``): the first entry a new
+build keeps removes what other builds kept, so an upgrade or an edit does not leave its
+predecessors' entries behind. The entry holds the architecture and its chain: each file's resolved
 path, SHA-256 and ``extends`` reference as written, so the loader finds a kept spec without
 parsing any YAML, and uses it only when every file of the chain still has that digest and each
 reference still resolves to that file (an edited parent, or a new file that an ``extends`` now
@@ -21,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
 from functools import cache
@@ -82,16 +85,44 @@ def cache_dir() -> Path | None:
     return Path(base) / "lccost"
 
 
+_ENTRY = re.compile(r"(spec|hardwareprofile)-[0-9a-f]{32}\.pickle|tmp\w+\.tmp")
+"""The files lccost writes in a cache folder: entries, and a write in progress."""
+
+_VERSION = re.compile(r"v-[0-9a-f]{16}")
+"""A folder of entries kept by one build of lccost (its ``code_fingerprint``)."""
+
+
 def _stored(first: tuple[Path, str], kind: type) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
     path, digest = first
+    fingerprint = code_fingerprint()
     # Architectures keep the name their entries always had; another kind is part of the key.
     what = "chain" if kind is Architecture else f"{kind.__module__}.{kind.__qualname__}"
-    key = hashlib.sha256(f"{what}|{path}:{digest}|{code_fingerprint()}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"{what}|{path}:{digest}|{fingerprint}".encode()).hexdigest()[:32]
     prefix = "spec" if kind is Architecture else kind.__name__.lower()
-    return folder / f"{prefix}-{key}.pickle"
+    return folder / f"v-{fingerprint[:16]}" / f"{prefix}-{key}.pickle"
+
+
+def _prune(current: Path) -> None:
+    """Remove what other builds of lccost kept beside ``current`` (this build's folder): their
+    ``v-*`` folders and entries of the older flat layout. Only names lccost writes are touched
+    (``LCCOST_CACHE_DIR`` may name a folder that holds other files); whatever cannot be removed
+    stays, since a stale entry is never read (its name holds another fingerprint)."""
+    try:
+        for entry in current.parent.iterdir():
+            if entry == current or entry.is_symlink():
+                continue
+            if entry.is_dir() and _VERSION.fullmatch(entry.name):
+                for kept in entry.iterdir():
+                    if _ENTRY.fullmatch(kept.name) and not kept.is_symlink() and kept.is_file():
+                        kept.unlink()
+                entry.rmdir()  # fails, and is left, when it holds anything else
+            elif entry.is_file() and _ENTRY.fullmatch(entry.name):
+                entry.unlink()
+    except OSError:
+        pass
 
 
 def _is_chain(value: object) -> bool:
@@ -137,7 +168,9 @@ def keep(chain: Chain, value: object) -> None:
     if stored is None:
         return
     try:
-        stored.parent.mkdir(parents=True, exist_ok=True)
+        if not stored.parent.is_dir():  # this build's first entry: what older builds kept goes
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            _prune(stored.parent)
         with tempfile.NamedTemporaryFile(dir=stored.parent, delete=False, suffix=".tmp") as handle:
             handle.write(pickle.dumps((chain, value), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(handle.name, stored)  # atomic: a reader sees the old file or the new one
