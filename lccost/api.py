@@ -105,21 +105,39 @@ def make_workload(
         raise LccostError(str(error)) from None
 
 
-def vllm_device(hardware: str | Path | HardwareProfile) -> VllmDevice:
+def vllm_device(
+    hardware: str | Path | HardwareProfile, asked_by: str = "--accounting vllm"
+) -> VllmDevice:
     """The device a hardware profile describes, for vLLM's backend selection: its
     ``cuda_capability``; refused for a profile without one (vLLM's choice there is not
-    modelled)."""
+    modelled), the refusal naming the option that ``asked_by`` it."""
     from lccost.hardware import load_hardware  # only with --hardware: a cold compare skips it
 
     profile = load_hardware(hardware)
     if profile.cuda_capability is None:
         raise LccostError(
-            f"--accounting vllm: {profile.name} has no cuda_capability; which page size vLLM "
+            f"{asked_by}: {profile.name} has no cuda_capability; which page size vLLM "
             "picks there is not modelled; give --block-size and leave out --hardware, or add "
             "cuda_capability to the profile"
         )
     major, minor = (int(part) for part in profile.cuda_capability.split("."))
     return VllmDevice(profile.name, (major, minor))
+
+
+def with_engine_device(
+    workload: Workload,
+    engine: Engine | None,
+    hardware: str | Path | HardwareProfile | None,
+) -> Workload:
+    """``workload`` with the device whose pages vLLM's peak holds, when ``--engine vllm`` is
+    asked on ``hardware`` under another accounting (under ``--accounting vllm``,
+    ``make_workload`` has set it): the vLLM peak holds the cache as vLLM pages it on that
+    device (``lccost.peak.vllm_paged``), and a device whose page choice is not modelled is
+    refused as ``--accounting vllm`` refuses it. The device changes no figure of the other
+    accountings."""
+    if engine is not Engine.VLLM or hardware is None or workload.vllm_device is not None:
+        return workload
+    return replace(workload, vllm_device=vllm_device(hardware, asked_by="--engine vllm"))
 
 
 def model_cost(ref: ModelRef, workload: Workload) -> ModelCost:
@@ -169,6 +187,7 @@ def analyse(
         from lccost.hardware import load_hardware  # only with --hardware: a cold compare skips it
 
         profile = load_hardware(hardware)
+    workload = with_engine_device(workload, chosen_engine, profile)
     capacity = None if profile is None else gpus * profile.memory_bytes
     device_name = "" if profile is None else profile.name
 

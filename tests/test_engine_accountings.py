@@ -255,3 +255,26 @@ def test_vllm_refuses_fp8_head_dim_512_on_hopper() -> None:
     # head dim 128 is paged in 16 as usual: Llama 3.1 8B, 32 x 8 x 128 x 2 x 1 B
     llama = api.model_cost("llama-3.1-8b", api.make_workload(L, kv_dtype="fp8", accounting=VLLM))
     assert llama.cache_bytes_per_sequence == 32 * L * 2048
+
+
+def test_the_vllm_engine_pages_on_the_hardware_under_any_accounting(run_cli: RunCli) -> None:
+    from lccost.peak import Engine
+
+    # --engine vllm under --accounting reference holds the cache as vLLM pages it on the
+    # device: the B200's capability (configs/hardware/b200.yaml: cuda_capability "10.0"),
+    # not the Hopper default; the reference figures do not change with it.
+    reference = api.make_workload(L, hardware="b200")
+    assert reference.vllm_device is None
+    paged = api.with_engine_device(reference, Engine.VLLM, "b200")
+    assert paged.vllm_device == VllmDevice("B200", (10, 0))
+    assert api.with_engine_device(reference, Engine.TRANSFORMERS, "b200") is reference
+    assert (
+        api.model_cost("gemma-4-e2b", paged).cache_bytes_per_sequence
+        == api.model_cost("gemma-4-e2b", reference).cache_bytes_per_sequence
+    )
+    # a device whose page choice is not modelled is refused, as --accounting vllm refuses it
+    # (it used to answer on Hopper's pages)
+    for command in (["fit", "gemma-4-e2b"], ["compare", "gemma-4-e2b", "--context", "4k"]):
+        code, out, err = run_cli([*command, "--hardware", "m3-max", "--engine", "vllm"])
+        assert code == 1 and out == ""
+        assert err.startswith("Error: --engine vllm: Apple M3 Max has no cuda_capability"), err

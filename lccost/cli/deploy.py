@@ -194,6 +194,7 @@ def fit(
             param_hint="--attn",
         )
     chosen = Engine(engine) if engine is not None else default_engine(accounting)
+    workload = api.with_engine_device(workload, chosen, profile)
     results = []
     for architecture in (api.load(m) for m in models):
         used = chosen
