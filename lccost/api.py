@@ -204,7 +204,6 @@ def analyse(
                 chosen_engine,
                 capacity,
                 device_name,
-                params_total=model_cost.params_total,
             )
             for model_cost in model_costs
         ]

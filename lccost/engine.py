@@ -11,9 +11,9 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
-from operator import attrgetter
+from typing import Generic, TypeVar
 
 from lccost.compiled import CompiledModel, Totals, compile_parts
 from lccost.conventions import number_format
@@ -32,7 +32,7 @@ from lccost.mechanisms.mtp import mtp_costs
 from lccost.mechanisms.norms import norm_costs
 from lccost.mechanisms.recurrent import vllm_hybrid_workload
 from lccost.spec.model import Architecture
-from lccost.workload import Workload
+from lccost.workload import Workload, settings_key
 
 
 @dataclass(frozen=True)
@@ -211,11 +211,13 @@ class ModelCost:
 
     @property
     def decode_intensity(self) -> float:
-        return self.decode_flops / self.decode_bytes if self.decode_bytes else 0.0
+        moved = self.decode_bytes
+        return self.decode_flops / moved if moved else 0.0
 
     @property
     def prefill_intensity(self) -> float:
-        return self.prefill_flops / self.prefill_bytes if self.prefill_bytes else 0.0
+        moved = self.prefill_bytes
+        return self.prefill_flops / moved if moved else 0.0
 
 
 _FLOP_BITS = {
@@ -408,13 +410,32 @@ def fixed_figures(
     )
 
 
-_KEY_FIELDS = tuple(f.name for f in fields(Workload) if f.name not in ("context_tokens", "batch"))
-_compile_key = attrgetter(*_KEY_FIELDS)
-"""The workload's fields but context and batch, as one tuple (``attrgetter``: one C call)."""
+V = TypeVar("V")
 
-_COMPILED: dict[int, dict[tuple[object, ...], tuple[CompiledModel, FixedFigures]]] = {}
-"""Compiled models by ``id(architecture)``, then the workload's fields but context and batch; an
-entry leaves with its architecture (``weakref.finalize``), so an id is never reused stale."""
+
+class PerArchitecture(Generic[V]):
+    """Values computed once per architecture and workload settings (``settings_key``), held
+    while the architecture lives: an entry leaves with it (``weakref.finalize``), so an
+    ``id`` is never reused stale."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, dict[tuple[object, ...], V]] = {}
+
+    def get(self, architecture: Architecture, key: tuple[object, ...]) -> V | None:
+        per_architecture = self._by_id.get(id(architecture))
+        return None if per_architecture is None else per_architecture.get(key)
+
+    def put(self, architecture: Architecture, key: tuple[object, ...], value: V) -> V:
+        per_architecture = self._by_id.get(id(architecture))
+        if per_architecture is None:
+            per_architecture = self._by_id[id(architecture)] = {}
+            weakref.finalize(architecture, self._by_id.pop, id(architecture), None)
+        per_architecture[key] = value
+        return value
+
+
+_COMPILED: PerArchitecture[tuple[CompiledModel, FixedFigures]] = PerArchitecture()
+"""Compiled models by architecture and workload settings."""
 
 
 def compiled_model(
@@ -423,15 +444,20 @@ def compiled_model(
 ) -> tuple[CompiledModel, FixedFigures]:
     """``architecture`` compiled for ``workload``'s dtype, cache dtype, accounting, FLOP
     convention and block size (any context, any batch), once per process."""
-    # Every field of the workload but its context and batch, so that a setting added to
-    # ``Workload`` later is part of the key without anyone remembering to add it.
-    key = _compile_key(workload)
+    key = settings_key(workload)
     last = _last[0]
     if last is not None and last[0]() is architecture and key == last[1]:
         return last[2]
     compiled = _compiled_model(architecture, workload, key)
     _last[0] = (weakref.ref(architecture), key, compiled)
     return compiled
+
+
+def params_total(architecture: Architecture, workload: Workload) -> int:
+    """Every parameter of ``architecture``: it does not depend on the context or the batch, so
+    it is read from the compiled model (``compiled_model``, found once per process), not by
+    costing a point."""
+    return compiled_model(architecture, workload)[0].params_total
 
 
 _Found = tuple[weakref.ref[Architecture], tuple[object, ...], tuple[CompiledModel, FixedFigures]]
@@ -446,16 +472,14 @@ def _compiled_model(
     workload: Workload,
     key: tuple[object, ...],
 ) -> tuple[CompiledModel, FixedFigures]:
-    per_architecture = _COMPILED.get(id(architecture))
-    if per_architecture is None:
-        per_architecture = _COMPILED[id(architecture)] = {}
-        weakref.finalize(architecture, _COMPILED.pop, id(architecture), None)
-    compiled = per_architecture.get(key)
+    compiled = _COMPILED.get(architecture, key)
     if compiled is None:
         # At context 0: nothing may read the workload's context in compile mode
         # (tests/test_compiled.py would see one that did).
         at_zero = replace(workload, context_tokens=0, batch=1)
         layers, model_parts = part_ledgers(architecture, at_zero, compiling=True)
         fast = compile_parts(distinct_parts(layers, model_parts), workload.dtype)
-        compiled = per_architecture[key] = fast, fixed_figures(architecture, fast, workload.dtype)
+        compiled = _COMPILED.put(
+            architecture, key, (fast, fixed_figures(architecture, fast, workload.dtype))
+        )
     return compiled

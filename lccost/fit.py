@@ -49,7 +49,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from lccost.conventions import GB, GIB, Accounting, ceil_fraction, number_format
-from lccost.engine import cost
+from lccost.engine import cost, params_total
 from lccost.errors import LccostError
 from lccost.mechanisms.base import LayerEnv
 from lccost.mechanisms.recurrent import vllm_hybrid_workload
@@ -328,8 +328,7 @@ def fit(
             cache_memo[tokens] = compiled.at(tokens).cache_bytes
         return cache_memo[tokens]
 
-    params_total = cost(architecture, replace(workload, context_tokens=0)).params_total
-    weights = weight_bytes(params_total, workload.dtype)
+    weights = weight_bytes(params_total(architecture, workload), workload.dtype)
     budget = usable - weights
     period = cache_period(architecture, workload)
     limit = spec.max_context if spec.max_context is not None else SEARCH_LIMIT_TOKENS
@@ -393,20 +392,15 @@ def _fit_peak(
     chunk, sequences = vllm_batch_defaults(capacity_bytes, hardware or "")
     chunk = max_batched_tokens or chunk
 
-    # every parameter, whatever the context: costed once, not at each step of the bisections
-    params_total = cost(architecture, replace(workload, context_tokens=0)).params_total
-
     peaks: dict[tuple[int, int], PeakMemory] = {}  # the searches revisit a few points
 
     def peak_at(tokens: int, batch: int) -> PeakMemory:
         if (tokens, batch) not in peaks:
             at = replace(workload, context_tokens=tokens, batch=batch)
-            peaks[tokens, batch] = engine_peak(
-                architecture, at, engine, attn, chunk, sequences, params_total
-            )
+            peaks[tokens, batch] = engine_peak(architecture, at, engine, attn, chunk, sequences)
         return peaks[tokens, batch]
 
-    weights = weight_term(architecture, workload, params_total).bytes
+    weights = weight_term(architecture, workload).bytes
     budget = usable - weights
     limit = spec.max_context if spec.max_context is not None else SEARCH_LIMIT_TOKENS
     period = peak_period(architecture, workload, engine)

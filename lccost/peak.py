@@ -78,17 +78,15 @@ device here.
 
 from __future__ import annotations
 
-import weakref
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from operator import attrgetter
 
 from lccost.conventions import Accounting, number_format
-from lccost.engine import cost
+from lccost.engine import PerArchitecture, cost, params_total
 from lccost.errors import LccostError
 from lccost.mechanisms.base import LayerEnv, PeakAttention, PeakMLP
 from lccost.spec.model import Architecture
-from lccost.workload import Workload
+from lccost.workload import Workload, settings_key
 
 
 class Engine(StrEnum):
@@ -181,15 +179,8 @@ def _activation_bytes(workload: Workload) -> int:
         ) from None
 
 
-_LAYERS: dict[int, dict[tuple[object, ...], tuple[tuple[PeakAttention, PeakMLP], ...]]] = {}
-"""``_layers`` by ``id(architecture)``, then the workload's settings but context and batch; an
-entry leaves with its architecture (``weakref.finalize``), so an id is never reused stale."""
-
-_SETTINGS = attrgetter(
-    *(f.name for f in fields(Workload) if f.name not in ("context_tokens", "batch"))
-)
-"""What a layer's peak shape may depend on: every setting of the workload but the context
-and the batch (a setting added to ``Workload`` later is part of it)."""
+_LAYERS: PerArchitecture[tuple[tuple[PeakAttention, PeakMLP], ...]] = PerArchitecture()
+"""``_layers`` by architecture and workload settings (``settings_key``)."""
 
 
 def _layers(
@@ -202,10 +193,10 @@ def _layers(
     1, so none can read them), so they are found once per architecture and settings, and once
     per distinct layer (a template used many times is one spec object): a peak is evaluated
     dozens of times in ``lccost.fit``'s bisections and at every point of a sweep."""
-    per_architecture = _LAYERS.get(id(architecture))
-    key = _SETTINGS(workload)
-    if per_architecture is not None and key in per_architecture:
-        return per_architecture[key]
+    key = settings_key(workload)
+    known = _LAYERS.get(architecture, key)
+    if known is not None:
+        return known
     spec = architecture.spec
     if spec.hyper_connections is not None:
         raise LccostError(
@@ -228,11 +219,7 @@ def _layers(
                 "use --engine none (weights + cache)"
             )
         layers.append((attention, ffn))
-    if per_architecture is None:
-        per_architecture = _LAYERS[id(architecture)] = {}
-        weakref.finalize(architecture, _LAYERS.pop, id(architecture), None)
-    per_architecture[key] = result = tuple(layers)
-    return result
+    return _LAYERS.put(architecture, key, tuple(layers))
 
 
 def _shared_from(architecture: Architecture) -> int:
@@ -241,19 +228,11 @@ def _shared_from(architecture: Architecture) -> int:
     return sharing.first_shared_layer if sharing is not None else len(architecture.layers)
 
 
-def weight_term(
-    architecture: Architecture, workload: Workload, params_total: int | None = None
-) -> PeakTerm:
-    """Every parameter resident in the weight dtype; ``params_total`` where the caller has the
-    model's cost already (it does not depend on the context), else costed here."""
-    params = (
-        params_total
-        if params_total is not None
-        else cost(architecture, replace(workload, context_tokens=0)).params_total
-    )
+def weight_term(architecture: Architecture, workload: Workload) -> PeakTerm:
+    """Every parameter resident in the weight dtype."""
     return PeakTerm(
         "weights",
-        number_format(workload.dtype).whole_bytes_for(params),
+        number_format(workload.dtype).whole_bytes_for(params_total(architecture, workload)),
         "params_total in the weight dtype (every parameter resident)",
     )
 
@@ -267,7 +246,6 @@ def transformers_prefill_peak(
     architecture: Architecture,
     workload: Workload,
     attn: AttentionImpl = AttentionImpl.SDPA,
-    params_total: int | None = None,
 ) -> PeakMemory:
     """The peak allocated during ``model(prompt of L tokens)`` (module docstring)."""
     B, L = workload.batch, workload.context_tokens
@@ -278,7 +256,7 @@ def transformers_prefill_peak(
     ple = spec.per_layer_embeddings
     n_layers = len(layers)
     wrapper = ple is not None and bool(spec.encoders)
-    weights = weight_term(architecture, workload, params_total)
+    weights = weight_term(architecture, workload)
 
     base = [
         weights,
@@ -469,15 +447,13 @@ def transformers_held_after_prefill(architecture: Architecture, workload: Worklo
     return weight_term(architecture, workload).bytes + prompt_cache
 
 
-def transformers_decode_peak(
-    architecture: Architecture, workload: Workload, params_total: int | None = None
-) -> PeakMemory:
+def transformers_decode_peak(architecture: Architecture, workload: Workload) -> PeakMemory:
     """The first decode step after a prefill of L tokens (module docstring): the prompt's K/V
     still held, replaced layer by layer by ``torch.cat`` (cache_utils.py L136, L242)."""
     B, L = workload.batch, workload.context_tokens
     b = _activation_bytes(workload)
     layers = _layers(architecture, workload)
-    weights = weight_term(architecture, workload, params_total)
+    weights = weight_term(architecture, workload)
     owned = [a for a, _ in layers if a.owns_cache]
     before = [B * L * a.kv_bytes_per_token for a in owned]
     # After its update a sliding layer keeps the last W - 1 tokens (cache_utils.py L246).
@@ -532,7 +508,6 @@ def vllm_peak(
     workload: Workload,
     max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
     max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
-    params_total: int | None = None,
 ) -> PeakMemory:
     """Weights + the paged cache of the batch at L (``--accounting vllm``) + the activations of
     one chunk of ``max_batched_tokens`` tokens + the sampler's dummy logits (module docstring)."""
@@ -549,7 +524,7 @@ def vllm_peak(
         "prefill",
         f"chunk of {T:,} tokens",
         (
-            weight_term(architecture, workload, params_total),
+            weight_term(architecture, workload),
             PeakTerm("cache", cache, "paged KV cache of the batch (--accounting vllm)"),
             PeakTerm(
                 "chunk activations",
@@ -576,23 +551,22 @@ def engine_peak(
     attn: AttentionImpl = AttentionImpl.SDPA,
     max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
     max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
-    params_total: int | None = None,
 ) -> PeakMemory:
     """The larger of the prefill and first-decode peaks under ``engine`` (``none``: weights +
-    the workload's cache, nothing else); ``params_total`` as in ``weight_term``."""
+    the workload's cache, nothing else)."""
     if engine is Engine.TRANSFORMERS:
-        prefill = transformers_prefill_peak(architecture, workload, attn, params_total)
-        decode = transformers_decode_peak(architecture, workload, params_total)
+        prefill = transformers_prefill_peak(architecture, workload, attn)
+        decode = transformers_decode_peak(architecture, workload)
         return prefill if prefill.total_bytes >= decode.total_bytes else decode
     if engine is Engine.VLLM:
-        return vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs, params_total)
+        return vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs)
     cache = cost(architecture, workload).cache_bytes_per_sequence * workload.batch
     return PeakMemory(
         Engine.NONE,
         "rest",
         "weights + cache",
         (
-            weight_term(architecture, workload, params_total),
+            weight_term(architecture, workload),
             PeakTerm("cache", cache, f"{workload.accounting} accounting"),
         ),
         "activations and everything else (--reserve)",
@@ -625,7 +599,6 @@ def peak_summary(
     attn: AttentionImpl = AttentionImpl.SDPA,
     max_batched_tokens: int = VLLM_DEFAULT_MAX_BATCHED_TOKENS,
     max_num_seqs: int = VLLM_DEFAULT_MAX_NUM_SEQS,
-    params_total: int | None = None,
 ) -> PeakSummary:
     """Prefill and decode peaks under ``engine`` (the integration point for reports). Under
     vllm both are the chunked-prefill peak (the pool is allocated once); under none both are
@@ -633,11 +606,11 @@ def peak_summary(
     if engine is Engine.TRANSFORMERS:
         return PeakSummary(
             engine,
-            transformers_prefill_peak(architecture, workload, attn, params_total),
-            transformers_decode_peak(architecture, workload, params_total),
+            transformers_prefill_peak(architecture, workload, attn),
+            transformers_decode_peak(architecture, workload),
         )
     if engine is Engine.VLLM:
-        single = vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs, params_total)
+        single = vllm_peak(architecture, workload, max_batched_tokens, max_num_seqs)
     else:
         single = engine_peak(architecture, workload, engine, attn, max_batched_tokens, max_num_seqs)
     return PeakSummary(engine, single, single)
@@ -684,7 +657,6 @@ def report_peak(
     capacity_bytes: int | None = None,
     device_name: str = "",
     attn: AttentionImpl = AttentionImpl.SDPA,
-    params_total: int | None = None,
 ) -> ReportPeak:
     """``prefill_peak_bytes`` and ``decode_peak_bytes`` of one result under ``engine`` (default:
     the accounting's, ``default_engine``). vllm: the chunk and sequence count ``vllm serve``
@@ -714,7 +686,7 @@ def report_peak(
         else f"{chosen} (max_num_batched_tokens {chunk:,}, max_num_seqs {sequences:,})"
     )
     try:
-        summary = peak_summary(architecture, workload, chosen, attn, chunk, sequences, params_total)
+        summary = peak_summary(architecture, workload, chosen, attn, chunk, sequences)
     except LccostError as error:
         reason = str(error).split("; use --engine none")[0].removeprefix(f"{architecture.name}: ")
         return ReportPeak(chosen, label, None, f"{chosen} peak not modelled: {reason}")

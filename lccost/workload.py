@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 
 from lccost.accounting import (
     LLAMACPP_SERVER,
@@ -180,3 +181,11 @@ class Workload:
         if native:
             return self.weight_format if pinned is None else pinned
         return number_format(self.effective_kv_dtype)
+
+
+settings_key: Callable[[Workload], tuple[object, ...]] = attrgetter(
+    *(f.name for f in fields(Workload) if f.name not in ("context_tokens", "batch"))
+)
+"""Every setting of a workload but its context and batch, as one tuple (``attrgetter``: one C
+call): what a model's compiled costs and its layers' peak shapes depend on. A setting added to
+``Workload`` later is part of it without anyone remembering to add it."""
