@@ -455,7 +455,7 @@ def window_tokens_rule(
     if accounting is Accounting.LLAMACPP:
         return lambda L: llamacpp.swa_cells(L, window) if L else 0
     kept = window - 1
-    return lambda L: min(L, kept) if L else 0
+    return lambda L: min(L, kept)
 
 
 def paging_period(accounting: Accounting, block_size: int) -> int:

@@ -233,14 +233,19 @@ def _returns(statement: ast.stmt) -> bool:
     return isinstance(statement, ast.Return) and statement.value is not None
 
 
+def _accumulate(out: Polynomial, monomial: Monomial, coefficient: int) -> None:
+    """``out += coefficient x monomial``, keeping no zero coefficient."""
+    total = out.get(monomial, 0) + coefficient
+    if total:
+        out[monomial] = total
+    else:
+        out.pop(monomial, None)
+
+
 def _add(a: Polynomial, b: Polynomial, sign: int = 1) -> Polynomial:
     out = dict(a)
     for monomial, coefficient in b.items():
-        total = out.get(monomial, 0) + sign * coefficient
-        if total:
-            out[monomial] = total
-        else:
-            out.pop(monomial, None)
+        _accumulate(out, monomial, sign * coefficient)
     return out
 
 
@@ -248,12 +253,7 @@ def _multiply(a: Polynomial, b: Polynomial) -> Polynomial:
     out: Polynomial = {}
     for ma, ca in a.items():
         for mb, cb in b.items():
-            monomial = tuple(sorted(ma + mb))
-            total = out.get(monomial, 0) + ca * cb
-            if total:
-                out[monomial] = total
-            else:
-                out.pop(monomial, None)
+            _accumulate(out, tuple(sorted(ma + mb)), ca * cb)
     return out
 
 

@@ -147,7 +147,7 @@ def compressed_entries_rule(
             return round_up(max(1, cdiv(kv_size, m)), LLAMACPP_CONTEXT_PAD) * llamacpp.n_seq_max
 
         return cells
-    return lambda L: L // m if L else 0
+    return lambda L: L // m
 
 
 def vllm_v4_layout(head_dim: int, rope_dim: int, kv_dtype: str) -> tuple[int, int]:

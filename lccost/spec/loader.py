@@ -194,12 +194,18 @@ def read_document(
     """(resolved path, SHA-256) of ``path`` and its parsed document, parsed once per content."""
     raw_text = read_text(path, MAX_SPEC_BYTES, what)
     key = (path.resolve(), _text_digest(raw_text))
+    return key, _document(path, raw_text, key, noun, fields)
+
+
+def _document(path: Path, raw_text: str, key: tuple[Path, str], noun: str, fields: str) -> Document:
+    """``raw_text``, read from ``path`` (``key``: its resolved path and SHA-256), parsed once per
+    content."""
     shown = shown_path(path)
     document = _PARSED.get((*key, shown, noun))
     if document is None:
         document = parse_yaml(raw_text, shown, noun, fields)
         _remember(_PARSED, (*key, shown, noun), document)
-    return key, document
+    return document
 
 
 def _chain(path: Path) -> list[tuple[tuple[Path, str], Document, str | None]]:
@@ -547,7 +553,7 @@ def load_model(
         entry = spec_cache.recall(key, root)
         cached = None if entry is None else entry[1]
     if cached is None:
-        _, document = read_document(path, noun, fields, what)
+        document = _document(path, raw_text, key, noun, fields)  # the text read above
         cached = validate_model(root, document, shown_path(path))
         if key[0].parent in shipped:
             spec_cache.keep(((*key, None),), cached)
